@@ -1,0 +1,72 @@
+"""The store interface: a write side for loaders and a read side for the dashboard, CLI and analytics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from graph.model import Entity, NodeRecord, Path, RelRecord, SearchHit, Stats, Subgraph, WriteCounts
+from graph.vocabulary import NodeKind, RelType
+
+DEFAULT_NEIGHBOURHOOD_LIMIT = 200
+MAX_HOPS = 3
+MAX_PATH_HOPS = 6
+
+
+class GraphWriter(Protocol):
+    """Idempotent batched upserts: nodes first, then relationships between them."""
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes if they are missing (safe to call every time)."""
+        ...
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
+        """MERGE nodes of one kind by id; list properties are united with what is stored."""
+        ...
+
+    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        """MERGE relationships of one type by id; rows whose ends are absent are not written (see rows_written)."""
+        ...
+
+
+class GraphReader(Protocol):
+    """Read side: every method returns domain objects, never driver records."""
+
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]: ...
+
+    def get_entity(self, entity_id: str) -> Entity:
+        """The entity; raises EntityNotFound."""
+        ...
+
+    def neighbourhood(
+        self,
+        entity_id: str,
+        hops: int = 1,
+        types: Sequence[RelType] | None = None,
+        limit: int = DEFAULT_NEIGHBOURHOOD_LIMIT,
+    ) -> Subgraph:
+        """Entities within ``hops`` (1-3) of the entity over ``types`` (all if None), at most ``limit`` of them."""
+        ...
+
+    def shortest_path(
+        self, source_id: str, target_id: str, max_hops: int = MAX_PATH_HOPS, types: Sequence[RelType] | None = None
+    ) -> Path | None:
+        """A shortest undirected path, or None when there is none within ``max_hops``."""
+        ...
+
+    def stats(self) -> Stats: ...
+
+
+class GraphStore(GraphWriter, GraphReader, Protocol):
+    """A whole store: both sides plus its lifecycle."""
+
+    @property
+    def description(self) -> str:
+        """Where the store is, in words, e.g. 'Neo4j at bolt://127.0.0.1:7687'."""
+        ...
+
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and `db reset`)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,106 @@
+"""The embedded default store: FalkorDB (OpenCypher) on a server this process starts or finds running."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from falkordb import FalkorDB  # type: ignore[import-untyped]
+
+from graph import cypher
+from graph.errors import QueryTimeout, SanctionsGraphError, StoreUnavailable
+from graph.model import WriteCounts
+from graph.settings import Settings
+from graph.stores.cypher_store import CypherStore, Row
+from graph.stores.embedded_server import EmbeddedServer
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+class FalkorStore(CypherStore):
+    dialect = cypher.Dialect.FALKORDB
+
+    def __init__(self, server: EmbeddedServer, graph_name: str, owns_server: bool, query_timeout_s: float) -> None:
+        super().__init__(query_timeout_s)
+        self._server = server
+        self._owns_server = owns_server
+        self._graph_name = graph_name
+        try:
+            self._db = FalkorDB(unix_socket_path=str(server.socket), socket_timeout=max(30.0, query_timeout_s * 3))
+            self._graph = self._db.select_graph(graph_name)
+        except (redis.RedisError, OSError) as exc:
+            raise StoreUnavailable(f"The embedded store is not reachable at {server.socket}.") from exc
+
+    @classmethod
+    def open(cls, settings: Settings) -> FalkorStore:
+        """Find or start the embedded server for ``settings.home`` and connect to it."""
+        server = EmbeddedServer(settings.home)
+        started = server.ensure_running()
+        try:
+            store = cls(server, settings.graph_name, started, settings.query_timeout_s)
+            store._write(cypher.PING)  # also creates the graph key, so read-only queries work on a new store
+        except Exception:
+            if started:
+                server.stop()
+            raise
+        return store
+
+    @property
+    def description(self) -> str:
+        return f"embedded FalkorDB, data in {self._server.data_dir}"
+
+    def _translate(self, exc: Exception) -> SanctionsGraphError:
+        text = str(exc)
+        if isinstance(exc, redis.ResponseError) and "timed out" in text.lower():
+            return QueryTimeout("The graph took too long to answer; try fewer hops or a narrower filter.")
+        if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OSError):
+            return StoreUnavailable("The embedded store stopped answering; run the command again to restart it.")
+        return SanctionsGraphError(f"The embedded store could not run a query: {text}")
+
+    def _read(self, query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> list[Row]:
+        try:
+            result = self._graph.ro_query(query, params or {}, timeout=int((timeout_s or self.query_timeout_s) * 1000))
+        except (redis.RedisError, OSError) as exc:
+            raise self._translate(exc) from exc
+        header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        return [{str(k): _plain(v) for k, v in zip(header, row, strict=True)} for row in result.result_set]
+
+    def _write(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[Row], WriteCounts]:
+        try:
+            result = self._graph.query(query, params or {})
+        except (redis.RedisError, OSError) as exc:
+            raise self._translate(exc) from exc
+        header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        rows = [{str(k): _plain(v) for k, v in zip(header, row, strict=True)} for row in result.result_set]
+        counts = WriteCounts(
+            int(result.nodes_created or 0), int(result.relationships_created or 0), int(result.properties_set or 0)
+        )
+        return rows, counts
+
+    def _schema(self, statement: str) -> None:
+        try:
+            self._graph.query(statement)
+        except redis.ResponseError as exc:
+            if "already indexed" in str(exc):
+                return
+            raise self._translate(exc) from exc
+        except (redis.RedisError, OSError) as exc:
+            raise self._translate(exc) from exc
+
+    def clear(self) -> None:
+        self._write(cypher.DELETE_ALL)
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        except (redis.RedisError, OSError, AttributeError):
+            pass
+        if self._owns_server:
+            self._server.stop()
+            self._owns_server = False

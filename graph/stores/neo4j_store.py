@@ -1,0 +1,121 @@
+"""The production store: Neo4j 5 through the official driver, managed transactions, one driver per process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from graph import cypher
+from graph.errors import QueryTimeout, SanctionsGraphError, StoreUnavailable
+from graph.model import WriteCounts
+from graph.settings import Settings
+from graph.stores.cypher_store import CypherStore, Row
+
+
+def _plain(value: Any) -> Any:
+    """Driver values to plain Python (lists, dicts, scalars)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "iso_format"):  # neo4j temporal types
+        return value.iso_format()
+    return value
+
+
+class Neo4jStore(CypherStore):
+    dialect = cypher.Dialect.NEO4J
+
+    def __init__(self, driver: neo4j.Driver, database: str, uri: str, query_timeout_s: float = 10.0) -> None:
+        super().__init__(query_timeout_s)
+        self._driver = driver
+        self._database = database
+        self._uri = uri
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Neo4jStore:
+        """Create the process's driver and check that the server answers; raise StoreUnavailable if not."""
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                settings.neo4j_uri,
+                auth=(settings.neo4j_username, settings.neo4j_password),
+                connection_timeout=5.0,
+                max_transaction_retry_time=5.0,
+            )
+        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+            raise StoreUnavailable(f"NEO4J_URI '{settings.neo4j_uri}' is not a valid Neo4j address: {exc}") from exc
+        store = cls(driver, settings.neo4j_database, settings.neo4j_uri, settings.query_timeout_s)
+        try:
+            driver.verify_connectivity()
+            store._read(cypher.PING)
+        except StoreUnavailable:
+            driver.close()
+            raise
+        except neo4j_errors.AuthError as exc:
+            driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {settings.neo4j_uri} refused the user name or password (check NEO4J_USERNAME and "
+                "NEO4J_PASSWORD)."
+            ) from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+            driver.close()
+            raise StoreUnavailable(f"Neo4j is not reachable at {settings.neo4j_uri}: is the server running?") from exc
+        return store
+
+    @property
+    def description(self) -> str:
+        return f"Neo4j at {self._uri} (database '{self._database}')"
+
+    def _translate(self, exc: Exception) -> SanctionsGraphError:
+        if isinstance(exc, neo4j_errors.AuthError):
+            return StoreUnavailable(f"Neo4j at {self._uri} refused the user name or password.")
+        if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired | OSError):
+            return StoreUnavailable(f"Neo4j is not reachable at {self._uri}: is the server running?")
+        if isinstance(exc, neo4j_errors.ClientError) and "TransactionTimedOut" in (exc.code or ""):
+            return QueryTimeout("The graph took too long to answer; try fewer hops or a narrower filter.")
+        if isinstance(exc, neo4j_errors.Neo4jError) and "Timed" in (exc.code or ""):
+            return QueryTimeout("The graph took too long to answer; try fewer hops or a narrower filter.")
+        if isinstance(exc, neo4j_errors.DatabaseUnavailable):
+            return StoreUnavailable(f"The Neo4j database '{self._database}' is not available.")
+        return SanctionsGraphError(f"Neo4j could not run a query: {exc}")
+
+    def _read(self, query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> list[Row]:
+        q = neo4j.Query(query, timeout=timeout_s or self.query_timeout_s)  # type: ignore[arg-type]
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return [{k: _plain(v) for k, v in rec.items()} for rec in tx.run(q, params or {})]
+
+        try:
+            with self._driver.session(database=self._database) as session:
+                return session.execute_read(work)
+        except neo4j_errors.Neo4jError as exc:
+            raise self._translate(exc) from exc
+        except (neo4j_errors.DriverError, OSError) as exc:
+            raise self._translate(exc) from exc
+
+    def _write(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[Row], WriteCounts]:
+        q = neo4j.Query(query)  # type: ignore[arg-type]
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[Row], WriteCounts]:
+            result = tx.run(q, params or {})
+            rows = [{k: _plain(v) for k, v in rec.items()} for rec in result]
+            c = result.consume().counters
+            return rows, WriteCounts(c.nodes_created, c.relationships_created, c.properties_set)
+
+        try:
+            with self._driver.session(database=self._database) as session:
+                return session.execute_write(work)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
+            raise self._translate(exc) from exc
+
+    def _schema(self, statement: str) -> None:
+        try:
+            with self._driver.session(database=self._database) as session:
+                session.run(neo4j.Query(statement)).consume()  # type: ignore[arg-type]
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
+            raise self._translate(exc) from exc
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,192 @@
+"""The one vocabulary of sanctions-graph: node kinds, relationship types and properties.
+
+Every label, relationship type and property name used anywhere in the project is named here, once.
+Cypher builders interpolate labels and types only from these enums, never from source or user text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+#: Every node carries this label plus exactly one kind label.
+ENTITY_LABEL = "Entity"
+
+
+class NodeKind(StrEnum):
+    """Kinds of node, aligned with FollowTheMoney schemata."""
+
+    PERSON = "Person"
+    COMPANY = "Company"
+    ORGANIZATION = "Organization"
+    LEGAL_ENTITY = "LegalEntity"
+    WALLET = "Wallet"
+    ADDRESS = "Address"
+    VESSEL = "Vessel"
+    AIRCRAFT = "Aircraft"
+
+
+class RelType(StrEnum):
+    """Relationship types; the direction is given in RELATIONSHIPS."""
+
+    OWNS = "OWNS"
+    DIRECTS = "DIRECTS"
+    EMPLOYS = "EMPLOYS"
+    MEMBER_OF = "MEMBER_OF"
+    FAMILY_OF = "FAMILY_OF"
+    ASSOCIATE_OF = "ASSOCIATE_OF"
+    LINKED_TO = "LINKED_TO"
+    PAID = "PAID"
+    TRANSFERRED = "TRANSFERRED"
+    HOLDS = "HOLDS"
+    LOCATED_AT = "LOCATED_AT"
+    SAME_AS = "SAME_AS"
+
+
+class Prop(StrEnum):
+    """Property names of nodes and relationships."""
+
+    ID = "id"
+    KIND = "kind"
+    NAME = "name"
+    ALIASES = "aliases"
+    COUNTRIES = "countries"
+    IDENTIFIERS = "identifiers"
+    LOOKUP_KEYS = "lookup_keys"
+    SEARCH_NAMES = "search_names"
+    SANCTIONED = "sanctioned"
+    PROGRAMS = "programs"
+    DESIGNATIONS = "designations"
+    TOPICS = "topics"
+    DATASETS = "datasets"
+    SOURCE_IDS = "source_ids"
+    FIRST_SEEN = "first_seen"
+    LAST_SEEN = "last_seen"
+    BIRTH_DATE = "birth_date"
+    BIRTH_PLACE = "birth_place"
+    GENDER = "gender"
+    TITLE = "title"
+    NOTES = "notes"
+    ADDRESS = "address"
+    CITY = "city"
+    CHAIN = "chain"
+    CURRENCIES = "currencies"
+    IMO = "imo"
+    FLAG = "flag"
+    VESSEL_TYPE = "vessel_type"
+    TONNAGE = "tonnage"
+    CALL_SIGN = "call_sign"
+    FRONT = "front"
+    # relationship properties
+    PERCENTAGE = "percentage"
+    ROLE = "role"
+    START_DATE = "start_date"
+    END_DATE = "end_date"
+    AMOUNT = "amount"
+    CURRENCY = "currency"
+    DATE = "date"
+    PURPOSE = "purpose"
+    ASSET = "asset"
+    VALUE_USD = "value_usd"
+    TIMESTAMP = "timestamp"
+    TX_HASH = "tx_hash"
+    SCORE = "score"
+    STATUS = "status"
+
+
+#: List-valued properties: a second source adds to them (set union) instead of replacing them.
+LIST_PROPS: frozenset[Prop] = frozenset(
+    {
+        Prop.ALIASES,
+        Prop.COUNTRIES,
+        Prop.IDENTIFIERS,
+        Prop.LOOKUP_KEYS,
+        Prop.SEARCH_NAMES,
+        Prop.PROGRAMS,
+        Prop.DESIGNATIONS,
+        Prop.TOPICS,
+        Prop.DATASETS,
+        Prop.SOURCE_IDS,
+        Prop.CURRENCIES,
+    }
+)
+
+#: Boolean marks that any source can set and none can unset (logical OR across sources).
+FLAG_PROPS: frozenset[Prop] = frozenset({Prop.SANCTIONED, Prop.FRONT})
+
+#: Properties the store maintains itself; sources never set them directly.
+INTERNAL_PROPS: frozenset[Prop] = frozenset({Prop.ID, Prop.KIND, Prop.LOOKUP_KEYS, Prop.SEARCH_NAMES})
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    """How a relationship type reads: its direction, caption and the properties it may carry."""
+
+    type: RelType
+    source: str
+    target: str
+    caption: str
+    properties: tuple[Prop, ...] = ()
+
+
+RELATIONSHIPS: dict[RelType, RelSpec] = {
+    spec.type: spec
+    for spec in (
+        RelSpec(RelType.OWNS, "owner", "asset", "owns", (Prop.PERCENTAGE, Prop.START_DATE, Prop.END_DATE)),
+        RelSpec(RelType.DIRECTS, "director", "organisation", "directs", (Prop.ROLE, Prop.START_DATE, Prop.END_DATE)),
+        RelSpec(RelType.EMPLOYS, "employer", "employee", "employs", (Prop.ROLE, Prop.START_DATE, Prop.END_DATE)),
+        RelSpec(RelType.MEMBER_OF, "member", "organisation", "member of", (Prop.ROLE, Prop.START_DATE, Prop.END_DATE)),
+        RelSpec(RelType.FAMILY_OF, "person", "relative", "family of", (Prop.ROLE,)),
+        RelSpec(RelType.ASSOCIATE_OF, "person", "associate", "associate of", (Prop.ROLE,)),
+        RelSpec(RelType.LINKED_TO, "subject", "object", "linked to", (Prop.ROLE,)),
+        RelSpec(
+            RelType.PAID,
+            "payer",
+            "beneficiary",
+            "paid",
+            (Prop.AMOUNT, Prop.CURRENCY, Prop.DATE, Prop.PURPOSE),
+        ),
+        RelSpec(
+            RelType.TRANSFERRED,
+            "sender wallet",
+            "receiver wallet",
+            "transferred",
+            (Prop.AMOUNT, Prop.ASSET, Prop.VALUE_USD, Prop.TIMESTAMP, Prop.TX_HASH),
+        ),
+        RelSpec(RelType.HOLDS, "holder", "wallet", "holds"),
+        RelSpec(RelType.LOCATED_AT, "entity", "address", "located at"),
+        RelSpec(RelType.SAME_AS, "entity", "candidate", "same as?", (Prop.SCORE, Prop.STATUS)),
+    )
+}
+
+#: Plain-language names of node kinds, for people.
+KIND_CAPTIONS: dict[NodeKind, str] = {
+    NodeKind.PERSON: "Person",
+    NodeKind.COMPANY: "Company",
+    NodeKind.ORGANIZATION: "Organisation",
+    NodeKind.LEGAL_ENTITY: "Legal entity",
+    NodeKind.WALLET: "Crypto wallet",
+    NodeKind.ADDRESS: "Address",
+    NodeKind.VESSEL: "Vessel",
+    NodeKind.AIRCRAFT: "Aircraft",
+}
+
+
+def parse_kind(value: str) -> NodeKind:
+    """The NodeKind named by ``value`` (its label); raises ValueError for anything else."""
+    return NodeKind(value)
+
+
+def parse_rel_types(values: list[str] | tuple[str, ...]) -> tuple[RelType, ...]:
+    """Relationship types from user text, accepting any case; raises ValueError naming an unknown one."""
+    out: list[RelType] = []
+    for raw in values:
+        name = raw.strip().upper().replace("-", "_").replace(" ", "_")
+        if not name:
+            continue
+        try:
+            out.append(RelType(name))
+        except ValueError:
+            known = ", ".join(t.value for t in RelType)
+            raise ValueError(f"unknown relationship type {raw!r}; known types: {known}") from None
+    return tuple(out)

@@ -1,0 +1,341 @@
+"""The shared load pipeline: batching, two-pass writing, rejects, statistics, progress and the report.
+
+A source module only parses its format and emits vocabulary records through a ``LoadContext``; it never
+touches a database. The pipeline writes nodes in batches as they come, then relationships once every node
+is in, checks the source's expected counts and returns a ``LoadReport``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from graph.errors import ExpectedCountError
+from graph.model import NodeRecord, RelRecord, WriteCounts
+from graph.stores.base import GraphWriter
+from graph.vocabulary import NodeKind, RelType
+
+DEFAULT_BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record the loader refused, with where it came from and why."""
+
+    file: str
+    line: int | None
+    field: str | None
+    reason: str
+    raw: str = ""
+
+
+@dataclass
+class LoadReport:
+    """What a load read, wrote and refused."""
+
+    source: str
+    files: list[str]
+    dry_run: bool = False
+    records_read: int = 0
+    nodes: Counter[str] = field(default_factory=Counter)
+    relationships: Counter[str] = field(default_factory=Counter)
+    nodes_created: int = 0
+    relationships_created: int = 0
+    rejected: int = 0
+    rejected_reasons: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    rejects_file: str | None = None
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records_read / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "files": self.files,
+            "dry_run": self.dry_run,
+            "records_read": self.records_read,
+            "nodes_written": dict(sorted(self.nodes.items())),
+            "relationships_written": dict(sorted(self.relationships.items())),
+            "nodes_created": self.nodes_created,
+            "relationships_created": self.relationships_created,
+            "rejected": self.rejected,
+            "rejected_reasons": dict(self.rejected_reasons.most_common()),
+            "notes": dict(sorted(self.notes.items())),
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 3),
+            "records_per_second": round(self.records_per_second, 1),
+            "rejects_file": self.rejects_file,
+        }
+
+    def to_text(self) -> str:
+        lines = [
+            f"Loaded {self.source} from {len(self.files)} file(s){' (dry run: nothing written)' if self.dry_run else ''}",
+            f"  records read:         {self.records_read}",
+            f"  nodes written:        {sum(self.nodes.values())}"
+            + "".join(f"\n    {k:<20}{v}" for k, v in sorted(self.nodes.items())),
+            f"  relationships written: {sum(self.relationships.values())}"
+            + "".join(f"\n    {k:<20}{v}" for k, v in sorted(self.relationships.items())),
+            f"  new nodes:            {self.nodes_created}",
+            f"  new relationships:    {self.relationships_created}",
+            f"  rejected:             {self.rejected}"
+            + "".join(f"\n    {v:>5}  {k}" for k, v in self.rejected_reasons.most_common()),
+        ]
+        if self.notes:
+            lines.append("  notes:" + "".join(f"\n    {k}: {v}" for k, v in sorted(self.notes.items())))
+        for w in self.warnings:
+            lines.append(f"  warning: {w}")
+        if self.rejects_file:
+            lines.append(f"  rejects file:         {self.rejects_file}")
+        lines.append(f"  time:                 {self.seconds:.2f} s ({self.records_per_second:,.0f} records/s)")
+        return "\n".join(lines)
+
+
+class Progress(Protocol):
+    def update(self, n: int = 1) -> None: ...
+    def set_total(self, total: int) -> None: ...
+    def close(self) -> None: ...
+
+
+class NoProgress:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_total(self, total: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class BarProgress:
+    """A tqdm progress bar on stderr."""
+
+    def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(desc=label, unit=" records", file=stream, dynamic_ncols=True, mininterval=0.2)
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def set_total(self, total: int) -> None:
+        self._bar.total = total
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+class LoadContext:
+    """What a source module talks to: emit nodes and relationships, reject records, count what it read."""
+
+    def __init__(
+        self,
+        writer: GraphWriter | None,
+        report: LoadReport,
+        progress: Progress,
+        rejects: RejectsWriter,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
+        self._writer = writer
+        self._report = report
+        self._progress = progress
+        self._rejects = rejects
+        self._batch_size = batch_size
+        self._nodes: dict[NodeKind, dict[str, NodeRecord]] = defaultdict(dict)
+        self._pending_nodes = 0
+        self._rels: list[RelRecord] = []
+        self.node_ids: set[str] = set()
+
+    # --- for source modules -------------------------------------------------------------------------------
+    def record_read(self, n: int = 1) -> None:
+        self._report.records_read += n
+        self._progress.update(n)
+
+    def expect_total(self, total: int) -> None:
+        self._progress.set_total(total)
+
+    def node(self, record: NodeRecord) -> None:
+        """Emit a node. Two emissions of one id in a load are merged (lists united, later scalars win)."""
+        bucket = self._nodes[record.kind]
+        existing = bucket.get(record.id)
+        if existing is None:
+            bucket[record.id] = record
+            self._pending_nodes += 1
+        else:
+            _merge_into(existing, record)
+        self.node_ids.add(record.id)
+        if self._pending_nodes >= self._batch_size:
+            self._flush_nodes()
+
+    def rel(self, record: RelRecord) -> None:
+        self._rels.append(record)
+
+    def reject(self, file: str, line: int | None, field_name: str | None, reason: str, raw: str = "") -> None:
+        self._report.rejected += 1
+        self._report.rejected_reasons[reason.split(":")[0]] += 1
+        self._rejects.write(Rejected(file, line, field_name, reason, raw))
+
+    def note(self, key: str, n: int = 1) -> None:
+        """Count something worth reporting that is not a rejection (e.g. unresolved 'Linked To' names)."""
+        self._report.notes[key] += n
+
+    def warn(self, message: str) -> None:
+        self._report.warnings.append(message)
+
+    # --- for the pipeline ---------------------------------------------------------------------------------
+    def _flush_nodes(self) -> None:
+        for kind, bucket in self._nodes.items():
+            rows = list(bucket.values())
+            for start in range(0, len(rows), self._batch_size):
+                batch = rows[start : start + self._batch_size]
+                counts = self._writer.upsert_nodes(kind, batch) if self._writer else WriteCounts(rows_written=len(batch))
+                self._report.nodes[kind.value] += counts.rows_written
+                self._report.nodes_created += counts.nodes_created
+        self._nodes.clear()
+        self._pending_nodes = 0
+
+    def _flush_relationships(self) -> None:
+        by_type: dict[RelType, dict[str, RelRecord]] = defaultdict(dict)
+        for rec in self._rels:
+            by_type[rec.type][rec.id] = rec
+        for rel_type, bucket in by_type.items():
+            rows = list(bucket.values())
+            for start in range(0, len(rows), self._batch_size):
+                batch = rows[start : start + self._batch_size]
+                if self._writer:
+                    counts = self._writer.upsert_relationships(rel_type, batch)
+                else:
+                    counts = WriteCounts(rows_written=sum(1 for r in batch if self._ends_known(r)))
+                self._report.relationships[rel_type.value] += counts.rows_written
+                self._report.relationships_created += counts.relationships_created
+                missing = len(batch) - counts.rows_written
+                if missing:
+                    self.note("relationships skipped: an end is not in the graph", missing)
+        self._rels.clear()
+
+    def _ends_known(self, rec: RelRecord) -> bool:
+        return rec.source in self.node_ids and rec.target in self.node_ids
+
+    def finish(self) -> None:
+        self._flush_nodes()
+        self._flush_relationships()
+
+
+def _merge_into(existing: NodeRecord, new: NodeRecord) -> None:
+    for key, value in new.props.items():
+        old = existing.props.get(key)
+        if isinstance(old, list) and isinstance(value, list):
+            existing.props[key] = old + [v for v in value if v not in old]
+        elif isinstance(old, bool) and isinstance(value, bool):
+            existing.props[key] = old or value
+        elif value is not None:
+            existing.props[key] = value
+
+
+class RejectsWriter:
+    """Rejected records as CSV: file, line, field, reason, raw. Created only if something is rejected."""
+
+    HEADER = ("file", "line", "field", "reason", "raw")
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._handle: TextIO | None = None
+        self._csv: Any = None
+
+    def write(self, rej: Rejected) -> None:
+        if self.path is None:
+            return
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", newline="", encoding="utf-8")
+            self._csv = csv.writer(self._handle)
+            self._csv.writerow(self.HEADER)
+        self._csv.writerow((rej.file, rej.line if rej.line is not None else "", rej.field or "", rej.reason, rej.raw))
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+class Source(Protocol):
+    """A source format: reads files and emits records through the context."""
+
+    name: str
+
+    def read(self, paths: Sequence[Path], ctx: LoadContext) -> None: ...
+
+    def expected_counts(self) -> dict[str, int]:
+        """Minimum counts a real file of this source always yields: keys 'records', a NodeKind or RelType value."""
+        ...
+
+
+def check_expected(report: LoadReport, expected: dict[str, int]) -> list[str]:
+    """The expectation failures of a load, as sentences (empty when all hold)."""
+    failures = []
+    for key, minimum in expected.items():
+        if key == "records":
+            got = report.records_read
+        elif key in report.nodes or key in {k.value for k in NodeKind}:
+            got = report.nodes.get(key, 0)
+        else:
+            got = report.relationships.get(key, 0)
+        if got < minimum:
+            failures.append(f"expected at least {minimum} {key}, got {got}")
+    return failures
+
+
+def run_load(
+    source: Source,
+    paths: Sequence[Path],
+    writer: GraphWriter | None,
+    *,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    check_counts: bool = True,
+) -> LoadReport:
+    """Load ``paths`` with ``source`` into ``writer`` (None = dry run) and return the report.
+
+    Raises SourceFormatError for a structural surprise and ExpectedCountError when the source yielded fewer
+    records than it declares it always does (a format change). Rejected records never raise.
+    """
+    report = LoadReport(source=source.name, files=[str(p) for p in paths], dry_run=writer is None)
+    bar = progress or NoProgress()
+    rejects = RejectsWriter(rejects_path)
+    started = time.perf_counter()
+    try:
+        if writer is not None:
+            writer.ensure_schema()
+        ctx = LoadContext(writer, report, bar, rejects, batch_size)
+        source.read(paths, ctx)
+        ctx.finish()
+    finally:
+        bar.close()
+        rejects.close()
+        report.seconds = time.perf_counter() - started
+    if rejects.path is not None and report.rejected:
+        report.rejects_file = str(rejects.path)
+    if check_counts:
+        failures = check_expected(report, source.expected_counts())
+        if failures:
+            raise ExpectedCountError(
+                f"The {source.name} load looks wrong ({'; '.join(failures)}): has the format changed?"
+            )
+    return report
+
+
+def write_report_json(report: LoadReport, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
