@@ -114,8 +114,9 @@ LIST_PROPS: frozenset[Prop] = frozenset(
 #: Boolean marks that any source can set and none can unset (logical OR across sources).
 FLAG_PROPS: frozenset[Prop] = frozenset({Prop.SANCTIONED, Prop.FRONT})
 
-#: Properties the store maintains itself; sources never set them directly.
-INTERNAL_PROPS: frozenset[Prop] = frozenset({Prop.ID, Prop.KIND, Prop.LOOKUP_KEYS, Prop.SEARCH_NAMES})
+#: Properties the store maintains itself; sources never set them directly. (Sources do give LOOKUP_KEYS: the raw
+#: identifier values an analyst may paste; the store normalises them.)
+INTERNAL_PROPS: frozenset[Prop] = frozenset({Prop.ID, Prop.KIND, Prop.SEARCH_NAMES})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,71 @@
+"""Shared fixtures: real stores (embedded FalkorDB and Neo4j), and an embedded store loaded with the demo data.
+
+Neo4j is required: the test command starts one (scripts/neo4j.sh) and exports NEO4J_*; if it is unreachable the
+Neo4j-parametrised tests FAIL, they are never skipped, so the suite cannot pass without a real Neo4j.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.errors import StoreUnavailable
+from graph.settings import Settings
+from graph.stores.base import GraphStore
+from graph.stores.factory import open_store
+
+STORE_KINDS = ("embedded", "neo4j")
+
+
+def _settings(kind: str, home: Path) -> Settings:
+    env = dict(os.environ)
+    env["SANCTIONS_GRAPH_HOME"] = str(home)
+    return Settings.from_env(env, store=kind)
+
+
+@pytest.fixture(scope="session")
+def _open_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, GraphStore | Exception]]:
+    stores: dict[str, GraphStore | Exception] = {}
+    for kind in STORE_KINDS:
+        try:
+            stores[kind] = open_store(_settings(kind, tmp_path_factory.mktemp(f"home-{kind}")))
+        except StoreUnavailable as exc:
+            stores[kind] = exc
+    yield stores
+    for value in stores.values():
+        if not isinstance(value, Exception):
+            value.close()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, _open_stores: dict[str, GraphStore | Exception]) -> Iterator[GraphStore]:
+    """An empty store of each kind (the test runs once per store)."""
+    value = _open_stores[request.param]
+    if isinstance(value, Exception):
+        pytest.fail(f"the {request.param} store is required for this suite and is unavailable: {value}")
+    value.clear()
+    value.ensure_schema()
+    yield value
+    value.clear()
+
+
+@pytest.fixture(scope="session")
+def store_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Settings]:
+    """Settings of a fresh home per store kind, for CLI tests that open their own store."""
+    return {kind: _settings(kind, tmp_path_factory.mktemp(f"cli-{kind}")) for kind in STORE_KINDS}
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """An embedded store of its own, loaded with the demo data (OFAC extract + fictional scenario)."""
+    from sanctions_graph.cli import load_demo
+
+    s = open_store(_settings("embedded", tmp_path_factory.mktemp("demo-home")))
+    try:
+        load_demo(s, quiet=True)
+        yield s
+    finally:
+        s.close()
