@@ -96,7 +96,6 @@ class CypherStore(abc.ABC):
 
     def __init__(self, query_timeout_s: float = 10.0) -> None:
         self.query_timeout_s = query_timeout_s
-        self._schema_ready = False
 
     # --- what a backend provides ----------------------------------------------------------------------------
     @abc.abstractmethod
@@ -120,11 +119,8 @@ class CypherStore(abc.ABC):
 
     # --- write side -----------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
         for statement in cypher.schema_statements(self.dialect):
             self._schema(statement)
-        self._schema_ready = True
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
         if not rows:
