@@ -117,7 +117,13 @@ class Relationship:
 
     def to_dict(self) -> dict[str, Any]:
         props = {k: v for k, v in self.properties.items() if k != Prop.ID}
-        return {"id": self.id, "type": self.type.value, "source": self.source, "target": self.target, "properties": props}
+        return {
+            "id": self.id,
+            "type": self.type.value,
+            "source": self.source,
+            "target": self.target,
+            "properties": props,
+        }
 
 
 @dataclass(frozen=True)

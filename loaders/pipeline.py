@@ -80,7 +80,8 @@ class LoadReport:
 
     def to_text(self) -> str:
         lines = [
-            f"Loaded {self.source} from {len(self.files)} file(s){' (dry run: nothing written)' if self.dry_run else ''}",
+            f"Loaded {self.source} from {len(self.files)} file(s)"
+            + (" (dry run: nothing written)" if self.dry_run else ""),
             f"  records read:         {self.records_read}",
             f"  nodes written:        {sum(self.nodes.values())}"
             + "".join(f"\n    {k:<20}{v}" for k, v in sorted(self.nodes.items())),
@@ -200,7 +201,9 @@ class LoadContext:
             rows = list(bucket.values())
             for start in range(0, len(rows), self._batch_size):
                 batch = rows[start : start + self._batch_size]
-                counts = self._writer.upsert_nodes(kind, batch) if self._writer else WriteCounts(rows_written=len(batch))
+                counts = (
+                    self._writer.upsert_nodes(kind, batch) if self._writer else WriteCounts(rows_written=len(batch))
+                )
                 self._report.nodes[kind.value] += counts.rows_written
                 self._report.nodes_created += counts.nodes_created
         self._nodes.clear()

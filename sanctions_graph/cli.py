@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import ConfigError, SanctionsGraphError, StoreUnavailable
-from graph.model import Entity, Path as GraphPath, Relationship
+from graph.model import Entity, Relationship
+from graph.model import Path as GraphPath
 from graph.settings import STORES, Settings
 from graph.stores.base import MAX_HOPS, MAX_PATH_HOPS, GraphStore
 from graph.stores.embedded_server import EmbeddedServer
@@ -73,7 +74,10 @@ def cmd_show(args: argparse.Namespace, store: GraphStore) -> int:
         return EXIT_OK
     print(_entity_line(entity))
     for d in entity.designations:
-        print(f"  designated by {d.authority}: {', '.join(d.programs)}" + (f" since {d.start_date}" if d.start_date else ""))
+        print(
+            f"  designated by {d.authority}: {', '.join(d.programs)}"
+            + (f" since {d.start_date}" if d.start_date else "")
+        )
     for key, value in entity.to_dict()["properties"].items():
         if value in (None, [], ""):
             continue
@@ -170,8 +174,9 @@ def cmd_load_jsonl(args: argparse.Namespace, store: GraphStore | None) -> int:
 
 def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
     """Load the demo data (idempotent)."""
-    from loaders.native_jsonl import NativeJsonlSource
     from loaders.ofac_sdn import OfacSdnSource
+
+    from loaders.native_jsonl import NativeJsonlSource
 
     reports = []
     for source, paths in (

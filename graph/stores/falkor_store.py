@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import redis
-from falkordb import FalkorDB  # type: ignore[import-untyped]
+from falkordb import FalkorDB
 
 from graph import cypher
 from graph.errors import QueryTimeout, SanctionsGraphError, StoreUnavailable
@@ -97,10 +98,8 @@ class FalkorStore(CypherStore):
         self._write(cypher.DELETE_ALL)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(redis.RedisError, OSError, AttributeError):
             self._db.connection.close()
-        except (redis.RedisError, OSError, AttributeError):
-            pass
         if self._owns_server:
             self._server.stop()
             self._owns_server = False

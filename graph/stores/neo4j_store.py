@@ -82,10 +82,9 @@ class Neo4jStore(CypherStore):
         return SanctionsGraphError(f"Neo4j could not run a query: {exc}")
 
     def _read(self, query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> list[Row]:
-        q = neo4j.Query(query, timeout=timeout_s or self.query_timeout_s)  # type: ignore[arg-type]
-
+        @neo4j.unit_of_work(timeout=timeout_s or self.query_timeout_s)
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
-            return [{k: _plain(v) for k, v in rec.items()} for rec in tx.run(q, params or {})]
+            return [{k: _plain(v) for k, v in rec.data().items()} for rec in tx.run(query, params or {})]
 
         try:
             with self._driver.session(database=self._database) as session:
@@ -96,11 +95,9 @@ class Neo4jStore(CypherStore):
             raise self._translate(exc) from exc
 
     def _write(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[Row], WriteCounts]:
-        q = neo4j.Query(query)  # type: ignore[arg-type]
-
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[Row], WriteCounts]:
-            result = tx.run(q, params or {})
-            rows = [{k: _plain(v) for k, v in rec.items()} for rec in result]
+            result = tx.run(query, params or {})
+            rows = [{k: _plain(v) for k, v in rec.data().items()} for rec in result]
             c = result.consume().counters
             return rows, WriteCounts(c.nodes_created, c.relationships_created, c.properties_set)
 
@@ -113,7 +110,7 @@ class Neo4jStore(CypherStore):
     def _schema(self, statement: str) -> None:
         try:
             with self._driver.session(database=self._database) as session:
-                session.run(neo4j.Query(statement)).consume()  # type: ignore[arg-type]
+                session.run(neo4j.Query(statement)).consume()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
