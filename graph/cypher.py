@@ -90,6 +90,7 @@ UNWIND $rows AS row
 MERGE (n:{ENTITY_LABEL} {{{Prop.ID}: row.id}})
 SET n += row.scalars
 SET n.{Prop.KIND} = '{_label(kind)}'
+SET n.{Prop.STUB} = false
 REMOVE n:{other_kinds}
 SET n:{_label(kind)}
 {_merge_lists("n", NODE_LIST_PROPS)}
@@ -110,6 +111,21 @@ SET r += row.scalars
 RETURN count(r) AS written
 """
 
+
+ENSURE_STUBS = f"""
+UNWIND $ids AS sid
+MERGE (n:{ENTITY_LABEL} {{{Prop.ID}: sid}})
+ON CREATE SET n:{NodeKind.LEGAL_ENTITY.value}, n.{Prop.KIND} = '{NodeKind.LEGAL_ENTITY.value}', n.{Prop.NAME} = sid,
+              n.{Prop.STUB} = true, n.{Prop.SEARCH_NAMES} = [], n.{Prop.LOOKUP_KEYS} = []
+RETURN count(n) AS written
+"""
+
+DELETE_NODES = f"""
+UNWIND $ids AS did
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: did}})
+DETACH DELETE n
+RETURN count(*) AS written
+"""
 
 DELETE_ALL = "MATCH (n) DETACH DELETE n"
 

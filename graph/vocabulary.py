@@ -77,6 +77,7 @@ class Prop(StrEnum):
     TONNAGE = "tonnage"
     CALL_SIGN = "call_sign"
     FRONT = "front"
+    STUB = "stub"
     # relationship properties
     PERCENTAGE = "percentage"
     ROLE = "role"

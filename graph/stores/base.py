@@ -28,6 +28,16 @@ class GraphWriter(Protocol):
         """MERGE relationships of one type by id; rows whose ends are absent are not written (see rows_written)."""
         ...
 
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        """Create placeholder LegalEntity nodes (stub=true) for ids not in the graph; existing nodes are untouched.
+
+        A later full upsert of the id completes the stub (its kind, name and stub=false)."""
+        ...
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        """Delete entities and all their relationships (delta files' DEL)."""
+        ...
+
 
 class GraphReader(Protocol):
     """Read side: every method returns domain objects, never driver records."""

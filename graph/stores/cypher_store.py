@@ -136,6 +136,20 @@ class CypherStore(abc.ABC):
         counts.rows_written = int(result[0]["written"]) if result else 0
         return counts
 
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        if not ids:
+            return WriteCounts()
+        result, counts = self._write(cypher.ENSURE_STUBS, {"ids": list(dict.fromkeys(ids))})
+        counts.rows_written = int(result[0]["written"]) if result else 0
+        return counts
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        if not ids:
+            return WriteCounts()
+        result, counts = self._write(cypher.DELETE_NODES, {"ids": list(dict.fromkeys(ids))})
+        counts.rows_written = int(result[0]["written"]) if result else 0
+        return counts
+
     def clear(self) -> None:
         self._write(cypher.DELETE_ALL)
 

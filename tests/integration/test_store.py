@@ -188,3 +188,23 @@ def test_schema_can_be_created_twice(store: GraphStore) -> None:
     store.ensure_schema()  # the fixture ran it once already: a second run must not fail
     store.ensure_schema()
     assert store.stats().total_nodes == 0
+
+
+def test_stubs_are_completed_by_a_later_full_upsert_and_never_downgrade(store: GraphStore) -> None:
+    store.upsert_nodes(NodeKind.COMPANY, [company("c1", "Known Ltd")])
+    created = store.ensure_stubs(["c1", "ghost"])
+    assert (created.nodes_created, created.rows_written) == (1, 2)
+    assert store.get_entity("c1").kind is NodeKind.COMPANY
+    ghost = store.get_entity("ghost")
+    assert (ghost.kind, ghost.properties["stub"]) == (NodeKind.LEGAL_ENTITY, True)
+    store.upsert_nodes(NodeKind.PERSON, [person("ghost", "Now Known")])
+    ghost = store.get_entity("ghost")
+    assert (ghost.kind, ghost.name, ghost.properties["stub"]) == (NodeKind.PERSON, "Now Known", False)
+    assert store.stats().nodes == {"Company": 1, "Person": 1}
+
+
+def test_delete_nodes_removes_their_relationships(store: GraphStore) -> None:
+    store.upsert_nodes(NodeKind.PERSON, [person("a", "A"), person("b", "B")])
+    store.upsert_relationships(RelType.FAMILY_OF, [rel(RelType.FAMILY_OF, "a", "b")])
+    assert store.delete_nodes(["a", "absent"]).rows_written == 1
+    assert store.stats().nodes == {"Person": 1} and store.stats().relationships == {}
