@@ -192,6 +192,52 @@ LIMIT 1
 """
 
 
+# --- bulk reads and analysis write-back -----------------------------------------------------------------------
+# Neo4j streams one query's records lazily; FalkorDB returns whole result sets, so it pages by internal node id
+# (a NodeByIdSeek, cheap) over the range [0, max id].
+
+MAX_NODE_INTERNAL_ID = f"MATCH (n:{ENTITY_LABEL}) RETURN max(id(n)) AS n"
+
+ALL_ENTITIES = f"MATCH (n:{ENTITY_LABEL}) RETURN properties(n) AS props"
+
+ENTITIES_IN_ID_RANGE = f"""
+MATCH (n:{ENTITY_LABEL}) WHERE id(n) >= $lo AND id(n) < $hi
+RETURN properties(n) AS props
+"""
+
+
+def all_relationships(types: Sequence[RelType] | None) -> str:
+    return f"""
+MATCH (a:{ENTITY_LABEL})-[r{_type_alternation(types)}]->(b:{ENTITY_LABEL})
+RETURN type(r) AS type, properties(r) AS rprops, a.{Prop.ID} AS source, b.{Prop.ID} AS target
+"""
+
+
+def relationships_in_id_range(types: Sequence[RelType] | None) -> str:
+    """Relationships whose source node's internal id is in [$lo, $hi)."""
+    return f"""
+MATCH (a:{ENTITY_LABEL})-[r{_type_alternation(types)}]->(b:{ENTITY_LABEL}) WHERE id(a) >= $lo AND id(a) < $hi
+RETURN type(r) AS type, properties(r) AS rprops, a.{Prop.ID} AS source, b.{Prop.ID} AS target
+"""
+
+
+def set_node_properties(props: Sequence[Prop]) -> str:
+    """Rows: {id, props: map}; writes only the named (vocabulary) properties, so analyses can't clobber others."""
+    sets = ", ".join(f"n.{_prop(p)} = row.props.{_prop(p)}" for p in props)
+    return f"""
+UNWIND $rows AS row
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: row.id}})
+SET {sets}
+RETURN count(n) AS written
+"""
+
+
+def _prop(prop: Prop) -> str:
+    if not isinstance(prop, Prop):
+        raise TypeError(f"property must come from the vocabulary, got {prop!r}")
+    return prop.value
+
+
 STATS_NODES = f"MATCH (n:{ENTITY_LABEL}) RETURN n.{Prop.KIND} AS key, count(*) AS n"
 STATS_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
 PING = "RETURN 1 AS ok"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
-from graph.model import Entity, NodeRecord, Path, RelRecord, SearchHit, Stats, Subgraph, WriteCounts
-from graph.vocabulary import NodeKind, RelType
+from graph.model import Entity, NodeRecord, Path, Relationship, RelRecord, SearchHit, Stats, Subgraph, WriteCounts
+from graph.vocabulary import NodeKind, Prop, RelType
 
 DEFAULT_NEIGHBOURHOOD_LIMIT = 200
 MAX_HOPS = 3
@@ -38,6 +38,10 @@ class GraphWriter(Protocol):
         """Delete entities and all their relationships (delta files' DEL)."""
         ...
 
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        """Overwrite the named properties on existing nodes (analysis results written back); rows: (id, values)."""
+        ...
+
 
 class GraphReader(Protocol):
     """Read side: every method returns domain objects, never driver records."""
@@ -65,6 +69,16 @@ class GraphReader(Protocol):
         ...
 
     def stats(self) -> Stats: ...
+
+    def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
+        """Every entity, in batches (for exports and analyses)."""
+        ...
+
+    def iter_relationships(
+        self, types: Sequence[RelType] | None = None, batch_size: int = 10_000
+    ) -> Iterator[list[Relationship]]:
+        """Every relationship (of ``types``, all if None), in batches."""
+        ...
 
 
 class GraphStore(GraphWriter, GraphReader, Protocol):

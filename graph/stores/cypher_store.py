@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graph import cypher
@@ -150,6 +150,14 @@ class CypherStore(abc.ABC):
         counts.rows_written = int(result[0]["written"]) if result else 0
         return counts
 
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        if not rows:
+            return WriteCounts()
+        params = [{"id": i, "props": {p.value: values.get(p) for p in props}} for i, values in rows]
+        result, counts = self._write(cypher.set_node_properties(props), {"rows": params})
+        counts.rows_written = int(result[0]["written"]) if result else 0
+        return counts
+
     def clear(self) -> None:
         self._write(cypher.DELETE_ALL)
 
@@ -234,6 +242,33 @@ class CypherStore(abc.ABC):
         nodes = tuple(entity_from_props(p) for p in rows[0]["nodes"])
         rels = tuple(relationship_from(t, s, e, p) for t, s, e, p in rows[0]["rels"])
         return Path(entities=nodes, relationships=rels)
+
+    def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
+        batch: list[Entity] = []
+        for row in self._stream(cypher.ALL_ENTITIES, cypher.ENTITIES_IN_ID_RANGE, batch_size):
+            batch.append(entity_from_props(row["props"]))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def iter_relationships(
+        self, types: Sequence[RelType] | None = None, batch_size: int = 10_000
+    ) -> Iterator[list[Relationship]]:
+        batch: list[Relationship] = []
+        rows = self._stream(cypher.all_relationships(types), cypher.relationships_in_id_range(types), batch_size)
+        for row in rows:
+            batch.append(relationship_from(row["type"], row["source"], row["target"], row["rprops"]))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    @abc.abstractmethod
+    def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
+        """Rows of a bulk read: ``whole`` where the backend streams, else ``by_id_range`` paged over [$lo, $hi)."""
 
     def stats(self) -> Stats:
         nodes = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_NODES)}

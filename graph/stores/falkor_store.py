@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import redis
@@ -83,6 +84,14 @@ class FalkorStore(CypherStore):
             int(result.nodes_created or 0), int(result.relationships_created or 0), int(result.properties_set or 0)
         )
         return rows, counts
+
+    def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
+        top = self._read(cypher.MAX_NODE_INTERNAL_ID)
+        highest = top[0]["n"] if top else None
+        if highest is None:
+            return
+        for lo in range(0, int(highest) + 1, page):
+            yield from self._read(by_id_range, {"lo": lo, "hi": lo + page}, timeout_s=max(60.0, self.query_timeout_s))
 
     def _schema(self, statement: str) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import neo4j
@@ -104,6 +105,14 @@ class Neo4jStore(CypherStore):
         try:
             with self._driver.session(database=self._database) as session:
                 return session.execute_write(work)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
+            raise self._translate(exc) from exc
+
+    def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
+        try:
+            with self._driver.session(database=self._database, fetch_size=page) as session:
+                for rec in session.run(whole):
+                    yield {k: _plain(v) for k, v in rec.data().items()}
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 

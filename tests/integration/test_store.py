@@ -208,3 +208,28 @@ def test_delete_nodes_removes_their_relationships(store: GraphStore) -> None:
     store.upsert_relationships(RelType.FAMILY_OF, [rel(RelType.FAMILY_OF, "a", "b")])
     assert store.delete_nodes(["a", "absent"]).rows_written == 1
     assert store.stats().nodes == {"Person": 1} and store.stats().relationships == {}
+
+
+def test_iterate_everything_in_batches(chain: GraphStore) -> None:
+    batches = list(chain.iter_entities(batch_size=3))
+    assert [len(b) for b in batches] == [3, 3, 1]
+    assert {e.id for b in batches for e in b} == {
+        "p1",
+        "p2",
+        "c1",
+        "c2",
+        "c3",
+        wallet_id(EVM),
+        wallet_id("1FCNgfZWpYMeYhy9t18AAkTBu8AsdoAc1Z"),
+    }
+    rels = [r for b in chain.iter_relationships(batch_size=2) for r in b]
+    assert sorted(r.type.value for r in rels) == ["DIRECTS", "HOLDS", "OWNS", "PAID", "TRANSFERRED"]
+    owns = [r for b in chain.iter_relationships([RelType.OWNS]) for r in b]
+    assert [(r.source, r.target) for r in owns] == [("c1", "c2")]
+
+
+def test_set_node_properties_writes_only_named_properties(chain: GraphStore) -> None:
+    counts = chain.set_node_properties([Prop.SCORE], [("c1", {Prop.SCORE: 0.5}), ("absent", {Prop.SCORE: 1.0})])
+    assert counts.rows_written == 1
+    c1 = chain.get_entity("c1")
+    assert (c1.properties["score"], c1.name, c1.properties["front"]) == (0.5, "Front Firm Ltd", True)
