@@ -82,19 +82,51 @@ NODE_FLAG_PROPS: tuple[Prop, ...] = tuple(sorted(FLAG_PROPS))
 REL_LIST_PROPS: tuple[Prop, ...] = (Prop.DATASETS, Prop.SOURCE_IDS)
 
 
-def upsert_nodes(kind: NodeKind) -> str:
-    """Rows: {id, scalars: map, lists: map of every NODE_LIST_PROPS, flags: map}. One kind label per node."""
-    other_kinds = ":".join(_label(k) for k in NodeKind if k is not kind)
+# Node rows: {id, scalars: map, lists: map of every NODE_LIST_PROPS, flags: map}. Writing nodes takes up to three
+# statements: the store first asks which ids exist and as what kind (EXISTING_KINDS), then CREATEs the new ones
+# with both labels at once (adding a label to an existing node is slow in FalkorDB), updates the known ones, and
+# relabels the few whose kind changed (e.g. a stub completed).
+
+EXISTING_KINDS = f"""
+UNWIND $ids AS eid
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: eid}})
+RETURN n.{Prop.ID} AS id, n.{Prop.KIND} AS kind
+"""
+
+
+def create_nodes(kind: NodeKind) -> str:
+    lists = ", ".join(f"n.{p} = row.lists.{p}" for p in NODE_LIST_PROPS)
+    flags = ", ".join(f"n.{p} = coalesce(row.flags.{p}, false)" for p in NODE_FLAG_PROPS)
     return f"""
 UNWIND $rows AS row
-MERGE (n:{ENTITY_LABEL} {{{Prop.ID}: row.id}})
+CREATE (n:{ENTITY_LABEL}:{_label(kind)} {{{Prop.ID}: row.id}})
 SET n += row.scalars
-SET n.{Prop.KIND} = '{_label(kind)}'
-SET n.{Prop.STUB} = false
-REMOVE n:{other_kinds}
-SET n:{_label(kind)}
+SET n.{Prop.KIND} = '{_label(kind)}', n.{Prop.STUB} = false, {lists}, {flags}
+RETURN count(n) AS written
+"""
+
+
+def update_nodes(kind: NodeKind) -> str:
+    """Scalars replaced, lists united, marks OR-ed."""
+    return f"""
+UNWIND $rows AS row
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: row.id}})
+SET n += row.scalars
+SET n.{Prop.KIND} = '{_label(kind)}', n.{Prop.STUB} = false
 {_merge_lists("n", NODE_LIST_PROPS)}
 {_merge_flags("n", NODE_FLAG_PROPS)}
+RETURN count(n) AS written
+"""
+
+
+def relabel_nodes(kind: NodeKind) -> str:
+    """Give $ids exactly one kind label: ``kind``."""
+    other_kinds = ":".join(_label(k) for k in NodeKind if k is not kind)
+    return f"""
+UNWIND $ids AS eid
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: eid}})
+REMOVE n:{other_kinds}
+SET n:{_label(kind)}
 RETURN count(n) AS written
 """
 

@@ -26,7 +26,7 @@ def _clean_scalar(value: Any) -> Any:
 
 
 def node_row(record: NodeRecord) -> Row:
-    """The parameter map of one node for cypher.upsert_nodes, with search and lookup keys derived here."""
+    """The parameter map of one node for the node-writing statements, with search and lookup keys derived here."""
     scalars: dict[str, Any] = {}
     lists: dict[str, list[Any]] = {p.value: [] for p in cypher.NODE_LIST_PROPS}
     flags: dict[str, bool] = {}
@@ -125,9 +125,21 @@ class CypherStore(abc.ABC):
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
         if not rows:
             return WriteCounts()
-        result, counts = self._write(cypher.upsert_nodes(kind), {"rows": [node_row(r) for r in rows]})
-        counts.rows_written = int(result[0]["written"]) if result else 0
-        return counts
+        rows_by_id = {r.id: node_row(r) for r in rows}
+        known = {r["id"]: r["kind"] for r in self._read(cypher.EXISTING_KINDS, {"ids": list(rows_by_id)})}
+        total = WriteCounts()
+        relabel = [i for i, k in known.items() if k != kind.value]
+        if relabel:
+            total.add(self._write(cypher.relabel_nodes(kind), {"ids": relabel})[1])
+        for statement, batch in (
+            (cypher.create_nodes(kind), [row for i, row in rows_by_id.items() if i not in known]),
+            (cypher.update_nodes(kind), [row for i, row in rows_by_id.items() if i in known]),
+        ):
+            if batch:
+                result, counts = self._write(statement, {"rows": batch})
+                counts.rows_written = int(result[0]["written"]) if result else 0
+                total.add(counts)
+        return total
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
         if not rows:

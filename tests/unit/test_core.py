@@ -68,10 +68,11 @@ def test_node_row_derives_search_names_and_lookup_keys() -> None:
 
 
 def test_cypher_takes_labels_and_types_only_from_the_vocabulary() -> None:
-    text = cypher.upsert_nodes(NodeKind.COMPANY)
-    assert "SET n:Company" in text and "REMOVE n:Person:" in text and "$rows" in text
+    assert "CREATE (n:Entity:Company {id: row.id})" in cypher.create_nodes(NodeKind.COMPANY)
+    relabel = cypher.relabel_nodes(NodeKind.COMPANY)
+    assert "SET n:Company" in relabel and "REMOVE n:Person:" in relabel and ":Company:" not in relabel
     with pytest.raises(TypeError):
-        cypher.upsert_nodes("Company) DETACH DELETE (x")  # type: ignore[arg-type]
+        cypher.create_nodes("Company) DETACH DELETE (x")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         cypher.upsert_relationships("OWNS]->() DELETE r //")  # type: ignore[arg-type]
     assert ":OWNS|PAID" in cypher.neighbours([RelType.OWNS, RelType.PAID])
