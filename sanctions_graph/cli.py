@@ -92,7 +92,8 @@ def _parse_types(text: str | None) -> tuple[RelType, ...] | None:
     try:
         return parse_rel_types(text.split(","))
     except ValueError as exc:
-        raise ConfigError(str(exc).capitalize() + ".") from None
+        message = str(exc)
+        raise ConfigError(message[:1].upper() + message[1:] + ".") from None
 
 
 def cmd_neighbours(args: argparse.Namespace, store: GraphStore) -> int:

@@ -6,12 +6,13 @@ import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph.errors import ExpectedCountError
 from graph.model import NodeRecord, RelRecord, WriteCounts
-from graph.vocabulary import NodeKind, RelType
+from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.native_jsonl import NativeJsonlSource
 from loaders.pipeline import run_load
 from sanctions_graph import demo
@@ -37,6 +38,15 @@ class RecordingWriter:
         self.calls.append((rel_type.value, len(rows)))
         ok = [r for r in rows if r.source in self.nodes and r.target in self.nodes]
         return WriteCounts(relationships_created=len(ok), rows_written=len(ok))
+
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        return WriteCounts()
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        return WriteCounts()
+
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        return WriteCounts()
 
 
 def _jsonl(path: Path, lines: list[object]) -> Path:
