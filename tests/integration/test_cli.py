@@ -71,7 +71,7 @@ def test_not_found_is_a_sentence_and_exit_1(loaded: str, capsys: pytest.CaptureF
 
 def test_unknown_relationship_type_is_a_sentence(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["neighbours", KIM, "--types", "OWNED_BY"]) == 2
-    assert "unknown relationship type 'OWNED_BY'" in capsys.readouterr().err
+    assert "error: Unknown relationship type 'OWNED_BY'; known types: OWNS," in capsys.readouterr().err
 
 
 def test_unreachable_neo4j_is_one_sentence_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -97,10 +97,9 @@ def test_unreachable_neo4j_is_one_sentence_and_exit_2(monkeypatch: pytest.Monkey
     assert "Traceback" not in proc.stderr
 
 
-def test_load_report_rejects_and_dry_run(
-    store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    _env(monkeypatch, store_settings["embedded"])
+def test_load_report_rejects_and_dry_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SANCTIONS_GRAPH_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SANCTIONS_GRAPH_STORE", "embedded")
     bad = tmp_path / "sdn.csv"
     good = (demo.ofac_dir() / "sdn.csv").read_bytes().splitlines(keepends=True)[:3]
     bad.write_bytes(b"".join(good) + b'notanumber,"X",-0- ,"DPRK",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n')
