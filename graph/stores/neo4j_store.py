@@ -44,6 +44,7 @@ class Neo4jStore(CypherStore):
                 auth=(settings.neo4j_username, settings.neo4j_password),
                 connection_timeout=5.0,
                 max_transaction_retry_time=5.0,
+                notifications_min_severity="OFF",  # schema hints on an empty database are not for analysts
             )
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailable(f"NEO4J_URI '{settings.neo4j_uri}' is not a valid Neo4j address: {exc}") from exc
