@@ -93,6 +93,19 @@ class Prop(StrEnum):
     TX_HASH = "tx_hash"
     SCORE = "score"
     STATUS = "status"
+    # analysis results written back by `sanctions-graph analyze` (graph/analytics); never set by a source
+    EXPOSURE_HOPS = "exposure_hops"  # hops to the nearest sanctioned entity (0: itself), absent when none reachable
+    EXPOSURE_NEAREST = "exposure_nearest"  # id of that nearest sanctioned entity
+    EXPOSURE_PATH = "exposure_path"  # ids from the entity to the nearest sanctioned one, both included
+    EXPOSURE_PATH_RELS = "exposure_path_rels"  # one step per hop: "OWNS>" (forward) or "<OWNS" (backward)
+    EXPOSURE_TYPES = "exposure_types"  # relationship types exposure followed: "ALL" or "OWNS,DIRECTS,…"
+    SANCTIONED_WITHIN = "sanctioned_within"  # [n within 1 hop, within 2, within 3], the entity itself not counted
+    BLOCKED_BY_OWNERSHIP = "blocked_by_ownership"  # OFAC 50% rule: true blocked, false not, absent: not evaluated
+    OWNERSHIP_UNKNOWN = "ownership_unknown"  # true: possibly blocked, a percentage held by blocked persons is missing
+    BLOCKED_SHARE = "blocked_share"  # percent held directly, in aggregate, by blocked persons (listed or by the rule)
+    EFFECTIVE_BLOCKED_SHARE = "effective_blocked_share"  # percent of listed persons multiplied along ownership chains
+    OWNERSHIP_AS_OF = "ownership_as_of"  # the date (ISO) the ownership results hold for
+    ANALYZED_AT = "analyzed_at"  # when analyze wrote these results (ISO 8601, UTC)
 
 
 #: List-valued properties: a second source adds to them (set union) instead of replacing them.
@@ -118,6 +131,22 @@ FLAG_PROPS: frozenset[Prop] = frozenset({Prop.SANCTIONED, Prop.FRONT})
 #: Properties the store maintains itself; sources never set them directly. (Sources do give LOOKUP_KEYS: the raw
 #: identifier values an analyst may paste; the store normalises them.)
 INTERNAL_PROPS: frozenset[Prop] = frozenset({Prop.ID, Prop.KIND, Prop.SEARCH_NAMES})
+
+#: Properties written back by `sanctions-graph analyze` (graph/analytics): results, not facts from a source.
+ANALYSIS_PROPS: tuple[Prop, ...] = (
+    Prop.EXPOSURE_HOPS,
+    Prop.EXPOSURE_NEAREST,
+    Prop.EXPOSURE_PATH,
+    Prop.EXPOSURE_PATH_RELS,
+    Prop.EXPOSURE_TYPES,
+    Prop.SANCTIONED_WITHIN,
+    Prop.BLOCKED_BY_OWNERSHIP,
+    Prop.OWNERSHIP_UNKNOWN,
+    Prop.BLOCKED_SHARE,
+    Prop.EFFECTIVE_BLOCKED_SHARE,
+    Prop.OWNERSHIP_AS_OF,
+    Prop.ANALYZED_AT,
+)
 
 
 @dataclass(frozen=True)

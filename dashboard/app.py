@@ -1,0 +1,109 @@
+"""The Dash app: ``create_app(store)`` builds it; pages ``/`` (search) and ``/entity/<id>?hops=2`` (entity).
+
+The dashboard only reads, through graph's public ``GraphReader`` interface; it never sees a driver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+import dash
+from dash import Dash, Input, Output, State, dcc, html
+
+from dashboard import context
+from dashboard.pages import entity, not_found, search
+from dashboard.theme import INDEX_STRING
+from graph.stores.base import GraphReader
+
+NAV_PLACEHOLDER = "Search names, aliases, identifiers…"
+
+
+def navbar(title: str) -> html.Header:
+    return html.Header(
+        [
+            dcc.Link(title, href="/", className="brand"),
+            html.Div(
+                [
+                    dcc.Input(
+                        id="nav-search-input",
+                        type="search",
+                        placeholder=NAV_PLACEHOLDER,
+                        autoComplete="off",
+                    ),
+                    html.Button("Search", id="nav-search-button", n_clicks=0),
+                ],
+                className="nav-search",
+                role="search",
+            ),
+        ],
+        className="navbar",
+    )
+
+
+def app_layout(title: str) -> html.Div:
+    return html.Div(
+        [
+            # Callbacks navigate by writing to this location; Dash pages re-renders from the new URL.
+            dcc.Location(id="url", refresh="callback-nav"),
+            navbar(title),
+            html.Main(
+                dcc.Loading(
+                    dash.page_container,
+                    target_components=cast(Any, {"_pages_content": "children"}),
+                    delay_show=400,
+                    overlay_style={"visibility": "visible", "opacity": 0.6},
+                    type="circle",
+                )
+            ),
+        ]
+    )
+
+
+def _register_page(module: str, **kwargs: Any) -> None:
+    register: Callable[..., None] = dash.register_page
+    register(module, **kwargs)
+
+
+def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
+    """A Dash app showing ``store``. Each app keeps its own store; several apps can live in one process."""
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        title=title,
+        update_title="",  # no "Updating..." flicker in the tab
+        suppress_callback_exceptions=False,
+    )
+    context.attach(app.server, context.DashboardContext(store=store))
+    app.index_string = INDEX_STRING
+
+    # Dash keeps pages in one process-wide registry: the layouts find this app's store through `context`.
+    _register_page("dashboard.pages.search", path="/", name="Search", title=title, layout=search.layout)
+    _register_page(
+        "dashboard.pages.entity",
+        path_template="/entity/<entity_id>",
+        name="Entity",
+        title=lambda **kw: f"{entity.title(**kw)} · {title}",
+        layout=entity.layout,
+    )
+    _register_page(
+        "dashboard.pages.not_found_404",
+        path="/not-found",
+        name="Not found",
+        title=f"Page not found · {title}",
+        layout=not_found.layout,
+    )
+    app.layout = app_layout(title)
+
+    search.register_callbacks(app)
+    entity.register_callbacks(app, store)
+    app.callback(
+        Output("url", "pathname", allow_duplicate=True),
+        Output("url", "search", allow_duplicate=True),
+        Input("nav-search-button", "n_clicks"),
+        Input("nav-search-input", "n_submit"),
+        State("nav-search-input", "value"),
+        prevent_initial_call=True,
+    )(search.submit_search)
+    return app

@@ -1,0 +1,111 @@
+"""Small pieces of page shared by the pages: badges, alerts, the details panel and the legend."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from dash import dcc, html
+
+from dashboard.elements import DetailRow, Link, Part
+from dashboard.styles import LegendItem, swatch_style
+from graph.errors import EntityNotFound, QueryTimeout, SanctionsGraphError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+UNEXPECTED_ERROR = "Something went wrong while reading the graph. The details are in the server log; please try again."
+
+
+def sanctioned_badge() -> html.Span:
+    return html.Span("SANCTIONED", className="badge badge-sanctioned", title="Designated by a sanctions authority")
+
+
+def front_badge() -> html.Span:
+    return html.Span("FRONT", className="badge badge-front", title="A source marks it as a shell or front company")
+
+
+def badges(sanctioned: bool, front: bool) -> list[html.Span]:
+    out = []
+    if sanctioned:
+        out.append(sanctioned_badge())
+    if front:
+        out.append(front_badge())
+    return out
+
+
+def error_message(exc: BaseException) -> str:
+    """The sentence an analyst reads for an error raised by a store call."""
+    if isinstance(exc, QueryTimeout):
+        return f"{exc} Try fewer hops."
+    if isinstance(exc, SanctionsGraphError):
+        return str(exc)
+    return UNEXPECTED_ERROR
+
+
+def error_alert(message: str, back_to_search: bool = True) -> html.Div:
+    """The one way a page shows a problem: a sentence in an alert box (id 'error'), never a traceback."""
+    children: list[Any] = [html.P(message)]
+    if back_to_search:
+        children.append(dcc.Link("← Back to search", href="/", className="alert-link"))
+    return html.Div(children, id="error", role="alert", className="alert alert-error")
+
+
+def guarded(call: Callable[[], T], back_to_search: bool = True) -> T | html.Div:
+    """Run a store call; a failure becomes an error alert (logged with its traceback when unexpected)."""
+    try:
+        return call()
+    except EntityNotFound as exc:
+        return error_alert(error_message(exc), back_to_search)
+    except SanctionsGraphError as exc:
+        log.warning("store call failed: %s", exc)
+        return error_alert(error_message(exc), back_to_search)
+    except Exception:  # the dashboard must not die on a bug; the log keeps the traceback
+        log.exception("unexpected error in a dashboard store call")
+        return error_alert(UNEXPECTED_ERROR, back_to_search)
+
+
+def _part(part: Part) -> Any:
+    if isinstance(part, Link):
+        if part.external:
+            return html.A(part.text, href=part.href, target="_blank", rel="noopener noreferrer")
+        return dcc.Link(part.text, href=part.href)
+    return part
+
+
+def detail_list(rows: Sequence[DetailRow]) -> html.Dl:
+    children: list[Any] = []
+    for row in rows:
+        children.append(html.Dt(row.label))
+        if len(row.items) == 1:
+            children.append(html.Dd([_part(p) for p in row.items[0]]))
+        else:
+            children.append(html.Dd(html.Ul([html.Li([_part(p) for p in item]) for item in row.items])))
+    return html.Dl(children, className="details-list")
+
+
+def legend(items: Sequence[LegendItem], present: set[str] | None = None) -> html.Div:
+    """The legend (id 'legend'); items whose key is not in ``present`` (when given) are dimmed."""
+    groups = (("kind", "Kinds of entity"), ("mark", "Marks"), ("relationship", "Relationships"))
+    sections: list[Any] = [html.H3("Legend")]
+    for group, title in groups:
+        rows = []
+        for item in (i for i in items if i.group == group):
+            absent = present is not None and group != "mark" and item.key not in present
+            label: list[Any] = [html.Span(item.caption, className="legend-caption")]
+            if item.description:
+                label.append(html.Span(f" ({item.description})", className="legend-description"))
+            extra: dict[str, Any] = {"data-key": item.key}
+            if absent:
+                extra["title"] = "not in this view"
+            rows.append(
+                html.Li(
+                    [html.Span(className="legend-swatch", style=swatch_style(item)), html.Span(label)],
+                    className="legend-item" + (" legend-absent" if absent else ""),
+                    **extra,
+                )
+            )
+        sections += [html.H4(title), html.Ul(rows, className="legend-list")]
+    return html.Div(sections, id="legend", className="legend")

@@ -1,0 +1,283 @@
+"""How the graph looks: the cytoscape stylesheet and the legend, both derived from the vocabulary.
+
+Pure functions only. Colours follow the Okabe-Ito palette (safe for colour-blind readers) and every kind also has
+its own shape, every relationship type its own line style where colours are close, so nothing depends on colour
+alone. Red is kept for one meaning: sanctioned. A sanctioned node has a thick red *double* border and its name on
+a red tag, so it stands out in grey-scale too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from graph.vocabulary import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, RelType
+
+SANCTIONED_RED = "#C00000"
+FRONT_ORANGE = "#E69F00"
+CENTER_HALO = "#FFD400"
+NODE_SIZE = 34
+CENTER_SIZE = 56
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    colour: str
+    shape: str  # a cytoscape node shape
+    size: int = NODE_SIZE
+
+
+@dataclass(frozen=True)
+class RelStyle:
+    colour: str
+    line_style: Literal["solid", "dashed", "dotted"] = "solid"
+    width: int = 2
+
+
+KIND_STYLES: dict[NodeKind, KindStyle] = {
+    NodeKind.PERSON: KindStyle("#0072B2", "ellipse"),
+    NodeKind.COMPANY: KindStyle("#009E73", "round-rectangle"),
+    NodeKind.ORGANIZATION: KindStyle("#56B4E9", "hexagon"),
+    NodeKind.LEGAL_ENTITY: KindStyle("#8C8C8C", "octagon"),
+    NodeKind.WALLET: KindStyle("#E69F00", "diamond"),
+    NodeKind.ADDRESS: KindStyle("#CC79A7", "rectangle", size=18),
+    NodeKind.VESSEL: KindStyle("#1B4F72", "barrel"),
+    NodeKind.AIRCRAFT: KindStyle("#6A3D9A", "vee"),
+}
+
+#: For a kind added to the vocabulary before anyone gave it a style: still distinct from the others.
+FALLBACK_KIND_STYLES: tuple[KindStyle, ...] = (
+    KindStyle("#999933", "star"),
+    KindStyle("#44AA99", "pentagon"),
+    KindStyle("#117733", "triangle"),
+    KindStyle("#332288", "tag"),
+)
+
+REL_STYLES: dict[RelType, RelStyle] = {
+    RelType.OWNS: RelStyle("#0072B2", width=3),
+    RelType.DIRECTS: RelStyle("#56B4E9"),
+    RelType.EMPLOYS: RelStyle("#009E73"),
+    RelType.MEMBER_OF: RelStyle("#CC79A7"),
+    RelType.FAMILY_OF: RelStyle("#882255", "dashed"),
+    RelType.ASSOCIATE_OF: RelStyle("#AA4499", "dashed"),
+    RelType.LINKED_TO: RelStyle("#7F7F7F", "dashed"),
+    RelType.PAID: RelStyle("#E69F00", width=3),
+    RelType.TRANSFERRED: RelStyle("#A6611A", width=3),
+    RelType.HOLDS: RelStyle("#444444"),
+    RelType.LOCATED_AT: RelStyle("#BBBBBB", "dotted"),
+    RelType.SAME_AS: RelStyle("#999999", "dotted"),
+}
+
+FALLBACK_REL_STYLE = RelStyle("#666666", "dashed")
+
+
+def kind_style(kind: NodeKind) -> KindStyle:
+    """The style of a node kind; kinds without one get a distinct fallback (stable for a given vocabulary)."""
+    if kind in KIND_STYLES:
+        return KIND_STYLES[kind]
+    unstyled = [k for k in NodeKind if k not in KIND_STYLES]
+    return FALLBACK_KIND_STYLES[unstyled.index(kind) % len(FALLBACK_KIND_STYLES)]
+
+
+def rel_style(rel_type: RelType) -> RelStyle:
+    return REL_STYLES.get(rel_type, FALLBACK_REL_STYLE)
+
+
+def stylesheet() -> list[dict[str, Any]]:
+    """The cytoscape stylesheet. Later rules win, so the marks (front, sanctioned, centre) come after the kinds."""
+    rules: list[dict[str, Any]] = [
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "width": NODE_SIZE,
+                "height": NODE_SIZE,
+                "font-size": 11,
+                "color": "#1A1A1A",
+                "text-valign": "bottom",
+                "text-halign": "center",
+                "text-margin-y": 5,
+                "text-wrap": "wrap",
+                "text-max-width": "140px",
+                "text-background-color": "#FFFFFF",
+                "text-background-opacity": 0.85,
+                "text-background-padding": "2px",
+                "text-background-shape": "roundrectangle",
+                "border-width": 1,
+                "border-color": "#333333",
+                "background-color": "#BBBBBB",
+            },
+        }
+    ]
+    for kind in NodeKind:
+        style = kind_style(kind)
+        rules.append(
+            {
+                "selector": f"node.{kind.value}",
+                "style": {
+                    "shape": style.shape,
+                    "background-color": style.colour,
+                    "width": style.size,
+                    "height": style.size,
+                },
+            }
+        )
+    rules += [
+        {"selector": "node.stub", "style": {"background-opacity": 0.45, "border-style": "dotted"}},
+        {
+            "selector": "node.front",
+            "style": {"border-width": 4, "border-style": "dashed", "border-color": FRONT_ORANGE},
+        },
+        {
+            "selector": "node.sanctioned",
+            "style": {
+                "border-width": 7,
+                "border-style": "double",
+                "border-color": SANCTIONED_RED,
+                "color": "#FFFFFF",
+                "font-weight": "bold",
+                "text-background-color": SANCTIONED_RED,
+                "text-background-opacity": 1,
+                "text-background-padding": "3px",
+            },
+        },
+        {
+            "selector": "node.center",
+            "style": {
+                "width": CENTER_SIZE,
+                "height": CENTER_SIZE,
+                "font-size": 14,
+                "font-weight": "bold",
+                "underlay-color": CENTER_HALO,
+                "underlay-opacity": 0.7,
+                "underlay-padding": 12,
+                "underlay-shape": "ellipse",
+                "z-index": 10,
+            },
+        },
+        {
+            "selector": "edge",
+            "style": {
+                "label": "data(label)",
+                "curve-style": "bezier",
+                "target-arrow-shape": "triangle",
+                "arrow-scale": 1.1,
+                "width": 2,
+                "font-size": 9,
+                "color": "#333333",
+                "text-rotation": "autorotate",
+                "text-background-color": "#FFFFFF",
+                "text-background-opacity": 0.85,
+                "text-background-padding": "1px",
+                "min-zoomed-font-size": 7,
+            },
+        },
+    ]
+    for rel_type in RelType:
+        look = rel_style(rel_type)
+        rules.append(
+            {
+                "selector": f"edge.{rel_type.value}",
+                "style": {
+                    "line-color": look.colour,
+                    "target-arrow-color": look.colour,
+                    "line-style": look.line_style,
+                    "width": look.width,
+                },
+            }
+        )
+    rules += [
+        {"selector": "node:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
+        {"selector": "edge:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
+    ]
+    return rules
+
+
+# --- legend -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One line of the legend: a node kind, a mark on nodes, or a relationship type."""
+
+    group: Literal["kind", "mark", "relationship"]
+    key: str  # the NodeKind / RelType value, or the mark's class name
+    caption: str
+    colour: str
+    shape: str = ""  # node kinds and marks
+    line_style: str = ""  # relationships
+    description: str = ""
+
+
+MARKS: tuple[LegendItem, ...] = (
+    LegendItem(
+        "mark",
+        "sanctioned",
+        "Sanctioned",
+        SANCTIONED_RED,
+        shape="ellipse",
+        description="thick red double border and a red name tag",
+    ),
+    LegendItem("mark", "front", "Front company", FRONT_ORANGE, shape="ellipse", description="dashed orange border"),
+    LegendItem(
+        "mark", "center", "Entity of this page", CENTER_HALO, shape="ellipse", description="larger, yellow halo"
+    ),
+)
+
+
+def legend_items() -> list[LegendItem]:
+    """Every node kind and relationship type of the vocabulary, with its look, plus the marks on nodes."""
+    items = [
+        LegendItem("kind", k.value, KIND_CAPTIONS.get(k, k.value), kind_style(k).colour, kind_style(k).shape)
+        for k in NodeKind
+    ]
+    items += list(MARKS)
+    for rel_type in RelType:
+        spec = RELATIONSHIPS.get(rel_type)
+        caption = spec.caption if spec else rel_type.value.replace("_", " ").lower()
+        description = f"{spec.source} → {spec.target}" if spec else ""
+        style = rel_style(rel_type)
+        items.append(
+            LegendItem(
+                "relationship",
+                rel_type.value,
+                caption,
+                style.colour,
+                line_style=style.line_style,
+                description=description,
+            )
+        )
+    return items
+
+
+#: CSS that draws a cytoscape shape in a small legend swatch.
+_CLIP_PATHS: dict[str, str] = {
+    "diamond": "polygon(50% 0, 100% 50%, 50% 100%, 0 50%)",
+    "hexagon": "polygon(25% 0, 75% 0, 100% 50%, 75% 100%, 25% 100%, 0 50%)",
+    "octagon": "polygon(30% 0, 70% 0, 100% 30%, 100% 70%, 70% 100%, 30% 100%, 0 70%, 0 30%)",
+    "vee": "polygon(0 0, 50% 40%, 100% 0, 50% 100%)",
+    "triangle": "polygon(50% 0, 100% 100%, 0 100%)",
+    "pentagon": "polygon(50% 0, 100% 38%, 82% 100%, 18% 100%, 0 38%)",
+    "star": "polygon(50% 0, 61% 35%, 98% 35%, 68% 57%, 79% 91%, 50% 70%, 21% 91%, 32% 57%, 2% 35%, 39% 35%)",
+    "tag": "polygon(0 0, 75% 0, 100% 50%, 75% 100%, 0 100%)",
+}
+_RADII: dict[str, str] = {"ellipse": "50%", "round-rectangle": "4px", "barrel": "35% / 20%"}
+
+
+def swatch_style(item: LegendItem) -> dict[str, str]:
+    """Inline CSS for the legend swatch of ``item``: its shape and colour, or its line."""
+    if item.group == "relationship":
+        return {"borderTop": f"3px {item.line_style or 'solid'} {item.colour}", "width": "28px", "height": "0"}
+    size = "10px" if item.key == NodeKind.ADDRESS.value else "16px"
+    style = {"width": size, "height": size, "backgroundColor": item.colour}
+    if item.key == "sanctioned":
+        style.update(border=f"4px double {SANCTIONED_RED}", backgroundColor="#FFFFFF", boxSizing="border-box")
+    elif item.key == "front":
+        style.update(border=f"3px dashed {FRONT_ORANGE}", backgroundColor="#FFFFFF", boxSizing="border-box")
+    elif item.key == "center":
+        style.update(boxShadow=f"0 0 0 4px {CENTER_HALO}", backgroundColor="#FFFFFF", border="1px solid #333")
+    if item.shape in _CLIP_PATHS:
+        style["clipPath"] = _CLIP_PATHS[item.shape]
+    elif item.shape in _RADII:
+        style["borderRadius"] = _RADII[item.shape]
+    return style
