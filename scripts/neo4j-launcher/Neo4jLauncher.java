@@ -11,28 +11,27 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 
 /**
- * The smallest launcher of a real Neo4j Community server for tests: the DBMS from the org.neo4j:neo4j artifact with
- * its Bolt connector on loopback, HTTP off, authentication on, and the neo4j user's password set from the
- * environment. Runs until SIGTERM, then shuts the DBMS down cleanly.
+ * Runs a real Neo4j Community DBMS (the org.neo4j:neo4j artifact, embedded) as a small server for tests:
+ * Bolt on 127.0.0.1:PORT without TLS, HTTP and HTTPS off, authentication on, usage reporting off, and the neo4j
+ * user's password set from the environment. Prints "READY ..." once clients can log in, then runs until SIGTERM or SIGINT and shuts
+ * the DBMS down cleanly.
  *
- * Usage: java -cp CLASSPATH Neo4jLauncher HOME_DIR PORT   (password in env NEO4J_LAUNCH_PASSWORD)
+ * Usage: java -cp CLASSPATH Neo4jLauncher HOME_DIR PORT   (password in NEO4J_LAUNCH_PASSWORD, 8+ characters)
  */
 public final class Neo4jLauncher {
     private Neo4jLauncher() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: Neo4jLauncher HOME_DIR PORT");
-            System.exit(2);
-        }
-        Path home = Path.of(args[0]);
-        int port = Integer.parseInt(args[1]);
         String password = System.getenv("NEO4J_LAUNCH_PASSWORD");
-        if (password == null || password.length() < 8) {
-            System.err.println("NEO4J_LAUNCH_PASSWORD must hold a password of at least 8 characters");
+        if (args.length != 2 || password == null || password.length() < 8) {
+            System.err.println("usage: NEO4J_LAUNCH_PASSWORD=<8+ characters> Neo4jLauncher HOME_DIR PORT");
             System.exit(2);
         }
+        Path home = Path.of(args[0]).toAbsolutePath();
+        int port = Integer.parseInt(args[1]);
+
+        long t0 = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -41,16 +40,39 @@ public final class Neo4jLauncher {
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)               // no usage reports home
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)  // small, short-lived databases
                 .build();
-        CountDownLatch stopped = new CountDownLatch(1);
+
+        CountDownLatch down = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("stopping");
             dbms.shutdown();
-            stopped.countDown();
-        }));
-        dbms.database("system").executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
-        System.out.println("READY bolt://127.0.0.1:" + port);
-        System.out.flush();
-        stopped.await();
+            System.out.println("stopped");
+            down.countDown();
+        }, "neo4j-launcher-shutdown"));
+
+        System.out.printf("DBMS started in %.1fs%n", (System.nanoTime() - t0) / 1e9);
+        try {
+            long t1 = System.nanoTime();
+            var system = dbms.database("system");
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+            System.out.printf("password set in %.1fs%n", (System.nanoTime() - t1) / 1e9);
+            String version = system.executeTransactionally(
+                    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS v, edition",
+                    Map.of(),
+                    result -> {
+                        var row = result.next();
+                        return row.get("name") + " " + row.get("v") + " " + row.get("edition");
+                    });
+            System.out.println("READY bolt://127.0.0.1:" + port + " " + version);
+            System.out.flush();
+        } catch (RuntimeException e) {
+            // The DBMS threads would keep the JVM alive: exit (the shutdown hook stops the DBMS).
+            e.printStackTrace();
+            System.exit(1);
+        }
+        down.await();
     }
 }
