@@ -52,12 +52,24 @@ def schema_statements(dialect: Dialect) -> list[str]:
             f"CREATE INDEX rel_{t.value.lower()}_id IF NOT EXISTS FOR ()-[r:{_rel_type(t)}]-() ON (r.{Prop.ID})"
             for t in RelType
         ]
+        stmts += [
+            f"CREATE FULLTEXT INDEX {FULLTEXT_NAMES} IF NOT EXISTS FOR (n:{ENTITY_LABEL})"
+            f" ON EACH [n.{Prop.SEARCH_TEXT}]"
+            " OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+            f"CREATE FULLTEXT INDEX {FULLTEXT_LOOKUP} IF NOT EXISTS FOR (n:{ENTITY_LABEL})"
+            f" ON EACH [n.{Prop.LOOKUP_TEXT}]"
+            " OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+        ]
         return stmts
     stmts = [
         f"CREATE INDEX FOR (n:{ENTITY_LABEL}) ON (n.{Prop.ID})",
         f"CREATE INDEX FOR (n:{ENTITY_LABEL}) ON (n.{Prop.KIND})",
     ]
     stmts += [f"CREATE INDEX FOR ()-[r:{_rel_type(t)}]-() ON (r.{Prop.ID})" for t in RelType]
+    stmts.append(
+        f"CALL db.idx.fulltext.createNodeIndex({{label: '{ENTITY_LABEL}', stopwords: [], language: 'english'}}, "
+        f"{{field: '{Prop.SEARCH_TEXT}', nostem: true}}, {{field: '{Prop.LOOKUP_TEXT}', nostem: true}})"
+    )
     return stmts
 
 
@@ -94,6 +106,14 @@ RETURN n.{Prop.ID} AS id, n.{Prop.KIND} AS kind
 """
 
 
+#: The full-text fields, kept equal to the (merged) lists they index.
+# (`WITH n` first: FalkorDB reads a property set earlier in the same clause chain as null inside reduce().)
+_SET_SEARCH_TEXT = (
+    f"WITH n SET n.{Prop.SEARCH_TEXT} = reduce(acc = '', x IN n.{Prop.SEARCH_NAMES} | acc + ' ' + x), "
+    f"n.{Prop.LOOKUP_TEXT} = reduce(acc = '', x IN n.{Prop.LOOKUP_KEYS} | acc + ' ' + x)"
+)
+
+
 def create_nodes(kind: NodeKind) -> str:
     lists = ", ".join(f"n.{p} = row.lists.{p}" for p in NODE_LIST_PROPS)
     flags = ", ".join(f"n.{p} = coalesce(row.flags.{p}, false)" for p in NODE_FLAG_PROPS)
@@ -102,6 +122,7 @@ UNWIND $rows AS row
 CREATE (n:{ENTITY_LABEL}:{_label(kind)} {{{Prop.ID}: row.id}})
 SET n += row.scalars
 SET n.{Prop.KIND} = '{_label(kind)}', n.{Prop.STUB} = false, {lists}, {flags}
+{_SET_SEARCH_TEXT}
 RETURN count(n) AS written
 """
 
@@ -115,6 +136,7 @@ SET n += row.scalars
 SET n.{Prop.KIND} = '{_label(kind)}', n.{Prop.STUB} = false
 {_merge_lists("n", NODE_LIST_PROPS)}
 {_merge_flags("n", NODE_FLAG_PROPS)}
+{_SET_SEARCH_TEXT}
 RETURN count(n) AS written
 """
 
@@ -167,13 +189,49 @@ GET_ENTITY = f"MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: $id}}) RETURN properties(n) 
 
 GET_ENTITIES = f"UNWIND $ids AS eid MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: eid}}) RETURN properties(n) AS props"
 
-SEARCH = f"""
-MATCH (n:{ENTITY_LABEL})
-WHERE $key IN n.{Prop.LOOKUP_KEYS}
-   OR (size($tokens) > 0 AND any(s IN n.{Prop.SEARCH_NAMES} WHERE all(t IN $tokens WHERE s CONTAINS t)))
-RETURN properties(n) AS props
+# --- search: full-text indexes give candidates (never a scan); graph.names ranks them -------------------------------
+FULLTEXT_NAMES = "entity_names"
+FULLTEXT_LOOKUP = "entity_lookup"
+
+
+LAST_INDEXED_SAMPLE = f"""
+MATCH (n:{ENTITY_LABEL}) WHERE n.{Prop.SEARCH_TEXT} <> ''
+RETURN n.{Prop.ID} AS id, n.{Prop.SEARCH_TEXT} AS text ORDER BY id(n) DESC LIMIT 1
+"""
+
+
+def search_candidates(dialect: Dialect) -> str:
+    """Candidates from a full-text index: $index names the index (Neo4j), $query is built by fulltext_query."""
+    if dialect is Dialect.NEO4J:
+        return """
+CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
+RETURN properties(node) AS props, score
 LIMIT $limit
 """
+    return f"""
+CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', $query) YIELD node, score
+RETURN properties(node) AS props, score
+LIMIT $limit
+"""
+
+
+def fulltext_query(dialect: Dialect, field: Prop, terms: Sequence[str]) -> str:
+    """Query text for the full-text engines. Terms must be folded words (ASCII letters and digits only)."""
+    safe = [t for t in terms if t.isascii() and t.isalnum()]
+    if not safe:
+        return ""
+    if field is Prop.LOOKUP_TEXT:
+        return safe[0] if dialect is Dialect.NEO4J else f"@{Prop.LOOKUP_TEXT}:{safe[0]}"
+    parts: list[str] = []
+    for t in safe:
+        parts.append(t)
+        if len(t) >= 2:
+            parts.append(f"{t}*")
+        if len(t) >= 4:
+            parts.append(f"{t}~1" if dialect is Dialect.NEO4J else f"%{t}%")
+    if dialect is Dialect.NEO4J:
+        return " OR ".join(parts)
+    return f"@{Prop.SEARCH_TEXT}:(" + "|".join(parts) + ")"
 
 
 def neighbours(types: Sequence[RelType] | None) -> str:
@@ -268,6 +326,83 @@ def _prop(prop: Prop) -> str:
     if not isinstance(prop, Prop):
         raise TypeError(f"property must come from the vocabulary, got {prop!r}")
     return prop.value
+
+
+# --- analytics: targeted hops and bulk reads of only the fields an analysis needs ----------------------------
+# Columns are plain scalars (ids, numbers, short strings), never property maps: the FalkorDB client parses maps
+# slowly, and a bulk analysis reads millions of rows.
+
+
+def _columns(var: str, prefix: str, props: Sequence[Prop]) -> str:
+    return "".join(f", {var}.{_prop(p)} AS {prefix}{_prop(p)}" for p in props)
+
+
+def links(
+    direction: str,
+    types: Sequence[RelType] | None,
+    rel_props: Sequence[Prop],
+    node_props: Sequence[Prop],
+    other_flag: Prop | None = None,
+) -> str:
+    """One hop out of $ids ('out', 'in' or 'both'): the relationship, the other end, and the named properties;
+    with ``other_flag``, only links whose other end has that boolean property true.
+
+    Columns: origin, type, outgoing, other, rid, then r_<prop> and m_<prop>; at most $limit rows.
+    """
+    rel = f"[r{_type_alternation(types)}]"
+    pattern = {"out": f"-{rel}->", "in": f"<-{rel}-", "both": f"-{rel}-"}[direction]
+    # the filter goes after a WITH: left in the MATCH, FalkorDB plans a label scan of every m and joins it back
+    where = f"\nWITH nid, r, m WHERE m.{_prop(other_flag)} = true" if other_flag is not None else ""
+    return f"""
+UNWIND $ids AS nid
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: nid}}){pattern}(m:{ENTITY_LABEL}){where}
+RETURN nid AS origin, type(r) AS type, startNode(r).{Prop.ID} = nid AS outgoing, m.{Prop.ID} AS other,
+       r.{Prop.ID} AS rid{_columns("r", "r_", rel_props)}{_columns("m", "m_", node_props)}
+LIMIT $limit
+"""
+
+
+def count_links(direction: str, types: Sequence[RelType] | None) -> str:
+    """How many distinct entities each of $ids is linked to (per id, only ids with at least one)."""
+    rel = f"[{_type_alternation(types)}]"
+    pattern = {"out": f"-{rel}->", "in": f"<-{rel}-", "both": f"-{rel}-"}[direction]
+    return f"""
+UNWIND $ids AS nid
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: nid}}){pattern}(m:{ENTITY_LABEL})
+RETURN nid AS id, count(DISTINCT m) AS n
+"""
+
+
+def entities_with_list_value(prop: Prop, kind: NodeKind | None, node_props: Sequence[Prop]) -> str:
+    """Entities (of ``kind``, any if None) whose list property ``prop`` holds one of $values; which ones it holds."""
+    label = f":{_label(kind)}" if kind is not None else ""
+    return f"""
+MATCH (n:{ENTITY_LABEL}{label})
+WHERE any(v IN n.{_prop(prop)} WHERE v IN $values)
+RETURN n.{Prop.ID} AS id, [v IN n.{_prop(prop)} WHERE v IN $values] AS matched{_columns("n", "n_", node_props)}
+LIMIT $limit
+"""
+
+
+def node_values(props: Sequence[Prop]) -> tuple[str, str]:
+    """Bulk read of every entity's id and the named properties: (streamed whole, paged by internal id)."""
+    cols = f"n.{Prop.ID} AS id{_columns('n', 'v_', props)}"
+    return (
+        f"MATCH (n:{ENTITY_LABEL}) RETURN {cols}",
+        f"MATCH (n:{ENTITY_LABEL}) WHERE id(n) >= $lo AND id(n) < $hi RETURN {cols}",
+    )
+
+
+def relationship_values(rel_type: RelType, props: Sequence[Prop]) -> tuple[str, str]:
+    """Bulk read of one type's relationships: source id, target id and the named properties (whole, paged)."""
+    match = f"MATCH (a:{ENTITY_LABEL})-[r:{_rel_type(rel_type)}]->(b:{ENTITY_LABEL})"
+    cols = f"a.{Prop.ID} AS source, b.{Prop.ID} AS target{_columns('r', 'v_', props)}"
+    # FalkorDB (the paged form) answers a pattern whose relationship is not projected from its adjacency matrix,
+    # one row per connected pair: parallel relationships would be lost. Projecting id(r) makes it enumerate them.
+    return (
+        f"{match} RETURN {cols}",
+        f"{match} WHERE id(a) >= $lo AND id(a) < $hi RETURN {cols}, id(r) AS rel_internal_id",
+    )
 
 
 STATS_NODES = f"MATCH (n:{ENTITY_LABEL}) RETURN n.{Prop.KIND} AS key, count(*) AS n"

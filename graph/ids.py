@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
+from graph.names import fold
 from graph.vocabulary import RelType
 
 _EVM = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _BECH32_PREFIXES = ("bc1", "tb1", "ltc1", "bcrt1")
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
 def normalize_address(address: str) -> str:
@@ -43,17 +42,10 @@ def rel_id(rel_type: RelType, source: str, target: str, *qualifiers: str) -> str
 
 
 def fold_text(text: str) -> str:
-    """Case-, accent- and punctuation-folded text: 'KIM, Jong-Un' -> 'kim jong un'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
-
-
-def name_tokens(text: str) -> list[str]:
-    """Folded words of a name or query, for word-order-insensitive matching."""
-    return fold_text(text).split()
+    """Case-, accent- and punctuation-folded text: 'KIM, Jong-Un' -> 'kim jong un' (see graph.names.fold)."""
+    return fold(text)
 
 
 def lookup_key(value: str) -> str:
-    """Key for exact identifier lookup: case-folded, without spaces, dashes or dots."""
-    return re.sub(r"[\s\-.]", "", value.strip().casefold())
+    """Key for exact identifier lookup: case-folded letters and digits only ('PP 109-420.132' -> 'pp109420132')."""
+    return "".join(c for c in value.casefold() if c.isalnum() and c.isascii())

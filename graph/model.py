@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from graph.vocabulary import NodeKind, Prop, RelType
@@ -216,3 +217,28 @@ class WriteCounts:
         self.relationships_created += other.relationships_created
         self.properties_set += other.properties_set
         self.rows_written += other.rows_written
+
+
+class Direction(StrEnum):
+    """Which relationships of an entity to follow: those it is the source of, the target of, or both."""
+
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One relationship seen from one of its ends (``origin``), with only the properties that were asked for.
+
+    ``outgoing`` is true when ``origin`` is the relationship's source. ``rel`` and ``node`` map property names
+    to values (None when absent) of the relationship and of the other end; analytics read these, not whole entities.
+    """
+
+    origin: str
+    type: RelType
+    outgoing: bool
+    other: str
+    rel_id: str
+    rel: dict[str, Any] = field(default_factory=dict)
+    node: dict[str, Any] = field(default_factory=dict)

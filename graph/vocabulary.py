@@ -54,6 +54,8 @@ class Prop(StrEnum):
     IDENTIFIERS = "identifiers"
     LOOKUP_KEYS = "lookup_keys"
     SEARCH_NAMES = "search_names"
+    SEARCH_TEXT = "search_text"
+    LOOKUP_TEXT = "lookup_text"
     SANCTIONED = "sanctioned"
     PROGRAMS = "programs"
     DESIGNATIONS = "designations"
@@ -130,7 +132,7 @@ FLAG_PROPS: frozenset[Prop] = frozenset({Prop.SANCTIONED, Prop.FRONT})
 
 #: Properties the store maintains itself; sources never set them directly. (Sources do give LOOKUP_KEYS: the raw
 #: identifier values an analyst may paste; the store normalises them.)
-INTERNAL_PROPS: frozenset[Prop] = frozenset({Prop.ID, Prop.KIND, Prop.SEARCH_NAMES})
+INTERNAL_PROPS: frozenset[Prop] = frozenset({Prop.ID, Prop.KIND, Prop.SEARCH_NAMES, Prop.SEARCH_TEXT, Prop.LOOKUP_TEXT})
 
 #: Properties written back by `sanctions-graph analyze` (graph/analytics): results, not facts from a source.
 ANALYSIS_PROPS: tuple[Prop, ...] = (

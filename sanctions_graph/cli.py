@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from graph.stores.factory import open_store
 from graph.vocabulary import RELATIONSHIPS, RelType, parse_rel_types
 from loaders.pipeline import BarProgress, LoadReport, NoProgress, Source, run_load, write_report_json
 from sanctions_graph import demo
+from sanctions_graph.analytics_cli import add_analytics_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_UNAVAILABLE = 0, 1, 2
 
@@ -175,9 +178,8 @@ def cmd_load_jsonl(args: argparse.Namespace, store: GraphStore | None) -> int:
 
 def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
     """Load the demo data (idempotent)."""
-    from loaders.ofac_sdn import OfacSdnSource
-
     from loaders.native_jsonl import NativeJsonlSource
+    from loaders.ofac_sdn import OfacSdnSource
 
     reports = []
     for source, paths in (
@@ -312,15 +314,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=_positive_int(1, 65535), default=8050)
         p.set_defaults(func=cmd_serve, load_demo=load_demo_first)
 
+    add_analytics_commands(sub, common, as_json)  # exposure, ownership, trace, shared, it-workers, analyze
+
     p = sub.add_parser("db", parents=[common], help="the embedded store: status, stop, or reset (delete all data)")
     p.add_argument("action", choices=("status", "stop", "reset"))
     p.set_defaults(func=None, db=True)
     return parser
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM/SIGHUP end the command like Ctrl-C does, so the store is closed (and an embedded server stopped)."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        signal.signal(signal.SIGHUP, _exit_on_signal)
     store: GraphStore | None = None
     try:
         settings = Settings.from_env(os.environ, store=getattr(args, "store", None) or args.global_store)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from graph.model import Entity, NodeRecord, Path, Relationship, RelRecord, SearchHit, Stats, Subgraph, WriteCounts
+from graph.model import (
+    Direction,
+    Entity,
+    Link,
+    NodeRecord,
+    Path,
+    Relationship,
+    RelRecord,
+    SearchHit,
+    Stats,
+    Subgraph,
+    WriteCounts,
+)
 from graph.vocabulary import NodeKind, Prop, RelType
 
 DEFAULT_NEIGHBOURHOOD_LIMIT = 200
@@ -68,6 +80,17 @@ class GraphReader(Protocol):
         """A shortest undirected path, or None when there is none within ``max_hops``."""
         ...
 
+    def shortest_paths(
+        self,
+        source_id: str,
+        target_id: str,
+        k: int = 3,
+        max_hops: int = MAX_PATH_HOPS,
+        types: Sequence[RelType] | None = None,
+    ) -> list[Path]:
+        """Up to ``k`` shortest loopless undirected paths of at most ``max_hops``, shortest first (empty: none)."""
+        ...
+
     def stats(self) -> Stats: ...
 
     def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
@@ -78,6 +101,55 @@ class GraphReader(Protocol):
         self, types: Sequence[RelType] | None = None, batch_size: int = 10_000
     ) -> Iterator[list[Relationship]]:
         """Every relationship (of ``types``, all if None), in batches."""
+        ...
+
+    # --- for analytics (graph/analytics): only the fields an analysis needs ----------------------------------
+    def get_entities(self, ids: Sequence[str]) -> list[Entity]:
+        """The entities among ``ids`` that exist (order not guaranteed)."""
+        ...
+
+    def links(
+        self,
+        ids: Sequence[str],
+        types: Sequence[RelType] | None = None,
+        direction: Direction = Direction.BOTH,
+        rel_props: Sequence[Prop] = (),
+        node_props: Sequence[Prop] = (),
+        limit: int = 100_000,
+        other_flag: Prop | None = None,
+    ) -> list[Link]:
+        """One hop from each of ``ids`` over ``types`` (all if None): at most ``limit`` links, with the named
+        properties of the relationship and of the other end; with ``other_flag`` (a boolean property such as
+        ``sanctioned``), only links to entities where it is true."""
+        ...
+
+    def count_links(
+        self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
+    ) -> dict[str, int]:
+        """How many distinct entities each id is linked to by such relationships (ids with none are absent)."""
+        ...
+
+    def entities_with_list_value(
+        self,
+        prop: Prop,
+        values: Sequence[str],
+        kind: NodeKind | None = None,
+        node_props: Sequence[Prop] = (),
+        limit: int = 10_000,
+    ) -> list[tuple[str, list[str], dict[str, Any]]]:
+        """Entities whose list property ``prop`` holds any of ``values``: (id, the values it holds, named props).
+
+        Scans every entity (of ``kind``); meant for rare values such as identifiers, not for hot paths."""
+        ...
+
+    def iter_node_values(self, props: Sequence[Prop], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every entity as a tuple (id, *values of ``props``), in batches: a bulk read for analyses."""
+        ...
+
+    def iter_relationship_values(
+        self, rel_type: RelType, props: Sequence[Prop] = (), batch_size: int = 50_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Every relationship of one type as (source id, target id, *values of ``props``), in batches."""
         ...
 
 

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import abc
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graph import cypher
 from graph.errors import EntityNotFound, SanctionsGraphError
-from graph.ids import fold_text, lookup_key, name_tokens
-from graph.model import Entity, NodeRecord, Path, Relationship, RelRecord, SearchHit, Stats, Subgraph, WriteCounts
+from graph.ids import lookup_key
+from graph.model import (
+    Direction,
+    Entity,
+    Link,
+    NodeRecord,
+    Path,
+    Relationship,
+    RelRecord,
+    SearchHit,
+    Stats,
+    Subgraph,
+    WriteCounts,
+)
+from graph.names import match_score, query_terms, search_forms
+from graph.paths import k_shortest_paths
 from graph.stores.base import DEFAULT_NEIGHBOURHOOD_LIMIT, MAX_HOPS, MAX_PATH_HOPS
 from graph.vocabulary import FLAG_PROPS, LIST_PROPS, NodeKind, Prop, RelType
 
@@ -50,7 +65,7 @@ def node_row(record: NodeRecord) -> Row:
     name = str(record.props.get(Prop.NAME) or record.id)
     scalars[Prop.NAME.value] = name
     names = [name, *lists[Prop.ALIASES.value]]
-    lists[Prop.SEARCH_NAMES.value] = list(dict.fromkeys(f for f in (fold_text(n) for n in names) if f))
+    lists[Prop.SEARCH_NAMES.value] = list(dict.fromkeys(f for n in names for f in search_forms(n)))
     keys = [lookup_key(str(v)) for v in lists[Prop.LOOKUP_KEYS.value]]
     lists[Prop.LOOKUP_KEYS.value] = list(dict.fromkeys(k for k in keys if k))
     return {"id": record.id, "scalars": scalars, "lists": lists, "flags": flags}
@@ -184,12 +199,33 @@ class CypherStore(abc.ABC):
         query = text.strip()
         if not query:
             return []
+        candidates: dict[str, tuple[Entity, bool]] = {}
         key = lookup_key(query)
-        tokens = name_tokens(query)
-        rows = self._read(cypher.SEARCH, {"key": key, "tokens": tokens, "limit": max(limit * 5, 50)})
-        hits = [_rank(entity_from_props(r["props"]), key, tokens) for r in rows]
-        hits.sort(key=lambda h: (h[0], not h[1].entity.sanctioned, h[1].entity.name.casefold()))
-        return [h for _, h in hits[:limit]]
+        if key:
+            for row in self._search(Prop.LOOKUP_TEXT, [key], limit):
+                entity = entity_from_props(row["props"])
+                if key in (entity.properties.get(Prop.LOOKUP_KEYS.value) or []):
+                    candidates[entity.id] = (entity, True)
+        for row in self._search(Prop.SEARCH_TEXT, query_terms(query), max(limit * 10, 200)):
+            entity = entity_from_props(row["props"])
+            candidates.setdefault(entity.id, (entity, False))
+        ranked: list[tuple[float, SearchHit]] = []
+        for entity, by_identifier in candidates.values():
+            if by_identifier:
+                ranked.append((1000.0, SearchHit(entity, key, "identifier")))
+                continue
+            best = _best_name(entity, query)
+            if best is not None:
+                ranked.append(best)
+        ranked.sort(key=lambda h: (-h[0], not h[1].entity.sanctioned, h[1].entity.name.casefold()))
+        return [h for _, h in ranked[:limit]]
+
+    def _search(self, field: Prop, terms: list[str], limit: int) -> list[Row]:
+        text = cypher.fulltext_query(self.dialect, field, terms)
+        if not text:
+            return []
+        index = cypher.FULLTEXT_LOOKUP if field is Prop.LOOKUP_TEXT else cypher.FULLTEXT_NAMES
+        return self._read(cypher.search_candidates(self.dialect), {"index": index, "query": text, "limit": limit})
 
     def neighbourhood(
         self,
@@ -278,9 +314,128 @@ class CypherStore(abc.ABC):
         if batch:
             yield batch
 
+    # --- for analytics ----------------------------------------------------------------------------------------
+    def get_entities(self, ids: Sequence[str]) -> list[Entity]:
+        if not ids:
+            return []
+        rows = self._read(cypher.GET_ENTITIES, {"ids": list(dict.fromkeys(ids))})
+        return [entity_from_props(r["props"]) for r in rows]
+
+    def links(
+        self,
+        ids: Sequence[str],
+        types: Sequence[RelType] | None = None,
+        direction: Direction = Direction.BOTH,
+        rel_props: Sequence[Prop] = (),
+        node_props: Sequence[Prop] = (),
+        limit: int = 100_000,
+        other_flag: Prop | None = None,
+    ) -> list[Link]:
+        if not ids:
+            return []
+        query = cypher.links(Direction(direction).value, types, rel_props, node_props, other_flag)
+        rows = self._read(query, {"ids": list(dict.fromkeys(ids)), "limit": int(limit)}, timeout_s=self.query_timeout_s)
+        return [
+            Link(
+                origin=str(r["origin"]),
+                type=RelType(r["type"]),
+                outgoing=bool(r["outgoing"]),
+                other=str(r["other"]),
+                rel_id=str(r["rid"]),
+                rel={p.value: r[f"r_{p.value}"] for p in rel_props},
+                node={p.value: r[f"m_{p.value}"] for p in node_props},
+            )
+            for r in rows
+        ]
+
+    def count_links(
+        self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
+    ) -> dict[str, int]:
+        if not ids:
+            return {}
+        rows = self._read(cypher.count_links(Direction(direction).value, types), {"ids": list(dict.fromkeys(ids))})
+        return {str(r["id"]): int(r["n"]) for r in rows}
+
+    def entities_with_list_value(
+        self,
+        prop: Prop,
+        values: Sequence[str],
+        kind: NodeKind | None = None,
+        node_props: Sequence[Prop] = (),
+        limit: int = 10_000,
+    ) -> list[tuple[str, list[str], dict[str, Any]]]:
+        if not values:
+            return []
+        rows = self._read(
+            cypher.entities_with_list_value(prop, kind, node_props),
+            {"values": list(dict.fromkeys(values)), "limit": int(limit)},
+            timeout_s=max(30.0, self.query_timeout_s),
+        )
+        return [
+            (str(r["id"]), list(r["matched"] or []), {p.value: r[f"n_{p.value}"] for p in node_props}) for r in rows
+        ]
+
+    def iter_node_values(self, props: Sequence[Prop], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        whole, by_range = cypher.node_values(props)
+        keys = ["id", *(f"v_{p.value}" for p in props)]
+        rows = self._stream(whole, by_range, batch_size)
+        yield from _batched((tuple(row[k] for k in keys) for row in rows), batch_size)
+
+    def iter_relationship_values(
+        self, rel_type: RelType, props: Sequence[Prop] = (), batch_size: int = 50_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        whole, by_range = cypher.relationship_values(rel_type, props)
+        keys = ["source", "target", *(f"v_{p.value}" for p in props)]
+        rows = self._stream(whole, by_range, batch_size)
+        yield from _batched((tuple(row[k] for k in keys) for row in rows), batch_size)
+
     @abc.abstractmethod
     def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
         """Rows of a bulk read: ``whole`` where the backend streams, else ``by_id_range`` paged over [$lo, $hi)."""
+
+    def shortest_paths(
+        self,
+        source_id: str,
+        target_id: str,
+        k: int = 3,
+        max_hops: int = MAX_PATH_HOPS,
+        types: Sequence[RelType] | None = None,
+    ) -> list[Path]:
+        first = self.shortest_path(source_id, target_id, max_hops, types)
+        if first is None or k <= 1 or first.hops == 0:
+            return [first] if first else []
+        # Every node of a path of at most max_hops lies within ceil(h/2) of the source or floor(h/2) of the target,
+        # and every edge of it touches a node strictly inside one of those balls: gather both, then run Yen locally.
+        entities: dict[str, Entity] = {e.id: e for e in first.entities}
+        rels: dict[frozenset[str], Relationship] = {}
+        adjacency: dict[str, set[str]] = {}
+        for start, radius in ((source_id, (max_hops + 1) // 2), (target_id, max_hops // 2)):
+            seen, frontier = {start}, [start]
+            for _ in range(radius):
+                if not frontier:
+                    break
+                rows = self._read(cypher.neighbours(types), {"ids": frontier, "limit": _HOP_FETCH_LIMIT})
+                nxt: list[str] = []
+                for row in rows:
+                    other = entity_from_props(row["mprops"])
+                    entities.setdefault(other.id, other)
+                    rel = relationship_from(row["type"], row["source"], row["target"], row["rprops"])
+                    rels.setdefault(frozenset((rel.source, rel.target)), rel)
+                    adjacency.setdefault(rel.source, set()).add(rel.target)
+                    adjacency.setdefault(rel.target, set()).add(rel.source)
+                    if other.id not in seen:
+                        seen.add(other.id)
+                        nxt.append(other.id)
+                frontier = nxt
+        found = k_shortest_paths(adjacency, source_id, target_id, k, max_hops)
+        paths = [
+            Path(
+                entities=tuple(entities[n] for n in nodes),
+                relationships=tuple(rels[frozenset(pair)] for pair in itertools.pairwise(nodes)),
+            )
+            for nodes in found
+        ]
+        return paths or [first]
 
     def stats(self) -> Stats:
         nodes = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_NODES)}
@@ -288,26 +443,28 @@ class CypherStore(abc.ABC):
         return Stats(nodes=nodes, relationships=rels)
 
 
-def _rank(entity: Entity, key: str, tokens: list[str]) -> tuple[int, SearchHit]:
-    """Rank a candidate: identifier hit, exact name, all words at word starts, words inside; and say why."""
-    if key and key in (entity.properties.get(Prop.LOOKUP_KEYS.value) or []):
-        return 0, SearchHit(entity, key, "identifier")
-    names = [entity.name, *entity.aliases]
-    folded_query = " ".join(tokens)
-    best: tuple[int, str, str] | None = None
-    for name in names:
-        folded = fold_text(name)
-        words = folded.split()
-        if folded == folded_query or sorted(words) == sorted(tokens):
-            score, reason = 1, "name" if name == entity.name else "alias"
-        elif all(any(w.startswith(t) for w in words) for t in tokens):
-            score, reason = 2, "name words" if name == entity.name else "alias words"
-        elif all(t in folded for t in tokens):
-            score, reason = 3, "part of name" if name == entity.name else "part of alias"
-        else:
+def _batched(items: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _best_name(entity: Entity, query: str) -> tuple[float, SearchHit] | None:
+    """The best-matching name or alias of an entity for a query, with its score and the reason, or None."""
+    best: tuple[float, SearchHit] | None = None
+    for name in [entity.name, *entity.aliases]:
+        scored = match_score(query, name)
+        if scored is None:
             continue
-        if best is None or score < best[0]:
-            best = (score, name, reason)
-    if best is None:
-        return 4, SearchHit(entity, entity.name, "name")
-    return best[0], SearchHit(entity, best[1], best[2])
+        score, how = scored
+        reason = f"{how} ({'name' if name == entity.name else 'alias'})"
+        if name != entity.name:
+            score -= 1.0  # the entity's own name wins a tie with an alias
+        if best is None or score > best[0]:
+            best = (score, SearchHit(entity, name, reason))
+    return best

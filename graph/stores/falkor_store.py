@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ from graph.model import WriteCounts
 from graph.settings import Settings
 from graph.stores.cypher_store import CypherStore, Row
 from graph.stores.embedded_server import EmbeddedServer
+from graph.vocabulary import Prop
 
 
 def _plain(value: Any) -> Any:
@@ -47,11 +49,31 @@ class FalkorStore(CypherStore):
         try:
             store = cls(server, settings.graph_name, started, settings.query_timeout_s)
             store._write(cypher.PING)  # also creates the graph key, so read-only queries work on a new store
+            if started:
+                store._wait_for_search_index()
         except Exception:
             if started:
                 server.stop()
             raise
         return store
+
+    def _wait_for_search_index(self, timeout_s: float = 60.0) -> None:
+        """After a start, FalkorDB rebuilds full-text indexes in the background while saying they are operational:
+        wait until the most recently created entity's name is found, so the first search is complete."""
+        sample = self._read(cypher.LAST_INDEXED_SAMPLE)
+        if not sample or not sample[0]["text"]:
+            return
+        words = [w for w in str(sample[0]["text"]).split() if w.isascii() and w.isalnum()]
+        if not words:
+            return
+        query = cypher.fulltext_query(self.dialect, Prop.SEARCH_TEXT, words[:1])
+        probe = {"index": cypher.FULLTEXT_NAMES, "query": query, "limit": 100_000}
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            found = self._read(cypher.search_candidates(self.dialect), probe)
+            if any(r["props"].get(Prop.ID.value) == sample[0]["id"] for r in found):
+                return
+            time.sleep(0.1)
 
     @property
     def description(self) -> str:

@@ -143,3 +143,50 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
         main([*command, "--help"])
     assert exit_info.value.code == 0
     assert "usage: sanctions-graph" in capsys.readouterr().out
+
+
+def test_serve_leaves_nothing_running_when_it_ends(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SANCTIONS_GRAPH_HOME": str(tmp_path), "SANCTIONS_GRAPH_STORE": "embedded"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanctions_graph", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "the dashboard did not answer within 60 s"
+                time.sleep(0.3)
+        status = subprocess.run(
+            [sys.executable, "-m", "sanctions_graph", "db", "status"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert "is running" in status.stdout
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    status = subprocess.run(
+        [sys.executable, "-m", "sanctions_graph", "db", "status"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "is not running" in status.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph.errors import EntityNotFound, SanctionsGraphError
@@ -233,3 +235,58 @@ def test_set_node_properties_writes_only_named_properties(chain: GraphStore) -> 
     assert counts.rows_written == 1
     c1 = chain.get_entity("c1")
     assert (c1.properties["score"], c1.name, c1.properties["front"]) == (0.5, "Front Firm Ltd", True)
+
+
+def test_k_shortest_paths(store: GraphStore) -> None:
+    """a-b-d and a-c-d (2 hops), a-e-f-d (3 hops), a-x (dead end): k=3 finds the three in order of length."""
+    store.upsert_nodes(NodeKind.COMPANY, [company(i, i.upper()) for i in "abcdefx"])
+    pairs = [("a", "b"), ("b", "d"), ("a", "c"), ("c", "d"), ("a", "e"), ("e", "f"), ("f", "d"), ("a", "x")]
+    store.upsert_relationships(RelType.OWNS, [rel(RelType.OWNS, s, t) for s, t in pairs])
+    paths = store.shortest_paths("a", "d", k=3)
+    assert [[e.id for e in p.entities] for p in paths] == [["a", "b", "d"], ["a", "c", "d"], ["a", "e", "f", "d"]]
+    assert all(len(p.relationships) == p.hops for p in paths)
+    assert [len(p.entities) for p in store.shortest_paths("a", "d", k=5)] == [3, 3, 4]
+    assert len(store.shortest_paths("a", "d", k=3, max_hops=2)) == 2
+    assert store.shortest_paths("a", "d", k=1)[0].hops == 2
+    assert store.shortest_paths("x", "d", k=3, max_hops=1) == []
+
+
+def test_search_across_romanisations_hangul_and_typos(store: GraphStore) -> None:
+    store.upsert_nodes(
+        NodeKind.PERSON,
+        [
+            person("kju", "KIM, Jong Un", sanctioned=True),
+            person("pjh", "PARK, Jin Hyok", aliases=["PAK, Jin Hek"]),
+            person("rsi", "RI, Song Il"),
+            person("decoy", "KIM, Jong Il"),
+        ],
+    )
+    store.upsert_nodes(NodeKind.COMPANY, [company("chy", "CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY")])
+    for query in ("Gim Jeong-eun", "김정은", "Kim Chong Un", "jong un kim"):
+        hits = store.search(query)
+        assert hits and hits[0].entity.id == "kju", query
+    assert store.search("Gim Jeong-eun")[0].reason == "romanisation variant (name)"
+    assert store.search("박진혁")[0].entity.id == "pjh"
+    assert store.search("Lee Sung Il")[0].entity.id == "rsi"
+    typo = store.search("chinyong informaton")
+    assert [h.entity.id for h in typo] == ["chy"]
+    assert "decoy" not in {h.entity.id for h in store.search("kim jong un")}
+    assert store.search("zzz qqq") == []
+
+
+def test_search_survives_a_restart_of_the_embedded_server(tmp_path: Path) -> None:
+    """The embedded server rebuilds its full-text index after a start; the first search must already see it."""
+    from graph.settings import Settings
+    from graph.stores.factory import open_store
+
+    settings = Settings.from_env({"SANCTIONS_GRAPH_HOME": str(tmp_path)}, store="embedded")
+    first = open_store(settings)
+    first.ensure_schema()
+    first.upsert_nodes(NodeKind.PERSON, [person(f"p{i}", f"Person Number{i}") for i in range(3000)])
+    first.close()
+    second = open_store(settings)
+    try:
+        assert second.search("number2999")[0].entity.id == "p2999"
+        assert second.search("number0")[0].entity.id == "p0"
+    finally:
+        second.close()
