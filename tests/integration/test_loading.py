@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from loaders.ofac_sdn import OfacSdnSource
 
 from graph.stores.base import GraphStore
 from loaders.native_jsonl import NativeJsonlSource
+from loaders.ofac_sdn import OfacSdnSource
 from loaders.pipeline import run_load
 from sanctions_graph import demo
 from sanctions_graph.cli import load_demo
