@@ -12,7 +12,7 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import context
-from dashboard.pages import entity, not_found, search
+from dashboard.pages import entity, not_found, paths, report, search
 from dashboard.theme import INDEX_STRING
 from graph.stores.base import GraphReader
 
@@ -23,6 +23,7 @@ def navbar(title: str) -> html.Header:
     return html.Header(
         [
             dcc.Link(title, href="/", className="brand"),
+            dcc.Link("Paths", href="/paths", className="nav-link", style={"color": "#fff"}),
             html.Div(
                 [
                     dcc.Input(
@@ -88,6 +89,20 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
         layout=entity.layout,
     )
     _register_page(
+        "dashboard.pages.paths",
+        path="/paths",
+        name="Paths",
+        title=f"Paths · {title}",
+        layout=paths.layout,
+    )
+    _register_page(
+        "dashboard.pages.report",
+        path_template="/report/<entity_id>",
+        name="Report",
+        title=lambda **kw: f"{report.title(**kw)} · {title}",
+        layout=report.layout,
+    )
+    _register_page(
         "dashboard.pages.not_found_404",
         path="/not-found",
         name="Not found",
@@ -98,6 +113,8 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
 
     search.register_callbacks(app)
     entity.register_callbacks(app, store)
+    paths.register_callbacks(app, store)
+    report.register_callbacks(app)
     app.callback(
         Output("url", "pathname", allow_duplicate=True),
         Output("url", "search", allow_duplicate=True),
