@@ -12,7 +12,7 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import context
-from dashboard.pages import entity, not_found, paths, report, search
+from dashboard.pages import analysis, entity, not_found, paths, report, search
 from dashboard.theme import INDEX_STRING
 from graph.stores.base import GraphReader
 
@@ -24,6 +24,8 @@ def navbar(title: str) -> html.Header:
         [
             dcc.Link(title, href="/", className="brand"),
             dcc.Link("Paths", href="/paths", className="nav-link", style={"color": "#fff"}),
+            dcc.Link("Trace", href="/trace", className="nav-link", style={"color": "#fff"}),
+            dcc.Link("IT workers", href="/it-workers", className="nav-link", style={"color": "#fff"}),
             html.Div(
                 [
                     dcc.Input(
@@ -103,6 +105,20 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
         layout=report.layout,
     )
     _register_page(
+        "dashboard.pages.trace",
+        path="/trace",
+        name="Trace",
+        title=f"Fund-flow trace · {title}",
+        layout=analysis.trace_layout,
+    )
+    _register_page(
+        "dashboard.pages.it_workers",
+        path="/it-workers",
+        name="IT workers",
+        title=f"IT-worker pattern · {title}",
+        layout=analysis.it_workers_layout,
+    )
+    _register_page(
         "dashboard.pages.not_found_404",
         path="/not-found",
         name="Not found",
@@ -115,6 +131,7 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
     entity.register_callbacks(app, store)
     paths.register_callbacks(app, store)
     report.register_callbacks(app)
+    analysis.register_callbacks(app, store)
     app.callback(
         Output("url", "pathname", allow_duplicate=True),
         Output("url", "search", allow_duplicate=True),

@@ -1,0 +1,299 @@
+"""Analysis pages: fund-flow traces (``/trace?wallet=ID&direction=forward&hops=4&since=&until=``) and flagged IT
+workers (``/it-workers?hops=3``). Both read through graph.analytics; every view is a shareable URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, cast
+from urllib.parse import urlencode
+
+import dash
+import dash_cytoscape as cyto
+from dash import Input, Output, State, dcc, html
+
+from dashboard import context
+from dashboard.components import guarded
+from dashboard.elements import entity_href, format_number
+from dashboard.styles import stylesheet
+from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
+from graph.analytics.trace import DEFAULT_HOPS, Trace, TraceDirection, trace_funds
+from graph.stores.base import GraphReader, GraphStore
+
+MAX_TRACE_HOPS = 8
+
+
+# --- query parsing (pure) -------------------------------------------------------------------------------------------
+
+
+def _int(value: Any, default: int, low: int, high: int) -> int:
+    try:
+        return min(high, max(low, int(str(value))))
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def trace_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The trace a URL asks for, with bad values replaced by defaults."""
+    direction = str(params.get("direction") or "forward").lower()
+    return {
+        "wallet": str(params.get("wallet") or "").strip(),
+        "direction": TraceDirection.BACKWARD if direction == "backward" else TraceDirection.FORWARD,
+        "hops": _int(params.get("hops"), DEFAULT_HOPS, 1, MAX_TRACE_HOPS),
+        "since": _date(params.get("since")),
+        "until": _date(params.get("until")),
+    }
+
+
+def trace_href(
+    wallet: str, direction: str = "forward", hops: int = DEFAULT_HOPS, since: str = "", until: str = ""
+) -> str:
+    query = {"wallet": wallet, "direction": direction, "hops": hops, "since": since, "until": until}
+    return "/trace?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
+
+
+# --- rendering (pure) -----------------------------------------------------------------------------------------------
+
+
+def trace_elements(result: Trace) -> list[dict[str, Any]]:
+    """The flow, left to right by time: each transfer's receiver (forward) or sender (backward) is placed at the
+    column of the transfer's position in time order; the start stands alone in the first column."""
+    rows = result.rows()
+    column: dict[str, int] = {result.start: 0}
+    for i, row in enumerate(rows, start=1):
+        party = row["to"] if result.direction is TraceDirection.FORWARD else row["from"]
+        column.setdefault(party, i)
+    per_column: dict[int, int] = {}
+    elements: list[dict[str, Any]] = []
+    for pid, col in sorted(column.items(), key=lambda kv: kv[1]):
+        party = result.parties.get(pid)
+        row_index = per_column.get(col, 0)
+        per_column[col] = row_index + 1
+        classes = [party.kind if party else "LegalEntity"]
+        if party and party.sanctioned:
+            classes.append("sanctioned")
+        if pid == result.start:
+            classes.append("center")
+        label = party.name if party else pid
+        if party and party.service:
+            label += f" [{party.service}]"
+        elements.append(
+            {
+                "data": {"id": pid, "label": label[:40], "kind": classes[0]},
+                "classes": " ".join(classes),
+                "position": {"x": 220 * col, "y": 110 * row_index},
+            }
+        )
+    for row in rows:
+        amount = format_number(row["amount"]) if row["amount"] is not None else "?"
+        when = (row["time"] or "undated")[:16]
+        elements.append(
+            {
+                "data": {
+                    "id": row["relationship_id"],
+                    "source": row["from"],
+                    "target": row["to"],
+                    "type": row["type"],
+                    "label": f"{amount} {(row['asset'] or '').upper()} · {when}",
+                },
+                "classes": row["type"],
+            }
+        )
+    return elements
+
+
+def trace_table(result: Trace) -> html.Table:
+    head = ["Hop", "Time (UTC)", "From", "To", "Amount", "USD", "Transaction"]
+    body = []
+    for row in result.rows():
+        body.append(
+            html.Tr(
+                [
+                    html.Td(row["hop"]),
+                    html.Td(row["time"] or "undated"),
+                    html.Td(dcc.Link(row["from_name"], href=entity_href(row["from"]))),
+                    html.Td(dcc.Link(row["to_name"], href=entity_href(row["to"]))),
+                    html.Td(f"{format_number(row['amount'])} {(row['asset'] or '').upper()}" if row["amount"] else ""),
+                    html.Td(format_number(row["value_usd"]) if row["value_usd"] else ""),
+                    html.Td((row["tx_hash"] or "")[:18] + ("…" if row["tx_hash"] else "")),
+                ]
+            )
+        )
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)], className="report-table")
+
+
+def trace_summary(result: Trace) -> html.Div:
+    verb = "went" if result.direction is TraceDirection.FORWARD else "came from"
+    items = []
+    for end in result.endpoints():
+        why = f" — stops here: {end['stop']}" if end["stop"] else ""
+        mark = " (SANCTIONED)" if end["sanctioned"] else ""
+        usd = f", {format_number(end['value_usd'])} USD" if end["value_usd"] else ""
+        items.append(
+            html.Li(
+                [
+                    dcc.Link(end["name"], href=entity_href(end["id"])),
+                    f"{mark}: {end['transfers']} transfer(s){usd}{why}",
+                ]
+            )
+        )
+    start = result.parties[result.start].name if result.start in result.parties else result.start
+    if not result.transfers:
+        return html.Div(f"No transfers or payments {verb.replace('went', 'leave')} {start} in the chosen period.")
+    note = [] if result.complete else [html.P("The trace was cut at its size limit; some transfers are not shown.")]
+    return html.Div([html.P(f"Where the funds of {start} {verb}, within {result.hops} hops:"), html.Ul(items), *note])
+
+
+def render_trace(store: GraphReader, params: Mapping[str, Any]) -> html.Div:
+    """The trace's summary, flow and table (the form, download button and stores are in the page layout)."""
+    p = trace_params(params)
+    if not p["wallet"]:
+        return html.Div(html.P("Enter a wallet or entity id to trace its funds."))
+    # the analytics read only through the reader side of the store
+    result = trace_funds(cast(GraphStore, store), p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
+    graph = cyto.Cytoscape(
+        id="trace-graph",
+        elements=trace_elements(result),
+        layout={"name": "preset", "fit": True, "padding": 30},
+        stylesheet=stylesheet(),
+        style={"width": "100%", "height": "420px"},
+    )
+    return html.Div([trace_summary(result), graph, trace_table(result)])
+
+
+def trace_form(p: Mapping[str, Any]) -> html.Div:
+    return html.Div(
+        [
+            dcc.Input(id="trace-wallet", value=p["wallet"], placeholder="Wallet or entity id", style={"width": "28em"}),
+            dcc.RadioItems(
+                id="trace-direction",
+                options=[
+                    {"label": "where funds went", "value": "forward"},
+                    {"label": "where funds came from", "value": "backward"},
+                ],
+                value=p["direction"].value,
+                inline=True,
+            ),
+            html.Label(["Hops ", dcc.Input(id="trace-hops", type="number", min=1, max=MAX_TRACE_HOPS,
+                                           value=p["hops"])]),
+            html.Label(["From ", dcc.Input(id="trace-since", type="text", placeholder="YYYY-MM-DD",
+                                            value=p["since"].isoformat() if p["since"] else "")]),
+            html.Label(["until ", dcc.Input(id="trace-until", type="text", placeholder="YYYY-MM-DD",
+                                             value=p["until"].isoformat() if p["until"] else "")]),
+            html.Button("Trace", id="trace-button", n_clicks=0),
+        ],
+        className="trace-form",
+        style={"display": "flex", "gap": ".8rem", "flexWrap": "wrap", "alignItems": "center", "margin": "1rem 0"},
+    )  # fmt: skip
+
+
+def render_it_workers(report: ItWorkerReport) -> html.Div:
+    if not report.cases:
+        return html.Div(f"No worker is flagged among {report.workers} employed people (within {report.hops} hops).")
+    cards = []
+    for case in report.cases:
+        reasons = [
+            html.Li(
+                [
+                    html.Strong(r.kind.capitalize() + ": "),
+                    r.text,
+                    html.Div(
+                        ["Path: ", *[dcc.Link(n, href=entity_href(n), style={"marginRight": ".4rem"}) for n in r.path]],
+                        className="hop-evidence",
+                    ),
+                ]
+            )
+            for r in case.reasons
+        ]
+        cards.append(
+            html.Div(
+                [
+                    html.H3(dcc.Link(case.worker_name, href=entity_href(case.worker))),
+                    html.P("Employed by: " + ", ".join(case.employers)),
+                    html.Ul(reasons),
+                ],
+                className="path",
+            )
+        )
+    return html.Div(
+        [html.P(f"{len(report.cases)} of {report.workers} employed people are flagged (within {report.hops} hops)."),
+         *cards]
+    )  # fmt: skip
+
+
+# --- pages ------------------------------------------------------------------------------------------------------
+
+
+def trace_layout(**params: Any) -> html.Div:
+    store = context.current().store
+    p = trace_params(params)
+    body = guarded(lambda: render_trace(store, params))
+    query = {k: (v.value if isinstance(v, TraceDirection) else str(v)) if v is not None else "" for k, v in p.items()}
+    return html.Div(
+        [
+            html.H1("Fund-flow trace"),
+            trace_form(p),
+            body,
+            html.Button("Download the table (CSV)", id="trace-download-button", n_clicks=0, disabled=not p["wallet"]),
+            dcc.Download(id="trace-download"),
+            dcc.Store(id="trace-query", data=query),
+        ],
+        className="page",
+    )
+
+
+def it_workers_layout(**params: Any) -> html.Div:
+    store = context.current().store
+    hops = _int(params.get("hops"), DEFAULT_FLOW_HOPS, 1, 6)
+    body = guarded(lambda: render_it_workers(find_it_workers(cast(GraphStore, store), hops)))
+    intro = html.P(
+        "Workers whose pay reaches a wallet or account that also receives other workers' pay, or that leads to a "
+        "sanctioned party within a few hops."
+    )
+    return html.Div([html.H1("IT-worker pattern"), intro, body], className="page")
+
+
+def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
+    @app.callback(
+        Output("url", "pathname", allow_duplicate=True),
+        Output("url", "search", allow_duplicate=True),
+        Input("trace-button", "n_clicks"),
+        State("trace-wallet", "value"),
+        State("trace-direction", "value"),
+        State("trace-hops", "value"),
+        State("trace-since", "value"),
+        State("trace-until", "value"),
+        prevent_initial_call=True,
+    )
+    def submit_trace(n: int, wallet: str, direction: str, hops: int, since: str, until: str) -> tuple[str, str]:
+        if not n:
+            raise dash.exceptions.PreventUpdate
+        href = trace_href((wallet or "").strip(), direction or "forward", int(hops or DEFAULT_HOPS), since or "",
+                          until or "")  # fmt: skip
+        path, _, query = href.partition("?")
+        return path, "?" + query
+
+    @app.callback(
+        Output("trace-download", "data"),
+        Input("trace-download-button", "n_clicks"),
+        State("trace-query", "data"),
+        prevent_initial_call=True,
+    )
+    def download_trace(n: int, query: dict[str, str]) -> Any:
+        if not n or not query:
+            raise dash.exceptions.PreventUpdate
+        import io
+
+        p = trace_params(query)
+        result = trace_funds(cast(GraphStore, store), p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
+        buffer = io.StringIO()
+        result.write_csv(buffer)
+        return {"content": buffer.getvalue(), "filename": f"trace-{p['wallet']}.csv", "type": "text/csv"}
