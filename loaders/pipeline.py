@@ -3,6 +3,11 @@
 A source module only parses its format and emits vocabulary records through a ``LoadContext``; it never
 touches a database. The pipeline writes nodes in batches as they come, then relationships once every node
 is in, checks the source's expected counts and returns a ``LoadReport``.
+
+Besides nodes and relationships a source may ask for stubs (placeholder nodes for relationship ends that its
+files do not hold; written after the nodes and before the relationships, leaving existing nodes alone) and for
+deletions (delta files' DEL), which are applied in emission order: what was emitted before a deletion is written
+before it, relationships and stubs of the deleted id emitted before it are dropped, later emissions come after.
 """
 
 from __future__ import annotations
@@ -48,6 +53,10 @@ class LoadReport:
     relationships: Counter[str] = field(default_factory=Counter)
     nodes_created: int = 0
     relationships_created: int = 0
+    stubs: int = 0
+    stubs_created: int = 0
+    deletes: int = 0
+    nodes_deleted: int = 0
     rejected: int = 0
     rejected_reasons: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
@@ -69,6 +78,10 @@ class LoadReport:
             "relationships_written": dict(sorted(self.relationships.items())),
             "nodes_created": self.nodes_created,
             "relationships_created": self.relationships_created,
+            "stubs": self.stubs,
+            "stubs_created": self.stubs_created,
+            "deletes": self.deletes,
+            "nodes_deleted": self.nodes_deleted,
             "rejected": self.rejected,
             "rejected_reasons": dict(self.rejected_reasons.most_common()),
             "notes": dict(sorted(self.notes.items())),
@@ -89,6 +102,13 @@ class LoadReport:
             + "".join(f"\n    {k:<20}{v}" for k, v in sorted(self.relationships.items())),
             f"  new nodes:            {self.nodes_created}",
             f"  new relationships:    {self.relationships_created}",
+        ]
+        if self.stubs:
+            lines.append(f"  stubs (ends absent):  {self.stubs} ({self.stubs_created} new)")
+        if self.deletes:
+            done = "" if self.dry_run else f" ({self.nodes_deleted} nodes deleted)"
+            lines.append(f"  deletions:            {self.deletes}{done}")
+        lines += [
             f"  rejected:             {self.rejected}"
             + "".join(f"\n    {v:>5}  {k}" for k, v in self.rejected_reasons.most_common()),
         ]
@@ -156,8 +176,14 @@ class LoadContext:
         self._batch_size = batch_size
         self._nodes: dict[NodeKind, dict[str, NodeRecord]] = defaultdict(dict)
         self._pending_nodes = 0
-        self._rels: list[RelRecord] = []
+        self._buffered_kind: dict[str, NodeKind] = {}
+        self._seq = 0  # orders relationships, stubs and deletions
+        self._rels: list[tuple[int, RelRecord]] = []
+        self._stubs: dict[str, int] = {}
+        self._deletes: list[str] = []
+        self._deleted_at: dict[str, int] = {}
         self.node_ids: set[str] = set()
+        self.stub_ids: set[str] = set()
 
     # --- for source modules -------------------------------------------------------------------------------
     def record_read(self, n: int = 1) -> None:
@@ -168,7 +194,17 @@ class LoadContext:
         self._progress.set_total(total)
 
     def node(self, record: NodeRecord) -> None:
-        """Emit a node. Two emissions of one id in a load are merged (lists united, later scalars win)."""
+        """Emit a node. Two emissions of one id in a load are merged (lists united, later scalars win, the later
+        kind wins)."""
+        if self._deletes:
+            self._flush_deletes()
+        old_kind = self._buffered_kind.get(record.id)
+        if old_kind is not None and old_kind is not record.kind:
+            previous = self._nodes[old_kind].pop(record.id)
+            self._pending_nodes -= 1
+            _merge_into(previous, record)
+            record = NodeRecord(record.id, record.kind, previous.props)
+        self._buffered_kind[record.id] = record.kind
         bucket = self._nodes[record.kind]
         existing = bucket.get(record.id)
         if existing is None:
@@ -181,7 +217,29 @@ class LoadContext:
             self._flush_nodes()
 
     def rel(self, record: RelRecord) -> None:
-        self._rels.append(record)
+        self._seq += 1
+        self._rels.append((self._seq, record))
+
+    def stub(self, node_id: str) -> None:
+        """Ask for a placeholder node (LegalEntity, stub=true) for a relationship end absent from the source's files.
+
+        Written after this load's nodes and before its relationships; an id that is (or becomes) a node in this
+        load, or that the store already holds, is left alone. A later full load of the id completes the stub."""
+        self._seq += 1
+        self._stubs[node_id] = self._seq
+
+    def delete(self, node_id: str) -> None:
+        """Delete an entity and all its relationships (delta files' DEL), in order: nodes emitted before are written
+        first, relationships and stubs of this id emitted before are dropped, later emissions are applied after."""
+        if self._pending_nodes:
+            self._flush_nodes()
+        self._seq += 1
+        self._deletes.append(node_id)
+        self._deleted_at[node_id] = self._seq
+        self.node_ids.discard(node_id)
+        self._report.deletes += 1
+        if len(self._deletes) >= self._batch_size:
+            self._flush_deletes()
 
     def reject(self, file: str, line: int | None, field_name: str | None, reason: str, raw: str = "") -> None:
         self._report.rejected += 1
@@ -207,11 +265,32 @@ class LoadContext:
                 self._report.nodes[kind.value] += counts.rows_written
                 self._report.nodes_created += counts.nodes_created
         self._nodes.clear()
+        self._buffered_kind.clear()
         self._pending_nodes = 0
+
+    def _flush_deletes(self) -> None:
+        ids = list(dict.fromkeys(self._deletes))
+        for start in range(0, len(ids), self._batch_size):
+            batch = ids[start : start + self._batch_size]
+            if self._writer:
+                self._report.nodes_deleted += self._writer.delete_nodes(batch).rows_written
+        self._deletes.clear()
+
+    def _flush_stubs(self) -> None:
+        ids = [i for i, seq in self._stubs.items() if i not in self.node_ids and self._deleted_at.get(i, 0) < seq]
+        for start in range(0, len(ids), self._batch_size):
+            batch = ids[start : start + self._batch_size]
+            counts = self._writer.ensure_stubs(batch) if self._writer else WriteCounts(rows_written=len(batch))
+            self._report.stubs += len(batch)
+            self._report.stubs_created += counts.nodes_created
+        self.stub_ids.update(ids)
+        self._stubs.clear()
 
     def _flush_relationships(self) -> None:
         by_type: dict[RelType, dict[str, RelRecord]] = defaultdict(dict)
-        for rec in self._rels:
+        for seq, rec in self._rels:
+            if self._deleted_at.get(rec.source, 0) > seq or self._deleted_at.get(rec.target, 0) > seq:
+                continue  # an end was deleted after this relationship was emitted: it went with it
             by_type[rec.type][rec.id] = rec
         for rel_type, bucket in by_type.items():
             rows = list(bucket.values())
@@ -229,10 +308,12 @@ class LoadContext:
         self._rels.clear()
 
     def _ends_known(self, rec: RelRecord) -> bool:
-        return rec.source in self.node_ids and rec.target in self.node_ids
+        return all(end in self.node_ids or end in self.stub_ids for end in (rec.source, rec.target))
 
     def finish(self) -> None:
         self._flush_nodes()
+        self._flush_deletes()
+        self._flush_stubs()
         self._flush_relationships()
 
 

@@ -176,6 +176,36 @@ def cmd_load_jsonl(args: argparse.Namespace, store: GraphStore | None) -> int:
     return EXIT_OK
 
 
+def cmd_load_ftm(args: argparse.Namespace, store: GraphStore | None) -> int:
+    from loaders.ftm import FtmSource
+
+    report = _run_source(args, store, FtmSource(args.dataset), [Path(p) for p in args.paths])
+    print(report.to_text())
+    return EXIT_OK
+
+
+def cmd_export_ftm(args: argparse.Namespace, store: GraphStore) -> int:
+    import gzip
+
+    from loaders.ftm_export import ExportStats, export_graph, export_subgraph, write_ftm
+
+    stats = ExportStats()
+    if args.entity:
+        items = export_subgraph(store.neighbourhood(args.entity, hops=args.hops, limit=args.limit), stats)
+    else:
+        items = export_graph(store, stats)
+    if args.output in (None, "-"):
+        write_ftm(items, sys.stdout)
+        print(stats.to_text(), file=sys.stderr)
+        return EXIT_OK
+    out = Path(args.output)
+    opener = gzip.open if out.suffix == ".gz" else open
+    with opener(out, "wt", encoding="utf-8") as handle:
+        write_ftm(items, handle)
+    print(f"{stats.to_text()}\n  written to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
     """Load the demo data (idempotent)."""
     from loaders.native_jsonl import NativeJsonlSource
@@ -304,6 +334,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--dataset", required=True, help="dataset name recorded on every node and relationship")
     p.set_defaults(func=cmd_load_jsonl, loads=True)
+    p = load_sub.add_parser(
+        "ftm",
+        parents=[common, loading],
+        help="FollowTheMoney entity JSON lines, plain or gzip (OpenSanctions, Aleph exports; delta files)",
+    )
+    p.add_argument("paths", nargs="+", help="files, or a directory holding them")
+    p.add_argument("--dataset", help="dataset name for lines that carry no 'datasets' (default: ftm)")
+    p.set_defaults(func=cmd_load_ftm, loads=True)
+
+    export = sub.add_parser("export", help="write the graph out in another format")
+    export_sub = export.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    p = export_sub.add_parser(
+        "ftm", parents=[common], help="FollowTheMoney entity JSON lines: the whole graph or one entity's neighbourhood"
+    )
+    p.add_argument("--entity", metavar="ID", help="export only this entity's neighbourhood")
+    p.add_argument("--hops", type=_positive_int(1, MAX_HOPS), default=1, help="with --entity: hops around it")
+    p.add_argument("--limit", type=_positive_int(1, 100_000), default=5000, help="with --entity: most entities")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (.gz: gzip); default: standard output")
+    p.set_defaults(func=cmd_export_ftm)
 
     for name, helptext, load_demo_first in (
         ("serve", "run the dashboard on the store's current data", False),

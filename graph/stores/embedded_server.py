@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graph.errors import StoreUnavailable
 
-_START_TIMEOUT_S = 20.0
+_START_TIMEOUT_S = 600.0  # a large graph takes minutes to load from its append-only file
 _STOP_TIMEOUT_S = 20.0
 _MAX_SOCKET_PATH = 100
 

@@ -1,0 +1,670 @@
+"""The FtM loader and exporter without a database: mapping, rejects, gzip, encodings, delta ordering, validation."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from followthemoney import model as ftm_model
+
+from graph.errors import SourceFormatError
+from graph.ids import wallet_id
+from graph.model import Designation, Entity, NodeRecord, Relationship, RelRecord, Subgraph, WriteCounts
+from graph.vocabulary import RELATIONSHIPS, NodeKind, Prop, RelType
+from loaders import ftm
+from loaders.ftm import FtmSource
+from loaders.ftm_export import (
+    ExportStats,
+    entity_to_ftm,
+    export_subgraph,
+    ftm_id,
+    relationship_to_ftm,
+    validate_ftm,
+)
+from loaders.pipeline import LoadContext, LoadReport, run_load, write_report_json
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"
+NETWORK = FIXTURES / "network.ftm.json"
+DELTA = FIXTURES / "delta.ftm.json"
+WALLET = wallet_id("0xabcdef0123456789abcdef0123456789abcdef01")
+
+
+class RecordingWriter:
+    """A GraphWriter that keeps every call in order and a set of node ids, like a store would."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list[str]]] = []
+        self.nodes: dict[str, NodeRecord] = {}
+        self.stubs: set[str] = set()
+        self.rels: dict[str, RelRecord] = {}
+
+    def ensure_schema(self) -> None:
+        self.calls.append(("schema", []))
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
+        self.calls.append((f"nodes:{kind.value}", [r.id for r in rows]))
+        new = sum(1 for r in rows if r.id not in self.nodes and r.id not in self.stubs)
+        for r in rows:
+            self.nodes[r.id] = r
+            self.stubs.discard(r.id)
+        return WriteCounts(nodes_created=new, rows_written=len(rows))
+
+    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        self.calls.append((f"rels:{rel_type.value}", [r.id for r in rows]))
+        known = self.nodes.keys() | self.stubs
+        ok = [r for r in rows if r.source in known and r.target in known]
+        new = sum(1 for r in ok if r.id not in self.rels)
+        self.rels.update({r.id: r for r in ok})
+        return WriteCounts(relationships_created=new, rows_written=len(ok))
+
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        self.calls.append(("stubs", list(ids)))
+        new = [i for i in ids if i not in self.nodes and i not in self.stubs]
+        self.stubs.update(new)
+        return WriteCounts(nodes_created=len(new), rows_written=len(ids))
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        self.calls.append(("delete", list(ids)))
+        found = [i for i in ids if i in self.nodes or i in self.stubs]
+        for i in found:
+            self.nodes.pop(i, None)
+            self.stubs.discard(i)
+        self.rels = {k: r for k, r in self.rels.items() if r.source not in ids and r.target not in ids}
+        return WriteCounts(rows_written=len(found))
+
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        return WriteCounts()
+
+
+def _load(paths: list[Path], writer: RecordingWriter | None = None, **kwargs: Any) -> LoadReport:
+    return run_load(FtmSource(), paths, writer, **kwargs)
+
+
+def _lines(path: Path, rows: list[object]) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _rejects(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.open(encoding="utf-8")))
+
+
+# --- the mapping tables ---------------------------------------------------------------------------------------------
+
+
+def test_every_property_of_a_mapped_schema_is_used_or_listed_as_ignored() -> None:
+    unclassified: dict[str, set[str]] = {}
+    for schema in ftm_model:
+        if schema.abstract:
+            continue
+        names = {p.name for p in schema.properties.values() if not p.stub}
+        if schema.name in ftm.EDGE_SCHEMATA:
+            spec = ftm.EDGE_SCHEMATA[schema.name]
+            left = names - set(spec.props) - spec.ignored - {schema.edge_source, schema.edge_target}
+        elif schema.is_a("Sanction"):
+            left = names - ftm.SANCTION_PROPS - ftm.SANCTION_IGNORED
+        elif schema.is_a("Identification"):
+            left = names - ftm.IDENTIFICATION_PROPS - ftm.IDENTIFICATION_IGNORED
+        elif ftm.kind_of(schema) is not None:
+            left = names - ftm._ALL_NODE_PROPS
+        else:
+            continue
+        if left:
+            unclassified[schema.name] = left
+    assert unclassified == {}, "classify these FtM properties in loaders/ftm.py"
+
+
+def test_edge_schemata_are_ftm_edges_and_map_only_to_their_relationship_properties() -> None:
+    for name, spec in ftm.EDGE_SCHEMATA.items():
+        schema = ftm_model.get(name)
+        assert schema is not None and schema.edge, name
+        assert set(spec.props.values()) <= set(RELATIONSHIPS[spec.rel_type].properties), name
+        assert set(spec.props) <= set(schema.properties), name
+    assert ftm.EDGE_SCHEMATA["Employment"].reverse  # FtM employee -> employer; EMPLOYS employer -> employee
+    kinds = {ftm.kind_of(s) for s in ftm_model if not s.abstract}
+    assert set(NodeKind) <= kinds
+    public_body = ftm_model.get("PublicBody")
+    assert public_body is not None and ftm.kind_of(public_body) is NodeKind.ORGANIZATION
+
+
+# --- the network fixture --------------------------------------------------------------------------------------------
+
+
+def test_network_dry_run_counts_kinds_relationships_stubs_and_notes() -> None:
+    report = _load([NETWORK])
+    assert report.dry_run and report.rejected == 0 and report.records_read == 24
+    assert report.nodes == {
+        "Person": 4,
+        "Company": 2,
+        "Organization": 1,
+        "LegalEntity": 1,
+        "Address": 1,
+        "Wallet": 1,
+        "Vessel": 1,
+        "Aircraft": 1,
+    }
+    assert report.relationships == {
+        "OWNS": 3,
+        "DIRECTS": 1,
+        "EMPLOYS": 1,
+        "MEMBER_OF": 1,
+        "FAMILY_OF": 1,
+        "ASSOCIATE_OF": 1,
+        "LINKED_TO": 2,
+        "PAID": 1,
+        "HOLDS": 1,
+        "LOCATED_AT": 1,
+    }
+    assert report.stubs == 1
+    assert report.notes["edges with an end absent from the loaded files (kept against a stub)"] == 1
+    assert report.notes["skipped schema (not in the graph vocabulary): Position"] == 1
+    assert report.notes["unknown property (ignored): Person:favouriteColour"] == 1
+    assert any("fict-ext-1" in w for w in report.warnings)
+
+
+def test_network_records_map_entities_designations_identifiers_and_edges() -> None:
+    writer = RecordingWriter()
+    report = _load([NETWORK], writer)
+    assert report.nodes_created == 12 and report.stubs_created == 1 and report.relationships_created == 13
+    vorlak = writer.nodes["fict-pe-vorlak"].props
+    assert vorlak[Prop.NAME] == "Vorlak TESTMANN"  # the caption
+    assert vorlak[Prop.ALIASES] == ["Vorlak Testmann", "V. Testmann"]
+    assert vorlak[Prop.SANCTIONED] is True and vorlak[Prop.PROGRAMS] == ["FICT-1"]
+    assert [Designation.from_json(d) for d in vorlak[Prop.DESIGNATIONS]] == [
+        Designation(
+            authority="Fictional Office of Sanctions",
+            programs=("FICT-1",),
+            start_date="2021-04-01",
+            source_url="https://example.org/fictional/sanction/1",
+            record_id="fict-sanction-1",
+        )
+    ]
+    assert vorlak[Prop.IDENTIFIERS] == ["Passport: FX123456 (kp)"]
+    assert vorlak[Prop.LOOKUP_KEYS] == ["FX123456"]
+    assert vorlak[Prop.DATASETS] == ["fict_sanctions"]
+    assert vorlak[Prop.SOURCE_IDS] == ["fict-pe-vorlak", "fict-src-101"]
+    assert (vorlak[Prop.FIRST_SEEN], vorlak[Prop.LAST_SEEN]) == ("2021-04-02T00:00:00", "2024-05-01T00:00:00")
+    assert (vorlak[Prop.BIRTH_DATE], vorlak[Prop.COUNTRIES], vorlak[Prop.GENDER]) == ("1970-05-01", ["kp"], "male")
+
+    front = writer.nodes["fict-co-front"]
+    assert front.kind is NodeKind.COMPANY and front.props[Prop.FRONT] is True
+    assert front.props[Prop.TOPICS] == ["corp.shell"] and front.props[Prop.COUNTRIES] == ["hk"]
+    assert "Registration number: HK-0000-FAKE" in front.props[Prop.IDENTIFIERS]
+    assert {"HK-0000-FAKE", "fictitious-shell.example"} <= set(front.props[Prop.LOOKUP_KEYS])
+    assert "Incorporation date: 2019-02" in front.props[Prop.NOTES]
+
+    wallet = writer.nodes[WALLET]
+    assert wallet.kind is NodeKind.WALLET and "fict-cw-1" not in writer.nodes
+    assert wallet.props[Prop.SOURCE_IDS] == ["fict-cw-1"]
+    assert (wallet.props[Prop.CHAIN], wallet.props[Prop.CURRENCIES]) == ("evm", ["ETH"])
+    vessel = writer.nodes["fict-ve-1"].props
+    assert (vessel[Prop.IMO], vessel[Prop.FLAG], vessel[Prop.VESSEL_TYPE], vessel[Prop.TONNAGE]) == (
+        "9999993",
+        "pa",
+        "Tanker",
+        1200.0,
+    )
+    assert writer.nodes["fict-ap-1"].kind is NodeKind.AIRCRAFT
+    assert writer.nodes["fict-addr-1"].props[Prop.CITY] == "Nowhere City"
+
+    rels = writer.rels
+    assert (rels["fict-emp-1"].source, rels["fict-emp-1"].target) == ("fict-co-front", "fict-pe-2")  # reversed
+    assert rels["fict-own-1"].props[Prop.PERCENTAGE] == 60.0 and rels["fict-own-2"].props[Prop.PERCENTAGE] == 40.0
+    assert rels["fict-own-1"].props[Prop.START_DATE] == "2021-03"
+    pay = rels["fict-pay-1"].props
+    assert (pay[Prop.AMOUNT], pay[Prop.CURRENCY], pay[Prop.DATE], pay[Prop.PURPOSE]) == (
+        250000.0,
+        "USD",
+        "2022-07-15",
+        "Consulting (fictional)",
+    )
+    assert rels["fict-fam-1"].props[Prop.ROLE] == "brother" and rels["fict-dir-1"].props[Prop.ROLE] == "Director"
+    by_type = {(r.type, r.source, r.target) for r in rels.values()}
+    assert (RelType.HOLDS, "fict-co-trading", WALLET) in by_type
+    assert (RelType.LOCATED_AT, "fict-co-front", "fict-addr-1") in by_type
+    assert (RelType.OWNS, "fict-co-trading", "fict-ve-1") in by_type
+    assert (RelType.LINKED_TO, "fict-org-1", "fict-ap-1") in by_type
+    assert (RelType.LINKED_TO, "fict-co-trading", "fict-ext-1") in by_type
+    assert writer.stubs == {"fict-ext-1"}
+
+    steps = [name for name, _ in writer.calls]
+    last_node = max(i for i, s in enumerate(steps) if s.startswith("nodes:"))
+    assert steps.index("stubs") > last_node
+    assert min(i for i, s in enumerate(steps) if s.startswith("rels:")) > steps.index("stubs")
+
+
+def test_rerun_into_the_same_writer_creates_nothing_new() -> None:
+    writer = RecordingWriter()
+    _load([NETWORK], writer)
+    again = _load([NETWORK], writer)
+    assert (again.nodes_created, again.relationships_created, again.stubs_created) == (0, 0, 0)
+    assert again.stubs == 1
+
+
+def test_record_order_does_not_matter(tmp_path: Path) -> None:
+    """Sanctions, passports and edges before their entities (and wallets after edges) give the same records."""
+    lines = NETWORK.read_text(encoding="utf-8").splitlines()
+    reversed_file = _lines(tmp_path / "reversed.json", list(reversed(lines)))
+    forward, backward = RecordingWriter(), RecordingWriter()
+    _load([NETWORK], forward)
+    _load([reversed_file], backward)
+    assert forward.nodes.keys() == backward.nodes.keys()
+    for node_id, node in forward.nodes.items():
+        assert node.kind == backward.nodes[node_id].kind
+        assert set(map(str, node.props.get(Prop.DESIGNATIONS, []))) == set(
+            map(str, backward.nodes[node_id].props.get(Prop.DESIGNATIONS, []))
+        )
+    assert {(r.id, r.source, r.target) for r in forward.rels.values()} == {
+        (r.id, r.source, r.target) for r in backward.rels.values()
+    }
+
+
+def test_split_files_and_the_same_id_across_files_make_one_node(tmp_path: Path) -> None:
+    first = _lines(tmp_path / "a.json", [{"id": "fict-x", "schema": "LegalEntity", "properties": {"name": ["X"]}}])
+    second = _lines(
+        tmp_path / "b.json",
+        [
+            {"id": "fict-x", "schema": "Person", "properties": {"name": ["X"], "alias": ["Ex"]}},
+            {"id": "fict-s", "schema": "Sanction", "properties": {"entity": ["fict-x"], "program": ["P"]}},
+        ],
+    )
+    writer = RecordingWriter()
+    report = _load([first, second], writer)
+    assert report.nodes == {"Person": 1} and report.rejected == 0
+    assert writer.nodes["fict-x"].kind is NodeKind.PERSON
+    assert writer.nodes["fict-x"].props[Prop.SANCTIONED] is True
+
+
+def test_sanction_with_an_end_date_is_a_designation_but_no_mark(tmp_path: Path) -> None:
+    path = _lines(
+        tmp_path / "ended.json",
+        [
+            {"id": "fict-p", "schema": "Person", "properties": {"name": ["Former Target"]}},
+            {"id": "fict-s", "schema": "Sanction", "properties": {"entity": ["fict-p"], "endDate": ["2020-01-01"]}},
+        ],
+    )
+    writer = RecordingWriter()
+    report = _load([path], writer)
+    props = writer.nodes["fict-p"].props
+    assert Prop.SANCTIONED not in props and len(props[Prop.DESIGNATIONS]) == 1
+    assert report.notes["sanctions with an end date (kept as designations, not marking the entity sanctioned)"] == 1
+
+
+def test_directory_of_files_and_a_report_with_stubs(tmp_path: Path) -> None:
+    (tmp_path / "net.ftm.json").write_bytes(NETWORK.read_bytes())
+    (tmp_path / "notes.txt").write_text("not an FtM file", encoding="utf-8")
+    report = _load([tmp_path])
+    assert report.records_read == 24
+    out = tmp_path / "report.json"
+    write_report_json(report, out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["stubs"] == 1 and data["deletes"] == 0 and data["rejected"] == 0
+    assert "stubs (ends absent):  1" in report.to_text()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SourceFormatError, match="empty: no FtM files"):
+        _load([empty])
+
+
+# --- gzip and broken files ------------------------------------------------------------------------------------------
+
+
+def test_gzip_reads_like_plain(tmp_path: Path) -> None:
+    gz = tmp_path / "network.ftm.json.gz"
+    gz.write_bytes(gzip.compress(NETWORK.read_bytes()))
+    plain, zipped = _load([NETWORK]), _load([gz])
+    assert (zipped.records_read, zipped.nodes, zipped.relationships, zipped.stubs) == (
+        plain.records_read,
+        plain.nodes,
+        plain.relationships,
+        plain.stubs,
+    )
+
+
+def test_truncated_gzip_is_rejected_with_its_line_and_the_lines_before_load(tmp_path: Path) -> None:
+    data = b"".join(
+        json.dumps({"id": f"fict-p{i}", "schema": "Person", "properties": {"name": [f"Person {i}"]}}).encode() + b"\n"
+        for i in range(3000)
+    )
+    packed = gzip.compress(data)
+    gz = tmp_path / "cut.json.gz"
+    gz.write_bytes(packed[: len(packed) // 2])
+    rejects = tmp_path / "rejects.csv"
+    report = _load([gz], rejects_path=rejects)
+    loaded = report.nodes["Person"]
+    assert 0 < loaded < 3000 and report.records_read == loaded
+    [row] = _rejects(rejects)
+    assert row["line"] == str(loaded + 1)
+    assert row["reason"].startswith("truncated gzip: Compressed file ended before the end-of-stream marker")
+    assert report.rejected_reasons == {"truncated gzip": 1}
+    assert any("truncated gzip" in w for w in report.warnings)
+
+
+def test_file_cut_mid_line(tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    report = _load([FIXTURES / "truncated.ftm.json"], rejects_path=rejects)
+    assert report.nodes == {"Person": 2}
+    [row] = _rejects(rejects)
+    assert (row["line"], row["field"]) == ("3", "")
+    assert row["reason"].startswith("truncated: the file ends in the middle of a record")
+    assert row["raw"].endswith('"Cut Off Pers')
+
+
+def test_latin1_line_is_rejected_and_the_utf8_lines_load(tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    writer = RecordingWriter()
+    report = _load([FIXTURES / "latin1.ftm.json"], writer, rejects_path=rejects)
+    assert set(writer.nodes) == {"fict-ok-7", "fict-ok-8"}
+    assert writer.nodes["fict-ok-8"].props[Prop.NAME] == "Société Imaginaire"
+    [row] = _rejects(rejects)
+    assert (row["file"], row["line"]) == (str(FIXTURES / "latin1.ftm.json"), "2")
+    assert row["reason"] == "not UTF-8: byte 0xe9 at column 72 (latin-1 or another encoding?)"
+    assert "Ren\\xe9" in row["raw"]
+    assert report.rejected == 1
+
+
+def test_malformed_lines(tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    writer = RecordingWriter()
+    report = _load([FIXTURES / "malformed.ftm.json"], writer, rejects_path=rejects)
+    assert set(writer.nodes) == {"fict-ok-1", "fict-ok-2"}
+    rows = _rejects(rejects)
+    assert [(r["line"], r["field"], r["reason"]) for r in rows] == [
+        ("2", "", "not JSON: Expecting property name enclosed in double quotes at column 2"),
+        ("3", "", "not a JSON object: each line must be one FtM entity"),
+        ("4", "schema", "unknown schema: Spaceship"),
+        ("5", "schema", "abstract schema: Thing cannot have entities"),
+        ("6", "name", "not a list of strings: name (FtM writes every value, numbers too, as strings)"),
+        ("7", "target", "not a boolean: target must be true or false"),
+        ("8", "op", "unknown op: 'UPSERT' (ADD, MOD or DEL)"),
+    ]
+    assert report.rejected == 7 and report.rejects_file == str(rejects)
+
+
+def test_missing_fields(tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    writer = RecordingWriter()
+    report = _load([FIXTURES / "missing-fields.ftm.json"], writer, rejects_path=rejects)
+    assert set(writer.nodes) == {"fict-ok-3", "fict-ok-4"}
+    assert [(r["line"], r["field"], r["reason"]) for r in _rejects(rejects)] == [
+        ("2", "id", "missing id: every FtM entity needs a string id"),
+        ("3", "schema", "missing schema"),
+        ("4", "name", "missing name: Person needs a name (or a caption)"),
+        ("5", "asset", "missing edge end: Ownership needs owner and asset"),
+        ("6", "publicKey", "missing publicKey: a wallet node is keyed by its address"),
+        ("7", "entity", "missing entity: Sanction needs the sanctioned entity's id"),
+        ("8", "number", "missing number: Passport without a number identifies nothing"),
+        ("9", "id", "missing id: a DEL names the entity to delete"),
+        ("10", "entity", "missing entity: a delta line carries an 'entity' object"),
+        (
+            "11",
+            "entity",
+            "sanctioned entity not in the loaded files: fict-not-here (load it in the same run; not applied)",
+        ),
+    ]
+    assert report.rejected == 10
+
+
+def test_a_json_array_is_a_structural_error(tmp_path: Path) -> None:
+    path = tmp_path / "array.json"
+    path.write_text('[\n{"id": "a", "schema": "Person", "properties": {}}\n]\n', encoding="utf-8")
+    with pytest.raises(SourceFormatError, match=r"array.json, line 1: a JSON array, not JSON lines"):
+        _load([path])
+
+
+def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceFormatError, match=r"missing\.json: cannot be read"):
+        _load([tmp_path / "missing.json"])
+
+
+def test_unknown_top_level_fields_and_unreadable_numbers_are_counted(tmp_path: Path) -> None:
+    path = _lines(
+        tmp_path / "x.json",
+        [
+            {"id": "fict-a", "schema": "Company", "collection_id": 7, "properties": {"name": ["A"]}},
+            {"id": "fict-b", "schema": "Company", "properties": {"name": ["B"]}},
+            {
+                "id": "fict-o",
+                "schema": "Ownership",
+                "properties": {"owner": ["fict-a"], "asset": ["fict-b"], "percentage": ["most"]},
+            },
+        ],
+    )
+    writer = RecordingWriter()
+    report = _load([path], writer)
+    assert report.notes["unknown top-level field (ignored): collection_id"] == 1
+    assert report.notes["unreadable numbers (dropped): Ownership:percentage"] == 1
+    assert Prop.PERCENTAGE not in writer.rels["fict-o"].props
+
+
+# --- delta files ----------------------------------------------------------------------------------------------------
+
+
+def test_delta_is_applied_in_order() -> None:
+    writer = RecordingWriter()
+    _load([NETWORK], writer)
+    writer.calls.clear()
+    report = _load([DELTA], writer)
+    assert report.deletes == 3 and report.nodes_deleted == 3
+    assert "fict-pe-3" not in writer.nodes and "fict-pe-5" not in writer.nodes
+    assert writer.nodes["fict-org-1"].props[Prop.NAME] == "Imaginary Procurement Bureau (renamed)"
+    assert writer.nodes["fict-ext-1"].kind is NodeKind.COMPANY and "fict-ext-1" not in writer.stubs
+    assert writer.nodes["fict-pe-2"].props[Prop.ALIASES] == ["P. Two"]
+    assert {r.id for r in writer.rels.values() if "fict-pe-3" in (r.source, r.target)} == set()
+    assert "fict-ul-2" not in writer.rels  # added then its subject deleted in the same file
+    assert (writer.rels["fict-ass-2"].source, writer.rels["fict-ass-2"].target) == ("fict-pe-4", "fict-pe-2")
+    # org-1's old edges went with the DEL; the re-added org-1 has none
+    assert not {r.id for r in writer.rels.values() if "fict-org-1" in (r.source, r.target)}
+    # what comes before a DEL is written before it, what comes after is written after it
+    assert writer.calls == [
+        ("schema", []),
+        ("nodes:Person", ["fict-pe-2"]),
+        ("delete", ["fict-pe-3"]),
+        ("nodes:Person", ["fict-pe-4", "fict-pe-5"]),
+        ("delete", ["fict-pe-5", "fict-org-1"]),
+        ("nodes:Organization", ["fict-org-1"]),
+        ("nodes:Company", ["fict-ext-1"]),
+        ("rels:ASSOCIATE_OF", ["fict-ass-2"]),
+    ]
+
+
+def test_delta_operations_are_ordered_around_deletes(tmp_path: Path) -> None:
+    path = _lines(
+        tmp_path / "delta.json",
+        [
+            {"op": "ADD", "entity": {"id": "fict-a", "schema": "Person", "properties": {"name": ["A"]}}},
+            {"op": "DEL", "entity": {"id": "fict-b"}},
+            {"op": "DEL", "entity": {"id": "fict-a"}},
+            {"op": "ADD", "entity": {"id": "fict-a", "schema": "Company", "properties": {"name": ["A Ltd"]}}},
+            {"op": "DEL", "entity": {"id": "fict-c"}},
+        ],
+    )
+    writer = RecordingWriter()
+    report = _load([path], writer)
+    assert writer.calls[1:] == [
+        ("nodes:Person", ["fict-a"]),
+        ("delete", ["fict-b", "fict-a"]),
+        ("nodes:Company", ["fict-a"]),
+        ("delete", ["fict-c"]),
+    ]
+    assert report.deletes == 3 and report.nodes_deleted == 1  # fict-b and fict-c were never in the graph
+    assert writer.nodes["fict-a"].kind is NodeKind.COMPANY
+
+
+def test_del_of_an_edge_or_a_sanction_in_the_same_load_drops_it(tmp_path: Path) -> None:
+    path = _lines(
+        tmp_path / "d.json",
+        [
+            {"id": "fict-a", "schema": "Person", "properties": {"name": ["A"]}},
+            {"id": "fict-b", "schema": "Person", "properties": {"name": ["B"]}},
+            {"id": "fict-l", "schema": "UnknownLink", "properties": {"subject": ["fict-a"], "object": ["fict-b"]}},
+            {"id": "fict-s", "schema": "Sanction", "properties": {"entity": ["fict-z"], "program": ["P"]}},
+            {"op": "DEL", "entity": {"id": "fict-l"}},
+            {"op": "DEL", "entity": {"id": "fict-s"}},
+        ],
+    )
+    writer = RecordingWriter()
+    report = _load([path], writer)
+    assert writer.rels == {} and report.rejected == 0 and report.deletes == 0
+    assert report.notes["DEL of edges in the same load (dropped before writing)"] == 1
+
+
+# --- the pipeline's stubs and deletes (any source) ------------------------------------------------------------------
+
+
+class _ScriptSource:
+    name = "script"
+
+    def __init__(self, script: list[tuple[str, Any]]) -> None:
+        self.script = script
+
+    def expected_counts(self) -> dict[str, int]:
+        return {}
+
+    def read(self, paths: Sequence[Path], ctx: LoadContext) -> None:
+        for op, arg in self.script:
+            getattr(ctx, op)(arg)
+
+
+def test_pipeline_drops_relationships_and_stubs_emitted_before_a_delete_of_their_end() -> None:
+    person = NodeRecord("a", NodeKind.PERSON, {Prop.NAME: "A"})
+    early = RelRecord("r1", RelType.LINKED_TO, "a", "x", {})
+    late = RelRecord("r2", RelType.LINKED_TO, "a", "y", {})
+    script: list[tuple[str, Any]] = [
+        ("node", person),
+        ("stub", "x"),
+        ("rel", early),
+        ("delete", "x"),
+        ("stub", "y"),
+        ("rel", late),
+        ("stub", "a"),  # an emitted node needs no stub
+    ]
+    writer = RecordingWriter()
+    report = run_load(_ScriptSource(script), [], writer)
+    assert ("stubs", ["y"]) in writer.calls
+    assert set(writer.rels) == {"r2"}
+    assert report.stubs == 1 and report.stubs_created == 1 and report.relationships == {"LINKED_TO": 1}
+    dry = run_load(_ScriptSource(script), [], None)
+    assert dry.stubs == 1 and dry.relationships == {"LINKED_TO": 1}
+
+
+def test_pipeline_merges_a_node_emitted_twice_under_different_kinds() -> None:
+    script: list[tuple[str, Any]] = [
+        ("node", NodeRecord("a", NodeKind.LEGAL_ENTITY, {Prop.NAME: "A", Prop.ALIASES: ["x"]})),
+        ("node", NodeRecord("a", NodeKind.PERSON, {Prop.NAME: "A", Prop.ALIASES: ["y"]})),
+    ]
+    writer = RecordingWriter()
+    report = run_load(_ScriptSource(script), [], writer)
+    assert report.nodes == {"Person": 1}
+    assert writer.nodes["a"].props[Prop.ALIASES] == ["x", "y"]
+
+
+# --- export ---------------------------------------------------------------------------------------------------------
+
+
+def _entity(node_id: str, kind: NodeKind, name: str, **props: Any) -> Entity:
+    properties: dict[str, Any] = {"id": node_id, "kind": kind.value, "name": name, **props}
+    return Entity(node_id, kind, name, bool(props.get("sanctioned")), properties)
+
+
+def test_entity_export_validates_and_carries_marks_designations_and_identifiers() -> None:
+    designation = Designation("Fictional Office", ("FICT-1",), "2021-04-01", "https://example.org/d/1", "r1")
+    entity = _entity(
+        "fict-p",
+        NodeKind.PERSON,
+        "Test Person",
+        sanctioned=True,
+        front=False,
+        aliases=["T. Person"],
+        countries=["kp"],
+        designations=[designation.to_json()],
+        identifiers=["Passport: FX1 (kp)", "Registration Number: R-1", "Passport 109420132 (Korea, North) issued"],
+        birth_date="1970; 1971-02-03",
+        datasets=["fict"],
+        source_ids=["fict-p", "fict-old", "us_ofac_sdn:1"],
+    )
+    stats = ExportStats()
+    person, sanction = entity_to_ftm(entity, stats)
+    assert validate_ftm(person) == [] and validate_ftm(sanction) == []
+    props = person["properties"]
+    assert props["passportNumber"] == ["FX1"]
+    assert props["birthDate"] == ["1970", "1971-02-03"]
+    assert props["notes"] == ["Passport 109420132 (Korea, North) issued"]
+    assert "sanction" in props["topics"] and person["target"] is True
+    assert person["referents"] == ["fict-old"] and person["datasets"] == ["fict"]
+    assert sanction["properties"]["entity"] == ["fict-p"]
+    assert sanction["properties"]["program"] == ["FICT-1"]
+    assert props["registrationNumber"] == ["R-1"]
+    assert stats.entities == {"Person": 1, "Sanction": 1} and not stats.dropped
+
+
+def test_wallets_holders_addresses_and_odd_ids() -> None:
+    wallet = _entity("wallet-bitcoincash:qq0fict", NodeKind.WALLET, "qq0fict", chain="bitcoin-cash", currencies=["BCH"])
+    stats = ExportStats()
+    [data] = entity_to_ftm(wallet, stats, holders=["fict-h"])
+    assert data["id"] == ftm_id("wallet-bitcoincash:qq0fict") and data["id"].startswith("sg-")
+    assert data["properties"]["publicKey"] == ["bitcoincash:qq0fict"]
+    assert data["properties"]["holder"] == ["fict-h"] and validate_ftm(data) == []
+    stub = _entity("fict-s", NodeKind.LEGAL_ENTITY, "fict-s", stub=True)
+    assert entity_to_ftm(stub, stats) == [] and stats.skipped["stub entities (placeholders)"] == 1
+
+
+def test_relationship_export_per_type() -> None:
+    stats = ExportStats()
+    emp = Relationship("fict-e", RelType.EMPLOYS, "fict-co", "fict-pe", {"role": "IT worker", "datasets": ["d"]})
+    data = relationship_to_ftm(emp, stats)
+    assert data is not None and validate_ftm(data) == []
+    assert data["properties"]["employer"] == ["fict-co"] and data["properties"]["employee"] == ["fict-pe"]
+    own = relationship_to_ftm(Relationship("fict-o", RelType.OWNS, "a", "b", {"percentage": 60.0}), stats)
+    assert own is not None and own["properties"]["percentage"] == ["60"]
+    transfer = Relationship(
+        "fict-t", RelType.TRANSFERRED, "wallet-a", "wallet-b", {"amount": 1.5, "asset": "btc", "tx_hash": "ab12"}
+    )
+    moved = relationship_to_ftm(transfer, stats)
+    assert moved is not None and moved["schema"] == "UnknownLink" and validate_ftm(moved) == []
+    assert moved["properties"]["role"] == ["transferred"]
+    assert relationship_to_ftm(Relationship("h", RelType.HOLDS, "a", "w", {}), stats) is None
+    assert relationship_to_ftm(Relationship("s", RelType.SAME_AS, "a", "b", {}), stats) is None
+    assert stats.skipped["SAME_AS relationships (no FtM edge)"] == 1
+
+
+def test_subgraph_export_puts_holders_and_addresses_on_their_entities() -> None:
+    sub = Subgraph(
+        center="fict-co",
+        entities=(
+            _entity("fict-co", NodeKind.COMPANY, "Co"),
+            _entity("fict-ad", NodeKind.ADDRESS, "1 Road", address="1 Road", city="Town"),
+            _entity("wallet-0xab", NodeKind.WALLET, "0xab"),
+        ),
+        relationships=(
+            Relationship("l", RelType.LOCATED_AT, "fict-co", "fict-ad", {}),
+            Relationship("h", RelType.HOLDS, "fict-co", "wallet-0xab", {}),
+        ),
+        omitted=2,
+    )
+    stats = ExportStats()
+    out = {d["id"]: d for d in export_subgraph(sub, stats)}
+    assert out["fict-co"]["properties"]["addressEntity"] == ["fict-ad"]
+    assert out["wallet-0xab"]["properties"]["holder"] == ["fict-co"]
+    assert out["fict-ad"]["properties"]["full"] == ["1 Road"]
+    assert all(validate_ftm(d) == [] for d in out.values())
+    assert stats.skipped["entities beyond the neighbourhood limit"] == 2
+
+
+def test_validate_ftm_finds_what_is_wrong() -> None:
+    assert validate_ftm({"id": "x", "schema": "Spaceship", "properties": {}}) == ["unknown schema: 'Spaceship'"]
+    problems = validate_ftm(
+        {"id": "bad id", "schema": "Ownership", "properties": {"owner": ["a"], "percentage": [60], "shoe": ["1"]}}
+    )
+    assert "invalid id: 'bad id'" in problems
+    assert "percentage: not a list of strings" in problems
+    assert "Ownership has no property 'shoe'" in problems
+    assert "missing required property: asset" in problems
+    assert validate_ftm({"id": "x", "schema": "Person", "properties": {"name": ["X"], "birthDate": ["soon"]}}) == [
+        "birthDate: 'soon' is not a valid date"
+    ]
