@@ -184,6 +184,32 @@ def cmd_load_ftm(args: argparse.Namespace, store: GraphStore | None) -> int:
     return EXIT_OK
 
 
+def cmd_load_icij(args: argparse.Namespace, store: GraphStore | None) -> int:
+    from loaders.icij import IcijSource
+
+    report = _run_source(args, store, IcijSource(), [Path(p) for p in args.paths])
+    print(report.to_text())
+    return EXIT_OK
+
+
+def cmd_load_transfers(args: argparse.Namespace, store: GraphStore | None) -> int:
+    from loaders.transfers import TransfersSource
+
+    source = TransfersSource(args.mapping, args.dataset)
+    report = _run_source(args, store, source, [Path(p) for p in args.paths])
+    print(report.to_text())
+    return EXIT_OK
+
+
+def cmd_load_csv(args: argparse.Namespace, store: GraphStore | None) -> int:
+    from loaders.plain_csv import PlainCsvSource
+
+    source = PlainCsvSource(Path(args.mapping))  # the mapping is validated here, before any row is read
+    report = _run_source(args, store, source, [Path(p) for p in args.paths] or source.files())
+    print(report.to_text())
+    return EXIT_OK
+
+
 def cmd_export_ftm(args: argparse.Namespace, store: GraphStore) -> int:
     import gzip
 
@@ -342,6 +368,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files, or a directory holding them")
     p.add_argument("--dataset", help="dataset name for lines that carry no 'datasets' (default: ftm)")
     p.set_defaults(func=cmd_load_ftm, loads=True)
+    p = load_sub.add_parser(
+        "icij",
+        parents=[common, loading],
+        help="ICIJ Offshore Leaks database CSV (nodes-*.csv and relationships.csv, mapped by header name)",
+    )
+    p.add_argument("paths", nargs="+", help="the unzipped download directory, or some of its files")
+    p.set_defaults(func=cmd_load_icij, loads=True)
+    p = load_sub.add_parser(
+        "transfers",
+        parents=[common, loading],
+        help="crypto transfer CSV (tracer or block-explorer exports): wallet-to-wallet TRANSFERRED edges",
+    )
+    p.add_argument("paths", nargs="+", help="files, or a directory holding them")
+    p.add_argument(
+        "--mapping",
+        required=True,
+        metavar="FILE|tracer|etherscan",
+        help="a built-in column mapping (tracer, etherscan) or a TOML mapping file (docs/loaders-csv.md)",
+    )
+    p.add_argument("--dataset", default="transfers", help="dataset name recorded on wallets and transfers")
+    p.set_defaults(func=cmd_load_transfers, loads=True)
+    p = load_sub.add_parser(
+        "csv",
+        parents=[common, loading],
+        help="plain CSV spreadsheets mapped to the vocabulary by a TOML mapping (docs/loaders-csv.md)",
+    )
+    p.add_argument("paths", nargs="*", help="files or directories (default: the files the mapping names)")
+    p.add_argument("--mapping", required=True, metavar="FILE", help="the TOML mapping, validated before any row")
+    p.set_defaults(func=cmd_load_csv, loads=True)
 
     export = sub.add_parser("export", help="write the graph out in another format")
     export_sub = export.add_subparsers(dest="format", required=True, metavar="FORMAT")
