@@ -384,23 +384,36 @@ LIMIT $limit
 """
 
 
+def _values_list(var: str, props: Sequence[Prop]) -> str:
+    return "".join(f", {var}.{_prop(p)}" for p in props)
+
+
 def node_values(props: Sequence[Prop]) -> tuple[str, str]:
-    """Bulk read of every entity's id and the named properties: (streamed whole, paged by internal id)."""
-    cols = f"n.{Prop.ID} AS id{_columns('n', 'v_', props)}"
+    """Bulk read of every entity's id and the named properties: (streamed whole, paged by internal id).
+
+    The streamed form (Neo4j) returns the rows in buckets - one record ``{rows: [[id, value…], …]}`` per last two
+    characters of the id - because the driver's cost is per record, not per value (4-5x faster); the paged form
+    (FalkorDB) returns one record per entity (columns id, v_<prop>)."""
+    bucket = f"right(n.{Prop.ID}, 2)"
     return (
-        f"MATCH (n:{ENTITY_LABEL}) RETURN {cols}",
-        f"MATCH (n:{ENTITY_LABEL}) WHERE id(n) >= $lo AND id(n) < $hi RETURN {cols}",
+        f"MATCH (n:{ENTITY_LABEL}) WITH {bucket} AS bucket, collect([n.{Prop.ID}{_values_list('n', props)}]) AS rows "
+        "RETURN rows",
+        f"MATCH (n:{ENTITY_LABEL}) WHERE id(n) >= $lo AND id(n) < $hi "
+        f"RETURN n.{Prop.ID} AS id{_columns('n', 'v_', props)}",
     )
 
 
 def relationship_values(rel_type: RelType, props: Sequence[Prop]) -> tuple[str, str]:
-    """Bulk read of one type's relationships: source id, target id and the named properties (whole, paged)."""
+    """Bulk read of one type's relationships: source id, target id and the named properties (streamed in buckets
+    as ``node_values``; paged one record per relationship: source, target, v_<prop>)."""
     match = f"MATCH (a:{ENTITY_LABEL})-[r:{_rel_type(rel_type)}]->(b:{ENTITY_LABEL})"
     cols = f"a.{Prop.ID} AS source, b.{Prop.ID} AS target{_columns('r', 'v_', props)}"
+    bucket = f"right(a.{Prop.ID}, 2)"
     # FalkorDB (the paged form) answers a pattern whose relationship is not projected from its adjacency matrix,
     # one row per connected pair: parallel relationships would be lost. Projecting id(r) makes it enumerate them.
     return (
-        f"{match} RETURN {cols}",
+        f"{match} WITH {bucket} AS bucket, collect([a.{Prop.ID}, b.{Prop.ID}{_values_list('r', props)}]) AS rows "
+        "RETURN rows",
         f"{match} WHERE id(a) >= $lo AND id(a) < $hi RETURN {cols}, id(r) AS rel_internal_id",
     )
 

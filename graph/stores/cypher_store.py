@@ -378,16 +378,14 @@ class CypherStore(abc.ABC):
     def iter_node_values(self, props: Sequence[Prop], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         whole, by_range = cypher.node_values(props)
         keys = ["id", *(f"v_{p.value}" for p in props)]
-        rows = self._stream(whole, by_range, batch_size)
-        yield from _batched((tuple(row[k] for k in keys) for row in rows), batch_size)
+        yield from _batched(_value_rows(self._stream(whole, by_range, batch_size), keys), batch_size)
 
     def iter_relationship_values(
         self, rel_type: RelType, props: Sequence[Prop] = (), batch_size: int = 50_000
     ) -> Iterator[list[tuple[Any, ...]]]:
         whole, by_range = cypher.relationship_values(rel_type, props)
         keys = ["source", "target", *(f"v_{p.value}" for p in props)]
-        rows = self._stream(whole, by_range, batch_size)
-        yield from _batched((tuple(row[k] for k in keys) for row in rows), batch_size)
+        yield from _batched(_value_rows(self._stream(whole, by_range, batch_size), keys), batch_size)
 
     @abc.abstractmethod
     def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
@@ -441,6 +439,16 @@ class CypherStore(abc.ABC):
         nodes = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_NODES)}
         rels = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_RELATIONSHIPS)}
         return Stats(nodes=nodes, relationships=rels)
+
+
+def _value_rows(rows: Iterator[Row], keys: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Tuples from bulk-read records: bucketed ones ({rows: [[…], …]}, the streamed form) or one per record."""
+    for row in rows:
+        bucket = row.get("rows")
+        if bucket is not None and len(row) == 1:
+            yield from (tuple(r) for r in bucket)
+        else:
+            yield tuple(row[k] for k in keys)
 
 
 def _batched(items: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
