@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from dash import dcc, html
 
-from dashboard.elements import DetailRow, Link, Part
-from dashboard.styles import LegendItem, swatch_style
+from dashboard.elements import DesignationRow, DetailRow, Link, Part, SourceRow
+from dashboard.styles import WIDTH_NOTE, LegendItem, swatch_style
 from graph.errors import EntityNotFound, QueryTimeout, SanctionsGraphError
 
 log = logging.getLogger(__name__)
@@ -108,4 +109,66 @@ def legend(items: Sequence[LegendItem], present: set[str] | None = None) -> html
                 )
             )
         sections += [html.H4(title), html.Ul(rows, className="legend-list")]
+    sections.append(html.P(WIDTH_NOTE, className="legend-description legend-note"))
     return html.Div(sections, id="legend", className="legend")
+
+
+NOT_RECORDED = "—"
+
+
+def _data_attrs(**values: str) -> dict[str, Any]:
+    return {f"data-{k}": v for k, v in values.items()}
+
+
+def sources_section(rows: Sequence[SourceRow], designations: Sequence[DesignationRow] = ()) -> html.Section:
+    """Which datasets assert an entity or a relationship (id 'sources'), and the entity's designations."""
+    children: list[Any] = [html.H3("Sources")]
+    if rows:
+        head = html.Thead(html.Tr([html.Th(t) for t in ("Dataset", "Records", "First seen", "Last seen")]))
+        body = [
+            html.Tr(
+                [
+                    html.Td([html.Span(r.caption, className="dataset-caption"), html.Br(), html.Code(r.dataset)]),
+                    html.Td(", ".join(r.records) if r.records else NOT_RECORDED, className="records"),
+                    html.Td(r.first_seen or NOT_RECORDED),
+                    html.Td(r.last_seen or NOT_RECORDED),
+                ],
+                className="source-row",
+                **_data_attrs(dataset=r.dataset),
+            )
+            for r in rows
+        ]
+        children.append(html.Table([head, html.Tbody(body)], className="sources-table"))
+    else:
+        children.append(html.P("No dataset is recorded for this.", className="hint"))
+    if designations:
+        children.append(html.H3("Designations"))
+        items = []
+        for d in designations:
+            parts: list[Any] = [html.Strong(d.authority)]
+            if d.programs:
+                parts.append(f" — programs {', '.join(d.programs)}")
+            parts.append(f", since {d.start_date}" if d.start_date else ", date not given")
+            if d.record_id:
+                parts.append(f", record {d.record_id}")
+            if d.source_url:
+                parts += [
+                    " — ",
+                    html.A("source", href=d.source_url, target="_blank", rel="noopener noreferrer"),
+                ]
+            items.append(html.Li(parts, className="designation"))
+        children.append(html.Ul(items, className="designations"))
+    return html.Section(children, id="sources", className="sources")
+
+
+def notice(message: str | None, kind: str = "info") -> Any:
+    """A short sentence after an action ('Added 25 entities…'); nothing when there is none."""
+    if not message:
+        return None
+    role = "alert" if kind == "error" else "status"
+    return html.P(message, className=f"notice notice-{kind}", role=role)
+
+
+def page_css(css: str) -> html.Link:
+    """A page's own CSS, carried by the page as a data: stylesheet (no asset files, nothing fetched elsewhere)."""
+    return html.Link(rel="stylesheet", href="data:text/css;base64," + base64.b64encode(css.encode()).decode())

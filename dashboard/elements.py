@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -92,13 +92,17 @@ def _values(raw: Any) -> list[Any]:
 
 def edge_label(rel: Relationship) -> str:
     """'owns 60%', 'paid 8,200 USD', 'transferred 1.5 ETH', otherwise the type's caption ('holds')."""
-    caption = rel_caption(rel.type)
-    props = rel.properties
-    if rel.type is RelType.OWNS and props.get(Prop.PERCENTAGE) is not None:
+    return edge_label_of(rel.type, rel.properties)
+
+
+def edge_label_of(rel_type: RelType | str, props: Mapping[str, Any]) -> str:
+    """``edge_label`` from a relationship's type and properties."""
+    caption = rel_caption(rel_type)
+    if rel_type == RelType.OWNS and props.get(Prop.PERCENTAGE) is not None:
         return f"{caption} {format_number(props[Prop.PERCENTAGE])}%"
-    if rel.type is RelType.PAID and props.get(Prop.AMOUNT) is not None:
+    if rel_type == RelType.PAID and props.get(Prop.AMOUNT) is not None:
         return f"{caption} {format_number(props[Prop.AMOUNT])} {props.get(Prop.CURRENCY) or ''}".rstrip()
-    if rel.type is RelType.TRANSFERRED:
+    if rel_type == RelType.TRANSFERRED:
         if props.get(Prop.AMOUNT) is not None:
             return f"{caption} {format_number(props[Prop.AMOUNT])} {props.get(Prop.ASSET) or ''}".rstrip()
         if props.get(Prop.VALUE_USD) is not None:
@@ -158,33 +162,45 @@ def relationship_to_element(rel: Relationship, names: Mapping[str, str]) -> dict
 
 RING_GAP = 180.0  # distance between two rings of the radial layout
 NODE_SPACING = 95.0  # at least this far apart on a ring (room for a label)
+RING_SPREAD = 0.75  # ring k is at least this share of k/(k+1) of ring k+1's radius
 
 
 def radial_positions(subgraph: Subgraph) -> dict[str, tuple[float, float]]:
+    """Positions for a radial tree around the subgraph's centre (see ``radial_layout``)."""
+    order = {e.id: (e.kind.value, e.name.casefold(), e.id) for e in subgraph.entities}
+    edges = [(r.source, r.target) for r in subgraph.relationships]
+    return radial_layout([e.id for e in subgraph.entities], edges, subgraph.center, order)
+
+
+def radial_layout(
+    ids: Sequence[str],
+    edges: Iterable[tuple[str, str]],
+    center: str,
+    order: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, tuple[float, float]]:
     """Positions for a radial tree around the centre: ring k holds the entities k relationships away from it.
 
     Each entity's branch gets a wedge of the circle in proportion to its size, so branches stay together and do
-    not cross; rings grow until neighbours on them are at least NODE_SPACING apart. Deterministic. Entities not
-    reachable through the shown relationships go on an outer ring.
+    not cross; rings grow until neighbours on them are at least NODE_SPACING apart. Deterministic (siblings sorted
+    by ``order``, else by id). Entities not reachable through the edges go on an outer ring.
     """
-    ids = [e.id for e in subgraph.entities]
     if not ids:
         return {}
     known = set(ids)
-    order = {e.id: (e.kind.value, e.name.casefold(), e.id) for e in subgraph.entities}
+    key = order or {i: (i,) for i in ids}
     neighbours: dict[str, set[str]] = {i: set() for i in ids}
-    for r in subgraph.relationships:
-        if r.source in known and r.target in known and r.source != r.target:
-            neighbours[r.source].add(r.target)
-            neighbours[r.target].add(r.source)
-    center = subgraph.center if subgraph.center in known else ids[0]
+    for source, target in edges:
+        if source in known and target in known and source != target:
+            neighbours[source].add(target)
+            neighbours[target].add(source)
+    center = center if center in known else ids[0]
     depth = {center: 0}
     children: dict[str, list[str]] = {i: [] for i in ids}
     visit = [center]  # breadth-first order
     queue = deque(visit)
     while queue:
         node = queue.popleft()
-        for other in sorted(neighbours[node], key=order.__getitem__):
+        for other in sorted(neighbours[node], key=lambda i: key.get(i, (i,))):
             if other not in depth:
                 depth[other] = depth[node] + 1
                 children[node].append(other)
@@ -217,6 +233,9 @@ def radial_positions(subgraph: Subgraph) -> dict[str, tuple[float, float]]:
         gaps = [b - a for a, b in pairwise(angles)] + [angles[0] + 2 * math.pi - angles[-1]]
         needed = NODE_SPACING / max(min(gaps), 1e-6) if len(angles) > 1 else 0.0
         radius[k] = max(radius[k - 1] + RING_GAP, needed)
+    # a crowded outer ring must not squeeze the inner ones into the centre: keep rings roughly evenly spread
+    for k in sorted((r for r in radius if 0 < r < max(radius)), reverse=True):
+        radius[k] = max(radius[k], radius[k + 1] * k / (k + 1) * RING_SPREAD)
     positions = {center: (0.0, 0.0)}
     for node in ids:
         if node != center:
@@ -328,6 +347,8 @@ _ENTITY_NOT_ROWS: frozenset[str] = frozenset(
         Prop.NAME,
         Prop.LOOKUP_KEYS,
         Prop.SEARCH_NAMES,
+        Prop.SEARCH_TEXT,
+        Prop.LOOKUP_TEXT,
         Prop.SANCTIONED,
         Prop.FRONT,
         Prop.STUB,
@@ -403,8 +424,15 @@ def analysis_rows(entity: Entity) -> list[DetailRow]:
     return rows
 
 
-def entity_details(entity: Entity) -> list[DetailRow]:
-    """Everything the panel shows about an entity, in reading order; empty fields are left out."""
+#: Shown in the sources table (``source_rows``, ``designation_rows``) when the panel has one.
+_SOURCE_PROPS: frozenset[Prop] = frozenset({Prop.DATASETS, Prop.SOURCE_IDS, Prop.FIRST_SEEN, Prop.LAST_SEEN})
+
+
+def entity_details(entity: Entity, with_sources: bool = True) -> list[DetailRow]:
+    """Everything the panel shows about an entity, in reading order; empty fields are left out.
+
+    ``with_sources=False`` leaves out designations, datasets, source records and first/last seen, for a panel that
+    shows them as tables (``source_rows``, ``designation_rows``)."""
     p = entity.properties
     rows: list[DetailRow | None] = [
         DetailRow("Name", ((entity.name,),)),
@@ -412,9 +440,11 @@ def entity_details(entity: Entity) -> list[DetailRow]:
         DetailRow("Status", tuple((line,) for line in entity_status(entity))),
     ]
     designations = designation_items(entity)
-    if designations:
+    if designations and with_sources:
         rows.append(DetailRow("Designations", designations))
     for prop in _ENTITY_FIELDS:
+        if not with_sources and prop in _SOURCE_PROPS:
+            continue
         fmt = format_country if prop is Prop.COUNTRIES else format_value
         rows.append(_row(prop_caption(prop), _values(p.get(prop)), fmt))
     rows += analysis_rows(entity)
@@ -427,8 +457,10 @@ def entity_details(entity: Entity) -> list[DetailRow]:
     return [r for r in rows if r is not None]
 
 
-def relationship_details(edge_data: Mapping[str, Any]) -> list[DetailRow]:
-    """The panel for a clicked edge, from the data ``subgraph_to_elements`` put on it (no store call needed)."""
+def relationship_details(edge_data: Mapping[str, Any], with_sources: bool = True) -> list[DetailRow]:
+    """The panel for a clicked edge, from the data ``subgraph_to_elements`` put on it (no store call needed).
+
+    ``with_sources=False`` leaves out datasets, source records and first/last seen (shown as a table instead)."""
     rel_type = str(edge_data.get("type") or "")
     props: Mapping[str, Any] = edge_data.get("props") or {}
     source, target = str(edge_data.get("source") or ""), str(edge_data.get("target") or "")
@@ -462,9 +494,90 @@ def relationship_details(edge_data: Mapping[str, Any]) -> list[DetailRow]:
             rows.append(DetailRow("Value (USD)", ((f"${format_number(value)}",),)))
         else:
             rows.append(_row(prop_caption(prop.value), _values(value)))
-    rows.append(_row("Sources", _values(props.get(Prop.DATASETS.value))))
+    if with_sources:
+        rows.append(_row("Sources", _values(props.get(Prop.DATASETS.value))))
+    else:
+        shown |= {p.value for p in _SOURCE_PROPS}
     shown.add(Prop.DATASETS.value)
     for key in sorted(k for k in props if k not in shown):
         rows.append(_row(prop_caption(key), _values(props[key])))
     rows.append(DetailRow("Id", ((str(edge_data.get("id") or ""),),)))
     return [r for r in rows if r is not None]
+
+
+# --- sources ----------------------------------------------------------------------------------------------------
+
+#: Plain names of the datasets the loaders write (the id is shown too).
+DATASET_CAPTIONS: dict[str, str] = {
+    "us_ofac_sdn": "US OFAC Specially Designated Nationals list",
+    "demo_fictional": "Demo scenario (fictional)",
+    "ftm": "FollowTheMoney file",
+}
+
+
+def dataset_caption(dataset: str) -> str:
+    return DATASET_CAPTIONS.get(dataset, dataset.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One dataset that asserts an entity or a relationship, with its record ids there."""
+
+    dataset: str
+    caption: str
+    records: tuple[str, ...]
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+def source_rows(props: Mapping[str, Any]) -> list[SourceRow]:
+    """Which datasets assert something (an entity's or a relationship's properties), each with its record ids
+    (``source_ids`` are written 'dataset:record'), and when it was first and last seen. The store keeps first and
+    last seen once per entity, not per dataset, so every row shows the same dates."""
+    datasets = [str(d) for d in _values(props.get(Prop.DATASETS.value))]
+    by_dataset: dict[str, list[str]] = {d: [] for d in datasets}
+    loose: list[str] = []
+    for raw in _values(props.get(Prop.SOURCE_IDS.value)):
+        text = str(raw)
+        dataset, sep, record = text.partition(":")
+        if sep and dataset in by_dataset:
+            by_dataset[dataset].append(record)
+        elif sep and not datasets:
+            by_dataset.setdefault(dataset, []).append(record)
+        else:
+            loose.append(text)
+    if loose:
+        if len(by_dataset) == 1:
+            next(iter(by_dataset.values())).extend(loose)
+        else:
+            by_dataset.setdefault("", []).extend(loose)
+    first = props.get(Prop.FIRST_SEEN.value)
+    last = props.get(Prop.LAST_SEEN.value)
+    return [
+        SourceRow(
+            dataset=d,
+            caption=dataset_caption(d) if d else "Unnamed source",
+            records=tuple(dict.fromkeys(records)),
+            first_seen=str(first) if first else None,
+            last_seen=str(last) if last else None,
+        )
+        for d, records in by_dataset.items()
+    ]
+
+
+@dataclass(frozen=True)
+class DesignationRow:
+    """One sanctions designation, as the sources panel lists it."""
+
+    authority: str
+    programs: tuple[str, ...]
+    start_date: str | None
+    record_id: str | None
+    source_url: str | None
+
+
+def designation_rows(entity: Entity) -> list[DesignationRow]:
+    return [
+        DesignationRow(d.authority or "Unknown authority", d.programs, d.start_date, d.record_id, d.source_url)
+        for d in entity.designations
+    ]

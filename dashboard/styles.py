@@ -16,6 +16,8 @@ from graph.vocabulary import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, RelType
 SANCTIONED_RED = "#C00000"
 FRONT_ORANGE = "#E69F00"
 CENTER_HALO = "#FFD400"
+PIN_OUTLINE = "#1F2A37"
+MORE_GREY = "#6B7280"
 NODE_SIZE = 34
 CENTER_SIZE = 56
 
@@ -83,8 +85,11 @@ def rel_style(rel_type: RelType) -> RelStyle:
     return REL_STYLES.get(rel_type, FALLBACK_REL_STYLE)
 
 
-def stylesheet() -> list[dict[str, Any]]:
-    """The cytoscape stylesheet. Later rules win, so the marks (front, sanctioned, centre) come after the kinds."""
+def stylesheet(big: bool = False) -> list[dict[str, Any]]:
+    """The cytoscape stylesheet. Later rules win, so the marks (front, sanctioned, centre) come after the kinds.
+
+    ``big``: a view of hundreds of nodes, drawn lighter (no edge labels until an edge is selected, node labels only
+    when zoomed in enough to read them), so panning and zooming stay smooth."""
     rules: list[dict[str, Any]] = [
         {
             "selector": "node",
@@ -187,9 +192,57 @@ def stylesheet() -> list[dict[str, Any]]:
             }
         )
     rules += [
+        # line width from the data where the view computed one: payments and transfers by amount, ownership by share
+        {"selector": "edge[width]", "style": {"width": "data(width)"}},
+        {
+            "selector": "node.pinned",
+            "style": {"outline-width": 3, "outline-color": PIN_OUTLINE, "outline-offset": 3, "outline-opacity": 1},
+        },
+        {
+            "selector": "node.more",
+            "style": {
+                "shape": "round-rectangle",
+                "width": 64,
+                "height": 22,
+                "background-color": "#F3F4F6",
+                "border-width": 1,
+                "border-style": "dashed",
+                "border-color": MORE_GREY,
+                "label": "data(label)",
+                "color": "#111827",
+                "font-size": 10,
+                "font-weight": "bold",
+                "text-valign": "center",
+                "text-halign": "center",
+                "text-margin-y": 0,
+                "text-background-opacity": 0,
+            },
+        },
+        {
+            "selector": "edge.more-edge",
+            "style": {
+                "line-color": MORE_GREY,
+                "line-style": "dashed",
+                "width": 1,
+                "target-arrow-shape": "none",
+                "label": "",
+            },
+        },
         {"selector": "node:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
         {"selector": "edge:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
     ]
+    if big:
+        rules += [
+            {"selector": "node", "style": {"min-zoomed-font-size": 9, "text-background-opacity": 0.6}},
+            {
+                "selector": "edge",
+                "style": {"label": "", "curve-style": "haystack", "target-arrow-shape": "none", "opacity": 0.8},
+            },
+            {
+                "selector": "edge:selected",
+                "style": {"label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle"},
+            },
+        ]
     return rules
 
 
@@ -222,7 +275,19 @@ MARKS: tuple[LegendItem, ...] = (
     LegendItem(
         "mark", "center", "Entity of this page", CENTER_HALO, shape="ellipse", description="larger, yellow halo"
     ),
+    LegendItem("mark", "pinned", "Pinned", PIN_OUTLINE, shape="ellipse", description="dark ring; layouts leave it"),
+    LegendItem(
+        "mark",
+        "more",
+        "N more",
+        MORE_GREY,
+        shape="round-rectangle",
+        description="connections not shown yet; click to show the next ones",
+    ),
 )
+
+#: How line width reads (shown under the relationships of the legend).
+WIDTH_NOTE = "Thicker lines: larger payments and transfers, larger ownership shares."
 
 
 def legend_items() -> list[LegendItem]:
@@ -276,6 +341,11 @@ def swatch_style(item: LegendItem) -> dict[str, str]:
         style.update(border=f"3px dashed {FRONT_ORANGE}", backgroundColor="#FFFFFF", boxSizing="border-box")
     elif item.key == "center":
         style.update(boxShadow=f"0 0 0 4px {CENTER_HALO}", backgroundColor="#FFFFFF", border="1px solid #333")
+    elif item.key == "pinned":
+        style.update(outline=f"3px solid {PIN_OUTLINE}", outlineOffset="2px", backgroundColor="#FFFFFF")
+    elif item.key == "more":
+        style.update(width="26px", height="12px", border=f"1px dashed {MORE_GREY}", backgroundColor="#F3F4F6")
+        style["boxSizing"] = "border-box"
     if item.shape in _CLIP_PATHS:
         style["clipPath"] = _CLIP_PATHS[item.shape]
     elif item.shape in _RADII:

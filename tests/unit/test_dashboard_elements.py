@@ -6,8 +6,11 @@ import math
 from typing import Any
 
 from dashboard.elements import (
+    DesignationRow,
     DetailRow,
     Link,
+    SourceRow,
+    designation_rows,
     edge_label,
     entity_details,
     entity_href,
@@ -15,6 +18,7 @@ from dashboard.elements import (
     radial_positions,
     relationship_details,
     short_label,
+    source_rows,
     subgraph_to_elements,
 )
 from graph.model import Designation, Entity, Relationship, Subgraph
@@ -245,3 +249,50 @@ def test_relationship_details_survive_odd_edge_data() -> None:
     assert flat(row(rows, "Type")) == ["SOMETHING_NEW"]
     assert flat(row(rows, "W")) == ["1"]
     assert any(r.label == "Relationship" for r in relationship_details({}))
+
+
+# --- sources ----------------------------------------------------------------------------------------------------
+
+
+def test_sources_group_record_ids_by_dataset_with_first_and_last_seen() -> None:
+    props = {
+        "datasets": ["us_ofac_sdn", "demo_fictional"],
+        "source_ids": ["us_ofac_sdn:43377", "demo_fictional:demo-x", "us_ofac_sdn:43378"],
+        "first_seen": "2021-01-04",
+        "last_seen": "2024-05-03",
+    }
+    assert source_rows(props) == [
+        SourceRow("us_ofac_sdn", "US OFAC Specially Designated Nationals list", ("43377", "43378"), "2021-01-04",
+                  "2024-05-03"),
+        SourceRow("demo_fictional", "Demo scenario (fictional)", ("demo-x",), "2021-01-04", "2024-05-03"),
+    ]  # fmt: skip
+
+
+def test_sources_without_datasets_or_prefixes_still_show_what_is_known() -> None:
+    assert source_rows({}) == []
+    assert source_rows({"datasets": ["x"], "source_ids": ["r1"]}) == [SourceRow("x", "x", ("r1",))]
+    assert source_rows({"source_ids": ["gen_bank:T-1"]}) == [SourceRow("gen_bank", "gen bank", ("T-1",))]
+    assert source_rows({"datasets": ["a", "b"], "source_ids": ["loose"]})[-1] == SourceRow(
+        "", "Unnamed source", ("loose",)
+    )
+
+
+def test_designations_as_rows_with_record_and_source() -> None:
+    assert designation_rows(RI) == [
+        DesignationRow("Fictional authority", ("DEMO-DPRK",), "2023-09-12", "d1", "https://example.org/d/1")
+    ]
+
+
+def test_a_panel_with_a_sources_table_leaves_sources_out_of_the_details() -> None:
+    labels = [r.label for r in entity_details(RI, with_sources=False)]
+    assert "Sources" not in labels and "Designations" not in labels and "Source records" not in labels
+    assert "Identifiers" in labels and "Hobby" in labels
+    edges = by_id(subgraph_to_elements(SUBGRAPH))
+    directs = [r.label for r in relationship_details(edges["r-directs"]["data"], with_sources=False)]
+    assert "Sources" not in directs and "Role" in directs
+
+
+def test_internal_search_fields_are_never_shown() -> None:
+    indexed = ent("c-i", NodeKind.COMPANY, "Indexed Ltd", search_text="indexed ltd", lookup_text="x")
+    labels = [r.label for r in entity_details(indexed)]
+    assert "Search text" not in labels and "Lookup text" not in labels

@@ -77,7 +77,24 @@ def test_legend_lists_every_kind_and_type_with_vocabulary_captions() -> None:
     assert rels["OWNS"].caption == RELATIONSHIPS[RelType.OWNS].caption
     assert rels["OWNS"].description == "owner → asset"
     assert rels["OWNS"].colour == rule("edge.OWNS")["line-color"]
-    assert {i.key for i in items if i.group == "mark"} == {"sanctioned", "front", "center"}
+    assert {i.key for i in items if i.group == "mark"} == {"sanctioned", "front", "center", "pinned", "more"}
+
+
+def test_pinned_more_and_line_width_have_their_own_look() -> None:
+    assert rule("node.pinned")["outline-width"] >= 2  # a ring outside the border: marks stay readable
+    more = rule("node.more")
+    assert more["shape"] == "round-rectangle" and more["border-style"] == "dashed"
+    assert rule("edge.more-edge")["line-style"] == "dashed"
+    assert rule("edge[width]") == {"width": "data(width)"}
+    assert position("edge[width]") > max(position(f"edge.{t.value}") for t in RelType)  # wins over the type
+
+
+def test_big_views_are_drawn_lighter() -> None:
+    small, big = stylesheet(), stylesheet(big=True)
+    assert len(big) > len(small) and big[: len(small)] == small
+    extra = {r["selector"]: r["style"] for r in big[len(small) :]}
+    assert extra["edge"]["label"] == "" and extra["edge:selected"]["label"] == "data(label)"
+    assert extra["node"]["min-zoomed-font-size"] > 0
 
 
 def test_a_kind_without_a_style_still_gets_a_distinct_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,3 +116,7 @@ def test_swatches_draw_the_shape_or_the_line() -> None:
     assert line["borderTop"] == "3px dashed #7F7F7F"
     sanctioned = next(i for i in legend_items() if i.key == "sanctioned")
     assert "double" in swatch_style(sanctioned)["border"]
+    pinned = next(i for i in legend_items() if i.key == "pinned")
+    assert "solid" in swatch_style(pinned)["outline"]
+    more = next(i for i in legend_items() if i.key == "more")
+    assert "dashed" in swatch_style(more)["border"]

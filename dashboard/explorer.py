@@ -1,0 +1,456 @@
+"""The working graph of an entity page: what has been loaded, expanded, hidden, pinned or removed.
+
+One ``GraphState`` per browser tab, kept in a ``dcc.Store`` (JSON), never on the server. The functions here are the
+analyst's actions; the ones that need the graph take the store's read side and cost one or two store calls:
+
+- ``load_view``: the page's neighbourhood (one call), hubs capped at ``HUB_CAP`` entities each, the rest behind an
+  "N more" node;
+- ``expand``: a node's next page of neighbours (``fetch_neighbours``, one call, plus one for links from the new
+  entities to the rest of the view); clicking an "N more" node is the same action;
+- ``hide``/``show_all``/``toggle_pin``/``remove``: no store call.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from graph.model import Entity, Relationship, Subgraph
+from graph.stores.base import GraphReader
+from graph.vocabulary import NodeKind, Prop, RelType
+
+#: At most this many neighbours of one entity are drawn at a time; the rest wait behind an "N more" node.
+HUB_CAP = 25
+#: A view never holds more entities than this (the page stays usable up to here).
+MAX_VIEW_NODES = 2000
+#: How many links from newly shown entities are read to find those to entities already in the view.
+CROSS_LINK_LIMIT = 5000
+MORE_PREFIX = "more:"
+
+#: Relationship properties kept in the view (the rest are bookkeeping of the store).
+_REL_DROP = frozenset({Prop.ID.value})
+
+
+# --- what the view holds ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """What the graph needs of an entity (its full record is read when it is clicked)."""
+
+    id: str
+    kind: str
+    name: str
+    sanctioned: bool = False
+    front: bool = False
+    stub: bool = False
+    datasets: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, entity: Entity) -> NodeInfo:
+        p = entity.properties
+        return cls(
+            id=entity.id,
+            kind=entity.kind.value,
+            name=entity.name,
+            sanctioned=entity.sanctioned,
+            front=bool(p.get(Prop.FRONT)),
+            stub=bool(p.get(Prop.STUB)),
+            datasets=tuple(str(d) for d in p.get(Prop.DATASETS) or ()),
+        )
+
+    def to_json(self) -> list[Any]:
+        return [self.id, self.kind, self.name, self.sanctioned, self.front, self.stub, list(self.datasets)]
+
+    @classmethod
+    def from_json(cls, row: Sequence[Any]) -> NodeInfo:
+        return cls(str(row[0]), str(row[1]), str(row[2]), bool(row[3]), bool(row[4]), bool(row[5]), tuple(row[6]))
+
+
+@dataclass(frozen=True)
+class EdgeInfo:
+    """A relationship with its facts (amount, dates, sources…), as the details panel and the filters need them."""
+
+    id: str
+    type: str
+    source: str
+    target: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rel: Relationship) -> EdgeInfo:
+        props = {k: v for k, v in rel.properties.items() if k not in _REL_DROP and v is not None and v != []}
+        return cls(rel.id, rel.type.value, rel.source, rel.target, props)
+
+    def to_json(self) -> list[Any]:
+        return [self.id, self.type, self.source, self.target, self.props]
+
+    @classmethod
+    def from_json(cls, row: Sequence[Any]) -> EdgeInfo:
+        return cls(str(row[0]), str(row[1]), str(row[2]), str(row[3]), dict(row[4] or {}))
+
+
+@dataclass(frozen=True)
+class GraphState:
+    """The working graph. ``degree`` holds the total number of neighbours of the entities whose neighbours were
+    capped or expanded: where it exceeds the neighbours in the view, an "N more" node offers the rest."""
+
+    center: str
+    hops: int
+    nodes: dict[str, NodeInfo]
+    edges: dict[str, EdgeInfo]
+    degree: dict[str, int] = field(default_factory=dict)
+    expanded: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    pinned: tuple[str, ...] = ()
+    #: Entities within the hops the first load left out because the view was full.
+    omitted: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "center": self.center,
+            "hops": self.hops,
+            "nodes": [n.to_json() for n in self.nodes.values()],
+            "edges": [e.to_json() for e in self.edges.values()],
+            "degree": self.degree,
+            "expanded": list(self.expanded),
+            "hidden": list(self.hidden),
+            "pinned": list(self.pinned),
+            "omitted": self.omitted,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GraphState:
+        nodes = [NodeInfo.from_json(row) for row in data.get("nodes") or ()]
+        edges = [EdgeInfo.from_json(row) for row in data.get("edges") or ()]
+        return cls(
+            center=str(data["center"]),
+            hops=int(data.get("hops") or 1),
+            nodes={n.id: n for n in nodes},
+            edges={e.id: e for e in edges},
+            degree={str(k): int(v) for k, v in (data.get("degree") or {}).items()},
+            expanded=tuple(data.get("expanded") or ()),
+            hidden=tuple(data.get("hidden") or ()),
+            pinned=tuple(data.get("pinned") or ()),
+            omitted=int(data.get("omitted") or 0),
+        )
+
+    def neighbours(self, node_id: str) -> set[str]:
+        """The neighbours of ``node_id`` that are in the view."""
+        out: set[str] = set()
+        for e in self.edges.values():
+            if e.source == node_id:
+                out.add(e.target)
+            elif e.target == node_id:
+                out.add(e.source)
+        out.discard(node_id)
+        return out
+
+    def more(self) -> dict[str, int]:
+        """Entity id → how many of its neighbours are not in the view, for those where that is known and > 0."""
+        counts: dict[str, int] = {}
+        if not self.degree:
+            return counts
+        adjacency: dict[str, set[str]] = {i: set() for i in self.degree}
+        for e in self.edges.values():
+            if e.source in adjacency and e.target != e.source:
+                adjacency[e.source].add(e.target)
+            if e.target in adjacency and e.target != e.source:
+                adjacency[e.target].add(e.source)
+        for node_id, total in self.degree.items():
+            missing = total - len(adjacency[node_id])
+            if node_id in self.nodes and missing > 0:
+                counts[node_id] = missing
+        return counts
+
+
+def more_id(parent: str) -> str:
+    return MORE_PREFIX + parent
+
+
+def more_parent(element_id: str) -> str | None:
+    """The entity an "N more" node belongs to, or None for any other id."""
+    return element_id[len(MORE_PREFIX) :] if element_id.startswith(MORE_PREFIX) else None
+
+
+# --- loading the page's neighbourhood ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    state: GraphState
+    center: Entity
+
+
+def cap_hubs(subgraph: Subgraph, cap: int = HUB_CAP) -> tuple[list[str], set[str]]:
+    """Breadth-first from the centre, each entity brings at most ``cap`` new entities into the view.
+
+    Returns the ids kept (in order) and the entities that had neighbours held back (the capped hubs). An entity held
+    back by one hub still comes in through another one that has room."""
+    ids = [e.id for e in subgraph.entities]
+    known = set(ids)
+    adjacency: dict[str, list[str]] = {i: [] for i in ids}
+    for r in subgraph.relationships:
+        if r.source in known and r.target in known and r.source != r.target:
+            adjacency[r.source].append(r.target)
+            adjacency[r.target].append(r.source)
+    center = subgraph.center if subgraph.center in known else (ids[0] if ids else "")
+    if not center:
+        return [], set()
+    kept = [center]
+    seen = {center}
+    capped: set[str] = set()
+    queue = deque([center])
+    while queue:
+        node = queue.popleft()
+        brought = 0
+        for other in dict.fromkeys(adjacency[node]):
+            if other in seen:
+                continue
+            if brought >= cap:
+                capped.add(node)
+                continue
+            seen.add(other)
+            kept.append(other)
+            queue.append(other)
+            brought += 1
+    # held back everywhere: no longer "seen" through a hub that had no room
+    return kept, capped
+
+
+def _degree_in(subgraph: Subgraph, ids: Iterable[str]) -> dict[str, int]:
+    wanted = set(ids)
+    neighbours: dict[str, set[str]] = {i: set() for i in wanted}
+    for r in subgraph.relationships:
+        if r.source in wanted and r.target != r.source:
+            neighbours[r.source].add(r.target)
+        if r.target in wanted and r.target != r.source:
+            neighbours[r.target].add(r.source)
+    return {i: len(n) for i, n in neighbours.items()}
+
+
+def state_from_subgraph(
+    subgraph: Subgraph, hops: int, cap: int = HUB_CAP, degrees: Mapping[str, int] | None = None
+) -> GraphState:
+    """The working graph for a loaded neighbourhood, hubs capped (``degrees``: exact totals for capped hubs)."""
+    kept, capped = cap_hubs(subgraph, cap)
+    keep = set(kept)
+    by_id = {e.id: e for e in subgraph.entities}
+    nodes = {i: NodeInfo.of(by_id[i]) for i in kept}
+    edges = {r.id: EdgeInfo.of(r) for r in subgraph.relationships if r.source in keep and r.target in keep}
+    degree = _degree_in(subgraph, capped)
+    if degrees:
+        degree.update({k: v for k, v in degrees.items() if k in capped})
+    if hops == 1 and subgraph.omitted:  # every entity left out is a neighbour of the centre
+        degree[subgraph.center] = len(subgraph.entities) - 1 + subgraph.omitted
+    return GraphState(
+        center=subgraph.center, hops=hops, nodes=nodes, edges=edges, degree=degree, omitted=subgraph.omitted
+    )
+
+
+def load_view(store: GraphReader, entity_id: str, hops: int, cap: int = HUB_CAP) -> Loaded:
+    """The page's first view: one neighbourhood call (plus, when that call was itself capped, one count of the
+    capped hubs' neighbours). Raises what the store raises (EntityNotFound, StoreUnavailable…)."""
+    subgraph = store.neighbourhood(entity_id, hops, limit=MAX_VIEW_NODES)
+    center = next((e for e in subgraph.entities if e.id == subgraph.center), None)
+    if center is None:  # a store that leaves the centre out: ask for it (raises EntityNotFound when unknown)
+        center = store.get_entity(entity_id)
+        subgraph = Subgraph(center.id, (center, *subgraph.entities), subgraph.relationships, subgraph.omitted)
+    degrees: dict[str, int] | None = None
+    if subgraph.omitted:
+        _, capped = cap_hubs(subgraph, cap)
+        if capped:
+            degrees = store.count_links(sorted(capped))
+    return Loaded(state_from_subgraph(subgraph, hops, cap, degrees), center)
+
+
+# --- paging through a node's neighbours --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeighbourPage:
+    """Neighbours of one entity: the entities and relationships read, and how many neighbours it has in all."""
+
+    entities: tuple[Entity, ...]
+    relationships: tuple[Relationship, ...]
+    total: int
+
+
+def fetch_neighbours(store: GraphReader, entity_id: str, offset: int, size: int) -> NeighbourPage:
+    """The first ``offset + size`` neighbours of ``entity_id`` in the store's order, and its total count.
+
+    The one place that pages; with ``GraphReader.neighbourhood`` it asks for ``offset + size`` and the caller keeps
+    those it does not have yet (a dedicated paging call can replace this body)."""
+    subgraph = store.neighbourhood(entity_id, 1, limit=offset + size + 1)
+    others = tuple(e for e in subgraph.entities if e.id != entity_id)
+    return NeighbourPage(others, subgraph.relationships, len(others) + subgraph.omitted)
+
+
+def _link_relationship(origin: str, link: Any) -> Relationship:
+    props = {k: v for k, v in dict(link.rel).items() if v is not None}
+    source, target = (origin, link.other) if link.outgoing else (link.other, origin)
+    return Relationship(link.rel_id, RelType(link.type), source, target, props)
+
+
+#: Relationship properties asked for when links to the rest of the view are read.
+_REL_PROPS: tuple[Prop, ...] = (
+    Prop.DATASETS,
+    Prop.SOURCE_IDS,
+    Prop.FIRST_SEEN,
+    Prop.LAST_SEEN,
+    Prop.PERCENTAGE,
+    Prop.ROLE,
+    Prop.START_DATE,
+    Prop.END_DATE,
+    Prop.AMOUNT,
+    Prop.CURRENCY,
+    Prop.DATE,
+    Prop.PURPOSE,
+    Prop.ASSET,
+    Prop.VALUE_USD,
+    Prop.TIMESTAMP,
+    Prop.TX_HASH,
+    Prop.SCORE,
+    Prop.STATUS,
+)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    state: GraphState
+    added: int
+    message: str | None = None
+
+
+def expand(store: GraphReader, state: GraphState, entity_id: str, size: int = HUB_CAP) -> Expansion:
+    """Bring the next ``size`` neighbours of ``entity_id`` into the view (an "N more" click does the same)."""
+    if entity_id not in state.nodes:
+        return Expansion(state, 0, "That entity is no longer in the view.")
+    room = MAX_VIEW_NODES - len(state.nodes)
+    if room <= 0:
+        return Expansion(
+            state,
+            0,
+            f"The view already holds {MAX_VIEW_NODES:,} entities, as many as it can draw. Remove or hide some, "
+            "or open a node's own page to explore from there.",
+        )
+    shown = state.neighbours(entity_id)
+    page = fetch_neighbours(store, entity_id, len(shown), min(size, room))
+    new = [e for e in page.entities if e.id not in state.nodes][: min(size, room)]
+    nodes = dict(state.nodes)
+    for e in new:
+        nodes[e.id] = NodeInfo.of(e)
+    edges = dict(state.edges)
+    for r in page.relationships:
+        if r.source in nodes and r.target in nodes:
+            edges.setdefault(r.id, EdgeInfo.of(r))
+    if new:  # links from the newcomers to entities already in the view (beyond the expanded one)
+        new_ids = [e.id for e in new]
+        for link in store.links(new_ids, rel_props=_REL_PROPS, limit=CROSS_LINK_LIMIT):
+            if link.other in nodes:
+                rel = _link_relationship(link.origin, link)
+                edges.setdefault(rel.id, EdgeInfo.of(rel))
+    degree = dict(state.degree)
+    degree[entity_id] = page.total
+    expanded = state.expanded if entity_id in state.expanded else (*state.expanded, entity_id)
+    new_state = replace(state, nodes=nodes, edges=edges, degree=degree, expanded=expanded)
+    name = state.nodes[entity_id].name
+    missing = new_state.more().get(entity_id, 0)
+    if not new:
+        message = f"No more connections of {name} to show." if not missing else None
+    else:
+        message = f"Added {_plural(len(new), 'entity', 'entities')} connected to {name}."
+        if missing:
+            message += f" {missing:,} more to show: click the “{missing:,} more” node."
+    if missing and len(nodes) >= MAX_VIEW_NODES:
+        message = (message or "") + f" The view is now full ({MAX_VIEW_NODES:,} entities)."
+    return Expansion(new_state, len(new), message)
+
+
+# --- actions without a store call --------------------------------------------------------------------------------
+
+
+def hide(state: GraphState, entity_id: str) -> GraphState:
+    if entity_id == state.center or entity_id not in state.nodes or entity_id in state.hidden:
+        return state
+    return replace(state, hidden=(*state.hidden, entity_id), pinned=tuple(p for p in state.pinned if p != entity_id))
+
+
+def show_all(state: GraphState) -> GraphState:
+    return replace(state, hidden=())
+
+
+def toggle_pin(state: GraphState, entity_id: str) -> GraphState:
+    if entity_id not in state.nodes:
+        return state
+    if entity_id in state.pinned:
+        return replace(state, pinned=tuple(p for p in state.pinned if p != entity_id))
+    return replace(state, pinned=(*state.pinned, entity_id))
+
+
+def remove(state: GraphState, entity_id: str) -> GraphState:
+    """Take an entity and its relationships out of the view (expanding a neighbour can bring it back)."""
+    if entity_id == state.center or entity_id not in state.nodes:
+        return state
+    nodes = {k: v for k, v in state.nodes.items() if k != entity_id}
+    edges = {k: e for k, e in state.edges.items() if entity_id not in (e.source, e.target)}
+    return replace(
+        state,
+        nodes=nodes,
+        edges=edges,
+        degree={k: v for k, v in state.degree.items() if k != entity_id},
+        expanded=tuple(x for x in state.expanded if x != entity_id),
+        hidden=tuple(x for x in state.hidden if x != entity_id),
+        pinned=tuple(x for x in state.pinned if x != entity_id),
+    )
+
+
+def reload(store: GraphReader, state: GraphState, hops: int) -> Loaded:
+    """The view for other hops: loaded again, keeping what was pinned or hidden and is still there."""
+    loaded = load_view(store, state.center, hops)
+    fresh = loaded.state
+    return Loaded(
+        replace(
+            fresh,
+            hidden=tuple(i for i in state.hidden if i in fresh.nodes),
+            pinned=tuple(i for i in state.pinned if i in fresh.nodes),
+        ),
+        loaded.center,
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def kinds_in(state: GraphState) -> dict[str, int]:
+    """Entity kind → how many entities of it the view holds."""
+    counts: dict[str, int] = {}
+    for n in state.nodes.values():
+        counts[n.kind] = counts.get(n.kind, 0) + 1
+    return counts
+
+
+def rels_in(state: GraphState) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for e in state.edges.values():
+        counts[e.type] = counts.get(e.type, 0) + 1
+    return counts
+
+
+def datasets_in(state: GraphState) -> dict[str, int]:
+    """Dataset → how many relationships in the view it asserts."""
+    counts: dict[str, int] = {}
+    for e in state.edges.values():
+        for d in e.props.get(Prop.DATASETS.value) or ():
+            counts[str(d)] = counts.get(str(d), 0) + 1
+    return counts
+
+
+def node_kind(value: str) -> NodeKind | None:
+    try:
+        return NodeKind(value)
+    except ValueError:
+        return None

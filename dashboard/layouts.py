@@ -1,0 +1,232 @@
+"""Node positions computed on the server: pure functions of ids and edges, deterministic, fast for 2,000 nodes.
+
+The browser lays out small views itself (fcose, dagre); above ``BIG_VIEW`` nodes those become slow, so the page
+asks these functions instead and draws with cytoscape's 'preset' layout. ``seed_positions`` places entities new to
+a view next to a neighbour that is already drawn, so an expansion does not scramble what the analyst has arranged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+Point = tuple[float, float]
+Edge = tuple[str, str]
+
+#: Above this many nodes the page computes positions itself instead of running a browser layout.
+BIG_VIEW = 400
+
+LAYER_GAP = 150.0  # between two layers of the hierarchy
+ROW_GAP = 70.0  # between two rows of one wide layer
+NODE_GAP = 110.0  # between two nodes of a layer
+MAX_ROW = 40  # a layer wider than this wraps onto more rows
+IDEAL_EDGE = 110.0  # preferred edge length of the force layout
+SEED_RADIUS = 130.0  # how far from its neighbour a new node is placed
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def _round(p: Point) -> Point:
+    return (round(p[0], 1), round(p[1], 1))
+
+
+# --- hierarchy -----------------------------------------------------------------------------------------------------
+
+
+def _layers(ids: Sequence[str], edges: Sequence[Edge]) -> dict[str, int]:
+    """A layer per node: sources on top, each edge going at least one layer down; cycles are broken where a
+    depth-first walk meets them."""
+    index = {i: n for n, i in enumerate(ids)}
+    out: dict[str, list[str]] = {i: [] for i in ids}
+    indegree = dict.fromkeys(ids, 0)
+    for s, t in edges:
+        if s in index and t in index and s != t:
+            out[s].append(t)
+    # drop back edges (cycle breaking), iteratively to stay clear of the recursion limit
+    state = dict.fromkeys(ids, 0)  # 0 new, 1 on the stack, 2 done
+    dag: dict[str, list[str]] = {i: [] for i in ids}
+    for root in ids:
+        if state[root]:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        state[root] = 1
+        while stack:
+            node, pos = stack[-1]
+            if pos < len(out[node]):
+                stack[-1] = (node, pos + 1)
+                nxt = out[node][pos]
+                if state[nxt] == 1:
+                    continue  # back edge
+                dag[node].append(nxt)
+                if state[nxt] == 0:
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                stack.pop()
+    for s in ids:
+        for t in dag[s]:
+            indegree[t] += 1
+    layer = dict.fromkeys(ids, 0)
+    queue = deque(i for i in ids if indegree[i] == 0)
+    while queue:  # longest path from the sources (Kahn's order)
+        node = queue.popleft()
+        for t in dag[node]:
+            layer[t] = max(layer[t], layer[node] + 1)
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                queue.append(t)
+    return layer
+
+
+def layered_positions(ids: Sequence[str], edges: Sequence[Edge]) -> dict[str, Point]:
+    """A top-down hierarchy: every edge points down (owner above what it owns, director above the company);
+    nodes in a layer ordered by the average place of their neighbours (fewer crossings), wide layers wrapped."""
+    if not ids:
+        return {}
+    layer = _layers(ids, edges)
+    rows: dict[int, list[str]] = {}
+    for i in ids:
+        rows.setdefault(layer[i], []).append(i)
+    up: dict[str, list[str]] = {i: [] for i in ids}
+    down: dict[str, list[str]] = {i: [] for i in ids}
+    for s, t in edges:
+        if s in layer and t in layer and s != t:
+            if layer[s] < layer[t]:
+                down[s].append(t)
+                up[t].append(s)
+            elif layer[t] < layer[s]:
+                down[t].append(s)
+                up[s].append(t)
+    order = {i: float(n) for row in rows.values() for n, i in enumerate(row)}
+    levels = sorted(rows)
+    for sweep in range(4):  # barycentre sweeps, down then up
+        sequence = levels[1:] if sweep % 2 == 0 else list(reversed(levels[:-1]))
+        for level in sequence:
+            side = up if sweep % 2 == 0 else down
+            row = rows[level]
+            keys = {i: (sum(order[j] for j in side[i]) / len(side[i]) if side[i] else order[i], order[i]) for i in row}
+            row.sort(key=keys.__getitem__)
+            for n, i in enumerate(row):
+                order[i] = float(n)
+    positions: dict[str, Point] = {}
+    y = 0.0
+    for level in levels:
+        row = rows[level]
+        for start in range(0, len(row), MAX_ROW):
+            chunk = row[start : start + MAX_ROW]
+            width = (len(chunk) - 1) * NODE_GAP
+            for n, i in enumerate(chunk):
+                positions[i] = _round((n * NODE_GAP - width / 2, y))
+            y += ROW_GAP
+        y += LAYER_GAP - ROW_GAP
+    return positions
+
+
+# --- force-directed ---------------------------------------------------------------------------------------------
+
+
+def force_positions(
+    ids: Sequence[str],
+    edges: Sequence[Edge],
+    seed: Mapping[str, Point],
+    fixed: Iterable[str] = (),
+    budget: float = 8e7,
+) -> dict[str, Point]:
+    """Fruchterman-Reingold from ``seed`` (a radial layout is a good start), vectorised with numpy.
+
+    The number of iterations shrinks with the square of the size so that 2,000 nodes take well under a second;
+    ``fixed`` nodes (pinned) do not move."""
+    n = len(ids)
+    if n == 0:
+        return {}
+    index = {i: k for k, i in enumerate(ids)}
+    pos = np.zeros((n, 2), dtype=np.float64)
+    rng = np.random.default_rng(7)
+    for i, k in index.items():
+        if i in seed:
+            pos[k] = seed[i]
+        else:
+            pos[k] = rng.normal(0.0, IDEAL_EDGE, 2)
+    if n == 1:
+        return {ids[0]: _round((float(pos[0, 0]), float(pos[0, 1])))}
+    pairs = np.array([(index[s], index[t]) for s, t in edges if s in index and t in index and s != t], dtype=np.int64)
+    frozen = np.zeros(n, dtype=bool)
+    for i in fixed:
+        if i in index:
+            frozen[index[i]] = True
+    k2 = np.float32(IDEAL_EDGE * IDEAL_EDGE)
+    iterations = int(max(8, min(50, budget / (n * n))))
+    span = float(np.ptp(pos, axis=0).max()) or IDEAL_EDGE * math.sqrt(n)
+    temperature = span / 10
+    x = pos[:, 0].astype(np.float32)
+    y = pos[:, 1].astype(np.float32)
+    for _ in range(iterations):
+        # repulsion k²/d between every pair (vectors times k²/d²), in float32 outer differences
+        dx = np.subtract.outer(x, x)
+        dy = np.subtract.outer(y, y)
+        w = np.multiply(dx, dx)
+        w += dy * dy
+        np.maximum(w, 1.0, out=w)
+        np.divide(k2, w, out=w)
+        dx *= w
+        dy *= w
+        disp_x = dx.sum(axis=1)
+        disp_y = dy.sum(axis=1)
+        if len(pairs):  # attraction d²/k along edges
+            s, t = pairs[:, 0], pairs[:, 1]
+            ex, ey = x[s] - x[t], y[s] - y[t]
+            dist = np.sqrt(np.maximum(ex * ex + ey * ey, 1e-6)) / np.float32(IDEAL_EDGE)
+            fx, fy = ex * dist, ey * dist
+            disp_x += np.bincount(t, weights=fx, minlength=n) - np.bincount(s, weights=fx, minlength=n)
+            disp_y += np.bincount(t, weights=fy, minlength=n) - np.bincount(s, weights=fy, minlength=n)
+        length = np.sqrt(np.maximum(disp_x * disp_x + disp_y * disp_y, 1e-6))
+        scale = np.minimum(length, temperature) / length
+        scale[frozen] = 0.0
+        x += (disp_x * scale).astype(np.float32)
+        y += (disp_y * scale).astype(np.float32)
+        temperature *= 0.88
+    pos = np.stack([x, y], axis=1).astype(np.float64)
+    return {i: _round((float(pos[k, 0]), float(pos[k, 1]))) for i, k in index.items()}
+
+
+# --- placing newcomers ---------------------------------------------------------------------------------------------
+
+
+def seed_positions(
+    ids: Sequence[str], edges: Sequence[Edge], current: Mapping[str, Point], center: str
+) -> dict[str, Point]:
+    """Positions for every id: the current one where there is one, else around a neighbour that has one (away from
+    the centre), else on a spiral round the origin."""
+    out: dict[str, Point] = {i: current[i] for i in ids if i in current}
+    neighbours: dict[str, list[str]] = {i: [] for i in ids}
+    for s, t in edges:
+        if s in neighbours and t in neighbours and s != t:
+            neighbours[s].append(t)
+            neighbours[t].append(s)
+    around: dict[str, int] = {}
+    cx, cy = out.get(center, (0.0, 0.0))
+    pending = [i for i in ids if i not in out]
+    for _ in range(3):  # newcomers next to newcomers: a few rounds
+        left = []
+        for i in pending:
+            anchor = next((j for j in neighbours[i] if j in out), None)
+            if anchor is None:
+                left.append(i)
+                continue
+            ax, ay = out[anchor]
+            k = around.get(anchor, 0)
+            around[anchor] = k + 1
+            base = math.atan2(ay - cy, ax - cx) if (ax, ay) != (cx, cy) else 0.0
+            angle = base + (k * _GOLDEN_ANGLE) % (2 * math.pi) - math.pi / 2 * (k > 0)
+            radius = SEED_RADIUS * (1 + 0.25 * (k // 8))
+            out[i] = _round((ax + radius * math.cos(angle), ay + radius * math.sin(angle)))
+        pending = left
+        if not pending:
+            break
+    for stray, i in enumerate(pending, start=1):
+        r = IDEAL_EDGE * math.sqrt(stray)
+        out[i] = _round((cx + r * math.cos(stray * _GOLDEN_ANGLE), cy + r * math.sin(stray * _GOLDEN_ANGLE)))
+    return out

@@ -1,0 +1,118 @@
+"""The timeline under the graph: payments and transfers of the view by date; brushing it sets the date range.
+
+A plotly figure as plain data (``dcc.Graph`` draws it with the plotly.js bundled in Dash, served locally), and the
+reverse step: a brushed selection → a date range. Pure functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dashboard.styles import rel_style
+from dashboard.view import TimelinePoint
+from dashboard.viewstate import date_end, date_start, parse_date
+from graph.vocabulary import RelType
+
+HEIGHT = 190
+EMPTY = "No payments or transfers in this view."
+_TRACES: tuple[tuple[RelType, str, str], ...] = (
+    (RelType.PAID, "Payments", "circle"),
+    (RelType.TRANSFERRED, "Transfers", "diamond"),
+)
+CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["lasso2d", "autoScale2d", "toImage"],
+}
+
+
+def figure(points: Sequence[TimelinePoint], date_from: str | None, date_to: str | None) -> dict[str, Any]:
+    """Dots per payment/transfer (size on a log scale of the amount); the chosen range shaded."""
+    data: list[dict[str, Any]] = []
+    for rel_type, name, symbol in _TRACES:
+        mine = [p for p in points if p.type == rel_type.value]
+        if not mine:
+            continue
+        colour = rel_style(rel_type).colour
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": [p.date for p in mine],
+                "y": [p.amount if p.amount and p.amount > 0 else None for p in mine],
+                "text": [p.text for p in mine],
+                "customdata": [p.edge_id for p in mine],
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {"color": colour, "symbol": symbol, "size": 10, "line": {"width": 1, "color": "#1A1A1A"}},
+            }
+        )
+    shapes: list[dict[str, Any]] = []
+    if date_from or date_to:
+        dates = [p.date for p in points]
+        low = date_start(date_from) if date_from else (min(dates) if dates else None)
+        high = date_end(date_to) if date_to else (max(dates) if dates else None)
+        if low and high:
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": low,
+                    "x1": high,
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": "#0B57D0",
+                    "opacity": 0.08,
+                    "line": {"width": 1, "color": "#0B57D0"},
+                    "layer": "below",
+                }
+            )
+    annotations: list[dict[str, Any]] = []
+    if not data:
+        annotations.append(
+            {
+                "text": EMPTY,
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "font": {"size": 14, "color": "#4B5563"},
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "annotations": annotations,
+            "height": HEIGHT,
+            "margin": {"l": 60, "r": 16, "t": 8, "b": 32},
+            "dragmode": "select",
+            "selectdirection": "h",
+            "hovermode": "closest",
+            "showlegend": True,
+            "legend": {"orientation": "h", "x": 0, "y": 1.18},
+            "xaxis": {"type": "date", "title": {"text": ""}, "fixedrange": False},
+            "yaxis": {"type": "log", "title": {"text": "Amount"}, "fixedrange": True},
+            "shapes": shapes,
+            "uirevision": "timeline",
+            "plot_bgcolor": "#FFFFFF",
+            "paper_bgcolor": "#FFFFFF",
+        },
+    }
+
+
+def brushed_range(selected: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """The days a horizontal brush covers (``dcc.Graph.selectedData``), or None when there is no brush."""
+    if not selected:
+        return None
+    rng = selected.get("range") or {}
+    xs = rng.get("x") if isinstance(rng, Mapping) else None
+    if not isinstance(xs, list | tuple) or len(xs) != 2:
+        return None
+    low, _ = parse_date(str(xs[0])[:10])
+    high, _ = parse_date(str(xs[1])[:10])
+    if not low or not high:
+        return None
+    return (low, high) if low <= high else (high, low)

@@ -1,0 +1,351 @@
+"""What an entity page shows, as it travels in the URL: ``/entity/<id>?hops=2&layout=force&kinds=Person,Company…``.
+
+``parse_view_state`` reads a query string (or Dash's parsed query parameters) into a ``ViewState``, correcting what
+it cannot use and saying so in ``notes``; ``view_state_to_query`` writes it back, leaving defaults out, so that
+copying the address bar reproduces the view. Pure functions, no Dash, no store.
+
+Parameters:
+    hops      1-3 (default 2), always written
+    layout    concentric (rings by hop distance, default) | force | hierarchy
+    kinds     entity kinds shown, comma separated (absent: all; present but empty: only the page's entity)
+    rels      relationship kinds shown, comma separated (absent: all)
+    from, to  a date range, YYYY, YYYY-MM or YYYY-MM-DD (dated relationships outside it are not drawn)
+    min       a minimum amount (payments and transfers below it are not drawn)
+    hide      datasets whose links are hidden when no other dataset asserts them, comma separated
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from graph.stores.base import MAX_HOPS
+from graph.vocabulary import NodeKind, RelType
+
+DEFAULT_HOPS = 2
+
+
+class Layout(StrEnum):
+    """How the graph is arranged."""
+
+    CONCENTRIC = "concentric"  # rings by hop distance from the page's entity
+    FORCE = "force"  # force-directed (fcose in the browser; computed on the server for big views)
+    HIERARCHY = "hierarchy"  # top-down along relationship direction: owners above what they own (dagre)
+
+
+LAYOUT_CAPTIONS: dict[Layout, str] = {
+    Layout.CONCENTRIC: "Rings by distance",
+    Layout.FORCE: "Force-directed",
+    Layout.HIERARCHY: "Hierarchy (ownership, control)",
+}
+
+DEFAULT_LAYOUT = Layout.CONCENTRIC
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Hops, filters and layout of an entity page. ``None`` for ``kinds``/``rels`` means every kind."""
+
+    hops: int = DEFAULT_HOPS
+    layout: Layout = DEFAULT_LAYOUT
+    kinds: frozenset[NodeKind] | None = None
+    rels: frozenset[RelType] | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    min_amount: float | None = None
+    hide_datasets: frozenset[str] = frozenset()
+    #: Sentences about parameters that had to be corrected (not part of the state itself).
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def filtered(self) -> bool:
+        """True when any filter narrows the view."""
+        return bool(
+            self.kinds is not None
+            or self.rels is not None
+            or self.date_from
+            or self.date_to
+            or self.min_amount
+            or self.hide_datasets
+        )
+
+    def without_filters(self) -> ViewState:
+        return ViewState(hops=self.hops, layout=self.layout)
+
+    def to_json(self) -> dict[str, Any]:
+        """The form kept in a ``dcc.Store`` (lists sorted, so equal states give equal JSON)."""
+        return {
+            "hops": self.hops,
+            "layout": self.layout.value,
+            "kinds": None if self.kinds is None else sorted(k.value for k in self.kinds),
+            "rels": None if self.rels is None else sorted(r.value for r in self.rels),
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "min_amount": self.min_amount,
+            "hide_datasets": sorted(self.hide_datasets),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ViewState:
+        """Back from ``to_json`` (anything unusable falls back to the default, as in a URL)."""
+        if not data:
+            return cls()
+        return from_controls(
+            hops=data.get("hops"),
+            layout=data.get("layout"),
+            kinds=data.get("kinds"),
+            rels=data.get("rels"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            min_amount=data.get("min_amount"),
+            hide_datasets=data.get("hide_datasets"),
+        )
+
+
+# --- reading single values -------------------------------------------------------------------------------------
+
+
+def _first(raw: Any) -> Any:
+    if isinstance(raw, list | tuple):
+        return raw[0] if raw else None
+    return raw
+
+
+def _items(raw: Any) -> list[str]:
+    """'a,b' or ['a', 'b,c'] → ['a', 'b', 'c'] (blanks dropped)."""
+    values = raw if isinstance(raw, list | tuple) else [raw]
+    out: list[str] = []
+    for value in values:
+        if value is None:
+            continue
+        out += [part.strip() for part in str(value).split(",") if part.strip()]
+    return out
+
+
+def parse_hops(raw: Any) -> tuple[int, str | None]:
+    """The hops asked for, and a sentence when they had to be corrected."""
+    raw = _first(raw)
+    if raw is None or raw == "":
+        return DEFAULT_HOPS, None
+    try:
+        hops = int(str(raw).strip())
+    except ValueError:
+        return DEFAULT_HOPS, f"Hops must be a number from 1 to {MAX_HOPS}; showing {DEFAULT_HOPS}."
+    if 1 <= hops <= MAX_HOPS:
+        return hops, None
+    fixed = min(max(hops, 1), MAX_HOPS)
+    return fixed, f"Hops must be from 1 to {MAX_HOPS}; showing {fixed}."
+
+
+def parse_layout(raw: Any) -> tuple[Layout, str | None]:
+    raw = _first(raw)
+    if raw is None or str(raw).strip() == "":
+        return DEFAULT_LAYOUT, None
+    try:
+        return Layout(str(raw).strip().lower()), None
+    except ValueError:
+        known = ", ".join(layout.value for layout in Layout)
+        return DEFAULT_LAYOUT, f"Unknown layout '{raw}' (use {known}); showing {LAYOUT_CAPTIONS[DEFAULT_LAYOUT]}."
+
+
+def parse_kinds(raw: Any) -> tuple[frozenset[NodeKind] | None, str | None]:
+    """Entity kinds, any case; ``None`` (all) when absent. Unknown ones are dropped with a sentence."""
+    if raw is None:
+        return None, None
+    by_name = {k.value.casefold(): k for k in NodeKind}
+    kinds: set[NodeKind] = set()
+    unknown: list[str] = []
+    for name in _items(raw):
+        kind = by_name.get(name.casefold())
+        if kind is None:
+            unknown.append(name)
+        else:
+            kinds.add(kind)
+    note = f"Unknown kind of entity ignored: {', '.join(unknown)}." if unknown else None
+    if unknown and not kinds:
+        return None, note
+    return frozenset(kinds), note
+
+
+def parse_rels(raw: Any) -> tuple[frozenset[RelType] | None, str | None]:
+    """Relationship kinds, any case, '-' or ' ' for '_'; ``None`` (all) when absent."""
+    if raw is None:
+        return None, None
+    rels: set[RelType] = set()
+    unknown: list[str] = []
+    for name in _items(raw):
+        try:
+            rels.add(RelType(name.upper().replace("-", "_").replace(" ", "_")))
+        except ValueError:
+            unknown.append(name)
+    note = f"Unknown kind of relationship ignored: {', '.join(unknown)}." if unknown else None
+    if unknown and not rels:
+        return None, note
+    return frozenset(rels), note
+
+
+def parse_date(raw: Any) -> tuple[str | None, str | None]:
+    """'2023', '2023-04' or '2023-04-05' (also the date part of a timestamp) as given; else a sentence."""
+    raw = _first(raw)
+    if raw is None or str(raw).strip() == "":
+        return None, None
+    text = str(raw).strip()[:10]
+    match = _DATE.match(text)
+    if match:
+        month, day = match.group(2), match.group(3)
+        month_ok = month is None or 1 <= int(month) <= 12
+        if month_ok and (day is None or month is None or 1 <= int(day) <= _DAYS_IN_MONTH[int(month) - 1]):
+            return text, None
+    return None, f"'{raw}' is not a date (use YYYY-MM-DD); that end of the date range is open."
+
+
+def parse_amount(raw: Any) -> tuple[float | None, str | None]:
+    raw = _first(raw)
+    if raw is None or str(raw).strip() == "":
+        return None, None
+    try:
+        value = float(str(raw).strip().replace(",", "").replace("_", ""))
+    except ValueError:
+        return None, f"The minimum amount '{raw}' is not a number; no minimum is applied."
+    if math.isnan(value) or math.isinf(value) or value < 0:
+        return None, "The minimum amount must be zero or more; no minimum is applied."
+    return (value if value > 0 else None), None
+
+
+def parse_datasets(raw: Any) -> frozenset[str]:
+    return frozenset(_items(raw))
+
+
+# --- dates as ranges ---------------------------------------------------------------------------------------------
+
+
+def date_start(value: str) -> str:
+    """The first day a partial date covers: '2023' → '2023-01-01', '2023-04' → '2023-04-01'."""
+    value = value[:10]
+    if len(value) == 4:
+        return value + "-01-01"
+    if len(value) == 7:
+        return value + "-01"
+    return value
+
+
+def date_end(value: str) -> str:
+    """The last day a partial date covers: '2023' → '2023-12-31', '2023-02' → '2023-02-29' (good for comparing)."""
+    value = value[:10]
+    if len(value) == 4:
+        return value + "-12-31"
+    if len(value) == 7:
+        return f"{value}-{_DAYS_IN_MONTH[int(value[5:7]) - 1]:02d}"
+    return value
+
+
+# --- the whole state ---------------------------------------------------------------------------------------------
+
+
+def from_controls(
+    *,
+    hops: Any = None,
+    layout: Any = None,
+    kinds: Any = None,
+    rels: Any = None,
+    date_from: Any = None,
+    date_to: Any = None,
+    min_amount: Any = None,
+    hide_datasets: Any = None,
+) -> ViewState:
+    """A ViewState from loose values (URL parameters, control values, stored JSON), with notes on corrections.
+
+    ``kinds``/``rels``: None means all; a list (even empty) means exactly those."""
+    notes: list[str | None] = []
+    hops_value, note = parse_hops(hops)
+    notes.append(note)
+    layout_value, note = parse_layout(layout)
+    notes.append(note)
+    kinds_value, note = parse_kinds(kinds)
+    notes.append(note)
+    rels_value, note = parse_rels(rels)
+    notes.append(note)
+    start, note = parse_date(date_from)
+    notes.append(note)
+    end, note = parse_date(date_to)
+    notes.append(note)
+    if start and end and date_start(start) > date_end(end):
+        start, end = end, start
+        notes.append("The date range was given backwards; it has been turned round.")
+    amount, note = parse_amount(min_amount)
+    notes.append(note)
+    return ViewState(
+        hops=hops_value,
+        layout=layout_value,
+        kinds=kinds_value,
+        rels=rels_value,
+        date_from=start,
+        date_to=end,
+        min_amount=amount,
+        hide_datasets=parse_datasets(hide_datasets),
+        notes=tuple(n for n in notes if n),
+    )
+
+
+def _query_params(query: str | Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if query is None:
+        return {}
+    if isinstance(query, str):
+        text = query[1:] if query.startswith("?") else query
+        return {k: v[0] if len(v) == 1 else v for k, v in parse_qs(text, keep_blank_values=True).items()}
+    return query
+
+
+def parse_view_state(query: str | Mapping[str, Any] | None) -> ViewState:
+    """The view a URL asks for: ``'?hops=1&layout=force'`` or Dash's parsed parameters ``{'hops': '1', …}``."""
+    params = _query_params(query)
+    return from_controls(
+        hops=params.get("hops"),
+        layout=params.get("layout"),
+        kinds=params.get("kinds"),
+        rels=params.get("rels"),
+        date_from=params.get("from"),
+        date_to=params.get("to"),
+        min_amount=params.get("min"),
+        hide_datasets=params.get("hide"),
+    )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _joined(values: Iterable[str]) -> str:
+    return ",".join(sorted(values))
+
+
+def view_state_to_query(state: ViewState) -> str:
+    """The query string (with its '?') for ``state``; defaults are left out, hops is always written."""
+    pairs: list[tuple[str, str]] = [("hops", str(state.hops))]
+    if state.layout is not DEFAULT_LAYOUT:
+        pairs.append(("layout", state.layout.value))
+    if state.kinds is not None:
+        pairs.append(("kinds", _joined(k.value for k in state.kinds)))
+    if state.rels is not None:
+        pairs.append(("rels", _joined(r.value for r in state.rels)))
+    if state.date_from:
+        pairs.append(("from", state.date_from))
+    if state.date_to:
+        pairs.append(("to", state.date_to))
+    if state.min_amount:
+        pairs.append(("min", _number(state.min_amount)))
+    if state.hide_datasets:
+        pairs.append(("hide", _joined(state.hide_datasets)))
+    return "?" + urlencode(pairs, safe=",")
+
+
+def with_dates(state: ViewState, date_from: str | None, date_to: str | None) -> ViewState:
+    return replace(state, date_from=date_from, date_to=date_to)
