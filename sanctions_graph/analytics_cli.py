@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from graph.errors import ConfigError
 from graph.model import Direction
 from graph.stores.base import GraphStore
 from graph.vocabulary import RelType, parse_rel_types
+from sanctions_graph.argtypes import int_between
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -48,19 +48,6 @@ def _day(text: str) -> date:
         return parse_day(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _int_between(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
-        return value
-
-    return parse
 
 
 def _follow(args: argparse.Namespace) -> tuple[RelType, ...]:
@@ -203,7 +190,7 @@ def add_analytics_commands(sub: Any, common: argparse.ArgumentParser, as_json: a
         help="hops to the nearest sanctioned entity, its path, and sanctioned entities within 1-3 hops",
     )
     p.add_argument("id")
-    p.add_argument("--max-hops", type=_int_between(1, MAX_MAX_HOPS), default=DEFAULT_MAX_HOPS)
+    p.add_argument("--max-hops", type=int_between(1, MAX_MAX_HOPS), default=DEFAULT_MAX_HOPS)
     p.add_argument(
         "--live",
         action="store_true",
@@ -226,7 +213,7 @@ def add_analytics_commands(sub: Any, common: argparse.ArgumentParser, as_json: a
     )
     p.add_argument("wallet", help="id of the wallet (or any payer/beneficiary) to start from")
     p.add_argument("--direction", choices=[d.value for d in TraceDirection], default=TraceDirection.FORWARD.value)
-    p.add_argument("--hops", type=_int_between(1, MAX_HOPS), default=DEFAULT_HOPS)
+    p.add_argument("--hops", type=int_between(1, MAX_HOPS), default=DEFAULT_HOPS)
     p.add_argument("--since", type=_day, metavar="DATE", help="ignore transfers before this date")
     p.add_argument("--until", type=_day, metavar="DATE", help="ignore transfers after this date")
     p.add_argument("--csv", metavar="FILE", help="also write the transfers table as CSV ('-' for standard output)")
@@ -238,7 +225,7 @@ def add_analytics_commands(sub: Any, common: argparse.ArgumentParser, as_json: a
         help="entities sharing an address, wallet or identifier, weighted by rarity",
     )
     p.add_argument("id")
-    p.add_argument("--limit", type=_int_between(1, 100_000), default=50, help="most entities listed as text")
+    p.add_argument("--limit", type=int_between(1, 100_000), default=50, help="most entities listed as text")
     p.set_defaults(func=cmd_shared)
 
     p = sub.add_parser(
@@ -246,7 +233,7 @@ def add_analytics_commands(sub: Any, common: argparse.ArgumentParser, as_json: a
         parents=[common, as_json],
         help="workers whose pay goes where other workers' pay goes, or on to a sanctioned entity",
     )
-    p.add_argument("--hops", type=_int_between(1, 6), default=DEFAULT_FLOW_HOPS, help="hops to follow pay onwards")
+    p.add_argument("--hops", type=int_between(1, 6), default=DEFAULT_FLOW_HOPS, help="hops to follow pay onwards")
     p.set_defaults(func=cmd_it_workers)
 
     p = sub.add_parser(

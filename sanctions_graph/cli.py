@@ -28,6 +28,7 @@ from graph.vocabulary import RELATIONSHIPS, RelType, parse_rel_types
 from loaders.pipeline import BarProgress, LoadReport, NoProgress, Source, run_load, write_report_json
 from sanctions_graph import demo
 from sanctions_graph.analytics_cli import add_analytics_commands
+from sanctions_graph.argtypes import int_between
 
 EXIT_OK, EXIT_FAILED, EXIT_UNAVAILABLE = 0, 1, 2
 
@@ -160,52 +161,57 @@ def _run_source(args: argparse.Namespace, store: GraphStore | None, source: Sour
     return report
 
 
-def cmd_load_ofac(args: argparse.Namespace, store: GraphStore | None) -> int:
+def _ofac_source(args: argparse.Namespace) -> tuple[Source, list[Path]]:
     from loaders.ofac_sdn import OfacSdnSource
 
-    report = _run_source(args, store, OfacSdnSource(), [Path(p) for p in args.paths])
-    print(report.to_text())
-    return EXIT_OK
+    return OfacSdnSource(), [Path(p) for p in args.paths]
 
 
-def cmd_load_jsonl(args: argparse.Namespace, store: GraphStore | None) -> int:
+def _jsonl_source(args: argparse.Namespace) -> tuple[Source, list[Path]]:
     from loaders.native_jsonl import NativeJsonlSource
 
-    report = _run_source(args, store, NativeJsonlSource(args.dataset), [Path(p) for p in args.paths])
-    print(report.to_text())
-    return EXIT_OK
+    return NativeJsonlSource(args.dataset), [Path(p) for p in args.paths]
 
 
-def cmd_load_ftm(args: argparse.Namespace, store: GraphStore | None) -> int:
+def _ftm_source(args: argparse.Namespace) -> tuple[Source, list[Path]]:
     from loaders.ftm import FtmSource
 
-    report = _run_source(args, store, FtmSource(args.dataset), [Path(p) for p in args.paths])
-    print(report.to_text())
-    return EXIT_OK
+    return FtmSource(args.dataset), [Path(p) for p in args.paths]
 
 
-def cmd_load_icij(args: argparse.Namespace, store: GraphStore | None) -> int:
+def _icij_source(args: argparse.Namespace) -> tuple[Source, list[Path]]:
     from loaders.icij import IcijSource
 
-    report = _run_source(args, store, IcijSource(), [Path(p) for p in args.paths])
-    print(report.to_text())
-    return EXIT_OK
+    return IcijSource(), [Path(p) for p in args.paths]
 
 
-def cmd_load_transfers(args: argparse.Namespace, store: GraphStore | None) -> int:
+def _transfers_source(args: argparse.Namespace) -> tuple[Source, list[Path]]:
     from loaders.transfers import TransfersSource
 
-    source = TransfersSource(args.mapping, args.dataset)
-    report = _run_source(args, store, source, [Path(p) for p in args.paths])
-    print(report.to_text())
-    return EXIT_OK
+    return TransfersSource(args.mapping, args.dataset), [Path(p) for p in args.paths]
 
 
-def cmd_load_csv(args: argparse.Namespace, store: GraphStore | None) -> int:
+def _csv_source(args: argparse.Namespace) -> tuple[Source, list[Path]]:
     from loaders.plain_csv import PlainCsvSource
 
     source = PlainCsvSource(Path(args.mapping))  # the mapping is validated here, before any row is read
-    report = _run_source(args, store, source, [Path(p) for p in args.paths] or source.files())
+    return source, [Path(p) for p in args.paths] or source.files()
+
+
+#: `load FORMAT` → the function building that format's source (imported lazily: each pulls its own libraries).
+LOAD_SOURCES: dict[str, Callable[[argparse.Namespace], tuple[Source, list[Path]]]] = {
+    "ofac-sdn": _ofac_source,
+    "jsonl": _jsonl_source,
+    "ftm": _ftm_source,
+    "icij": _icij_source,
+    "transfers": _transfers_source,
+    "csv": _csv_source,
+}
+
+
+def cmd_load(args: argparse.Namespace, store: GraphStore | None) -> int:
+    source, paths = LOAD_SOURCES[args.format](args)
+    report = _run_source(args, store, source, paths)
     print(report.to_text())
     return EXIT_OK
 
@@ -282,19 +288,6 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 # --- parser ---------------------------------------------------------------------------------------------------
 
 
-def _positive_int(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
-        return value
-
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -311,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     loading.add_argument("--dry-run", action="store_true", help="parse and validate only; write nothing")
     loading.add_argument("--rejects", metavar="FILE", help="write rejected records (CSV: file,line,field,reason,raw)")
     loading.add_argument("--report", metavar="FILE", help="also write the load report as JSON")
-    loading.add_argument("--batch-size", type=_positive_int(1, 100_000), default=2000, help="records per write")
+    loading.add_argument("--batch-size", type=int_between(1, 100_000), default=2000, help="records per write")
     loading.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     parser = argparse.ArgumentParser(
@@ -323,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", parents=[common, as_json], help="find entities by name, alias or identifier")
     p.add_argument("text", help="a name, alias, wallet address, passport or registration number")
-    p.add_argument("--limit", type=_positive_int(1, 1000), default=20)
+    p.add_argument("--limit", type=int_between(1, 1000), default=20)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("show", parents=[common, as_json], help="show one entity")
@@ -332,15 +325,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("neighbours", parents=[common, as_json], help="entities around one entity")
     p.add_argument("id")
-    p.add_argument("--hops", type=_positive_int(1, MAX_HOPS), default=1)
+    p.add_argument("--hops", type=int_between(1, MAX_HOPS), default=1)
     p.add_argument("--types", help="comma-separated relationship types, e.g. OWNS,DIRECTS (default: all)")
-    p.add_argument("--limit", type=_positive_int(1, 5000), default=200, help="most entities returned")
+    p.add_argument("--limit", type=int_between(1, 5000), default=200, help="most entities returned")
     p.set_defaults(func=cmd_neighbours)
 
     p = sub.add_parser("path", parents=[common, as_json], help="shortest path between two entities")
     p.add_argument("source")
     p.add_argument("target")
-    p.add_argument("--max-hops", type=_positive_int(1, MAX_PATH_HOPS), default=MAX_PATH_HOPS)
+    p.add_argument("--max-hops", type=int_between(1, MAX_PATH_HOPS), default=MAX_PATH_HOPS)
     p.add_argument("--types", help="comma-separated relationship types to follow (default: all)")
     p.set_defaults(func=cmd_path)
 
@@ -355,11 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="OFAC SDN classic CSV (sdn.csv, and add.csv, alt.csv, sdn_comments.csv when present)",
     )
     p.add_argument("paths", nargs="+", help="files, or a directory holding them")
-    p.set_defaults(func=cmd_load_ofac, loads=True)
+    p.set_defaults(func=cmd_load, loads=True)
     p = load_sub.add_parser("jsonl", parents=[common, loading], help="sanctions-graph's own JSON lines")
     p.add_argument("paths", nargs="+")
     p.add_argument("--dataset", required=True, help="dataset name recorded on every node and relationship")
-    p.set_defaults(func=cmd_load_jsonl, loads=True)
+    p.set_defaults(func=cmd_load, loads=True)
     p = load_sub.add_parser(
         "ftm",
         parents=[common, loading],
@@ -367,14 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", help="files, or a directory holding them")
     p.add_argument("--dataset", help="dataset name for lines that carry no 'datasets' (default: ftm)")
-    p.set_defaults(func=cmd_load_ftm, loads=True)
+    p.set_defaults(func=cmd_load, loads=True)
     p = load_sub.add_parser(
         "icij",
         parents=[common, loading],
         help="ICIJ Offshore Leaks database CSV (nodes-*.csv and relationships.csv, mapped by header name)",
     )
     p.add_argument("paths", nargs="+", help="the unzipped download directory, or some of its files")
-    p.set_defaults(func=cmd_load_icij, loads=True)
+    p.set_defaults(func=cmd_load, loads=True)
     p = load_sub.add_parser(
         "transfers",
         parents=[common, loading],
@@ -388,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a built-in column mapping (tracer, etherscan) or a TOML mapping file (docs/loaders-csv.md)",
     )
     p.add_argument("--dataset", default="transfers", help="dataset name recorded on wallets and transfers")
-    p.set_defaults(func=cmd_load_transfers, loads=True)
+    p.set_defaults(func=cmd_load, loads=True)
     p = load_sub.add_parser(
         "csv",
         parents=[common, loading],
@@ -396,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", help="files or directories (default: the files the mapping names)")
     p.add_argument("--mapping", required=True, metavar="FILE", help="the TOML mapping, validated before any row")
-    p.set_defaults(func=cmd_load_csv, loads=True)
+    p.set_defaults(func=cmd_load, loads=True)
 
     export = sub.add_parser("export", help="write the graph out in another format")
     export_sub = export.add_subparsers(dest="format", required=True, metavar="FORMAT")
@@ -404,8 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
         "ftm", parents=[common], help="FollowTheMoney entity JSON lines: the whole graph or one entity's neighbourhood"
     )
     p.add_argument("--entity", metavar="ID", help="export only this entity's neighbourhood")
-    p.add_argument("--hops", type=_positive_int(1, MAX_HOPS), default=1, help="with --entity: hops around it")
-    p.add_argument("--limit", type=_positive_int(1, 100_000), default=5000, help="with --entity: most entities")
+    p.add_argument("--hops", type=int_between(1, MAX_HOPS), default=1, help="with --entity: hops around it")
+    p.add_argument("--limit", type=int_between(1, 100_000), default=5000, help="with --entity: most entities")
     p.add_argument("-o", "--output", metavar="FILE", help="output file (.gz: gzip); default: standard output")
     p.set_defaults(func=cmd_export_ftm)
 
@@ -415,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("--host", default="127.0.0.1")
-        p.add_argument("--port", type=_positive_int(1, 65535), default=8050)
+        p.add_argument("--port", type=int_between(1, 65535), default=8050)
         p.set_defaults(func=cmd_serve, load_demo=load_demo_first)
 
     add_analytics_commands(sub, common, as_json)  # exposure, ownership, trace, shared, it-workers, analyze
