@@ -18,6 +18,7 @@ from dashboard.pages import search as search_page
 from graph.errors import EntityNotFound, QueryTimeout, SanctionsGraphError, StoreUnavailable
 from graph.model import Designation, Entity, Link, Path, Relationship, SearchHit, Stats, Subgraph
 from graph.vocabulary import NodeKind, RelType
+from tests.unit.dash_tree import find, text, walk
 
 # --- an in-memory GraphReader -----------------------------------------------------------------------------------
 
@@ -178,32 +179,8 @@ def store() -> FakeReader:
 # --- walking a Dash component tree ------------------------------------------------------------------------------
 
 
-def walk(component: Any) -> Iterator[Any]:
-    if isinstance(component, list | tuple):
-        for item in component:
-            yield from walk(item)
-        return
-    yield component
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            yield from walk(child)
-    elif children is not None:
-        yield from walk(children)
-
-
-def find(component: Any, component_id: str) -> Any:
-    found = [c for c in walk(component) if getattr(c, "id", None) == component_id]
-    assert len(found) == 1, f"{len(found)} components with id {component_id!r}"
-    return found[0]
-
-
 def has(component: Any, component_id: str) -> bool:
     return any(getattr(c, "id", None) == component_id for c in walk(component))
-
-
-def text(component: Any) -> str:
-    return " ".join(str(c) for c in walk(component) if isinstance(c, str | int | float))
 
 
 def of_class(component: Any, class_name: str) -> list[Any]:

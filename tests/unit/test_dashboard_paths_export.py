@@ -40,6 +40,8 @@ from dashboard.pages import report as report_page
 from graph.errors import EntityNotFound, QueryTimeout
 from graph.model import Designation, Entity, Path, Relationship, SearchHit, Subgraph
 from graph.vocabulary import NodeKind, RelType
+from tests.unit.dash_tree import find, walk
+from tests.unit.dash_tree import text as _text
 
 # --- an in-memory reader: search, entities, neighbourhoods and paths ------------------------------------------------
 
@@ -236,31 +238,11 @@ def view() -> GraphView:
     return GraphView("Case: RI Chol Man → everything", ENTITIES, RELATIONSHIPS)
 
 
-# --- walking a Dash component tree --------------------------------------------------------------------------------
-
-
-def walk(component: Any) -> Iterator[Any]:
-    if isinstance(component, list | tuple):
-        for item in component:
-            yield from walk(item)
-        return
-    yield component
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            yield from walk(child)
-    elif children is not None:
-        yield from walk(children)
-
-
-def find(component: Any, component_id: str) -> Any:
-    found = [c for c in walk(component) if getattr(c, "id", None) == component_id]
-    assert len(found) == 1, f"{len(found)} components with id {component_id!r}"
-    return found[0]
-
-
 def text(component: Any) -> str:
-    return "".join(str(c) for c in walk(component) if isinstance(c, str | int | float))
+    return _text(component, sep="")
+
+
+# --- walking a Dash component tree --------------------------------------------------------------------------------
 
 
 def of_class(component: Any, class_name: str) -> list[Any]:
