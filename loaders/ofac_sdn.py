@@ -49,7 +49,15 @@ case-insensitively, whitespace-collapsed and without a trailing period (the rema
 add.csv: a row with an address or city becomes an Address node ``ofac-addr-<ent_num>-<add_num>`` (name: address,
 city, country joined; notes: Add_remarks) with LOCATED_AT; a row with only a country adds that country to the
 record; an all-null row is skipped. alt.csv: alt_name becomes an alias (alt_type aka/fka/nka; alt_remarks is
-ignored). sdn_comments.csv: Remarks_Extended is appended to the record's remarks.
+ignored). sdn_comments.csv: Remarks_Extended is appended to the record's remarks. OFAC only continues remarks
+that fill the 1000-character field; continuations of shorter remarks are still appended, but counted and warned
+about (sdn.csv and sdn_comments.csv from different dates join mid-item into nonsense).
+
+Remark items no rule maps are of two sorts: free text (positions, relations, "all offices worldwide"; kept in
+notes, counted) and items that look like an identifier of an unmapped kind (a code word, an e-mail or a web
+address, see ``looks_like_identifier``; counted and warned about). Identifier kinds found in the full list of
+2024-05-03 (benchmarks/verify_ofac_full.py) are all in ``IDENTIFIER_LABELS`` or ``NOTE_ONLY_LABELS``; websites and
+e-mail addresses written without a label (old records) are mapped too.
 
 Remarks cut at the field limit whose continuation is not given (no sdn_comments.csv) end without a period or fill
 the 1000-character field: their last, possibly partial item (e.g. half a wallet address) is not parsed (it stays in
@@ -226,6 +234,20 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "MSB Registration Number",
         "Afghan Money Service Provider License Number",
         "Chinese Commercial Code",
+        "Economic Register Number (CBLS)",
+        "Central Registration System Number",
+        "C.I.N.",
+        "Company ID",
+        "File Number",
+        "Organization Code",
+        "Registration Certificate Number (Dubai)",
+        "Russian State Individual Business Registration Number Pattern (OGRNIP)",
+        "Permit Number",
+        "Tourism License No.",
+        "Trademark number",
+        "N.I.F.",
+        "Military Registration Number",
+        "Temporary suspension of deportation No.",
         # financial codes
         "SWIFT/BIC",
         "BIK (RU)",
@@ -286,6 +308,13 @@ COMPANY_IDENTIFIER_LABELS = frozenset(
         "BIK (RU)",
         "ISIN",
         "Equity Ticker",
+        "Economic Register Number (CBLS)",
+        "Central Registration System Number",
+        "C.I.N.",
+        "Company ID",
+        "File Number",
+        "Organization Code",
+        "Registration Certificate Number (Dubai)",
     }
 )
 
@@ -315,6 +344,8 @@ NOTE_ONLY_LABELS = (
     "Other Vessel Flag",
     "Former Vessel Flag",
     "Vessel Owner",
+    "For more information on directives, please visit the following link:",
+    "Interpol:",
 )
 
 #: Remark labels with their own handling (value after the label).
@@ -349,7 +380,19 @@ _ITEM_SEP = re.compile(r";(?:\s+|$)")
 _NEXT_ALIAS = re.compile(r";\s+(?:alt\.\s+)?[afn]\.k\.a\.", re.IGNORECASE)
 _WALLET = re.compile(r"^Digital Currency Address\s*-\s*(?P<ticker>[A-Za-z0-9]+)\s+(?P<address>\S+)$", re.IGNORECASE)
 _LINKED = re.compile(r"^Linked To:\s*(?P<name>.+)$", re.IGNORECASE)
-_IMO = re.compile(r"^(?:(?:Vessel Registration Identification|Identification Number)\s+)?IMO\s+(?P<imo>\d{7})$", re.I)
+_IMO = re.compile(
+    r"^(?:(?:Vessel Registration Identification|Identification Number)\s+)?"
+    r"(?:IMO|International Maritime Organization No\.)\s+\(?(?P<imo>\d{7})\)?$",
+    re.IGNORECASE,
+)
+#: A website or e-mail address given without a label (old records): ``www.example.com``, ``info@x.org (email)``.
+_BARE_WEBSITE = re.compile(r"^(?P<value>(?:https?://|www\.)\S+?)(?:\s+\(website\))?\.?$", re.IGNORECASE)
+_BARE_EMAIL = re.compile(r"^(?P<value>[^\s@]+@[^\s@]+\.[A-Za-z]{2,})(?:\s+\(e-?mail\))?\.?$", re.IGNORECASE)
+#: An unrecognised item that carries a code (3+ digits in a word of 5+ characters, not a year or a year range), an
+#: e-mail or a web address looks like an identifier of a kind not mapped yet; anything else is free text (positions,
+#: relations, remarks such as "all offices worldwide") kept in notes.
+_CODE_WORD = re.compile(r"(?<![\w./-])(?=[\w./-]*\d[\w./-]*\d[\w./-]*\d)[\w./-]{5,}")
+_YEARISH = re.compile(r"^(?:\d{4}(?:-\d{4})?|\d+(?:st|nd|rd|th))$", re.IGNORECASE)
 _ID_VALUE = re.compile(
     r"^(?P<value>.+?)(?:\s+\((?P<country>[^()]*)\))?"
     r"(?P<tail>\s+(?:issued|expires|expiry|expiration|issue date|valid)\b.*)?$",
@@ -627,6 +670,7 @@ class Remarks:
     organization_type: str | None = None
     target_type: str | None = None
     unrecognised: list[str] = field(default_factory=list)
+    free_text: list[str] = field(default_factory=list)
     bad_wallets: list[str] = field(default_factory=list)
     truncated: str | None = None
 
@@ -669,6 +713,13 @@ def parse_identifier(display: str, rest: str) -> Identifier:
     return Identifier(display, f"{display}: {rest}", tuple(values), country)
 
 
+def looks_like_identifier(item: str) -> bool:
+    """True for an unlabelled item carrying a code, an e-mail or a web address (see ``_CODE_WORD``)."""
+    if "@" in item or re.search(r"https?://|www\.", item, re.IGNORECASE):
+        return True
+    return any(not _YEARISH.match(word) for word in _CODE_WORD.findall(item))
+
+
 def parse_remark_item(item: str, out: Remarks) -> None:
     """Parse one remarks item (``alt.`` prefix allowed) into ``out``."""
     text = " ".join(item.split())
@@ -701,7 +752,15 @@ def parse_remark_item(item: str, out: Remarks) -> None:
         return
     matched = _match_label(text)
     if matched is None:
-        out.unrecognised.append(text)
+        m = _BARE_WEBSITE.match(text)
+        if m:
+            out.identifiers.append(parse_identifier("Website", m["value"]))
+            return
+        m = _BARE_EMAIL.match(text)
+        if m:
+            out.identifiers.append(parse_identifier("Email", m["value"]))
+            return
+        (out.unrecognised if looks_like_identifier(text) else out.free_text).append(text)
         return
     handling, display, rest = matched
     if not rest and handling != "note":
@@ -967,6 +1026,7 @@ class OfacSdnSource:
 
     def __init__(self) -> None:
         self._have_comments = False
+        self._short_continued: list[str] = []
 
     def expected_counts(self) -> dict[str, int]:
         # Any real SDN file - even an extract of one program - has at least one record; kinds vary by extract.
@@ -975,6 +1035,7 @@ class OfacSdnSource:
     def read(self, paths: Sequence[Path], ctx: LoadContext) -> None:
         files = find_files(paths)
         self._have_comments = COMMENTS_FILE in files
+        self._short_continued = []
         texts = {kind: self._text(path, ctx) for kind, path in files.items()}
         records, checks = self._read_sdn(str(files[SDN_FILE]), texts[SDN_FILE])
         ctx.expect_total(len(records))
@@ -1061,8 +1122,12 @@ class OfacSdnSource:
                 continue
             record = self._known(check, row, records)
             extra = row.fields[1]
-            if record is not None and null(extra) is not None:
-                record.continuation.append(extra)
+            if record is None or null(extra) is None:
+                continue
+            if not record.continuation and len(record.remarks or "") < REMARKS_LIMIT:
+                # OFAC only continues remarks that fill the field: sdn.csv and sdn_comments.csv may be of two dates
+                self._short_continued.append(record.ent_num)
+            record.continuation.append(extra)
         check.finish()
         return check
 
@@ -1122,6 +1187,7 @@ class OfacSdnSource:
         links: list[tuple[str, str]] = []
         truncated: list[str] = []
         unrecognised: list[str] = []
+        free_text = 0
         bad_wallets: list[str] = []
         mismatched: list[str] = []
         for record in records.values():
@@ -1130,6 +1196,7 @@ class OfacSdnSource:
             if remarks.truncated is not None:
                 truncated.append(record.ent_num)
             unrecognised += remarks.unrecognised
+            free_text += len(remarks.free_text)
             bad_wallets += [f"{record.ent_num}: {w}" for w in remarks.bad_wallets]
             node_id = ofac_id(record.ent_num)
             ctx.node(self._record_node(record, remarks))
@@ -1146,6 +1213,15 @@ class OfacSdnSource:
         for wallet in wallets.values():
             self._wallet(wallet, ctx)
         self._links(links, by_name, ctx)
+        if self._short_continued:
+            ctx.note("continuations of remarks that do not fill the field", len(self._short_continued))
+            ctx.warn(
+                f"{len(self._short_continued)} sdn_comments.csv row(s) continue remarks shorter than {REMARKS_LIMIT} "
+                "characters (OFAC only continues full ones: are sdn.csv and sdn_comments.csv from different dates?): "
+                f"ent_num {', '.join(self._short_continued[:_MAX_EXAMPLES])}"
+            )
+        if free_text:
+            ctx.note("free-text remark items (positions, relations, …; kept in notes)", free_text)
         self._report(ctx, truncated, unrecognised, bad_wallets, mismatched)
 
     def _maybe_cut(self, record: SdnRecord) -> bool:

@@ -74,3 +74,21 @@ def test_scenario_wallet_meets_ofac_wallet_on_one_node(store: GraphStore, tmp_pa
     assert {"x-1", "ofac-43377"} <= holders
     datasets = store.get_entity("wallet-0x97b1043abd9e6fc31681635166d430a458d14f9c").properties["datasets"]
     assert set(datasets) == {"us_ofac_sdn", "case"}
+
+
+def test_ofac_full_list_slice_contents_and_rerun(store: GraphStore) -> None:
+    """The slice of the full 2024-05-03 list (tests/fixtures/ofac-full-slice): every SDN_Type, continuation rows,
+    vessels, aircraft, addresses and aliases; a second run creates nothing."""
+    slice_dir = Path(__file__).resolve().parents[1] / "fixtures" / "ofac-full-slice"
+    first = run_load(OfacSdnSource(), [slice_dir], store)
+    assert first.records_read == 346 and first.rejected == 0
+    stats = store.stats()
+    assert (stats.nodes["Person"], stats.nodes["Vessel"], stats.nodes["Aircraft"]) == (123, 17, 12)
+    assert stats.nodes["Company"] + stats.nodes["Organization"] == 194
+    assert stats.relationships["LOCATED_AT"] == 677
+    tian = store.get_entity("ofac-28263")
+    assert "snowsjohn" in tian.aliases  # joined across sdn.csv and sdn_comments.csv
+    assert "ofac-27307" in {e.id for e in store.neighbourhood("ofac-28263", types=None).entities}
+    assert store.search("IMO 7406784")[0].entity.id == "ofac-4243"
+    again = run_load(OfacSdnSource(), [slice_dir], store)
+    assert (again.nodes_created, again.relationships_created) == (0, 0) and store.stats() == stats

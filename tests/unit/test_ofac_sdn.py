@@ -28,6 +28,7 @@ from loaders.ofac_sdn import (
     chain_for,
     decode,
     entity_kind,
+    looks_like_identifier,
     name_key,
     parse_date,
     parse_remarks,
@@ -71,6 +72,12 @@ class FakeWriter:
 
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
         raise AssertionError("the OFAC loader writes no analysis results")
+
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        return WriteCounts()
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        return WriteCounts()
 
     def of_kind(self, kind: NodeKind) -> list[NodeRecord]:
         return [n for n in self.nodes.values() if n.kind is kind]
@@ -185,7 +192,8 @@ def test_parse_remarks_items() -> None:
         ("TRX", "TFdBz8n9kzRaKWm16x5NHZKQfePgKVcSR1"),
     ]
     assert r.linked_to == ["KOREA MINING DEVELOPMENT TRADING CORPORATION"]
-    assert r.unrecognised == ["KOMID Representative in Iran"]
+    assert r.unrecognised == []  # no identifier-like item is left unmapped
+    assert r.free_text == ["KOMID Representative in Iran"]  # a position: free text, kept in notes
     assert r.truncated is None
 
 
@@ -468,7 +476,9 @@ def test_cut_remarks_without_continuation_make_no_partial_wallet(tmp_path: Path)
     # with the continuation the second address is whole
     _write(tmp_path / "sdn_comments.csv", [_row("1", _q("FCNgfZWpYMeYhy9t18AAkTBu8AsdoAc1Z."))])
     report, writer = _load([tmp_path], tmp_path)
-    assert len(writer.of_kind(NodeKind.WALLET)) == 2 and not report.notes
+    assert len(writer.of_kind(NodeKind.WALLET)) == 2
+    # appended all the same, but flagged: real OFAC only continues remarks that fill the 1000-character field
+    assert dict(report.notes) == {"continuations of remarks that do not fill the field": 1}
 
 
 def test_shared_wallet_and_self_and_ambiguous_links(tmp_path: Path) -> None:
@@ -571,3 +581,131 @@ def test_real_extract_oddities(real: tuple[LoadReport, FakeWriter]) -> None:
 def test_expected_counts() -> None:
     assert OfacSdnSource().expected_counts() == {"records": 1}
     assert OfacSdnSource.name == "ofac-sdn" and OfacSdnSource.dataset == "us_ofac_sdn"
+
+
+# --- the full-list slice (tests/fixtures/ofac-full-slice, see its SOURCE.md) -------------------------------------
+# Counts established with the csv module over the fixture files, not with the loader: 346 sdn.csv rows = 194
+# entities + 123 individuals + 17 vessels + 12 aircraft; 796 add.csv, 663 alt.csv and 16 sdn_comments.csv rows.
+
+FULL_SLICE = Path(__file__).resolve().parents[1] / "fixtures" / "ofac-full-slice"
+
+
+@pytest.fixture(scope="module")
+def full_slice(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, FakeWriter]:
+    return _load([FULL_SLICE], tmp_path_factory.mktemp("ofac-full-slice"))
+
+
+def _labels(node: NodeRecord) -> set[str]:
+    return {text.split(": ", 1)[0] for text in node.props.get(Prop.IDENTIFIERS, [])}
+
+
+def test_full_slice_files_are_published_bytes() -> None:
+    for name in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"):
+        data = (FULL_SLICE / name).read_bytes()
+        assert data.endswith(b"\r\n\x1a") and b"\n" not in data.replace(b"\r\n", b"")
+    assert sum(p.stat().st_size for p in FULL_SLICE.iterdir()) < 300_000
+
+
+def test_full_slice_counts(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+    report, _ = full_slice
+    assert report.records_read == 346 and report.rejected == 0
+    assert report.nodes["Person"] == 123
+    assert report.nodes["Vessel"] == 17
+    assert report.nodes["Aircraft"] == 12
+    assert report.nodes["Company"] + report.nodes["Organization"] == 194
+    assert report.notes["remark items not recognised (kept in notes only)"] == 3
+    assert report.notes["free-text remark items (positions, relations, …; kept in notes)"] == 30
+    assert report.notes["remarks cut off without continuation (last item not parsed)"] == 1  # 39796 only
+    assert "continuations of remarks that do not fill the field" not in report.notes
+    # every address row with an address or city became an Address node with its LOCATED_AT
+    assert report.nodes["Address"] == report.relationships["LOCATED_AT"] == 796 - 65 - 54
+
+
+def test_full_slice_maps_every_identifier_kind(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+    _, writer = full_slice
+    labels: set[str] = set()
+    for node in writer.nodes.values():
+        labels |= _labels(node)
+    # identifier kinds of the full list that the DPRK extract does not show, among them the ones added for it
+    assert {
+        "Economic Register Number (CBLS)",
+        "Central Registration System Number",
+        "C.I.N.",
+        "Company ID",
+        "File Number",
+        "Organization Code",
+        "Permit Number",
+        "Trademark number",
+        "N.I.F.",
+        "Military Registration Number",
+        "Registration Certificate Number (Dubai)",
+        "Russian State Individual Business Registration Number Pattern (OGRNIP)",
+        "Tourism License No.",
+        "Temporary suspension of deportation No.",
+        "Cedula No.",
+        "C.U.R.P.",
+        "Aircraft Tail Number",
+        "Aircraft Manufacturer's Serial Number (MSN)",
+        "MMSI",
+        "Vessel Registration Identification",
+        "Other Vessel Call Sign",
+        "Digital Currency Address - XRP",
+        "Digital Currency Address - XVG",
+    } <= labels
+    assert len(labels) == 142
+
+
+def test_full_slice_continuation_joins_mid_word(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+    _, writer = full_slice
+    tian = writer.nodes["ofac-28263"]  # sdn.csv ends "a.k.a. 'snowsjo", sdn_comments.csv goes on "hn'; Linked To: …"
+    assert tian.kind is NodeKind.PERSON
+    assert tian.props[Prop.ALIASES] == ["tianyinyin0404", "snowsjohn"]
+    assert "Identification Number: 321284198607120616 (China)" in tian.props[Prop.IDENTIFIERS]
+    linked = [(r.source, r.target) for r in writer.rels.values() if r.type is RelType.LINKED_TO]
+    assert ("ofac-28263", "ofac-27307") in linked  # LAZARUS GROUP, named only in the continuation
+    sum_cut = writer.nodes["ofac-45430"]  # cut inside "510.2" + "10; Transactions Prohibited …"
+    assert "510.210; Transactions" in sum_cut.props[Prop.NOTES]
+
+
+def test_full_slice_vessels_and_aircraft(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+    _, writer = full_slice
+    ebano = writer.nodes["ofac-4243"].props
+    assert ebano[Prop.IMO] == "7406784" and ebano[Prop.VESSEL_TYPE] == "General Cargo"
+    assert ebano[Prop.TONNAGE] == 2595 and ebano[Prop.FLAG] == "Panama"
+    assert ebano[Prop.ALIASES] == ["ANA I", "SAND SWAN"]  # f.k.a. in the remarks
+    assert "GRT: 1865" in ebano[Prop.NOTES]
+    dino = writer.nodes["ofac-15904"].props
+    assert dino[Prop.CALL_SIGN] == "5IM411" and "Call Sign: 5IM411" in dino[Prop.IDENTIFIERS]
+    assert "Vessel owner: NITC" in dino[Prop.NOTES]
+    assert "INFINITY" in dino[Prop.ALIASES]  # alt.csv fka
+    tug = writer.nodes["ofac-4238"].props  # Tonnage -0-, GRT 212
+    assert Prop.TONNAGE not in tug and "GRT: 212" in tug[Prop.NOTES]
+    plane = writer.nodes["ofac-15431"]
+    assert plane.kind is NodeKind.AIRCRAFT
+    assert "Aircraft Construction Number (also called L/N or S/N or F/N): 8401" in plane.props[Prop.IDENTIFIERS]
+
+
+def test_full_slice_unlabelled_and_new_identifiers(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+    _, writer = full_slice
+    manar = writer.nodes["ofac-9609"].props  # "info@manartv.com; www.manartv.com; www.almanar.com.lb."
+    assert manar[Prop.IDENTIFIERS] == [
+        "Email: info@manartv.com",
+        "Website: www.manartv.com",
+        "Website: www.almanar.com.lb",
+    ]
+    assert "almanar.com.lb" in manar[Prop.LOOKUP_KEYS]
+    nasco = writer.nodes["ofac-24899"].props  # "International Maritime Organization No. (5777731)"
+    assert nasco[Prop.IMO] == "5777731" and "IMO 5777731" in nasco[Prop.LOOKUP_KEYS]
+    edgar = writer.nodes["ofac-37926"]
+    assert edgar.kind is NodeKind.COMPANY
+    assert "Economic Register Number (CBLS): 11582964 (United Arab Emirates)" in edgar.props[Prop.IDENTIFIERS]
+    assert "11582964" in edgar.props[Prop.LOOKUP_KEYS]
+
+
+def test_looks_like_identifier() -> None:
+    assert looks_like_identifier("M0018061/104,issued 12 September 1993")
+    assert looks_like_identifier("see http://www.example.org")
+    assert not looks_like_identifier("Member of the Upper House of Parliament")
+    assert not looks_like_identifier("Officer, Rwandan Patriotic Front (RPF), 1992-1998")
+    assert not looks_like_identifier("Commander of the 555th Regiment")
+    assert not looks_like_identifier("named in UNSCR 1483")
