@@ -96,8 +96,9 @@ REL_LIST_PROPS: tuple[Prop, ...] = (Prop.DATASETS, Prop.SOURCE_IDS)
 
 # Node rows: {id, scalars: map, lists: map of every NODE_LIST_PROPS, flags: map}. Writing nodes takes up to three
 # statements: the store first asks which ids exist and as what kind (EXISTING_KINDS), then CREATEs the new ones
-# with both labels at once (adding a label to an existing node is slow in FalkorDB), updates the known ones, and
-# relabels the few whose kind changed (e.g. a stub completed).
+# with both labels at once (adding a label to an existing node is slow in FalkorDB; their rows are {id, props}),
+# updates the known ones, and relabels the few whose kind changed (e.g. a stub completed). Relationships likewise:
+# existing_relationships, then create_relationships for the new ones and upsert_relationships (MERGE) for the rest.
 
 EXISTING_KINDS = f"""
 UNWIND $ids AS eid
@@ -115,14 +116,12 @@ _SET_SEARCH_TEXT = (
 
 
 def create_nodes(kind: NodeKind) -> str:
-    lists = ", ".join(f"n.{p} = row.lists.{p}" for p in NODE_LIST_PROPS)
-    flags = ", ".join(f"n.{p} = coalesce(row.flags.{p}, false)" for p in NODE_FLAG_PROPS)
+    """Rows: {id, props}: every property of a new node, computed by the store (kind, stub=false, every list and mark,
+    the full-text fields), so the statement is one CREATE and one map SET per row."""
     return f"""
 UNWIND $rows AS row
 CREATE (n:{ENTITY_LABEL}:{_label(kind)} {{{Prop.ID}: row.id}})
-SET n += row.scalars
-SET n.{Prop.KIND} = '{_label(kind)}', n.{Prop.STUB} = false, {lists}, {flags}
-{_SET_SEARCH_TEXT}
+SET n += row.props
 RETURN count(n) AS written
 """
 
@@ -153,8 +152,42 @@ RETURN count(n) AS written
 """
 
 
+def _rel_id_seek(dialect: Dialect, rel_type: RelType) -> str:
+    """MATCH of the relationship of one type whose id is `rid`, through the type's id index.
+
+    Neo4j gets an index hint: it caches a plan made when the type had few relationships (a scan of them all is
+    then cheapest) and kept using it on a million, one scan per id (a 10k-id batch timed out after 120 s)."""
+    pattern = f"MATCH ()-[r:{_rel_type(rel_type)} {{{Prop.ID}: rid}}]->()"
+    if dialect is Dialect.NEO4J:
+        return f"{pattern} USING INDEX r:{_rel_type(rel_type)}({Prop.ID})"
+    return pattern
+
+
+def existing_relationships(dialect: Dialect, rel_type: RelType) -> str:
+    """Which of $ids are relationships of this type already (a seek in the type's id index on both stores)."""
+    return f"""
+UNWIND $ids AS rid
+{_rel_id_seek(dialect, rel_type)}
+RETURN r.{Prop.ID} AS id
+"""
+
+
+def create_relationships(rel_type: RelType) -> str:
+    """Rows: {id, source, target, props} of relationships known to be new (props: every property, id included).
+    A CREATE, not a MERGE: no search among the ends' relationships. Rows whose ends are missing are not written."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{ENTITY_LABEL} {{{Prop.ID}: row.source}})
+MATCH (b:{ENTITY_LABEL} {{{Prop.ID}: row.target}})
+CREATE (a)-[r:{_rel_type(rel_type)}]->(b)
+SET r += row.props
+RETURN count(r) AS written
+"""
+
+
 def upsert_relationships(rel_type: RelType) -> str:
-    """Rows: {id, source, target, scalars, lists}. Rows whose ends are missing match nothing and are not written."""
+    """Rows: {id, source, target, scalars, lists}. Rows whose ends are missing match nothing and are not written.
+    For relationships that may exist (the store CREATEs those known to be new): scalars replaced, lists united."""
     return f"""
 UNWIND $rows AS row
 MATCH (a:{ENTITY_LABEL} {{{Prop.ID}: row.source}})
@@ -181,7 +214,9 @@ DETACH DELETE n
 RETURN count(*) AS written
 """
 
-DELETE_ALL = "MATCH (n) DETACH DELETE n"
+#: One batch of `clear()`: the store repeats it until it deletes nothing (one DETACH DELETE of a big graph runs a
+#: small Neo4j out of memory).
+DELETE_SOME = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 
 # --- read side ----------------------------------------------------------------------------------------------
 
@@ -200,38 +235,77 @@ RETURN n.{Prop.ID} AS id, n.{Prop.SEARCH_TEXT} AS text ORDER BY id(n) DESC LIMIT
 """
 
 
+#: The scan that search never runs: every entity's name text tested for a word. Only benchmarks/search_bench.py
+#: runs it, to compare with the index.
+COUNT_NAMES_CONTAINING = f"MATCH (n:{ENTITY_LABEL}) WHERE n.{Prop.SEARCH_TEXT} CONTAINS $word RETURN count(n) AS n"
+
+
+#: What ranking a search candidate needs; the hits' whole records are read afterwards, by id (search_candidates).
+SEARCH_CANDIDATE_PROPS = (Prop.ID, Prop.KIND, Prop.NAME, Prop.ALIASES, Prop.SANCTIONED, Prop.LOOKUP_KEYS)
+_CANDIDATE_COLUMNS = ", ".join(f"node.{p.value} AS {p.value}" for p in SEARCH_CANDIDATE_PROPS)
+
+
 def search_candidates(dialect: Dialect) -> str:
-    """Candidates from a full-text index: $index names the index (Neo4j), $query is built by fulltext_query."""
+    """Candidates from a full-text index, best score first, as columns SEARCH_CANDIDATE_PROPS and score: $index
+    names the index (Neo4j), $query is built by fulltext_query or fulltext_all_words.
+
+    Only the few fields ranking needs are read (a client parses whole property maps slowly; a search reads hundreds
+    of candidates and keeps 20). Neo4j's full-text procedure yields hits by descending score; FalkorDB's yields them
+    in index order, so it sorts (node and score only): without it the LIMIT kept arbitrary matches, and an exact
+    name among thousands of partial matches could be left out.
+    """
     if dialect is Dialect.NEO4J:
-        return """
+        return f"""
 CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
-RETURN properties(node) AS props, score
+RETURN {_CANDIDATE_COLUMNS}, score
 LIMIT $limit
 """
     return f"""
 CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', $query) YIELD node, score
-RETURN properties(node) AS props, score
-LIMIT $limit
+WITH node, score ORDER BY score DESC LIMIT $limit
+RETURN {_CANDIDATE_COLUMNS}, score
 """
 
 
-def fulltext_query(dialect: Dialect, field: Prop, terms: Sequence[str]) -> str:
-    """Query text for the full-text engines. Terms must be folded words (ASCII letters and digits only)."""
-    safe = [t for t in terms if t.isascii() and t.isalnum()]
-    if not safe:
-        return ""
-    if field is Prop.LOOKUP_TEXT:
-        return safe[0] if dialect is Dialect.NEO4J else f"@{Prop.LOOKUP_TEXT}:{safe[0]}"
+def _safe_terms(terms: Sequence[str]) -> list[str]:
+    return [t for t in terms if t.isascii() and t.isalnum()]
+
+
+def _spellings(dialect: Dialect, terms: Sequence[str]) -> list[str]:
+    """Index terms for words: each as is, as a prefix (2+ letters) and one edit away (4+ letters)."""
     parts: list[str] = []
-    for t in safe:
+    for t in terms:
         parts.append(t)
         if len(t) >= 2:
             parts.append(f"{t}*")
         if len(t) >= 4:
             parts.append(f"{t}~1" if dialect is Dialect.NEO4J else f"%{t}%")
+    return list(dict.fromkeys(parts))
+
+
+def fulltext_query(dialect: Dialect, field: Prop, terms: Sequence[str]) -> str:
+    """Query text for the full-text engines matching ANY of the terms. Terms must be folded words (ASCII letters
+    and digits only)."""
+    safe = _safe_terms(terms)
+    if not safe:
+        return ""
+    if field is Prop.LOOKUP_TEXT:
+        return safe[0] if dialect is Dialect.NEO4J else f"@{Prop.LOOKUP_TEXT}:{safe[0]}"
+    parts = _spellings(dialect, safe)
     if dialect is Dialect.NEO4J:
         return " OR ".join(parts)
     return f"@{Prop.SEARCH_TEXT}:(" + "|".join(parts) + ")"
+
+
+def fulltext_all_words(dialect: Dialect, words: Sequence[Sequence[str]]) -> str:
+    """Query text matching names that hold EVERY query word, each in one of its forms (``words``: per query word,
+    its folded form and its canonical key). Far fewer candidates than any-word on a big store."""
+    groups = [_spellings(dialect, safe) for safe in (_safe_terms(w) for w in words) if safe]
+    if not groups:
+        return ""
+    if dialect is Dialect.NEO4J:
+        return " AND ".join("(" + " OR ".join(g) + ")" for g in groups)
+    return f"@{Prop.SEARCH_TEXT}:(" + " ".join("(" + "|".join(g) + ")" for g in groups) + ")"
 
 
 def neighbours(types: Sequence[RelType] | None) -> str:
@@ -254,12 +328,18 @@ RETURN count(DISTINCT m.{Prop.ID}) AS n
 
 
 def edges_among(types: Sequence[RelType] | None) -> str:
-    """Relationships whose both ends are in $ids."""
+    """Relationships going out of the entities in $ids to entities in $among (the ids of the whole view).
+
+    Each start node comes from the id index and its relationships are followed; the far end is tested after a
+    WITH. (A condition on the far node inside the MATCH lets FalkorDB's planner look every $among up through the
+    index and test each pair: ~20 s instead of ~0.1 s for 2,000 ids.)
+    """
     return f"""
 UNWIND $ids AS nid
 MATCH (a:{ENTITY_LABEL} {{{Prop.ID}: nid}})-[r{_type_alternation(types)}]->(b:{ENTITY_LABEL})
-WHERE b.{Prop.ID} IN $ids
-RETURN type(r) AS type, properties(r) AS rprops, a.{Prop.ID} AS source, b.{Prop.ID} AS target
+WITH a, r, b.{Prop.ID} AS bid
+WHERE bid IN $among
+RETURN type(r) AS type, properties(r) AS rprops, a.{Prop.ID} AS source, bid AS target
 """
 
 
@@ -373,6 +453,27 @@ RETURN nid AS id, count(DISTINCT m) AS n
 """
 
 
+def link_degrees(dialect: Dialect, direction: str, types: Sequence[RelType] | None) -> str:
+    """How many relationships (of ``types``, all if None) each of $ids has ('out', 'in' or 'both'), without
+    reading them. Neo4j plans COUNT {} as getDegree (its degree store: constant time for a hub); FalkorDB, which
+    has no COUNT {}, counts the pattern with the relationship left unbound, which it answers from its adjacency
+    matrices (parallel relationships count once there; binding the relationship, or a pattern comprehension,
+    enumerates every one and is 6-10x slower on hubs). Columns: id, n; FalkorDB leaves out ids with none."""
+    rel = f"[{_type_alternation(types)}]"
+    pattern = {"out": f"-{rel}->", "in": f"<-{rel}-", "both": f"-{rel}-"}[direction]
+    if dialect is Dialect.NEO4J:
+        return f"""
+UNWIND $ids AS nid
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: nid}})
+RETURN nid AS id, COUNT {{ (n){pattern}() }} AS n
+"""
+    return f"""
+UNWIND $ids AS nid
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: nid}}){pattern}()
+RETURN nid AS id, count(*) AS n
+"""
+
+
 def entities_with_list_value(prop: Prop, kind: NodeKind | None, node_props: Sequence[Prop]) -> str:
     """Entities (of ``kind``, any if None) whose list property ``prop`` holds one of $values; which ones it holds."""
     label = f":{_label(kind)}" if kind is not None else ""
@@ -421,3 +522,27 @@ def relationship_values(rel_type: RelType, props: Sequence[Prop]) -> tuple[str, 
 STATS_NODES = f"MATCH (n:{ENTITY_LABEL}) RETURN n.{Prop.KIND} AS key, count(*) AS n"
 STATS_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
 PING = "RETURN 1 AS ok"
+
+
+# --- delta writes: lists added to stored nodes, relationships deleted by id ----------------------------------
+
+#: Rows: {id, lists: map of every NODE_LIST_PROPS, flags: map}. Lists are united with what is stored, marks OR-ed;
+#: name, kind and scalars are left alone (the node exists: the store made a stub first if it did not).
+ADD_TO_NODE_LISTS = f"""
+UNWIND $rows AS row
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: row.id}})
+{_merge_lists("n", NODE_LIST_PROPS)}
+{_merge_flags("n", NODE_FLAG_PROPS)}
+{_SET_SEARCH_TEXT}
+RETURN count(n) AS written
+"""
+
+
+def delete_relationships(dialect: Dialect, rel_type: RelType) -> str:
+    """Delete the relationships of one type whose id is in $ids (one statement per type uses its id index)."""
+    return f"""
+UNWIND $ids AS rid
+{_rel_id_seek(dialect, rel_type)}
+DELETE r
+RETURN count(*) AS written
+"""

@@ -108,7 +108,7 @@ def search_forms(name: str) -> list[str]:
     """What is indexed for a name: its folded form and, when different, its canonical form."""
     folded = fold(name)
     forms = [folded] if folded else []
-    canon = canonical(name)
+    canon = " ".join(canonical_token(t) for t in folded.split())  # canonical(name), without folding it twice
     if canon and canon != folded:
         forms.append(canon)
     return forms

@@ -18,10 +18,23 @@ Mapping (every property of a mapped schema is used below or listed as ignored; a
   (unless the sanction has an end date); Identification/Passport → identifiers of the holder
   (``"Passport: 123 (kp)"``, the raw number as a lookup key). ``target: true`` and the topic ``sanction`` mark an
   entity sanctioned; the topic ``corp.shell`` marks it a front.
-- An edge end absent from the loaded files is kept as a stub (completed when a later load brings the entity);
-  a Sanction/Identification whose entity is absent is rejected (the graph can only add to a node it knows the
-  kind of). Everything is resolved at the end of the load, so order within and across files does not matter,
-  except for delta operations, which apply in order.
+- An edge end absent from the loaded files is kept as a stub (completed when a later load brings the entity).
+  A Sanction/Identification whose entity is absent from the loaded files is applied to the stored node of that id
+  (designation, programs and sanctioned mark, or identifier and lookup key, united with what it holds); if the
+  graph has no such node either, a stub holds them until a load brings the entity. (A CryptoWallet's node id is
+  not its FtM id, so a Sanction of a wallet loaded earlier lands on a stub of the FtM id.) Everything is resolved
+  at the end of the load, so order within and across files does not matter, except for delta operations, which
+  apply in order.
+
+Deltas. ADD is a plain upsert. MOD carries the entity's full new version: for a node it replaces what the entity's
+own properties said - name, aliases, countries, topics and every scalar (a value absent from the new version is
+removed) - while identifiers and lookup keys (also given by Identification/Passport records), designations,
+programs and the sanctioned/front marks (also given by Sanction records and other sources), datasets and source ids
+are still united; its relationships are untouched. A MOD of an edge entity replaces the edge's properties present
+in the new version (absent ones stay). DEL of a node deletes it with its relationships; DEL of an edge entity
+deletes its relationship, also one written by an earlier load (by relationship id; an edge entity with several
+ends, ids ``<id>.<n>``, is found only when loaded in the same run); DEL of a Sanction/Identification applied by an
+earlier load cannot take its values back off the entity (counted in the report).
 """
 
 from __future__ import annotations
@@ -252,6 +265,25 @@ ENTITY_KEYS = frozenset({"id", "schema", "properties", "caption", "datasets", "r
 ENTITY_KEYS_KEPT_AS_SCALARS = {"first_seen": Prop.FIRST_SEEN, "last_seen": Prop.LAST_SEEN}
 ENTITY_KEYS_IGNORED = frozenset({"last_change"})
 DELTA_OPS = ("ADD", "MOD", "DEL")
+#: What a delta MOD of a node replaces (see the module docstring); other properties keep being united.
+MOD_REPLACED_PROPS: tuple[Prop, ...] = tuple(
+    dict.fromkeys(
+        [
+            Prop.ALIASES,
+            Prop.SEARCH_NAMES,
+            Prop.COUNTRIES,
+            Prop.TOPICS,
+            Prop.CURRENCIES,
+            *SCALAR_PROPS.values(),
+            *NUMBER_PROPS.values(),
+            Prop.NOTES,
+            Prop.VESSEL_TYPE,
+            Prop.ADDRESS,
+            Prop.CHAIN,
+            *ENTITY_KEYS_KEPT_AS_SCALARS.values(),
+        ]
+    )
+)
 
 _RAW_LIMIT = 1000
 _MAX_EXAMPLES = 5
@@ -460,7 +492,7 @@ class _Load:
                 raise _Bad("id", "missing id: a DEL names the entity to delete")
             self._delete(entity_id.strip())
         else:
-            self._entity(entity, line)
+            self._entity(entity, line, replace=op == "MOD")
         self.ctx.note(f"delta {op}")
 
     # --- validation -----------------------------------------------------------------------------------------------
@@ -515,7 +547,7 @@ class _Load:
             seen=seen,
         )
 
-    def _entity(self, data: dict[str, Any], line: _Line) -> None:
+    def _entity(self, data: dict[str, Any], line: _Line, replace: bool = False) -> None:
         entity = self._validate(data)
         name = entity.schema.name
         if name in EDGE_SCHEMATA:
@@ -530,10 +562,10 @@ class _Load:
                 self.ctx.note(f"skipped schema (not in the graph vocabulary): {name}")
                 self.not_nodes.add(entity.id)
                 return
-            self._node(entity, kind)
+            self._node(entity, kind, replace)
 
     # --- nodes ----------------------------------------------------------------------------------------------------
-    def _node(self, entity: _Entity, kind: NodeKind) -> None:
+    def _node(self, entity: _Entity, kind: NodeKind, replace: bool = False) -> None:
         previous = self.nodes.get(entity.id)
         schema = entity.schema
         if previous is not None and previous.schema is not schema:
@@ -552,6 +584,8 @@ class _Load:
         for attachment in self.waiting.pop(entity.id, []):
             _merge(props, attachment.props)
             attachment.applied = True
+        if replace:
+            self.ctx.reset_properties(node_id, MOD_REPLACED_PROPS)
         self.ctx.node(NodeRecord(node_id, kind, _compact(props)))
         self.nodes[entity.id] = _Node(node_id, kind, schema, name)
         self.not_nodes.discard(entity.id)
@@ -763,8 +797,10 @@ class _Load:
     def _delete(self, entity_id: str) -> None:
         if entity_id in self.edge_keys:
             self.edge_keys.discard(entity_id)
-            self.edges.pop(entity_id, None)
+            dropped_edges = self.edges.pop(entity_id, [])
             self.ctx.note("DEL of edges in the same load (dropped before writing)")
+            # an earlier load may have written the same relationship(s)
+            self.ctx.delete_relationships([e.rel_id for e in dropped_edges if e.rel_id] or [entity_id])
             return
         if entity_id in self.attachments:
             if self._unwait(entity_id):
@@ -781,6 +817,8 @@ class _Load:
         if dropped:
             self.ctx.note("sanctions/identifications of a deleted entity (dropped)", len(dropped))
         self.ctx.delete(node.node_id if node is not None else entity_id)
+        if node is None:  # unknown to this load: a node or an edge entity an earlier load wrote
+            self.ctx.delete_relationships([entity_id])
 
     # --- the end of the load --------------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -823,14 +861,19 @@ class _Load:
         for attachment in (a for group in self.attachments.values() for a in group):
             if attachment.applied:
                 continue
-            what = "sanctioned entity" if attachment.subject_field == "entity" else "holder"
-            self.ctx.reject(
-                attachment.line.file,
-                attachment.line.number,
-                attachment.subject_field,
-                f"{what} not in the loaded files: {attachment.subject} (load it in the same run; not applied)",
-                attachment.line.raw,
-            )
+            if attachment.subject in self.not_nodes:
+                what = "sanctioned entity" if attachment.subject_field == "entity" else "holder"
+                self.ctx.reject(
+                    attachment.line.file,
+                    attachment.line.number,
+                    attachment.subject_field,
+                    f"{what} is not an entity node: {attachment.subject} (an edge or a skipped schema; not applied)",
+                    attachment.line.raw,
+                )
+                continue
+            # not in this load: added to the stored node of that id (or to a stub the entity's load completes)
+            attachment.applied = True
+            self.ctx.add_to_lists(attachment.subject, dict(attachment.props))
 
 
 _ALL_NODE_PROPS = (

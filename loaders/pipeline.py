@@ -8,16 +8,25 @@ Besides nodes and relationships a source may ask for stubs (placeholder nodes fo
 files do not hold; written after the nodes and before the relationships, leaving existing nodes alone) and for
 deletions (delta files' DEL), which are applied in emission order: what was emitted before a deletion is written
 before it, relationships and stubs of the deleted id emitted before it are dropped, later emissions come after.
+
+Speed: node and relationship batches are written by one background thread, in order, while the source goes on
+parsing (the database works while Python parses); any other write waits for those queued before it. The cyclic
+garbage collector is paused during a load (parsed records are long-lived and acyclic: its passes over them cost
+about as much as the parsing).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
+import gc
 import json
 import sys
 import time
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -25,7 +34,7 @@ from typing import Any, Protocol, TextIO
 from graph.errors import ExpectedCountError
 from graph.model import NodeRecord, RelRecord, WriteCounts
 from graph.stores.base import GraphWriter
-from graph.vocabulary import NodeKind, RelType
+from graph.vocabulary import LIST_PROPS, NodeKind, Prop, RelType
 
 DEFAULT_BATCH_SIZE = 2000
 
@@ -122,6 +131,90 @@ class LoadReport:
         return "\n".join(lines)
 
 
+class BackgroundWriter:
+    """A GraphWriter whose node and relationship upserts may be queued (``submit_*``) to one worker thread, run in
+    order while the caller goes on; every other call first waits for what is queued, so writes keep their order.
+    Results come back on the caller's thread (``done`` callbacks), at most ``depth`` batches behind."""
+
+    def __init__(self, writer: GraphWriter, depth: int = 2) -> None:
+        self.writer = writer
+        self._depth = depth
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-writer")
+        self._pending: deque[tuple[Future[WriteCounts], Callable[[WriteCounts], None]]] = deque()
+
+    def submit_nodes(self, kind: NodeKind, rows: list[NodeRecord], done: Callable[[WriteCounts], None]) -> None:
+        self._submit(self._pool.submit(self.writer.upsert_nodes, kind, rows), done)
+
+    def submit_relationships(
+        self, rel_type: RelType, rows: list[RelRecord], done: Callable[[WriteCounts], None]
+    ) -> None:
+        self._submit(self._pool.submit(self.writer.upsert_relationships, rel_type, rows), done)
+
+    def _submit(self, future: Future[WriteCounts], done: Callable[[WriteCounts], None]) -> None:
+        self._pending.append((future, done))
+        while len(self._pending) > self._depth:
+            self._collect()
+
+    def _collect(self) -> None:
+        future, done = self._pending.popleft()
+        done(future.result())  # a failed write raises here, on the caller's thread
+
+    def drain(self) -> None:
+        """Wait for every queued write (raising the first failure)."""
+        while self._pending:
+            self._collect()
+
+    def close(self) -> None:
+        """Let queued writes finish (on an error path, their results are dropped) and stop the thread."""
+        self._pool.shutdown(wait=True)
+        self._pending.clear()
+
+    # --- GraphWriter: in order after the queued writes ---------------------------------------------------------
+    def ensure_schema(self) -> None:
+        self.drain()
+        self.writer.ensure_schema()
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
+        self.drain()
+        return self.writer.upsert_nodes(kind, rows)
+
+    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        self.drain()
+        return self.writer.upsert_relationships(rel_type, rows)
+
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        self.drain()
+        return self.writer.ensure_stubs(ids)
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        self.drain()
+        return self.writer.delete_nodes(ids)
+
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        self.drain()
+        return self.writer.set_node_properties(props, rows)
+
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        self.drain()
+        return self.writer.add_to_node_lists(rows)
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        self.drain()
+        return self.writer.delete_relationships(ids)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees everything a load drops)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Progress(Protocol):
     def update(self, n: int = 1) -> None: ...
     def set_total(self, total: int) -> None: ...
@@ -169,7 +262,8 @@ class LoadContext:
         rejects: RejectsWriter,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> None:
-        self._writer = writer
+        self._background = BackgroundWriter(writer) if writer is not None else None
+        self._writer: GraphWriter | None = self._background
         self._report = report
         self._progress = progress
         self._rejects = rejects
@@ -182,6 +276,9 @@ class LoadContext:
         self._stubs: dict[str, int] = {}
         self._deletes: list[str] = []
         self._deleted_at: dict[str, int] = {}
+        self._list_adds: list[tuple[str, dict[Prop, Any]]] = []
+        self._rel_deletes: list[str] = []
+        self._resets: dict[str, tuple[Prop, ...]] = {}
         self.node_ids: set[str] = set()
         self.stub_ids: set[str] = set()
 
@@ -241,6 +338,28 @@ class LoadContext:
         if len(self._deletes) >= self._batch_size:
             self._flush_deletes()
 
+    def add_to_lists(self, node_id: str, props: dict[Prop, Any]) -> None:
+        """Add list values and marks (designations, identifiers, sanctioned…) to a node this load does not emit, e.g.
+        an FtM Sanction whose entity an earlier load brought: united with what is stored; an absent id becomes a
+        stub holding them. Written after this load's nodes, deletions and stubs."""
+        self._list_adds.append((node_id, props))
+
+    def reset_properties(self, node_id: str, props: Sequence[Prop]) -> None:
+        """Clear these properties of the node (lists emptied, scalars removed) before the next emission of it is
+        written: a delta MOD replaces what the previous version said instead of adding to it. Values of the id
+        buffered in this load are dropped too; other properties (and the node's relationships) are untouched."""
+        buffered = self._buffered_kind.get(node_id)
+        if buffered is not None:
+            record = self._nodes[buffered][node_id]
+            for prop in props:
+                record.props.pop(prop, None)
+        self._resets[node_id] = tuple(dict.fromkeys([*self._resets.get(node_id, ()), *props]))
+
+    def delete_relationships(self, ids: Sequence[str]) -> None:
+        """Delete relationships by id, whatever their type (delta DEL of an edge an earlier load wrote). Applied
+        at the end of the load, before this load's relationships are written (so a later ADD of the id wins)."""
+        self._rel_deletes.extend(ids)
+
     def reject(self, file: str, line: int | None, field_name: str | None, reason: str, raw: str = "") -> None:
         self._report.rejected += 1
         self._report.rejected_reasons[reason.split(":")[0]] += 1
@@ -254,19 +373,34 @@ class LoadContext:
         self._report.warnings.append(message)
 
     # --- for the pipeline ---------------------------------------------------------------------------------
+    def _flush_resets(self) -> None:
+        by_props: dict[tuple[Prop, ...], list[tuple[str, dict[Prop, Any]]]] = defaultdict(list)
+        for node_id, props in self._resets.items():
+            by_props[props].append((node_id, {p: [] if p in LIST_PROPS else None for p in props}))
+        for props, rows in by_props.items():
+            for start in range(0, len(rows), self._batch_size):
+                if self._writer:
+                    self._writer.set_node_properties(props, rows[start : start + self._batch_size])
+        self._resets.clear()
+
     def _flush_nodes(self) -> None:
+        if self._resets:
+            self._flush_resets()
         for kind, bucket in self._nodes.items():
             rows = list(bucket.values())
             for start in range(0, len(rows), self._batch_size):
                 batch = rows[start : start + self._batch_size]
-                counts = (
-                    self._writer.upsert_nodes(kind, batch) if self._writer else WriteCounts(rows_written=len(batch))
-                )
-                self._report.nodes[kind.value] += counts.rows_written
-                self._report.nodes_created += counts.nodes_created
+                if self._background is not None:
+                    self._background.submit_nodes(kind, batch, functools.partial(self._nodes_written, kind))
+                else:
+                    self._nodes_written(kind, WriteCounts(rows_written=len(batch)))
         self._nodes.clear()
         self._buffered_kind.clear()
         self._pending_nodes = 0
+
+    def _nodes_written(self, kind: NodeKind, counts: WriteCounts) -> None:
+        self._report.nodes[kind.value] += counts.rows_written
+        self._report.nodes_created += counts.nodes_created
 
     def _flush_deletes(self) -> None:
         ids = list(dict.fromkeys(self._deletes))
@@ -296,25 +430,58 @@ class LoadContext:
             rows = list(bucket.values())
             for start in range(0, len(rows), self._batch_size):
                 batch = rows[start : start + self._batch_size]
-                if self._writer:
-                    counts = self._writer.upsert_relationships(rel_type, batch)
+                done = functools.partial(self._relationships_written, rel_type, len(batch))
+                if self._background is not None:
+                    self._background.submit_relationships(rel_type, batch, done)
                 else:
-                    counts = WriteCounts(rows_written=sum(1 for r in batch if self._ends_known(r)))
-                self._report.relationships[rel_type.value] += counts.rows_written
-                self._report.relationships_created += counts.relationships_created
-                missing = len(batch) - counts.rows_written
-                if missing:
-                    self.note("relationships skipped: an end is not in the graph", missing)
+                    done(WriteCounts(rows_written=sum(1 for r in batch if self._ends_known(r))))
         self._rels.clear()
+
+    def _relationships_written(self, rel_type: RelType, sent: int, counts: WriteCounts) -> None:
+        self._report.relationships[rel_type.value] += counts.rows_written
+        self._report.relationships_created += counts.relationships_created
+        missing = sent - counts.rows_written
+        if missing:
+            self.note("relationships skipped: an end is not in the graph", missing)
 
     def _ends_known(self, rec: RelRecord) -> bool:
         return all(end in self.node_ids or end in self.stub_ids for end in (rec.source, rec.target))
+
+    def _flush_list_adds(self) -> None:
+        for start in range(0, len(self._list_adds), self._batch_size):
+            batch = self._list_adds[start : start + self._batch_size]
+            if self._writer:
+                counts = self._writer.add_to_node_lists(batch)
+                self._report.stubs_created += counts.nodes_created
+                if counts.nodes_created:
+                    self.note("values for entities in no load yet (kept on a new stub)", counts.nodes_created)
+            self.note("values added to entities of earlier loads", len(batch))
+        self._list_adds.clear()
+
+    def _flush_relationship_deletes(self) -> None:
+        ids = list(dict.fromkeys(self._rel_deletes))
+        for start in range(0, len(ids), self._batch_size):
+            batch = ids[start : start + self._batch_size]
+            if self._writer:
+                deleted = self._writer.delete_relationships(batch).rows_written
+                if deleted:
+                    self.note("relationships deleted (delta DEL of edges of earlier loads)", deleted)
+        self._rel_deletes.clear()
 
     def finish(self) -> None:
         self._flush_nodes()
         self._flush_deletes()
         self._flush_stubs()
+        self._flush_list_adds()
+        self._flush_relationship_deletes()
         self._flush_relationships()
+        if self._background is not None:
+            self._background.drain()
+
+    def close(self) -> None:
+        """Stop the background writer (after finish(), or on an error)."""
+        if self._background is not None:
+            self._background.close()
 
 
 def _merge_into(existing: NodeRecord, new: NodeRecord) -> None:
@@ -399,13 +566,17 @@ def run_load(
     bar = progress or NoProgress()
     rejects = RejectsWriter(rejects_path)
     started = time.perf_counter()
+    ctx: LoadContext | None = None
     try:
         if writer is not None:
             writer.ensure_schema()
         ctx = LoadContext(writer, report, bar, rejects, batch_size)
-        source.read(paths, ctx)
-        ctx.finish()
+        with gc_paused():
+            source.read(paths, ctx)
+            ctx.finish()
     finally:
+        if ctx is not None:
+            ctx.close()
         bar.close()
         rejects.close()
         report.seconds = time.perf_counter() - started

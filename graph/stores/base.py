@@ -54,6 +54,18 @@ class GraphWriter(Protocol):
         """Overwrite the named properties on existing nodes (analysis results written back); rows: (id, values)."""
         ...
 
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        """Unite list properties (designations, identifiers, lookup keys, aliases, datasets…) and OR marks
+        (sanctioned…) into stored nodes; rows: (id, values). Name, kind and scalars are untouched. An id not in the
+        graph becomes a stub first (LegalEntity, stub=true) holding the values, completed by a later full upsert
+        (nodes_created counts those stubs). Used for FtM Sanction/Identification records whose entity an earlier
+        load brought."""
+        ...
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        """Delete relationships by their id, whatever their type (delta files' DEL of an edge entity)."""
+        ...
+
 
 class GraphReader(Protocol):
     """Read side: every method returns domain objects, never driver records."""
@@ -127,6 +139,14 @@ class GraphReader(Protocol):
         self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
     ) -> dict[str, int]:
         """How many distinct entities each id is linked to by such relationships (ids with none are absent)."""
+        ...
+
+    def link_degrees(
+        self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
+    ) -> dict[str, int]:
+        """About how many such relationships each id has, read without expanding them - cheap even for a hub (for
+        deciding whether a hop is worth walking). Neo4j counts parallel relationships, FalkorDB counts them once;
+        ids not in the graph are absent, and on FalkorDB ids with none too."""
         ...
 
     def entities_with_list_value(

@@ -23,7 +23,7 @@ from graph.model import (
     Subgraph,
     WriteCounts,
 )
-from graph.names import match_score, query_terms, search_forms
+from graph.names import canonical, canonical_token, fold, match_score, query_terms, search_forms
 from graph.paths import k_shortest_paths
 from graph.stores.base import DEFAULT_NEIGHBOURHOOD_LIMIT, MAX_HOPS, MAX_PATH_HOPS
 from graph.vocabulary import FLAG_PROPS, LIST_PROPS, NodeKind, Prop, RelType
@@ -40,54 +40,114 @@ def _clean_scalar(value: Any) -> Any:
     return value
 
 
+#: Every property name -> (its plain string, how node_row treats it): looked up once per value, not via Prop(key).
+_LIST, _FLAG, _SKIP, _SCALAR = 0, 1, 2, 3
+
+
+def _node_prop_class(p: Prop) -> int:
+    return _LIST if p in LIST_PROPS else _FLAG if p in FLAG_PROPS else _SKIP if p in (Prop.ID, Prop.KIND) else _SCALAR
+
+
+_NODE_PROP_CLASS: dict[str, tuple[str, int]] = {p: (p.value, _node_prop_class(p)) for p in Prop}
+_REL_PROP_CLASS: dict[str, tuple[str, int]] = {
+    p: (p.value, _SKIP if p is Prop.ID else _LIST if p in cypher.REL_LIST_PROPS else _SCALAR) for p in Prop
+}
+_NODE_LIST_KEYS = tuple(p.value for p in cypher.NODE_LIST_PROPS)
+_NODE_FLAG_KEYS = tuple(p.value for p in cypher.NODE_FLAG_PROPS)
+_REL_LIST_KEYS = tuple(p.value for p in cypher.REL_LIST_PROPS)
+_NAME, _ALIASES, _SEARCH_NAMES = Prop.NAME.value, Prop.ALIASES.value, Prop.SEARCH_NAMES.value
+_KIND, _STUB, _LOOKUP_KEYS = Prop.KIND.value, Prop.STUB.value, Prop.LOOKUP_KEYS.value
+_SEARCH_TEXT, _LOOKUP_TEXT = Prop.SEARCH_TEXT.value, Prop.LOOKUP_TEXT.value
+
+
+def _prop_class(table: dict[str, tuple[str, int]], key: Any) -> tuple[str, int]:
+    try:
+        return table[key]
+    except KeyError:
+        raise ValueError(f"{key!r} is not a valid Prop") from None
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    """The values without repeats, None and empty strings, in order."""
+    try:
+        return [v for v in dict.fromkeys(values) if v is not None and v != ""]
+    except TypeError:  # unhashable values
+        seen: list[Any] = []
+        for v in values:
+            if v not in seen and v not in (None, ""):
+                seen.append(v)
+        return seen
+
+
 def node_row(record: NodeRecord) -> Row:
     """The parameter map of one node for the node-writing statements, with search and lookup keys derived here."""
     scalars: dict[str, Any] = {}
-    lists: dict[str, list[Any]] = {p.value: [] for p in cypher.NODE_LIST_PROPS}
+    lists: dict[str, list[Any]] = {k: [] for k in _NODE_LIST_KEYS}
     flags: dict[str, bool] = {}
     for key, value in record.props.items():
-        prop = Prop(key)
-        if value is None:
+        name, how = _prop_class(_NODE_PROP_CLASS, key)
+        if value is None or how == _SKIP:
             continue
-        if prop in LIST_PROPS:
-            values = [value] if isinstance(value, str) else list(value)
-            seen: list[Any] = []
-            for v in values:
-                if v not in seen and v not in (None, ""):
-                    seen.append(v)
-            lists[prop.value] = seen
-        elif prop in FLAG_PROPS:
-            flags[prop.value] = bool(value)
-        elif prop in (Prop.ID, Prop.KIND):
-            continue
+        if how == _LIST:
+            lists[name] = _unique([value] if isinstance(value, str) else list(value))
+        elif how == _FLAG:
+            flags[name] = bool(value)
         else:
-            scalars[prop.value] = _clean_scalar(value)
+            scalars[name] = _clean_scalar(value)
     name = str(record.props.get(Prop.NAME) or record.id)
-    scalars[Prop.NAME.value] = name
-    names = [name, *lists[Prop.ALIASES.value]]
-    lists[Prop.SEARCH_NAMES.value] = list(dict.fromkeys(f for n in names for f in search_forms(n)))
-    keys = [lookup_key(str(v)) for v in lists[Prop.LOOKUP_KEYS.value]]
-    lists[Prop.LOOKUP_KEYS.value] = list(dict.fromkeys(k for k in keys if k))
+    scalars[_NAME] = name
+    forms: list[str] = []
+    for n in (name, *lists[_ALIASES]):
+        forms += search_forms(n)
+    lists[_SEARCH_NAMES] = list(dict.fromkeys(forms))
+    keys = [lookup_key(str(v)) for v in lists[_LOOKUP_KEYS]]
+    lists[_LOOKUP_KEYS] = list(dict.fromkeys(k for k in keys if k))
     return {"id": record.id, "scalars": scalars, "lists": lists, "flags": flags}
+
+
+def new_node_row(row: Row, kind: NodeKind) -> Row:
+    """The row of cypher.create_nodes from node_row's: every property of the new node, as update_nodes would set
+    them on an empty node (the full-text fields as its reduce() builds them: each value preceded by a space)."""
+    lists = row["lists"]
+    flags = row["flags"]
+    # empty lists are not stored (each costs Neo4j a property record: node writes ~2x faster); reads fill them in
+    props: dict[str, Any] = {**row["scalars"], _KIND: kind.value, _STUB: False, **{k: v for k, v in lists.items() if v}}
+    for key in _NODE_FLAG_KEYS:
+        props[key] = flags.get(key, False)
+    props[_SEARCH_TEXT] = "".join(" " + x for x in lists[_SEARCH_NAMES])
+    props[_LOOKUP_TEXT] = "".join(" " + x for x in lists[_LOOKUP_KEYS])
+    return {"id": row["id"], "props": props}
 
 
 def rel_row(record: RelRecord) -> Row:
     scalars: dict[str, Any] = {}
-    lists: dict[str, list[Any]] = {p.value: [] for p in cypher.REL_LIST_PROPS}
+    lists: dict[str, list[Any]] = {k: [] for k in _REL_LIST_KEYS}
     for key, value in record.props.items():
-        prop = Prop(key)
-        if value is None or prop is Prop.ID:
+        name, how = _prop_class(_REL_PROP_CLASS, key)
+        if value is None or how == _SKIP:
             continue
-        if prop in cypher.REL_LIST_PROPS:
-            values = [value] if isinstance(value, str) else list(value)
-            lists[prop.value] = list(dict.fromkeys(values))
+        if how == _LIST:
+            lists[name] = list(dict.fromkeys([value] if isinstance(value, str) else value))
         else:
-            scalars[prop.value] = _clean_scalar(value)
+            scalars[name] = _clean_scalar(value)
     return {"id": record.id, "source": record.source, "target": record.target, "scalars": scalars, "lists": lists}
+
+
+def new_rel_row(row: Row) -> Row:
+    """The row of cypher.create_relationships from rel_row's: every property of the new relationship, id included."""
+    return {
+        "id": row["id"],
+        "source": row["source"],
+        "target": row["target"],
+        "props": {**row["scalars"], **row["lists"], "id": row["id"]},
+    }
 
 
 def entity_from_props(props: dict[str, Any]) -> Entity:
     data = dict(props)
+    for key in _NODE_LIST_KEYS:  # a new node stores no empty lists (new_node_row): they read as []
+        if key not in data:
+            data[key] = []
     return Entity(
         id=str(data.get(Prop.ID.value)),
         kind=NodeKind(data.get(Prop.KIND.value, NodeKind.LEGAL_ENTITY.value)),
@@ -147,7 +207,7 @@ class CypherStore(abc.ABC):
         if relabel:
             total.add(self._write(cypher.relabel_nodes(kind), {"ids": relabel})[1])
         for statement, batch in (
-            (cypher.create_nodes(kind), [row for i, row in rows_by_id.items() if i not in known]),
+            (cypher.create_nodes(kind), [new_node_row(row, kind) for i, row in rows_by_id.items() if i not in known]),
             (cypher.update_nodes(kind), [row for i, row in rows_by_id.items() if i in known]),
         ):
             if batch:
@@ -157,11 +217,30 @@ class CypherStore(abc.ABC):
         return total
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        """Relationships whose id is new are CREATEd (cheap: no search among the ends' relationships), the others
+        MERGEd as before (scalars replaced, lists united); a repeated id in the batch is MERGEd after its first."""
         if not rows:
             return WriteCounts()
-        result, counts = self._write(cypher.upsert_relationships(rel_type), {"rows": [rel_row(r) for r in rows]})
-        counts.rows_written = int(result[0]["written"]) if result else 0
-        return counts
+        first: dict[str, Row] = {}
+        repeats: list[Row] = []
+        for record in rows:
+            row = rel_row(record)
+            if row["id"] in first:
+                repeats.append(row)
+            else:
+                first[row["id"]] = row
+        found = self._read(cypher.existing_relationships(self.dialect, rel_type), {"ids": list(first)})
+        known = {r["id"] for r in found}
+        total = WriteCounts()
+        for statement, batch in (
+            (cypher.create_relationships(rel_type), [new_rel_row(row) for i, row in first.items() if i not in known]),
+            (cypher.upsert_relationships(rel_type), [row for i, row in first.items() if i in known] + repeats),
+        ):
+            if batch:
+                result, counts = self._write(statement, {"rows": batch})
+                counts.rows_written = int(result[0]["written"]) if result else 0
+                total.add(counts)
+        return total
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
         if not ids:
@@ -185,8 +264,50 @@ class CypherStore(abc.ABC):
         counts.rows_written = int(result[0]["written"]) if result else 0
         return counts
 
-    def clear(self) -> None:
-        self._write(cypher.DELETE_ALL)
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        if not rows:
+            return WriteCounts()
+        total = self.ensure_stubs([node_id for node_id, _ in rows])  # nodes_created: the stubs made
+        params: list[Row] = []
+        for node_id, values in rows:
+            lists: dict[str, list[Any]] = {p.value: [] for p in cypher.NODE_LIST_PROPS}
+            flags: dict[str, bool] = {}
+            for prop, value in values.items():
+                if prop in LIST_PROPS:
+                    items = [value] if isinstance(value, str) else list(value)
+                    lists[prop.value] = list(dict.fromkeys(v for v in items if v not in (None, "")))
+                elif prop in FLAG_PROPS:
+                    flags[prop.value] = bool(value)
+                else:
+                    raise ValueError(f"add_to_node_lists takes list properties and marks only, not {prop.value}")
+            aliases = lists[Prop.ALIASES.value]
+            lists[Prop.SEARCH_NAMES.value] = list(dict.fromkeys(f for n in aliases for f in search_forms(n)))
+            keys = (lookup_key(str(v)) for v in lists[Prop.LOOKUP_KEYS.value])
+            lists[Prop.LOOKUP_KEYS.value] = list(dict.fromkeys(k for k in keys if k))
+            params.append({"id": node_id, "lists": lists, "flags": flags})
+        result, counts = self._write(cypher.ADD_TO_NODE_LISTS, {"rows": params})
+        counts.rows_written = int(result[0]["written"]) if result else 0
+        counts.nodes_created = total.nodes_created
+        return counts
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        total = WriteCounts()
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return total
+        for rel_type in RelType:
+            result, counts = self._write(cypher.delete_relationships(self.dialect, rel_type), {"ids": unique})
+            counts.rows_written = int(result[0]["written"]) if result else 0
+            total.add(counts)
+        return total
+
+    def clear(self, batch_size: int = 10_000) -> None:
+        """Delete everything, ``batch_size`` nodes (with their relationships) per transaction: one DETACH DELETE of
+        a big graph runs a small Neo4j out of memory."""
+        while True:
+            result, _ = self._write(cypher.DELETE_SOME, {"limit": batch_size})
+            if not result or int(result[0]["deleted"]) < batch_size:
+                return
 
     # --- read side ------------------------------------------------------------------------------------------
     def get_entity(self, entity_id: str) -> Entity:
@@ -199,32 +320,56 @@ class CypherStore(abc.ABC):
         query = text.strip()
         if not query:
             return []
-        candidates: dict[str, tuple[Entity, bool]] = {}
+        ranked: dict[str, tuple[float, SearchHit]] = {}
         key = lookup_key(query)
         if key:
-            for row in self._search(Prop.LOOKUP_TEXT, [key], limit):
-                entity = entity_from_props(row["props"])
+            for entity in self._candidates(self._search(Prop.LOOKUP_TEXT, [key], limit)):
                 if key in (entity.properties.get(Prop.LOOKUP_KEYS.value) or []):
-                    candidates[entity.id] = (entity, True)
-        for row in self._search(Prop.SEARCH_TEXT, query_terms(query), max(limit * 10, 200)):
-            entity = entity_from_props(row["props"])
-            candidates.setdefault(entity.id, (entity, False))
-        ranked: list[tuple[float, SearchHit]] = []
-        for entity, by_identifier in candidates.values():
-            if by_identifier:
-                ranked.append((1000.0, SearchHit(entity, key, "identifier")))
-                continue
-            best = _best_name(entity, query)
-            if best is not None:
-                ranked.append(best)
-        ranked.sort(key=lambda h: (-h[0], not h[1].entity.sanctioned, h[1].entity.name.casefold()))
-        return [h for _, h in ranked[:limit]]
+                    ranked[entity.id] = (1000.0, SearchHit(entity, key, "identifier"))
+        wanted = max(limit * 10, 200)
+
+        def rank(rows: list[Row]) -> None:
+            for entity in self._candidates(rows):
+                if entity.id not in ranked:
+                    best = _best_name(entity, query)
+                    if best is not None:
+                        ranked[entity.id] = best
+
+        # names holding every word of the query (in some spelling) first; any word only when those are too few
+        words = [list(dict.fromkeys([w, canonical_token(w)])) for w in fold(query).split()]
+        if len(words) > 1:
+            rank(self._read_candidates(cypher.fulltext_all_words(self.dialect, words), wanted))
+        if len(ranked) < limit:
+            rank(self._search(Prop.SEARCH_TEXT, query_terms(query), wanted))
+        # ties: a name in the query's word order first (Kim Jong Un before Kim Un Jong), then sanctioned, then by name
+        in_order = canonical(query)
+        best = sorted(
+            ranked.values(),
+            key=lambda h: (
+                -h[0],
+                h[1].reason != "identifier" and canonical(h[1].matched) != in_order,
+                not h[1].entity.sanctioned,
+                h[1].entity.name.casefold(),
+            ),
+        )
+        hits = [h for _, h in best[:limit]]
+        records = {e.id: e for e in self.get_entities([h.entity.id for h in hits])}  # the hits' whole records
+        return [SearchHit(records[h.entity.id], h.matched, h.reason) for h in hits if h.entity.id in records]
+
+    @staticmethod
+    def _candidates(rows: list[Row]) -> list[Entity]:
+        """Entities from search_candidates' columns (only what ranking needs)."""
+        fields = [p.value for p in cypher.SEARCH_CANDIDATE_PROPS]
+        return [entity_from_props({f: row[f] for f in fields if row.get(f) is not None}) for row in rows]
 
     def _search(self, field: Prop, terms: list[str], limit: int) -> list[Row]:
         text = cypher.fulltext_query(self.dialect, field, terms)
+        index = cypher.FULLTEXT_LOOKUP if field is Prop.LOOKUP_TEXT else cypher.FULLTEXT_NAMES
+        return self._read_candidates(text, limit, index)
+
+    def _read_candidates(self, text: str, limit: int, index: str = cypher.FULLTEXT_NAMES) -> list[Row]:
         if not text:
             return []
-        index = cypher.FULLTEXT_LOOKUP if field is Prop.LOOKUP_TEXT else cypher.FULLTEXT_NAMES
         return self._read(cypher.search_candidates(self.dialect), {"index": index, "query": text, "limit": limit})
 
     def neighbourhood(
@@ -259,9 +404,14 @@ class CypherStore(abc.ABC):
                 rel = relationship_from(row["type"], row["source"], row["target"], row["rprops"])
                 rels[rel.id] = rel
             frontier = next_frontier
-        for row in self._read(cypher.edges_among(types), {"ids": list(entities)}):
-            rel = relationship_from(row["type"], row["source"], row["target"], row["rprops"])
-            rels.setdefault(rel.id, rel)
+        # Every relationship of an expanded entity came with its hop; only those among the last ring (never
+        # expanded) are missing, unless a hop's fetch was cut short: then ask for those of every entity.
+        unexpanded = list(entities) if truncated_fetch else frontier
+        if unexpanded:
+            params = {"ids": unexpanded, "among": list(entities)}
+            for row in self._read(cypher.edges_among(types), params):
+                rel = relationship_from(row["type"], row["source"], row["target"], row["rprops"])
+                rels.setdefault(rel.id, rel)
         omitted_count = len(omitted)
         if truncated_fetch:
             total = self._read(cypher.count_neighbours(types), {"ids": list(entities)})
@@ -354,6 +504,15 @@ class CypherStore(abc.ABC):
         if not ids:
             return {}
         rows = self._read(cypher.count_links(Direction(direction).value, types), {"ids": list(dict.fromkeys(ids))})
+        return {str(r["id"]): int(r["n"]) for r in rows}
+
+    def link_degrees(
+        self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
+    ) -> dict[str, int]:
+        if not ids:
+            return {}
+        query = cypher.link_degrees(self.dialect, Direction(direction).value, types)
+        rows = self._read(query, {"ids": list(dict.fromkeys(ids))})
         return {str(r["id"]): int(r["n"]) for r in rows}
 
     def entities_with_list_value(

@@ -71,7 +71,7 @@ class FalkorStore(CypherStore):
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             found = self._read(cypher.search_candidates(self.dialect), probe)
-            if any(r["props"].get(Prop.ID.value) == sample[0]["id"] for r in found):
+            if any(r.get(Prop.ID.value) == sample[0]["id"] for r in found):
                 return
             time.sleep(0.1)
 
@@ -124,9 +124,6 @@ class FalkorStore(CypherStore):
             raise self._translate(exc) from exc
         except (redis.RedisError, OSError) as exc:
             raise self._translate(exc) from exc
-
-    def clear(self) -> None:
-        self._write(cypher.DELETE_ALL)
 
     def close(self) -> None:
         with contextlib.suppress(redis.RedisError, OSError, AttributeError):

@@ -13,7 +13,7 @@ from graph.ids import wallet_id
 from graph.model import Designation
 from graph.settings import Settings
 from graph.stores.base import GraphStore
-from graph.vocabulary import NodeKind, RelType
+from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.ftm import FtmSource
 from loaders.ftm_export import ExportStats, export_graph, export_subgraph, validate_ftm, write_ftm
 from loaders.pipeline import run_load
@@ -228,3 +228,123 @@ def test_cli_load_report_rejects_and_export(
         assert main(["export", "ftm", "--entity", "fict-nobody"]) == 1
     finally:
         assert main(["db", "reset"]) == 0
+
+
+# --- deltas against what earlier loads wrote (issue 3, item 1) --------------------------------------------------
+
+
+def _ftm(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_sanction_and_identification_of_an_entity_of_an_earlier_load(store: GraphStore, tmp_path: Path) -> None:
+    run_load(FtmSource(), [NETWORK], store)
+    before = store.get_entity("fict-pe-2")
+    later = _ftm(
+        tmp_path / "later.json",
+        [
+            {
+                "id": "fict-s9",
+                "schema": "Sanction",
+                "properties": {"entity": ["fict-pe-2"], "authority": ["X"], "program": ["P9"]},
+            },
+            {"id": "fict-pp9", "schema": "Passport", "properties": {"holder": ["fict-pe-2"], "number": ["ZZ123"]}},
+            {"id": "fict-s8", "schema": "Sanction", "properties": {"entity": ["fict-nowhere"], "authority": ["Y"]}},
+        ],
+    )
+    report = run_load(FtmSource(), [later], store)
+    assert report.rejected == 0 and report.nodes_created == 0
+    pe2 = store.get_entity("fict-pe-2")
+    assert (pe2.kind, pe2.name) == (before.kind, before.name)  # added to, not replaced
+    assert pe2.sanctioned and "P9" in pe2.properties["programs"]
+    assert [d.authority for d in pe2.designations][-1] == "X"
+    assert "Passport: ZZ123" in pe2.properties["identifiers"]
+    assert store.search("ZZ123")[0].entity.id == "fict-pe-2"  # the new lookup key is searchable
+    stub = store.get_entity("fict-nowhere")  # no such node anywhere: a stub keeps the designation
+    assert stub.properties["stub"] is True and stub.sanctioned
+    assert report.stubs_created == 1
+    # the entity's own load completes the stub and keeps the designation
+    run_load(
+        FtmSource(),
+        [
+            _ftm(
+                tmp_path / "n.json",
+                [{"id": "fict-nowhere", "schema": "Company", "properties": {"name": ["Nowhere Ltd"]}}],
+            )
+        ],
+        store,
+    )
+    done = store.get_entity("fict-nowhere")
+    assert (done.kind, done.name, done.properties["stub"], done.sanctioned) == (
+        NodeKind.COMPANY,
+        "Nowhere Ltd",
+        False,
+        True,
+    )
+    assert [d.authority for d in done.designations] == ["Y"]
+
+
+def test_del_of_an_edge_written_by_an_earlier_load(store: GraphStore, tmp_path: Path) -> None:
+    run_load(FtmSource(), [NETWORK], store)
+    edge = next(r for r in store.neighbourhood("fict-ext-1").relationships)
+    assert edge.id == "fict-ul-1"
+    total = store.stats().total_relationships
+    report = run_load(FtmSource(), [_ftm(tmp_path / "d.json", [{"op": "DEL", "entity": {"id": "fict-ul-1"}}])], store)
+    assert store.neighbourhood("fict-ext-1").relationships == ()
+    assert store.stats().total_relationships == total - 1
+    assert report.notes["relationships deleted (delta DEL of edges of earlier loads)"] == 1
+    # a DEL then an ADD of the same edge id in one delta: the ADD wins
+    readd = {
+        "id": "fict-ul-1",
+        "schema": "UnknownLink",
+        "properties": {"subject": ["fict-ext-1"], "object": ["fict-org-1"]},
+    }
+    rows: list[dict[str, object]] = [{"op": "DEL", "entity": {"id": "fict-ul-1"}}, {"op": "ADD", "entity": readd}]
+    run_load(FtmSource(), [_ftm(tmp_path / "d2.json", rows)], store)
+    assert [r.id for r in store.neighbourhood("fict-ext-1").relationships] == ["fict-ul-1"]
+
+
+def test_mod_replaces_the_entitys_own_properties(store: GraphStore, tmp_path: Path) -> None:
+    first = {
+        "id": "fict-m",
+        "schema": "Person",
+        "properties": {"name": ["Old Name"], "alias": ["Old Alias"], "birthDate": ["1970"], "country": ["fr"]},
+    }
+    sanction = {"id": "fict-ms", "schema": "Sanction", "properties": {"entity": ["fict-m"], "authority": ["Z"]}}
+    passport = {"id": "fict-mp", "schema": "Passport", "properties": {"holder": ["fict-m"], "number": ["MP1"]}}
+    link = {"id": "fict-ml", "schema": "UnknownLink", "properties": {"subject": ["fict-m"], "object": ["fict-m2"]}}
+    other = {"id": "fict-m2", "schema": "Person", "properties": {"name": ["Other"]}}
+    run_load(FtmSource(), [_ftm(tmp_path / "a.json", [first, sanction, passport, link, other])], store)
+    mod = {
+        "id": "fict-m",
+        "schema": "Person",
+        "properties": {"name": ["New Name"], "alias": ["New Alias"], "country": ["de"]},
+    }
+    run_load(FtmSource(), [_ftm(tmp_path / "b.json", [{"op": "MOD", "entity": mod}])], store)
+    m = store.get_entity("fict-m")
+    assert m.name == "New Name" and m.aliases == ["New Alias"] and m.properties["countries"] == ["de"]
+    assert "birth_date" not in m.properties  # absent from the new version: removed
+    assert m.sanctioned and [d.authority for d in m.designations] == ["Z"]  # from the Sanction record: kept
+    assert "Passport: MP1" in m.properties["identifiers"]  # from the Passport record: kept
+    assert [r.id for r in store.neighbourhood("fict-m").relationships] == ["fict-ml"]
+    assert [h.entity.id for h in store.search("Old Alias") if h.entity.id == "fict-m"] == []
+    assert store.search("New Alias")[0].entity.id == "fict-m"
+
+
+def test_store_add_to_node_lists_and_delete_relationships(store: GraphStore) -> None:
+    run_load(FtmSource(), [NETWORK], store)
+    counts = store.add_to_node_lists(
+        [
+            ("fict-pe-2", {Prop.IDENTIFIERS: ["Tax: T-1"], Prop.LOOKUP_KEYS: ["T-1"], Prop.SANCTIONED: True}),
+            ("fict-new", {Prop.DATASETS: ["d"]}),
+        ]
+    )
+    assert (counts.rows_written, counts.nodes_created) == (2, 1)
+    assert "Tax: T-1" in store.get_entity("fict-pe-2").properties["identifiers"]
+    assert store.get_entity("fict-new").properties["stub"] is True
+    with pytest.raises(ValueError, match="list properties and marks only"):
+        store.add_to_node_lists([("fict-pe-2", {Prop.NAME: "x"})])
+    deleted = store.delete_relationships(["fict-ul-1", "fict-own-1", "no-such-rel"])
+    assert deleted.rows_written == 2
+    assert store.delete_relationships([]).rows_written == 0

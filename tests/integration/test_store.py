@@ -290,3 +290,26 @@ def test_search_survives_a_restart_of_the_embedded_server(tmp_path: Path) -> Non
         assert second.search("number0")[0].entity.id == "p0"
     finally:
         second.close()
+
+
+def test_neighbourhood_keeps_links_among_the_outermost_ring(store: GraphStore) -> None:
+    """Links between two entities of the last hop (never expanded) are in the subgraph, and only those of the view."""
+    store.upsert_nodes(NodeKind.COMPANY, [company(i, i.upper()) for i in ("hub", "a", "b", "c", "far")])
+    owns = [("hub", "a"), ("hub", "b"), ("a", "b"), ("b", "a"), ("b", "c"), ("c", "far")]
+    store.upsert_relationships(RelType.OWNS, [rel(RelType.OWNS, s, t) for s, t in owns])
+    one = store.neighbourhood("hub", hops=1)
+    assert {(r.source, r.target) for r in one.relationships} == {("hub", "a"), ("hub", "b"), ("a", "b"), ("b", "a")}
+    two = store.neighbourhood("hub", hops=2)
+    assert {e.id for e in two.entities} == {"hub", "a", "b", "c"}
+    assert {(r.source, r.target) for r in two.relationships} == set(owns) - {("c", "far")}
+
+
+def test_search_ranks_the_exact_name_first_among_many_partial_matches(store: GraphStore) -> None:
+    """More partial matches than the candidates read (200): the exact name, written last, still comes first; a
+    name in the query's word order beats the same words in another order."""
+    store.upsert_nodes(NodeKind.PERSON, [person(f"k{i}", f"Kim Chol Number{i}") for i in range(400)])
+    store.upsert_nodes(NodeKind.PERSON, [person("swapped", "Gim Eun-jeong"), person("target", "Gim Jeong-eun")])
+    for query in ("Gim Jeong-eun", "kim jong un", "김정은"):
+        assert [h.entity.id for h in store.search(query)][:2] == ["target", "swapped"], query
+    hit = store.search("Kim Jong Un")[0]
+    assert hit.entity.properties[Prop.SEARCH_NAMES.value]  # hits carry the whole record, not the ranking columns

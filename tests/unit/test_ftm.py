@@ -41,6 +41,7 @@ class RecordingWriter:
         self.calls: list[tuple[str, list[str]]] = []
         self.nodes: dict[str, NodeRecord] = {}
         self.stubs: set[str] = set()
+        self.stub_values: dict[str, dict[Prop, Any]] = {}
         self.rels: dict[str, RelRecord] = {}
 
     def ensure_schema(self) -> None:
@@ -78,7 +79,36 @@ class RecordingWriter:
         return WriteCounts(rows_written=len(found))
 
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
-        return WriteCounts()
+        self.calls.append(("set", [i for i, _ in rows]))
+        for node_id, values in rows:
+            if node_id in self.nodes:
+                for prop, value in values.items():
+                    if value in (None, []):
+                        self.nodes[node_id].props.pop(prop, None)
+                    else:
+                        self.nodes[node_id].props[prop] = value
+        return WriteCounts(rows_written=sum(1 for i, _ in rows if i in self.nodes))
+
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        self.calls.append(("add", [i for i, _ in rows]))
+        created = self.ensure_stubs([i for i, _ in rows]).nodes_created
+        for node_id, values in rows:
+            target = self.nodes.get(node_id)
+            props = target.props if target is not None else self.stub_values.setdefault(node_id, {})
+            for prop, value in values.items():
+                old = props.get(prop)
+                if isinstance(value, list):
+                    props[prop] = (old or []) + [v for v in value if v not in (old or [])]
+                else:
+                    props[prop] = bool(old) or bool(value)
+        return WriteCounts(nodes_created=created, rows_written=len(rows))
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        self.calls.append(("delete-rels", list(ids)))
+        found = [i for i in ids if i in self.rels]
+        for i in found:
+            del self.rels[i]
+        return WriteCounts(rows_written=len(found))
 
 
 def _load(paths: list[Path], writer: RecordingWriter | None = None, **kwargs: Any) -> LoadReport:
@@ -401,13 +431,13 @@ def test_missing_fields(tmp_path: Path) -> None:
         ("8", "number", "missing number: Passport without a number identifies nothing"),
         ("9", "id", "missing id: a DEL names the entity to delete"),
         ("10", "entity", "missing entity: a delta line carries an 'entity' object"),
-        (
-            "11",
-            "entity",
-            "sanctioned entity not in the loaded files: fict-not-here (load it in the same run; not applied)",
-        ),
     ]
-    assert report.rejected == 10
+    assert report.rejected == 9
+    # the Sanction of an entity not in the files is not rejected: it goes to the stored node (here: a new stub)
+    assert ("add", ["fict-not-here"]) in writer.calls
+    assert writer.stub_values["fict-not-here"][Prop.SANCTIONED] is True
+    assert report.notes["values added to entities of earlier loads"] == 1
+    assert report.notes["values for entities in no load yet (kept on a new stub)"] == 1
 
 
 def test_a_json_array_is_a_structural_error(tmp_path: Path) -> None:
@@ -463,12 +493,14 @@ def test_delta_is_applied_in_order() -> None:
     # what comes before a DEL is written before it, what comes after is written after it
     assert writer.calls == [
         ("schema", []),
+        ("set", ["fict-pe-2"]),  # the MOD clears what the old version said first
         ("nodes:Person", ["fict-pe-2"]),
         ("delete", ["fict-pe-3"]),
         ("nodes:Person", ["fict-pe-4", "fict-pe-5"]),
         ("delete", ["fict-pe-5", "fict-org-1"]),
         ("nodes:Organization", ["fict-org-1"]),
         ("nodes:Company", ["fict-ext-1"]),
+        ("delete-rels", ["fict-pe-3", "fict-org-1"]),  # ids unknown to this load might be edges of earlier ones
         ("rels:ASSOCIATE_OF", ["fict-ass-2"]),
     ]
 
@@ -491,6 +523,7 @@ def test_delta_operations_are_ordered_around_deletes(tmp_path: Path) -> None:
         ("delete", ["fict-b", "fict-a"]),
         ("nodes:Company", ["fict-a"]),
         ("delete", ["fict-c"]),
+        ("delete-rels", ["fict-b", "fict-c"]),
     ]
     assert report.deletes == 3 and report.nodes_deleted == 1  # fict-b and fict-c were never in the graph
     assert writer.nodes["fict-a"].kind is NodeKind.COMPANY
@@ -668,3 +701,36 @@ def test_validate_ftm_finds_what_is_wrong() -> None:
     assert validate_ftm({"id": "x", "schema": "Person", "properties": {"name": ["X"], "birthDate": ["soon"]}}) == [
         "birthDate: 'soon' is not a valid date"
     ]
+
+
+def test_sanction_and_passport_of_an_entity_loaded_earlier_are_applied_to_it(tmp_path: Path) -> None:
+    writer = RecordingWriter()
+    _load([_lines(tmp_path / "a.json", [{"id": "fict-p", "schema": "Person", "properties": {"name": ["P"]}}])], writer)
+    later = _lines(
+        tmp_path / "b.json",
+        [
+            {"id": "fict-s", "schema": "Sanction", "properties": {"entity": ["fict-p"], "authority": ["A"]}},
+            {"id": "fict-pp", "schema": "Passport", "properties": {"holder": ["fict-p"], "number": ["X1"]}},
+            {"id": "fict-e", "schema": "UnknownLink", "properties": {"subject": ["fict-p"], "object": ["fict-q"]}},
+            {"id": "fict-s2", "schema": "Sanction", "properties": {"entity": ["fict-e"], "authority": ["A"]}},
+        ],
+    )
+    report = _load([later], writer, rejects_path=tmp_path / "rejects.csv")
+    props = writer.nodes["fict-p"].props
+    assert props[Prop.SANCTIONED] is True and "Passport: X1" in props[Prop.IDENTIFIERS]
+    assert [json.loads(d)["authority"] for d in props[Prop.DESIGNATIONS]] == ["A"]
+    assert props[Prop.NAME] == "P" and writer.nodes["fict-p"].kind is NodeKind.PERSON
+    assert report.notes["values added to entities of earlier loads"] == 2
+    # a Sanction naming an edge entity is still rejected: there is no node to add to
+    assert [(r["line"], r["field"]) for r in _rejects(tmp_path / "rejects.csv")] == [("4", "entity")]
+
+
+def test_mod_replaces_the_entitys_own_properties(tmp_path: Path) -> None:
+    writer = RecordingWriter()
+    first = {"id": "fict-m", "schema": "Person", "properties": {"name": ["M"], "alias": ["Old"], "birthDate": ["1970"]}}
+    _load([_lines(tmp_path / "a.json", [first])], writer)
+    mod = {"id": "fict-m", "schema": "Person", "properties": {"name": ["M2"], "alias": ["New"]}}
+    _load([_lines(tmp_path / "b.json", [{"op": "MOD", "entity": mod}])], writer)
+    props = writer.nodes["fict-m"].props
+    assert props[Prop.NAME] == "M2" and props[Prop.ALIASES] == ["New"] and Prop.BIRTH_DATE not in props
+    assert ("set", ["fict-m"]) in writer.calls

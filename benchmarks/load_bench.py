@@ -1,0 +1,341 @@
+"""Load speed: `sanctions-graph load ftm` on a generated FtM file, against a one-transaction-per-record loader.
+
+    .venv/bin/python benchmarks/load_bench.py --entities 100000 --links 300000 --store both --out load.json
+    .venv/bin/python benchmarks/load_bench.py --entities 5000 --links 15000 --store embedded     # a smoke run
+
+The file (seeded, so every run writes the same one) holds followthemoney-valid FtM JSON lines: Person, Company,
+Organization and CryptoWallet entities with names, aliases, countries and identifiers (half the wallets name a
+holder: a HOLDS link), Ownership, Directorship, Employment, Payment and UnknownLink edges between them, and
+Sanction records for about 1% of the entities.
+
+For each store the benchmark empties it (timed: clear() deletes in batches), loads the file through the library
+function the CLI's `load ftm` calls (loaders.pipeline.run_load with loaders.ftm.FtmSource, the CLI's default batch
+size) and reports records/s; with --rerun it loads the file a second time (idempotent: nothing new is written).
+Then it empties the store again and runs a one-transaction-per-record loader on a sample: the same parsed records
+(what the FtM source emits), each written by the store's own write API with batch size 1 - the nodes first, then
+the relationships among them. Its rate per node record and per relationship record, weighted by the file's mix,
+gives the per-record loader's extrapolated records/s and the ratio. Results are printed as a table and, with --out,
+written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from followthemoney import model as ftm_model
+
+from graph.model import NodeRecord, RelRecord, WriteCounts
+from graph.settings import Settings
+from graph.stores import embedded_server
+from graph.stores.base import GraphStore
+from graph.stores.factory import open_store
+from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.ftm import FtmSource
+from loaders.pipeline import DEFAULT_BATCH_SIZE, NoProgress, run_load
+
+#: Share of entities per FtM schema.
+ENTITY_MIX = {"Person": 0.40, "Company": 0.32, "Organization": 0.08, "CryptoWallet": 0.20}
+#: Share of links per FtM edge schema.
+LINK_MIX = {"Ownership": 0.30, "Directorship": 0.15, "Employment": 0.15, "Payment": 0.25, "UnknownLink": 0.15}
+SANCTIONED_SHARE = 0.01
+COUNTRIES = ["kp", "ru", "ir", "cn", "ae", "hk", "sg", "tr", "cy", "gb", "us", "de", "ch", "pa", "vg", "sy", "by"]
+FIRST = ["Kim", "Ri", "Pak", "Choe", "Jong", "Ivan", "Olga", "Ali", "Reza", "Wei", "Li", "Hassan", "Maria", "Jon"]
+LAST = ["Chol", "Song", "Il", "Nam", "Hyok", "Petrov", "Sokolova", "Karimi", "Zhang", "Chen", "Haddad", "Smith"]
+WORDS = ["Golden", "Maple", "Sunrise", "Ocean", "Star", "Unity", "Pioneer", "Eastern", "Bright", "Silk", "Harbor"]
+TRADES = ["Trading", "Shipping", "Logistics", "Digital", "Holdings", "Tech", "Import Export", "Mining", "Capital"]
+SUFFIX = ["Ltd", "LLC", "Co.", "Limited", "FZE", "GmbH", "JSC", "Pte Ltd"]
+CURRENCIES = ["ETH", "BTC", "USDT", "TRX"]
+PROGRAMS = ["DPRK3", "CYBER2", "RUSSIA-EO14024", "IRAN", "SDGT"]
+
+
+def _hex(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice("0123456789abcdef") for _ in range(n))
+
+
+def _date(rng: random.Random, lo: int = 2005, hi: int = 2024) -> str:
+    return f"{rng.randint(lo, hi)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def generate(path: Path, entities: int, links: int, seed: int) -> dict[str, int]:
+    """Write the FtM file; return the count of lines per schema."""
+    rng = random.Random(seed)
+    counts: dict[str, int] = {}
+    ids: dict[str, list[str]] = {}
+    lines: list[dict[str, Any]] = []
+    start = 0
+    schemata = list(ENTITY_MIX)
+    for n, schema in enumerate(schemata):
+        count = entities - start if n == len(schemata) - 1 else int(entities * ENTITY_MIX[schema])
+        ids[schema] = [f"lb-{schema.lower()}-{i}" for i in range(start, start + count)]
+        start += count
+    legal = ids["Person"] + ids["Company"] + ids["Organization"]
+    orgs = ids["Company"] + ids["Organization"]
+    for schema in schemata:
+        for entity_id in ids[schema]:
+            props: dict[str, list[str]] = {}
+            if schema == "Person":
+                props["name"] = [f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"]
+                props["nationality"] = [rng.choice(COUNTRIES)]
+                props["birthDate"] = [_date(rng, 1950, 2000)]
+                if rng.random() < 0.3:
+                    props["passportNumber"] = [f"{rng.randint(100000000, 999999999)}"]
+                if rng.random() < 0.2:
+                    props["alias"] = [f"{rng.choice(FIRST)} {rng.choice(LAST)}"]
+            elif schema == "CryptoWallet":
+                props["publicKey"] = [f"0x{_hex(rng, 40)}"]
+                props["currencySymbol"] = [rng.choice(CURRENCIES)]
+                if rng.random() < 0.5:
+                    props["holder"] = [rng.choice(legal)]
+            else:
+                props["name"] = [f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(TRADES)} {rng.choice(SUFFIX)}"]
+                props["jurisdiction" if schema == "Company" else "country"] = [rng.choice(COUNTRIES)]
+                props["registrationNumber"] = [f"{rng.randint(10**7, 10**9)}"]
+                if rng.random() < 0.05:
+                    props["topics"] = ["corp.shell"]
+                if rng.random() < 0.1:
+                    props["alias"] = [f"{rng.choice(WORDS)} {rng.choice(TRADES)}"]
+            lines.append({"id": entity_id, "schema": schema, "properties": props, "datasets": ["load_bench"]})
+            counts[schema] = counts.get(schema, 0) + 1
+    seq = 0
+    for schema, share in LINK_MIX.items():
+        for _ in range(int(links * share)):
+            seq += 1
+            props = {}
+            if schema == "Ownership":
+                props = {"owner": [rng.choice(legal)], "asset": [rng.choice(ids["Company"])]}
+                props["percentage"] = [f"{rng.uniform(1, 100):.2f}"]
+                props["startDate"] = [_date(rng)]
+            elif schema == "Directorship":
+                props = {"director": [rng.choice(ids["Person"])], "organization": [rng.choice(orgs)]}
+                props["role"] = [rng.choice(["director", "chairman", "secretary"])]
+            elif schema == "Employment":
+                props = {"employee": [rng.choice(ids["Person"])], "employer": [rng.choice(orgs)]}
+                props["role"] = [rng.choice(["IT worker", "developer", "manager"])]
+            elif schema == "Payment":
+                props = {"payer": [rng.choice(legal)], "beneficiary": [rng.choice(legal)]}
+                props["amount"] = [f"{rng.uniform(100, 50_000):.2f}"]
+                props["currency"] = ["USD"]
+                props["date"] = [_date(rng, 2019, 2024)]
+            else:
+                props = {"subject": [rng.choice(legal)], "object": [rng.choice(legal + ids["CryptoWallet"])]}
+                props["role"] = ["associated"]
+            lines.append({"id": f"lb-link-{seq}", "schema": schema, "properties": props, "datasets": ["load_bench"]})
+            counts[schema] = counts.get(schema, 0) + 1
+    for i, subject in enumerate(rng.sample(legal, int(len(legal) * SANCTIONED_SHARE))):
+        props = {
+            "entity": [subject],
+            "authority": ["US OFAC"],
+            "program": [rng.choice(PROGRAMS)],
+            "startDate": [_date(rng, 2010, 2024)],
+        }
+        lines.append({"id": f"lb-sanction-{i}", "schema": "Sanction", "properties": props, "datasets": ["load_bench"]})
+        counts["Sanction"] = counts.get("Sanction", 0) + 1
+    rng.shuffle(lines)  # a real export is not sorted by schema; the load resolves edges at the end anyway
+    for sample in lines[:: max(1, len(lines) // 500)]:  # followthemoney itself checks a sample of the lines
+        ftm_model.get_proxy(sample, cleaned=False)
+        if not ftm_model.get_proxy(sample).properties:
+            raise AssertionError(f"generated line lost its properties under followthemoney: {sample}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, separators=(",", ":")) + "\n")
+    return counts
+
+
+class Recorder:
+    """A GraphWriter that keeps what the pipeline would write (the parsed records), for the per-record loader."""
+
+    def __init__(self) -> None:
+        self.nodes: list[NodeRecord] = []
+        self.rels: list[RelRecord] = []
+        self.stubs: list[str] = []
+
+    def ensure_schema(self) -> None:
+        pass
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
+        self.nodes += rows
+        return WriteCounts(nodes_created=len(rows), rows_written=len(rows))
+
+    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        self.rels += rows
+        return WriteCounts(relationships_created=len(rows), rows_written=len(rows))
+
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        self.stubs += ids
+        return WriteCounts(nodes_created=len(ids), rows_written=len(ids))
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        return WriteCounts()
+
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        return WriteCounts()
+
+
+def per_record(store: GraphStore, recorder: Recorder, sample: int, seed: int) -> dict[str, Any]:
+    """One write transaction per record through the store's API (batch size 1) on a sample, extrapolated."""
+    rng = random.Random(seed)
+    rels = rng.sample(recorder.rels, min(len(recorder.rels), max(1, sample // 3)))
+    ends = {end for r in rels for end in (r.source, r.target)}
+    nodes = [n for n in recorder.nodes if n.id in ends][: max(1, sample - len(rels))]
+    kept = {n.id for n in nodes}
+    rels = [r for r in rels if r.source in kept and r.target in kept]
+    t = time.perf_counter()
+    for node in nodes:
+        store.upsert_nodes(node.kind, [node])
+    node_s = time.perf_counter() - t
+    t = time.perf_counter()
+    written = 0
+    for rel in rels:
+        written += store.upsert_relationships(rel.type, [rel]).rows_written
+    rel_s = time.perf_counter() - t
+    if written != len(rels):
+        raise AssertionError(f"the per-record loader wrote {written} of {len(rels)} relationships")
+    per_node, per_rel = node_s / max(1, len(nodes)), rel_s / max(1, len(rels))
+    # the full file as this loader would write it: every node row and every relationship row, one at a time
+    whole_s = len(recorder.nodes) * per_node + len(recorder.stubs) * per_node + len(recorder.rels) * per_rel
+    return {
+        "sample_nodes": len(nodes),
+        "sample_relationships": len(rels),
+        "node_records_per_s": round(1 / per_node, 1) if per_node else None,
+        "relationship_records_per_s": round(1 / per_rel, 1) if per_rel else None,
+        "extrapolated_seconds": round(whole_s, 1),
+    }
+
+
+def clear(store: GraphStore) -> float:
+    t = time.perf_counter()
+    store.clear()
+    return time.perf_counter() - t
+
+
+def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> dict[str, Any]:
+    env = dict(os.environ)
+    store_home = home / "store"
+    if kind == "embedded" and store_home.exists():
+        shutil.rmtree(store_home)  # the benchmark's own data: a server replaying old runs' log would start slowly
+    env["SANCTIONS_GRAPH_HOME"] = str(store_home.resolve())
+    env.setdefault("SANCTIONS_GRAPH_QUERY_TIMEOUT", "300")
+    store = open_store(Settings.from_env(env, store=kind))
+    out: dict[str, Any] = {"store": store.description}
+    try:
+        out["clear_before_s"] = round(clear(store), 2)
+        print(f"[{kind}] {store.description}: emptied in {out['clear_before_s']} s; loading…", flush=True)
+        report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+        out["load"] = {
+            "records": report.records_read,
+            "seconds": round(report.seconds, 2),
+            "records_per_s": round(report.records_per_second, 1),
+            "nodes_created": report.nodes_created,
+            "relationships_created": report.relationships_created,
+            "stubs_created": report.stubs_created,
+        }
+        stats = store.stats()
+        out["stored"] = {"nodes": stats.total_nodes, "relationships": stats.total_relationships}
+        print(f"[{kind}] load: {json.dumps(out['load'])}; stored {json.dumps(out['stored'])}", flush=True)
+        if args.rerun:
+            again = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+            out["rerun"] = {
+                "seconds": round(again.seconds, 2),
+                "records_per_s": round(again.records_per_second, 1),
+                "nodes_created": again.nodes_created,
+                "relationships_created": again.relationships_created,
+            }
+            print(f"[{kind}] second load of the same file: {json.dumps(out['rerun'])}", flush=True)
+        out["clear_after_load_s"] = round(clear(store), 2)
+        print(f"[{kind}] emptied the loaded graph in {out['clear_after_load_s']} s", flush=True)
+        recorder = Recorder()
+        run_load(FtmSource(), [path], recorder, progress=NoProgress(), batch_size=args.batch_size)
+        store.ensure_schema()
+        pr = per_record(store, recorder, args.per_record, args.seed)
+        pr["records_per_s"] = round(report.records_read / pr["extrapolated_seconds"], 1)
+        out["per_record"] = pr
+        out["ratio"] = round(out["load"]["records_per_s"] / pr["records_per_s"], 1)
+        print(f"[{kind}] per-record (sample, extrapolated): {json.dumps(pr)}", flush=True)
+        clear(store)
+    finally:
+        store.close()
+    return out
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    rows = [
+        ("store", "records", "load s", "records/s", "per-record rec/s*", "ratio", "clear s"),
+    ]
+    for kind, r in results.items():
+        rows.append(
+            (
+                kind,
+                str(r["load"]["records"]),
+                f"{r['load']['seconds']:.1f}",
+                f"{r['load']['records_per_s']:,.0f}",
+                f"{r['per_record']['records_per_s']:,.0f}",
+                f"{r['ratio']:.1f}x",
+                f"{r['clear_after_load_s']:.1f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    text = "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
+    return (
+        text + "\n* one write transaction per record (store API, batch size 1) on a sample of "
+        "the parsed records, extrapolated to the whole file"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Time `sanctions-graph load ftm` on a generated FtM file against a one-transaction-per-record "
+        "loader, on the embedded store, Neo4j (NEO4J_* environment) or both.",
+    )
+    parser.add_argument("--entities", type=int, default=100_000, help="FtM entities to generate (default 100000)")
+    parser.add_argument("--links", type=int, default=300_000, help="FtM edge records to generate (default 300000)")
+    parser.add_argument("--store", choices=("embedded", "neo4j", "both"), default="both")
+    parser.add_argument(
+        "--home",
+        default="/tmp/load-bench",
+        help="directory of the generated file; the embedded store's data goes to (and is wiped from) DIR/store",
+    )
+    parser.add_argument("--per-record", type=int, default=3000, help="sample size of the per-record loader")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="the load's batch size")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rerun", action="store_true", help="load the file a second time (must create nothing)")
+    parser.add_argument("--out", help="write the figures as JSON to this file")
+    args = parser.parse_args(argv)
+
+    home = Path(args.home)
+    path = home / f"bench-{args.entities}-{args.links}-{args.seed}.ftm.json"
+    # a big embedded store takes longer to load from disk than the server's default start timeout
+    embedded_server._START_TIMEOUT_S = max(embedded_server._START_TIMEOUT_S, 300.0)
+    figures: dict[str, Any] = {"entities": args.entities, "links": args.links, "seed": args.seed, "file": str(path)}
+    if not path.exists():
+        t = time.perf_counter()
+        figures["lines"] = generate(path, args.entities, args.links, args.seed)
+        print(f"generated {path} ({sum(figures['lines'].values())} lines) in {time.perf_counter() - t:.1f} s")
+    results: dict[str, dict[str, Any]] = {}
+    for kind in ("embedded", "neo4j") if args.store == "both" else (args.store,):
+        results[kind] = bench_store(kind, path, home, args)
+    figures["results"] = results
+    figures["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    print()
+    print(table(results))
+    print(f"load average: {figures['uptime']}")
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(figures, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

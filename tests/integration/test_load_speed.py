@@ -1,0 +1,76 @@
+"""The fast write paths keep the store's semantics: new relationships CREATEd, known ones MERGEd, repeats in a batch,
+missing ends, batched clear(), and new nodes without stored empty lists reading like any other node."""
+
+from __future__ import annotations
+
+from graph.model import NodeRecord, RelRecord
+from graph.stores.base import GraphStore
+from graph.vocabulary import NodeKind, Prop, RelType
+
+
+def _people(store: GraphStore, n: int) -> list[str]:
+    ids = [f"ls-p{i}" for i in range(n)]
+    store.upsert_nodes(NodeKind.PERSON, [NodeRecord(i, NodeKind.PERSON, {Prop.NAME: f"Person {i}"}) for i in ids])
+    return ids
+
+
+def test_new_relationships_are_created_and_known_ones_merged(store: GraphStore) -> None:
+    a, b, c = _people(store, 3)
+    first = store.upsert_relationships(
+        RelType.PAID,
+        [
+            RelRecord("pay-1", RelType.PAID, a, b, {Prop.AMOUNT: 10.0, Prop.DATASETS: ["one"]}),
+            RelRecord("pay-2", RelType.PAID, b, c, {Prop.AMOUNT: 20.0, Prop.DATASETS: ["one"]}),
+            RelRecord("pay-3", RelType.PAID, a, "ls-absent", {Prop.AMOUNT: 30.0}),  # an end is missing
+        ],
+    )
+    assert (first.relationships_created, first.rows_written) == (2, 2)
+    again = store.upsert_relationships(
+        RelType.PAID,
+        [
+            RelRecord("pay-1", RelType.PAID, a, b, {Prop.AMOUNT: 11.0, Prop.DATASETS: ["two"]}),
+            RelRecord("pay-4", RelType.PAID, c, a, {Prop.DATASETS: ["two"]}),
+        ],
+    )
+    assert (again.relationships_created, again.rows_written) == (1, 2)
+    rels = {r.id: r for r in store.neighbourhood(a, hops=2).relationships}
+    assert sorted(rels) == ["pay-1", "pay-2", "pay-4"]
+    assert rels["pay-1"].properties[Prop.AMOUNT.value] == 11.0  # scalars replaced
+    assert rels["pay-1"].properties[Prop.DATASETS.value] == ["one", "two"]  # lists united
+    assert store.stats().relationships == {"PAID": 3}
+
+
+def test_a_repeated_id_in_one_batch_is_one_relationship(store: GraphStore) -> None:
+    a, b = _people(store, 2)
+    counts = store.upsert_relationships(
+        RelType.OWNS,
+        [
+            RelRecord("own-1", RelType.OWNS, a, b, {Prop.PERCENTAGE: 10.0, Prop.DATASETS: ["one"]}),
+            RelRecord("own-1", RelType.OWNS, a, b, {Prop.PERCENTAGE: 60.0, Prop.DATASETS: ["two"]}),
+        ],
+    )
+    assert counts.relationships_created == 1
+    (rel,) = store.neighbourhood(a).relationships
+    assert rel.properties[Prop.PERCENTAGE.value] == 60.0
+    assert rel.properties[Prop.DATASETS.value] == ["one", "two"]
+
+
+def test_clear_deletes_everything_in_batches(store: GraphStore) -> None:
+    ids = _people(store, 25)
+    store.upsert_relationships(
+        RelType.ASSOCIATE_OF, [RelRecord(f"as-{i}", RelType.ASSOCIATE_OF, ids[i], ids[i + 1]) for i in range(24)]
+    )
+    store.clear(batch_size=4)  # type: ignore[call-arg]  # a knob of the Cypher stores, not of the protocol
+    stats = store.stats()
+    assert (stats.total_nodes, stats.total_relationships) == (0, 0)
+
+
+def test_a_new_node_reads_empty_lists_and_later_values_unite(store: GraphStore) -> None:
+    (a,) = _people(store, 1)
+    entity = store.get_entity(a)
+    assert entity.properties[Prop.ALIASES.value] == []
+    assert entity.properties[Prop.PROGRAMS.value] == []
+    assert entity.aliases == []
+    store.upsert_nodes(NodeKind.PERSON, [NodeRecord(a, NodeKind.PERSON, {Prop.ALIASES: ["Pers One"]})])
+    assert store.get_entity(a).properties[Prop.ALIASES.value] == ["Pers One"]
+    assert [h.entity.id for h in store.search("Pers One")][:1] == [a]
