@@ -3,14 +3,17 @@
     .venv/bin/python benchmarks/analyze_bench.py --entities 1000000 --rels 3000000 --store embedded
     .venv/bin/python benchmarks/analyze_bench.py --entities 20000 --rels 60000          # a smoke run
     .venv/bin/python benchmarks/analyze_bench.py --skip-load ...                        # reuse the loaded graph
+    .venv/bin/python benchmarks/analyze_bench.py --store neo4j ...   # Neo4j from NEO4J_URI etc. (scripts/neo4j.sh)
 
 The graph (seeded, so every run makes the same one) mixes kinds like an investigation graph: persons, companies,
 organisations, wallets and addresses; about 1% sanctioned; ownership trees with percentages (some missing, some
 ended); directorships, employment, family and associate links; entities located at addresses whose popularity is
 skewed (a few formation-agent addresses with thousands of companies); wallets held by entities and transferring to
 each other with timestamps and amounts; payments. It is loaded through the store's write API (upsert_nodes,
-upsert_relationships), then `analyze` is timed, then single-entity `exposure` and `ownership` (median of --calls
-calls on random entities). Results are printed and, with --out, written as JSON.
+upsert_relationships), the store's counts per relationship type are checked against the generated ones, then
+`analyze` is timed, then single-entity `exposure` (from analyze's results, and with --live also walked live) and
+`ownership` (median, p90, p99 and max of --calls calls on random entities). Results, with the load average
+(os.getloadavg) after each phase, are printed and, with --out, written as JSON.
 """
 
 from __future__ import annotations
@@ -160,29 +163,44 @@ def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def load(
-    store: GraphStore, nodes: dict[NodeKind, list[NodeRecord]], rels: dict[RelType, list[RelRecord]], batch: int
+    store: GraphStore,
+    nodes: dict[NodeKind, list[NodeRecord]],
+    rels: dict[RelType, list[RelRecord]],
+    batch: int,
+    part: str = "all",
+    resume: bool = False,
 ) -> dict[str, float]:
-    # empty the store in batches: one DETACH DELETE of millions of entities exceeds a small Neo4j's memory
-    ids = [row[0] for batch_rows in store.iter_node_values((), batch_size=50_000) for row in batch_rows]
-    for chunk in _batches(ids, 5_000):
-        store.delete_nodes(chunk)
+    """Load the graph (``part`` "all"), only its entities into an emptied store ("nodes"), or only its
+    relationships onto the entities already there ("relationships"; with ``resume``, types the store already
+    holds in full are skipped)."""
+    if part != "relationships":
+        # empty the store in batches: one DETACH DELETE of millions of entities exceeds a small Neo4j's memory
+        ids = [row[0] for batch_rows in store.iter_node_values((), batch_size=50_000) for row in batch_rows]
+        for chunk in _batches(ids, 5_000):
+            store.delete_nodes(chunk)
     store.ensure_schema()
     t0 = time.perf_counter()
     n = 0
-    for kind, records in nodes.items():
+    for kind, records in nodes.items() if part != "relationships" else ():
         for chunk in _batches(records, batch):
             store.upsert_nodes(kind, chunk)
             n += len(chunk)
         print(f"  loaded {n} nodes ({time.perf_counter() - t0:.0f} s)", flush=True)
     t1 = time.perf_counter()
     r = 0
-    for t, rel_records in rels.items():
+    complete = store.stats().relationships if resume else {}
+    for t, rel_records in rels.items() if part != "nodes" else ():
+        if complete.get(t.value) == len(rel_records):
+            r += len(rel_records)
+            print(f"  {t.value}: all {len(rel_records)} already stored", flush=True)
+            continue
         for rel_chunk in _batches(rel_records, batch):
             store.upsert_relationships(t, rel_chunk)
             r += len(rel_chunk)
         print(f"  loaded {r} relationships ({time.perf_counter() - t1:.0f} s)", flush=True)
     t2 = time.perf_counter()
-    return {"load_nodes_s": t1 - t0, "load_relationships_s": t2 - t1}
+    out = {"load_nodes_s": t1 - t0, "load_relationships_s": t2 - t1}
+    return {k: v for k, v in out.items() if part == "all" or k.startswith(f"load_{part}")}
 
 
 def single_entity_timings(
@@ -191,6 +209,7 @@ def single_entity_timings(
     rels: dict[RelType, list[RelRecord]],
     calls: int,
     seed: int,
+    live: bool,
 ) -> dict[str, Any]:
     rng = random.Random(seed + 1)
     everyone = [r.id for records in nodes.values() for r in records]
@@ -198,14 +217,18 @@ def single_entity_timings(
     exposure_ids = rng.sample(everyone, min(calls, len(everyone)))
     ownership_ids = rng.sample(owned, min(calls, len(owned))) if owned else []
     entity_exposure(store, exposure_ids[0])  # warm up
-    times_x, times_live, times_o = [], [], []
+    if ownership_ids:
+        entity_ownership(store, ownership_ids[0])
+    times_x: list[float] = []
+    times_live: list[float] = []
+    times_o: list[float] = []
     methods: dict[str, int] = {}
     for entity_id in exposure_ids:
         t = time.perf_counter()
         report = entity_exposure(store, entity_id)
         times_x.append((time.perf_counter() - t) * 1000)
         methods[report.exposure.method] = methods.get(report.exposure.method, 0) + 1
-    for entity_id in exposure_ids:
+    for entity_id in exposure_ids if live else []:
         t = time.perf_counter()
         entity_exposure(store, entity_id, use_stored=False)
         times_live.append((time.perf_counter() - t) * 1000)
@@ -233,6 +256,10 @@ def single_entity_timings(
     }
 
 
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, default=1_000_000)
@@ -243,7 +270,17 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=10_000, help="records per write")
     parser.add_argument("--calls", type=int, default=50, help="single-entity calls to time")
     parser.add_argument("--skip-load", action="store_true", help="reuse the graph already in the store")
+    parser.add_argument(
+        "--load-part",
+        choices=("all", "nodes", "relationships"),
+        default="all",
+        help="load only the entities (into an emptied store), or only the relationships (onto them)",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="with --load-part relationships: skip types already stored in full"
+    )
     parser.add_argument("--skip-analyze", action="store_true", help="time single-entity calls only (needs a run)")
+    parser.add_argument("--live", action="store_true", help="also time exposure walked live (exposure --live)")
     parser.add_argument("--out", help="write the figures as JSON to this file")
     args = parser.parse_args()
 
@@ -264,17 +301,31 @@ def main() -> int:
             flush=True,
         )
         if not args.skip_load:
-            figures.update({k: round(v, 1) for k, v in load(store, nodes, rels, args.batch).items()})
+            loaded = load(store, nodes, rels, args.batch, args.load_part, args.resume)
+            figures.update({k: round(v, 1) for k, v in loaded.items()})
+            if args.load_part == "nodes":  # the rest needs the relationships: a later --load-part relationships
+                print(json.dumps(figures, indent=1))
+                return 0
+        figures["load_average"] = {"after load": _load_average()}
         stats = store.stats()
         figures["stored"] = {"nodes": stats.total_nodes, "relationships": stats.total_relationships}
         print(f"store holds {stats.total_nodes} entities, {stats.total_relationships} relationships", flush=True)
+        expected = {t.value: len(r) for t, r in rels.items()}
+        stored_by_type = stats.relationships
+        missing = {k: (stored_by_type.get(k, 0), n) for k, n in expected.items() if stored_by_type.get(k) != n}
+        figures["stored"]["relationships_by_type"] = stats.relationships
+        figures["stored"]["complete"] = not missing and stats.total_nodes == sum(map(len, nodes.values()))
+        for rel_name, (stored, n) in missing.items():
+            print(f"  INCOMPLETE: {rel_name}: {stored} stored of {n} generated", flush=True)
         if not args.skip_analyze:
             t = time.perf_counter()
             summary = analyze(store, progress=lambda line: print(f"  analyze: {line}", flush=True))
             figures["analyze_s"] = round(time.perf_counter() - t, 1)
             figures["analyze"] = summary.to_dict()
+            figures["load_average"]["after analyze"] = _load_average()
             print(summary.to_text(), flush=True)
-        figures["single_entity"] = single_entity_timings(store, nodes, rels, args.calls, args.seed)
+        figures["single_entity"] = single_entity_timings(store, nodes, rels, args.calls, args.seed, args.live)
+        figures["load_average"]["after single-entity calls"] = _load_average()
         print(json.dumps(figures["single_entity"]), flush=True)
     finally:
         store.close()

@@ -58,7 +58,14 @@ def _follow(args: argparse.Namespace) -> tuple[RelType, ...]:
 
 
 def cmd_exposure(args: argparse.Namespace, store: GraphStore) -> int:
-    report = entity_exposure(store, args.id, _follow(args), max_hops=args.max_hops, use_stored=not args.live)
+    report = entity_exposure(
+        store,
+        args.id,
+        _follow(args),
+        max_hops=args.max_hops,
+        use_stored=not args.live,
+        follow_rejected=args.follow_rejected,
+    )
     if args.json:
         _print_json(report.to_dict())
         return EXIT_OK
@@ -167,7 +174,7 @@ def cmd_analyze(args: argparse.Namespace, store: GraphStore) -> int:
         if not args.json:
             print(line, flush=True)
 
-    summary = analyze(store, _follow(args), as_of=args.as_of, progress=progress)
+    summary = analyze(store, _follow(args), as_of=args.as_of, progress=progress, follow_rejected=args.follow_rejected)
     if args.json:
         _print_json(summary.to_dict())
     else:
@@ -183,6 +190,11 @@ def add_analytics_commands(sub: Any, common: argparse.ArgumentParser, as_json: a
     types = argparse.ArgumentParser(add_help=False)
     types.add_argument("--include", metavar="TYPES", help="comma-separated relationship types to follow (default all)")
     types.add_argument("--exclude", metavar="TYPES", help="relationship types to ignore, e.g. SAME_AS")
+    types.add_argument(
+        "--follow-rejected",
+        action="store_true",
+        help="also follow SAME_AS candidates whose status is 'rejected' (skipped by default)",
+    )
 
     p = sub.add_parser(
         "exposure",

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from graph.analytics.dates import today, utc_now_iso
-from graph.analytics.exposure import ExposureGraph, exposure_props, types_key
+from graph.analytics.exposure import ExposureGraph, exposure_props, is_rejected, types_key
 from graph.analytics.ownership import evaluate, holdings_from_rows, ownership_props
 from graph.stores.base import GraphStore
 from graph.vocabulary import ANALYSIS_PROPS, Prop, RelType
@@ -83,9 +83,11 @@ def analyze(
     progress: Progress = _quiet,
     write_batch: int = DEFAULT_WRITE_BATCH,
     read_batch: int = 50_000,
+    follow_rejected: bool = False,
 ) -> AnalyzeSummary:
-    """Compute exposure (over ``types``, all if None) and the 50% rule (as of ``as_of``, default today) for every
-    entity and write them back. ``progress`` receives one line per phase."""
+    """Compute exposure (over ``types``, all if None; rejected SAME_AS candidates only with ``follow_rejected``) and
+    the 50% rule (as of ``as_of``, default today) for every entity and write them back. ``progress`` receives one
+    line per phase."""
     follow = tuple(types) if types else tuple(RelType)
     day = as_of or today()
     summary = AnalyzeSummary(types=[t.value for t in follow], as_of=day.isoformat(), analyzed_at=utc_now_iso())
@@ -115,6 +117,9 @@ def analyze(
                 owns_rows.extend(batch)
                 if wanted:
                     graph.add_edges(rel_type, batch)
+        elif wanted and rel_type is RelType.SAME_AS and not follow_rejected:
+            for batch in store.iter_relationship_values(rel_type, (Prop.STATUS,), batch_size=read_batch):
+                graph.add_edges(rel_type, (row for row in batch if not is_rejected(rel_type, row[2])))
         elif wanted:
             for batch in store.iter_relationship_values(rel_type, (), batch_size=read_batch):
                 graph.add_edges(rel_type, batch)
@@ -138,7 +143,7 @@ def analyze(
     lap("ownership")
 
     batch_rows: list[tuple[str, dict[Prop, Any]]] = []
-    key = types_key(follow)
+    key = types_key(follow, follow_rejected)
     for x in exposures:
         values = exposure_props(x, key)
         values.update(ownership_props(ownership, x.entity))

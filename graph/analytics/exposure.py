@@ -3,6 +3,8 @@ lie within 1, 2 and 3 hops.
 
 Rules (the same for one entity on demand and for every entity in `analyze`):
 - relationships are followed in both directions; the caller chooses which types (default: all);
+- a SAME_AS candidate whose ``status`` is "rejected" (an analyst or a resolver said no) is not followed, unless the
+  caller asks for it (``follow_rejected``);
 - "sanctioned" means the entity's ``sanctioned`` mark (a designation by some authority);
 - a sanctioned entity is at 0 hops from itself and is not counted in its own ``sanctioned_within``;
 - the nearest one is the sanctioned entity at the fewest hops; ties go to the smallest id.
@@ -75,12 +77,21 @@ class Exposure:
 # --- one entity, on demand ------------------------------------------------------------------------------------
 
 
-def types_key(types: Sequence[RelType]) -> str:
-    """How a set of followed types is recorded with stored results: 'ALL' or the type names in vocabulary order."""
+#: The SAME_AS ``status`` that means "not the same": such candidates are not followed by default.
+REJECTED_STATUS = "rejected"
+
+
+def is_rejected(rel_type: RelType, status: Any) -> bool:
+    """Whether a relationship is a SAME_AS candidate rejected as a match (compared without case or spaces)."""
+    return rel_type is RelType.SAME_AS and isinstance(status, str) and status.strip().casefold() == REJECTED_STATUS
+
+
+def types_key(types: Sequence[RelType], follow_rejected: bool = False) -> str:
+    """How a set of followed types is recorded with stored results: 'ALL' or the type names in vocabulary order,
+    with '+rejected' when rejected SAME_AS candidates were followed too."""
     chosen = set(types)
-    if chosen >= set(RelType):
-        return "ALL"
-    return ",".join(t.value for t in RelType if t in chosen)
+    key = "ALL" if chosen >= set(RelType) else ",".join(t.value for t in RelType if t in chosen)
+    return key + "+rejected" if follow_rejected and RelType.SAME_AS in chosen else key
 
 
 #: Reads an entity's stored exposure path: (path ids, step labels), or None when it has none.
@@ -283,18 +294,31 @@ def entity_exposure(
     visit_budget: int = DEFAULT_VISIT_BUDGET,
     use_stored: bool = True,
     expensive_hop: int = DEFAULT_EXPENSIVE_HOP,
+    follow_rejected: bool = False,
 ) -> ExposureReport:
     """Exposure of one entity, read live from the store (a handful of one-hop queries); beyond 3 hops finished from
-    analyze's stored results when they are there for the same types (``use_stored``; see ``exposure_of``)."""
+    analyze's stored results when they are there for the same types (``use_stored``; see ``exposure_of``).
+    Rejected SAME_AS candidates are skipped unless ``follow_rejected``."""
     entity = store.get_entity(entity_id)
     follow = tuple(types) if types else tuple(RelType)
     node_props = (Prop.SANCTIONED, Prop.EXPOSURE_HOPS, Prop.EXPOSURE_NEAREST, Prop.EXPOSURE_TYPES)
+    screen = RelType.SAME_AS in follow and not follow_rejected
+    rel_props = (Prop.STATUS,) if screen else ()
 
     def expand(frontier: list[str], only_sanctioned: bool) -> list[Link]:
         flag = Prop.SANCTIONED if only_sanctioned else None
-        return store.links(
-            frontier, follow, Direction.BOTH, node_props=node_props, limit=visit_budget + 1, other_flag=flag
+        links = store.links(
+            frontier,
+            follow,
+            Direction.BOTH,
+            rel_props=rel_props,
+            node_props=node_props,
+            limit=visit_budget + 1,
+            other_flag=flag,
         )
+        if screen:
+            links = [lk for lk in links if not is_rejected(lk.type, lk.rel.get(Prop.STATUS.value))]
+        return links
 
     def stored_path(node_id: str) -> tuple[list[str], list[str]] | None:
         props = store.get_entity(node_id).properties
@@ -302,9 +326,9 @@ def entity_exposure(
         return (list(path), list(steps)) if path and steps is not None else None
 
     def degree(frontier: list[str]) -> int:
-        return sum(store.count_links(frontier, follow, Direction.BOTH).values())
+        return sum(store.link_degrees(frontier, follow, Direction.BOTH).values())
 
-    key = types_key(follow)
+    key = types_key(follow, follow_rejected)
     result = exposure_of(
         entity.id,
         entity.sanctioned,

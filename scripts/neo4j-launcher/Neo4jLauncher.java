@@ -9,12 +9,13 @@ import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.io.ByteUnit;
 
 /**
  * Runs a real Neo4j Community DBMS (the org.neo4j:neo4j artifact, embedded) as a small server for tests:
  * Bolt on 127.0.0.1:PORT without TLS, HTTP and HTTPS off, authentication on, usage reporting off, and the neo4j
  * user's password set from the environment. Prints "READY ..." once clients can log in, then runs until SIGTERM or SIGINT and shuts
- * the DBMS down cleanly.
+ * the DBMS down cleanly. The page cache size comes from NEO4J_LAUNCH_PAGECACHE (e.g. "4g"; default 256m).
  *
  * Usage: java -cp CLASSPATH Neo4jLauncher HOME_DIR PORT   (password in NEO4J_LAUNCH_PASSWORD, 8+ characters)
  */
@@ -29,6 +30,7 @@ public final class Neo4jLauncher {
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
+        String pagecache = System.getenv().getOrDefault("NEO4J_LAUNCH_PAGECACHE", "256m");
         int port = Integer.parseInt(args[1]);
 
         long t0 = System.nanoTime();
@@ -39,7 +41,7 @@ public final class Neo4jLauncher {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)               // no usage reports home
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)  // small, short-lived databases
                 .build();

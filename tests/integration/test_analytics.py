@@ -204,6 +204,21 @@ def test_analyze_is_repeatable_and_clears_stale_results(exposure_graph: GraphSto
     assert "exposure_hops" not in p and p["sanctioned_within"] == [0, 0, 0]
 
 
+def test_rejected_same_as_candidates_are_not_followed_unless_asked(exposure_graph: GraphStore) -> None:
+    rels(exposure_graph, RelType.SAME_AS, ("b", "s2", {"score": 0.7, "status": " Rejected"}))  # same id: updated
+    r = entity_exposure(exposure_graph, "p").to_dict()
+    assert (r["hops"], r["nearest"], r["sanctioned_within"]) == (3, "s1", {"1": 0, "2": 0, "3": 1})
+    r = entity_exposure(exposure_graph, "p", follow_rejected=True).to_dict()
+    assert (r["hops"], r["nearest"], r["path"]) == (2, "s2", ["p", "b", "s2"])
+    analyze(exposure_graph)
+    p = exposure_graph.get_entity("p").properties
+    assert (p["exposure_hops"], p["exposure_types"], p["sanctioned_within"]) == (3, "ALL", [0, 0, 1])
+    assert entity_exposure(exposure_graph, "p").to_dict()["hops"] == 3
+    analyze(exposure_graph, follow_rejected=True)
+    p = exposure_graph.get_entity("p").properties
+    assert (p["exposure_hops"], p["exposure_types"], p["sanctioned_within"]) == (2, "ALL+rejected", [0, 1, 2])
+
+
 def test_analyze_agrees_with_single_entity_answers(exposure_graph: GraphStore) -> None:
     analyze(exposure_graph)
     for i in ("s1", "s2", "a", "b", "c", "p"):
@@ -379,6 +394,11 @@ def test_links_count_links_and_list_value_lookup(store: GraphStore) -> None:
     assert {lk.other for lk in only} == {"x"} and all(lk.type is RelType.OWNS for lk in only)
     assert store.links(["x"], (RelType.OWNS,), Direction.OUT, limit=1)[0].outgoing is True
     assert store.count_links(["a", "x", "nobody"], (RelType.OWNS,), Direction.IN) == {"a": 2}
+    # link_degrees: relationships without reading them (Neo4j's degree store counts the parallel x->a twice,
+    # FalkorDB's adjacency matrix once)
+    degrees = store.link_degrees(["a", "x", "nobody"], (RelType.OWNS,), Direction.IN)
+    assert degrees.get("a") in (2, 3) and not degrees.get("x") and "nobody" not in degrees
+    assert store.link_degrees(["a", "x"], None, Direction.BOTH).get("x") in (1, 2)
     found = store.entities_with_list_value(Prop.LOOKUP_KEYS, ["p123", "zzz"], NodeKind.PERSON, (Prop.NAME,))
     assert sorted(found) == [("x", ["p123"], {"name": "X"}), ("y", ["p123"], {"name": "Y"})]
     assert {e.id for e in store.get_entities(["x", "a", "nobody"])} == {"x", "a"}

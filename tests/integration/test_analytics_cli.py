@@ -63,8 +63,10 @@ def test_exposure_json(cli_store: str, capsys: pytest.CaptureFixture[str]) -> No
     assert {"hops", "nearest", "path", "steps", "sanctioned_within", "explanation"} <= set(data)
     assert (data["hops"], data["nearest"]) == (2, "demo-ri-chol-man")
     assert data["path"] == ["demo-alex-kim", "demo-pyongsan-tech", "demo-ri-chol-man"]
-    # the decoy is 1 hop from RI Chol Man through a (rejected) SAME_AS candidate; ignoring SAME_AS it is unreachable
+    # the decoy hangs on RI Chol Man by a SAME_AS candidate that was rejected: not followed unless asked for
     decoy = _json(capsys, ["exposure", "demo-ri-chol-mann", "--json"])
+    assert (decoy["hops"], decoy["nearest"], decoy["path"]) == (None, None, [])
+    decoy = _json(capsys, ["exposure", "demo-ri-chol-mann", "--follow-rejected", "--json"])
     assert (decoy["hops"], decoy["nearest"]) == (1, "demo-ri-chol-man")
     decoy = _json(capsys, ["exposure", "demo-ri-chol-mann", "--exclude", "same_as", "--json"])
     assert (decoy["hops"], decoy["nearest"], decoy["path"]) == (None, None, [])
