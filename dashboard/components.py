@@ -89,12 +89,17 @@ def detail_list(rows: Sequence[DetailRow]) -> html.Dl:
 
 def legend(items: Sequence[LegendItem], present: set[str] | None = None) -> html.Div:
     """The legend (id 'legend'); items whose key is not in ``present`` (when given) are dimmed."""
-    groups = (("kind", "Kinds of entity"), ("mark", "Marks"), ("relationship", "Relationships"))
+    groups = (
+        ("exposure", "Colour: exposure (hops to the nearest sanctioned entity)"),
+        ("kind", "Kinds of entity"),
+        ("mark", "Marks"),
+        ("relationship", "Relationships"),
+    )
     sections: list[Any] = [html.H3("Legend")]
     for group, title in groups:
         rows = []
         for item in (i for i in items if i.group == group):
-            absent = present is not None and group != "mark" and item.key not in present
+            absent = present is not None and group not in ("mark", "exposure") and item.key not in present
             label: list[Any] = [html.Span(item.caption, className="legend-caption")]
             if item.description:
                 label.append(html.Span(f" ({item.description})", className="legend-description"))
@@ -108,7 +113,8 @@ def legend(items: Sequence[LegendItem], present: set[str] | None = None) -> html
                     **extra,
                 )
             )
-        sections += [html.H4(title), html.Ul(rows, className="legend-list")]
+        if rows:
+            sections += [html.H4(title), html.Ul(rows, className="legend-list")]
     sections.append(html.P(WIDTH_NOTE, className="legend-description legend-note"))
     return html.Div(sections, id="legend", className="legend")
 

@@ -358,6 +358,7 @@ _ENTITY_NOT_ROWS: frozenset[str] = frozenset(
         Prop.EXPOSURE_NEAREST,
         Prop.EXPOSURE_PATH,
         Prop.EXPOSURE_PATH_RELS,
+        Prop.EXPOSURE_TYPES,
         Prop.SANCTIONED_WITHIN,
         Prop.BLOCKED_BY_OWNERSHIP,
         Prop.OWNERSHIP_UNKNOWN,
@@ -581,3 +582,235 @@ def designation_rows(entity: Entity) -> list[DesignationRow]:
         DesignationRow(d.authority or "Unknown authority", d.programs, d.start_date, d.record_id, d.source_url)
         for d in entity.designations
     ]
+
+
+# --- risk: what `sanctions-graph analyze` stored on an entity ---------------------------------------------------
+
+#: Exposure bands, in the legend's order: hops to the nearest sanctioned entity 0-3, further, none in reach, and
+#: entities the analysis has not seen (loaded after it ran, or never analysed).
+EXPOSURE_BANDS: tuple[str, ...] = ("0", "1", "2", "3", "far", "none", "unknown")
+
+
+@dataclass(frozen=True)
+class Risk:
+    """An entity's stored analysis results, as the graph draws them."""
+
+    analysed: bool = False
+    exposure: int | None = None  # hops to the nearest sanctioned entity (0: itself); None: none in reach
+    blocked: bool = False  # blocked by ownership under the OFAC 50% rule (not itself listed)
+    possibly_blocked: bool = False  # part of its ownership by blocked persons is unknown
+
+    @classmethod
+    def of(cls, props: Mapping[str, Any]) -> Risk:
+        hops = props.get(Prop.EXPOSURE_HOPS.value)
+        exposure = int(hops) if isinstance(hops, int | float) and not isinstance(hops, bool) and hops >= 0 else None
+        blocked = props.get(Prop.BLOCKED_BY_OWNERSHIP.value) is True
+        return cls(
+            analysed=bool(props.get(Prop.ANALYZED_AT.value)),
+            exposure=exposure,
+            blocked=blocked,
+            possibly_blocked=not blocked and props.get(Prop.OWNERSHIP_UNKNOWN.value) is True,
+        )
+
+    @property
+    def band(self) -> str:
+        """One of ``EXPOSURE_BANDS``."""
+        if not self.analysed:
+            return "unknown"
+        if self.exposure is None:
+            return "none"
+        return str(self.exposure) if self.exposure <= 3 else "far"
+
+    def to_json(self) -> list[Any] | None:
+        """Compact form for the page's working graph (None when not analysed)."""
+        if not self.analysed:
+            return None
+        return [self.exposure, self.blocked, self.possibly_blocked]
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Risk:
+        if not isinstance(raw, list | tuple) or len(raw) != 3:
+            return cls()
+        hops = raw[0]
+        return cls(True, int(hops) if isinstance(hops, int) else None, bool(raw[1]), bool(raw[2]))
+
+
+#: An entity the analysis has not seen.
+NOT_ANALYSED = Risk()
+
+
+def risk_classes(risk: Risk) -> list[str]:
+    """Cytoscape classes for a node's risk: its exposure band ('exposure-2', none when not analysed), plus
+    'blocked' (50% rule) or 'possibly-blocked'. The stylesheet decides what shows: the band only when colouring by
+    exposure, the marks always."""
+    if not risk.analysed:
+        return []
+    classes = [f"exposure-{risk.band}"]
+    if risk.blocked:
+        classes.append("blocked")
+    elif risk.possibly_blocked:
+        classes.append("possibly-blocked")
+    return classes
+
+
+def risk_badges(entity: Entity) -> list[tuple[str, str, str]]:
+    """(text, CSS class, tooltip) of the ownership badges an entity's panel shows."""
+    risk = Risk.of(entity.properties)
+    if risk.blocked:
+        return [("BLOCKED (50% RULE)", "badge-blocked", "Owned 50% or more by blocked persons (OFAC 50 Percent Rule)")]
+    if risk.possibly_blocked:
+        return [("POSSIBLY BLOCKED", "badge-possibly", "Part of its ownership by blocked persons is unknown")]
+    return []
+
+
+def exposure_sentence(risks: Iterable[Risk]) -> str | None:
+    """What the exposure colouring can and cannot tell for the entities in view (None: all of them analysed)."""
+    seen = list(risks)
+    missing = sum(1 for r in seen if not r.analysed)
+    if not seen or not missing:
+        return None
+    if missing == len(seen):
+        return (
+            "No exposure has been computed for these entities yet. Run `sanctions-graph analyze` to compute exposure."
+        )
+    entities = "entity has" if missing == 1 else "entities have"
+    return (
+        f"{missing:,} {entities} no exposure computed (loaded after the last analysis, drawn white): "
+        "run `sanctions-graph analyze` again to include them."
+    )
+
+
+# --- shared infrastructure: dashed links between entities that share an address, a wallet or an identifier -------
+
+SHARED_TYPE = "shared"
+SHARED_PREFIX = "shared:"
+SHARED_MIN_WIDTH = 1.0
+SHARED_MAX_WIDTH = 7.0
+
+
+def shared_key(a: str, b: str) -> str:
+    """The one key of a pair, whichever side found it."""
+    first, second = sorted((a, b))
+    return f"{first}|{second}"
+
+
+def shared_pairs_from(entity_id: str, links: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Pairs from one entity's shared-infrastructure links (``SharedLink.to_dict()``: id, weight, shared values),
+    keyed by ``shared_key``."""
+    out: dict[str, dict[str, Any]] = {}
+    for link in links:
+        other = str(link.get("id") or "")
+        if not other or other == entity_id:
+            continue
+        values = [
+            {
+                "kind": str(v.get("kind") or ""),
+                "value": str(v.get("value") or ""),
+                "holders": int(v.get("holders") or 0),
+                "weight": float(v.get("weight") or 0.0),
+                "complete": bool(v.get("complete", True)),
+            }
+            for v in link.get("shared") or ()
+        ]
+        first, second = sorted((entity_id, other))
+        out[shared_key(first, second)] = {
+            "a": first,
+            "b": second,
+            "weight": float(link.get("weight") or 0.0),
+            "values": values,
+        }
+    return out
+
+
+def shared_label(values: Sequence[Mapping[str, Any]]) -> str:
+    """'address', 'wallet + Passport': the kinds of value shared, each once, in the order found."""
+    kinds = list(dict.fromkeys(str(v.get("kind") or "") for v in values if v.get("kind")))
+    return " + ".join(kinds) or "shared"
+
+
+def shared_width(weight: float) -> float:
+    return round(SHARED_MIN_WIDTH + (SHARED_MAX_WIDTH - SHARED_MIN_WIDTH) * min(max(weight, 0.0), 1.0), 1)
+
+
+def shared_edge_elements(
+    pairs: Mapping[str, Mapping[str, Any]], drawn: Iterable[str], names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Dashed edges (class 'shared', type 'shared') for the pairs whose two ends are drawn, strongest last (on top);
+    width by weight, labelled with the kinds of value shared."""
+    shown = set(drawn)
+    edges = []
+    for key, pair in sorted(pairs.items(), key=lambda kv: (float(kv[1].get("weight") or 0.0), kv[0])):
+        a, b = str(pair.get("a")), str(pair.get("b"))
+        if a not in shown or b not in shown:
+            continue
+        weight = float(pair.get("weight") or 0.0)
+        values = list(pair.get("values") or ())
+        edges.append(
+            {
+                "data": {
+                    "id": SHARED_PREFIX + key,
+                    "source": a,
+                    "target": b,
+                    "type": SHARED_TYPE,
+                    "label": shared_label(values),
+                    "width": shared_width(weight),
+                    "weight": round(weight, 4),
+                    "values": values,
+                    "source_name": names.get(a, a),
+                    "target_name": names.get(b, b),
+                },
+                "classes": SHARED_TYPE,
+            }
+        )
+    return edges
+
+
+def shared_outside(pairs: Mapping[str, Mapping[str, Any]], drawn: Iterable[str]) -> int:
+    """How many entities outside the view share infrastructure with an entity in it."""
+    shown = set(drawn)
+    outside: set[str] = set()
+    for pair in pairs.values():
+        a, b = str(pair.get("a")), str(pair.get("b"))
+        if a in shown and b not in shown:
+            outside.add(b)
+        elif b in shown and a not in shown:
+            outside.add(a)
+    return len(outside)
+
+
+def _holders(n: int, complete: bool) -> str:
+    count = f"{n:,}" if complete else f"at least {n:,}"
+    return f"{count} {'entity' if n == 1 else 'entities'}"
+
+
+def shared_details(edge_data: Mapping[str, Any]) -> list[DetailRow]:
+    """The panel of a shared-infrastructure edge: who shares what, with how many others, and how much it weighs."""
+    source, target = str(edge_data.get("source") or ""), str(edge_data.get("target") or "")
+    source_name = str(edge_data.get("source_name") or source)
+    target_name = str(edge_data.get("target_name") or target)
+    values = list(edge_data.get("values") or ())
+    items: list[tuple[Part, ...]] = []
+    for v in values:
+        holders = int(v.get("holders") or 0)
+        text = (
+            f"{v.get('kind')}: {v.get('value')} — held by {_holders(holders, bool(v.get('complete', True)))}, "
+            f"weight {format_number(round(float(v.get('weight') or 0.0), 4))}"
+        )
+        items.append((text,))
+    weight = float(edge_data.get("weight") or 0.0)
+    rows = [
+        DetailRow("Link", ((f"{source_name} and {target_name} share infrastructure: {shared_label(values)}",),)),
+        DetailRow("Between", ((Link(source_name, entity_href(source)),), (Link(target_name, entity_href(target)),))),
+        DetailRow("Shared", tuple(items) or (("—",),)),
+        DetailRow("Weight", ((f"{format_number(round(weight, 4))} (of 1)",),)),
+        DetailRow(
+            "How it is weighed",
+            (
+                (
+                    "A value held by n entities weighs 1/(n-1): a phone shared by two weighs 1, an address of "
+                    "5,000 companies next to nothing. Several shared values combine as 1 - Π(1 - w).",
+                ),
+            ),
+        ),
+    ]
+    return rows

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dashboard.elements import NOT_ANALYSED, Risk
 from graph.model import Entity, Relationship, Subgraph
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
@@ -47,6 +48,7 @@ class NodeInfo:
     front: bool = False
     stub: bool = False
     datasets: tuple[str, ...] = ()
+    risk: Risk = NOT_ANALYSED  # stored results of `sanctions-graph analyze` (exposure, 50% rule)
 
     @classmethod
     def of(cls, entity: Entity) -> NodeInfo:
@@ -59,14 +61,18 @@ class NodeInfo:
             front=bool(p.get(Prop.FRONT)),
             stub=bool(p.get(Prop.STUB)),
             datasets=tuple(str(d) for d in p.get(Prop.DATASETS) or ()),
+            risk=Risk.of(p),
         )
 
     def to_json(self) -> list[Any]:
-        return [self.id, self.kind, self.name, self.sanctioned, self.front, self.stub, list(self.datasets)]
+        row = [self.id, self.kind, self.name, self.sanctioned, self.front, self.stub, list(self.datasets)]
+        risk = self.risk.to_json()
+        return row if risk is None else [*row, risk]
 
     @classmethod
     def from_json(cls, row: Sequence[Any]) -> NodeInfo:
-        return cls(str(row[0]), str(row[1]), str(row[2]), bool(row[3]), bool(row[4]), bool(row[5]), tuple(row[6]))
+        risk = Risk.from_json(row[7]) if len(row) > 7 else NOT_ANALYSED
+        return cls(str(row[0]), str(row[1]), str(row[2]), bool(row[3]), bool(row[4]), bool(row[5]), tuple(row[6]), risk)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,18 @@ Any page with a ``dash_cytoscape.Cytoscape`` can offer them:
 The view travels in a ``dcc.Store`` beside the buttons (per user, never a module global), so a download costs no
 store call. The page's layout without arguments (Dash's validation layout) must include
 ``export_controls(graph_id)`` too, as it includes the graph.
+
+A page whose view changes in the browser (the entity page: expanded, filtered, hidden…) builds it when a button is
+pressed instead: ``register_export_callbacks(app, "graph", build_view, [State("graph-state", "data"), …])`` calls
+``build_view`` with those states' values (``working_view`` does it for the entity page: one store call, for the
+entities' full records).
 """
 
 from __future__ import annotations
 
 import base64
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +30,26 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard.exporters import ExportFormat, GraphView, export_file, file_stem, view_from_payload, view_to_payload
+from dashboard.explorer import GraphState
+from dashboard.exporters import (
+    ExportFormat,
+    GraphView,
+    export_file,
+    file_stem,
+    view_from_payload,
+    view_to_payload,
+    without_internal,
+)
+from dashboard.view import filter_view
+from dashboard.viewstate import ViewState
+from graph.model import Relationship
+from graph.stores.base import GraphReader
+from graph.vocabulary import RelType
+
+log = logging.getLogger(__name__)
+
+#: Builds the view to export from the values of the states a page registered (see ``register_export_callbacks``).
+ViewBuilder = Callable[..., GraphView]
 
 IMAGE_FORMATS = ("png", "svg")
 
@@ -82,6 +108,14 @@ def download_data(fmt: str, payload: dict[str, Any] | None) -> dict[str, Any]:
     """Callback: a CSV/GraphML/FtM button → what ``dcc.Download`` sends (nothing when there is no view)."""
     try:
         view = view_from_payload(payload)
+    except ValueError as exc:
+        raise dash.exceptions.PreventUpdate from exc
+    return download_view(fmt, view)
+
+
+def download_view(fmt: str, view: GraphView) -> dict[str, Any]:
+    """What ``dcc.Download`` sends for ``view`` as ``fmt`` (csv, graphml, ftm)."""
+    try:
         file = export_file(view, fmt)
     except ValueError as exc:
         raise dash.exceptions.PreventUpdate from exc
@@ -93,6 +127,31 @@ def download_data(fmt: str, payload: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def working_view(
+    store: GraphReader, state_json: Mapping[str, Any] | None, view_json: Mapping[str, Any] | None
+) -> GraphView:
+    """The entity page's current view — what its filters, hides and removals leave drawn, "N more" nodes aside —
+    with each entity's full record (one store call) and the relationships as loaded. Raises ValueError when the page
+    has no graph."""
+    if not state_json:
+        raise ValueError("there is no view to export")
+    state = GraphState.from_json(state_json)
+    shown = filter_view(state, ViewState.from_json(view_json))
+    by_id = {e.id: e for e in store.get_entities(shown.nodes)} if shown.nodes else {}
+    entities = tuple(without_internal(by_id[i]) for i in shown.nodes if i in by_id)
+    relationships = []
+    for edge_id in shown.edges:
+        edge = state.edges[edge_id]
+        try:
+            rel_type = RelType(edge.type)
+        except ValueError:
+            continue
+        relationships.append(Relationship(edge.id, rel_type, edge.source, edge.target, dict(edge.props)))
+    center = state.nodes.get(state.center)
+    title = f"{center.name if center else state.center} graph"
+    return GraphView(title, entities, tuple(relationships))
+
+
 def _triggered_format(ids: ExportIds) -> str:
     triggered = ctx.triggered_id
     if not isinstance(triggered, str) or not triggered.startswith(ids.button("")):
@@ -100,8 +159,13 @@ def _triggered_format(ids: ExportIds) -> str:
     return triggered[len(ids.button("")) :]
 
 
-def register_export_callbacks(app: dash.Dash, graph_id: str) -> None:
-    """The callbacks of ``export_controls(graph_id)``; call once per graph id and app."""
+def register_export_callbacks(
+    app: dash.Dash, graph_id: str, build_view: ViewBuilder | None = None, states: Sequence[State] = ()
+) -> None:
+    """The callbacks of ``export_controls(graph_id)``; call once per graph id and app.
+
+    With ``build_view``, the files are built from what it returns for the values of ``states`` (read when a button
+    is pressed) rather than from the view held beside the buttons."""
     # SVG pictures need cytoscape-svg, which dash-cytoscape ships in its "extra" bundle only. This picks that bundle
     # for the process (a choice of script, not state); it must run before the first page is served.
     cyto.load_extra_layouts()
@@ -124,9 +188,21 @@ def register_export_callbacks(app: dash.Dash, graph_id: str) -> None:
         Output(ids.download, "data"),
         [Input(ids.button(fmt), "n_clicks") for fmt in file_formats],
         State(ids.data, "data"),
+        *states,
         prevent_initial_call=True,
     )
     def _download(*args: Any) -> dict[str, Any]:
-        if not any(args[: len(file_formats)]):
+        count = len(file_formats)
+        if not any(args[:count]):
             raise dash.exceptions.PreventUpdate
-        return download_data(_triggered_format(ids), args[-1])
+        fmt = _triggered_format(ids)
+        if build_view is None:
+            return download_data(fmt, args[count])
+        try:
+            view = build_view(*args[count + 1 :])
+        except ValueError as exc:
+            raise dash.exceptions.PreventUpdate from exc
+        except Exception as exc:  # a store failure: nothing to download; the log keeps the reason
+            log.warning("export of %s failed: %s", graph_id, exc)
+            raise dash.exceptions.PreventUpdate from exc
+        return download_view(fmt, view)

@@ -18,6 +18,10 @@ Edge = tuple[str, str]
 
 #: Above this many nodes the page computes positions itself instead of running a browser layout.
 BIG_VIEW = 400
+#: Above this many elements (nodes and relationships) the graph is drawn lighter (no edge labels until selected,
+#: node labels only when zoomed in enough to read them): fitted to the screen, such a view is an overview whose
+#: labels are too small to read anyway, and drawing them costs most of cytoscape's first frame.
+LIGHT_VIEW = 400
 
 LAYER_GAP = 150.0  # between two layers of the hierarchy
 ROW_GAP = 70.0  # between two rows of one wide layer

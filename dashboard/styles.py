@@ -20,6 +20,30 @@ PIN_OUTLINE = "#1F2A37"
 MORE_GREY = "#6B7280"
 NODE_SIZE = 34
 CENTER_SIZE = 56
+BLOCKED_RED = SANCTIONED_RED  # blocked by ownership is a way of being sanctioned: the same red, dashed
+SHARED_PURPLE = "#5E3C99"
+
+#: Colour by exposure (``ColourBy.EXPOSURE``): hops to the nearest sanctioned entity, red (0: sanctioned) to pale
+#: yellow (3), grey further away, light blue when no sanctioned entity is in reach, white when not analysed. Keys are
+#: ``dashboard.elements.EXPOSURE_BANDS``; nodes carry them as classes 'exposure-<band>'.
+EXPOSURE_COLOURS: dict[str, str] = {
+    "0": SANCTIONED_RED,
+    "1": "#E66101",
+    "2": "#FDB863",
+    "3": "#FEE8A0",
+    "far": "#D9D9D9",
+    "none": "#A6CEE3",
+    "unknown": "#FFFFFF",
+}
+EXPOSURE_CAPTIONS: dict[str, str] = {
+    "0": "Sanctioned (0 hops)",
+    "1": "1 hop from a sanctioned entity",
+    "2": "2 hops",
+    "3": "3 hops",
+    "far": "4 hops or more",
+    "none": "No sanctioned entity in reach",
+    "unknown": "Not analysed",
+}
 
 
 @dataclass(frozen=True)
@@ -85,11 +109,24 @@ def rel_style(rel_type: RelType) -> RelStyle:
     return REL_STYLES.get(rel_type, FALLBACK_REL_STYLE)
 
 
-def stylesheet(big: bool = False) -> list[dict[str, Any]]:
-    """The cytoscape stylesheet. Later rules win, so the marks (front, sanctioned, centre) come after the kinds.
+def exposure_rules() -> list[dict[str, Any]]:
+    """Colour by exposure: every node white (not analysed) unless its 'exposure-<band>' class says otherwise."""
+    rules: list[dict[str, Any]] = [{"selector": "node", "style": {"background-color": EXPOSURE_COLOURS["unknown"]}}]
+    rules += [
+        {"selector": f"node.exposure-{band}", "style": {"background-color": colour}}
+        for band, colour in EXPOSURE_COLOURS.items()
+        if band != "unknown"
+    ]
+    return rules
+
+
+def stylesheet(big: bool = False, colour: str = "kind") -> list[dict[str, Any]]:
+    """The cytoscape stylesheet. Later rules win, so the marks (front, blocked, sanctioned, centre) come after the
+    kinds.
 
     ``big``: a view of hundreds of nodes, drawn lighter (no edge labels until an edge is selected, node labels only
-    when zoomed in enough to read them), so panning and zooming stay smooth."""
+    when zoomed in enough to read them), so panning and zooming stay smooth. ``colour``: 'kind' (default) or
+    'exposure' (``exposure_rules``; kinds keep their shapes)."""
     rules: list[dict[str, Any]] = [
         {
             "selector": "node",
@@ -127,11 +164,22 @@ def stylesheet(big: bool = False) -> list[dict[str, Any]]:
                 },
             }
         )
+    if colour == "exposure":
+        rules += exposure_rules()
     rules += [
         {"selector": "node.stub", "style": {"background-opacity": 0.45, "border-style": "dotted"}},
         {
             "selector": "node.front",
             "style": {"border-width": 4, "border-style": "dashed", "border-color": FRONT_ORANGE},
+        },
+        # the OFAC 50% rule, shown whatever the colouring: blocked (dashed red), possibly blocked (dotted red)
+        {
+            "selector": "node.blocked",
+            "style": {"border-width": 5, "border-style": "dashed", "border-color": BLOCKED_RED},
+        },
+        {
+            "selector": "node.possibly-blocked",
+            "style": {"border-width": 4, "border-style": "dotted", "border-color": BLOCKED_RED},
         },
         {
             "selector": "node.sanctioned",
@@ -194,6 +242,23 @@ def stylesheet(big: bool = False) -> list[dict[str, Any]]:
     rules += [
         # line width from the data where the view computed one: payments and transfers by amount, ownership by share
         {"selector": "edge[width]", "style": {"width": "data(width)"}},
+        # shared infrastructure: not a relationship anyone asserted, so no arrow; width by weight (data(width))
+        {
+            "selector": "edge.shared",
+            "style": {
+                "line-color": SHARED_PURPLE,
+                "line-style": "dashed",
+                "line-dash-pattern": [7, 4],
+                "target-arrow-shape": "none",
+                # an arc, so the line stands apart from relationships along the same way (entity → address → entity)
+                "curve-style": "unbundled-bezier",
+                "control-point-distances": [50],
+                "control-point-weights": [0.5],
+                "opacity": 0.9,
+                "color": SHARED_PURPLE,
+                "font-style": "italic",
+            },
+        },
         {
             "selector": "node.pinned",
             "style": {"outline-width": 3, "outline-color": PIN_OUTLINE, "outline-offset": 3, "outline-opacity": 1},
@@ -253,7 +318,7 @@ def stylesheet(big: bool = False) -> list[dict[str, Any]]:
 class LegendItem:
     """One line of the legend: a node kind, a mark on nodes, or a relationship type."""
 
-    group: Literal["kind", "mark", "relationship"]
+    group: Literal["kind", "exposure", "mark", "relationship"]
     key: str  # the NodeKind / RelType value, or the mark's class name
     caption: str
     colour: str
@@ -288,6 +353,56 @@ MARKS: tuple[LegendItem, ...] = (
 
 #: How line width reads (shown under the relationships of the legend).
 WIDTH_NOTE = "Thicker lines: larger payments and transfers, larger ownership shares."
+
+
+#: The marks of the OFAC 50% rule (on the entity page, whatever the colouring).
+RISK_MARKS: tuple[LegendItem, ...] = (
+    LegendItem(
+        "mark",
+        "blocked",
+        "Blocked (50% rule)",
+        BLOCKED_RED,
+        shape="ellipse",
+        description="dashed red border: owned 50% or more by blocked persons",
+    ),
+    LegendItem(
+        "mark",
+        "possibly-blocked",
+        "Possibly blocked",
+        BLOCKED_RED,
+        shape="ellipse",
+        description="dotted red border: part of the ownership is unknown",
+    ),
+)
+
+SHARED_ITEM = LegendItem(
+    "relationship",
+    "shared",
+    "shares infrastructure",
+    SHARED_PURPLE,
+    line_style="dashed",
+    description="same address, phone, e-mail, website, passport or wallet; thicker: rarer",
+)
+
+
+def exposure_legend_items() -> list[LegendItem]:
+    return [
+        LegendItem("exposure", f"exposure-{band}", EXPOSURE_CAPTIONS[band], colour, shape="ellipse")
+        for band, colour in EXPOSURE_COLOURS.items()
+    ]
+
+
+def risk_legend_items(colour: str = "kind", shared: bool = False) -> list[LegendItem]:
+    """``legend_items`` plus what the entity page adds: the exposure colours (when colouring by exposure), the
+    marks of the 50% rule, and the shared-infrastructure line (when drawn)."""
+    items = legend_items()
+    if colour == "exposure":
+        items = exposure_legend_items() + items
+    at = max(i for i, item in enumerate(items) if item.group == "mark") + 1
+    items[at:at] = list(RISK_MARKS)
+    if shared:
+        items.append(SHARED_ITEM)
+    return items
 
 
 def legend_items() -> list[LegendItem]:
@@ -331,12 +446,24 @@ _RADII: dict[str, str] = {"ellipse": "50%", "round-rectangle": "4px", "barrel": 
 
 def swatch_style(item: LegendItem) -> dict[str, str]:
     """Inline CSS for the legend swatch of ``item``: its shape and colour, or its line."""
+    if item.group == "exposure":
+        return {
+            "width": "16px",
+            "height": "16px",
+            "backgroundColor": item.colour,
+            "border": "1px solid #333",
+            "borderRadius": "50%",
+            "boxSizing": "border-box",
+        }
     if item.group == "relationship":
         return {"borderTop": f"3px {item.line_style or 'solid'} {item.colour}", "width": "28px", "height": "0"}
     size = "10px" if item.key == NodeKind.ADDRESS.value else "16px"
     style = {"width": size, "height": size, "backgroundColor": item.colour}
     if item.key == "sanctioned":
         style.update(border=f"4px double {SANCTIONED_RED}", backgroundColor="#FFFFFF", boxSizing="border-box")
+    elif item.key in ("blocked", "possibly-blocked"):
+        line = "dashed" if item.key == "blocked" else "dotted"
+        style.update(border=f"3px {line} {BLOCKED_RED}", backgroundColor="#FFFFFF", boxSizing="border-box")
     elif item.key == "front":
         style.update(border=f"3px dashed {FRONT_ORANGE}", backgroundColor="#FFFFFF", boxSizing="border-box")
     elif item.key == "center":

@@ -33,6 +33,14 @@ h2 {{ font-size: 1.15rem; margin: .2rem 0 .6rem; }}
        font-weight: 700; letter-spacing: .05em; vertical-align: middle; }}
 .badge-sanctioned {{ background: {SANCTIONED_RED}; color: #fff; border: 2px solid #7a0000; }}
 .badge-front {{ background: #fff; color: #7a4b00; border: 2px dashed {FRONT_ORANGE}; }}
+.badge-blocked {{ background: #fff; color: {SANCTIONED_RED}; border: 2px dashed {SANCTIONED_RED}; }}
+.badge-possibly {{ background: #fff; color: {SANCTIONED_RED}; border: 2px dotted {SANCTIONED_RED}; }}
+.risk-sentence {{ margin: .2rem 0; }}
+.export-controls {{ display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: .35rem .6rem; }}
+.export-label {{ font-weight: 600; color: #374151; margin-right: .2rem; }}
+.export-button {{ padding: .2rem .65rem; border-radius: 4px; border: 1px solid #0b57d0; background: #fff;
+       color: #0b57d0; cursor: pointer; font-size: .85rem; }}
+.export-button:hover {{ background: #eef3fd; }}
 .alert {{ padding: .8rem 1rem; border-radius: 4px; margin: .8rem 0; max-width: 900px; }}
 .alert p {{ margin: 0 0 .4rem; font-size: 1.05rem; }}
 .alert-error {{ background: #fdecea; border: 1px solid #f5c2c0; border-left: 5px solid {SANCTIONED_RED}; }}

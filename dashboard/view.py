@@ -21,9 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dashboard.elements import edge_label_of, kind_caption, radial_layout, short_label
+from dashboard.elements import edge_label_of, kind_caption, radial_layout, risk_classes, short_label
 from dashboard.explorer import EdgeInfo, GraphState, NodeInfo, more_id
-from dashboard.layouts import BIG_VIEW, force_positions, layered_positions, seed_positions
+from dashboard.layouts import BIG_VIEW, LIGHT_VIEW, force_positions, layered_positions, seed_positions
 from dashboard.viewstate import Layout, ViewState, date_end, date_start
 from graph.vocabulary import Prop, RelType
 
@@ -166,6 +166,7 @@ def node_element(node: NodeInfo, center: str, pinned: bool, expanded: bool, in_v
         classes.append("pinned")
     if expanded:
         classes.append("expanded")
+    classes += risk_classes(node.risk)
     return {
         "data": {
             "id": node.id,
@@ -178,6 +179,7 @@ def node_element(node: NodeInfo, center: str, pinned: bool, expanded: bool, in_v
             "center": node.id == center,
             "pinned": pinned,
             "in_view": in_view,
+            "exposure": node.risk.band,
         },
         "classes": " ".join(classes),
         "locked": pinned,
@@ -320,7 +322,7 @@ class ComposedView:
     layout: dict[str, Any]
     filtered: Filtered
     more: dict[str, int]
-    big: bool
+    big: bool  # drawn lighter: more than BIG_VIEW nodes or LIGHT_VIEW elements
     present: frozenset[str]  # kinds and relationship types drawn (for the legend)
     timeline: list[TimelinePoint] = field(default_factory=list)
 
@@ -340,6 +342,7 @@ class ComposedView:
 def timeline_points(state: GraphState, view: ViewState) -> list[TimelinePoint]:
     """Payments and transfers between the entities drawn with every filter but the date range, by date."""
     undated = filter_view(state, replace(view, date_from=None, date_to=None))
+
     def name(node_id: str) -> str:
         node = state.nodes.get(node_id)
         return short_label(node.name, node.kind) if node else node_id
@@ -402,7 +405,7 @@ def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | N
         layout=layout,
         filtered=shown,
         more=more,
-        big=len(ids) + len(more) > BIG_VIEW,
+        big=len(ids) + len(more) > BIG_VIEW or len(ids) + len(more) + len(edges) > LIGHT_VIEW,
         present=present,
         timeline=timeline_points(state, view),
     )

@@ -12,6 +12,8 @@ Parameters:
     from, to  a date range, YYYY, YYYY-MM or YYYY-MM-DD (dated relationships outside it are not drawn)
     min       a minimum amount (payments and transfers below it are not drawn)
     hide      datasets whose links are hidden when no other dataset asserts them, comma separated
+    colour    kind (default) | exposure: what the nodes' colour tells (exposure: hops to a sanctioned entity)
+    shared    1: draw shared infrastructure (address, phone, e-mail, wallet…) as dashed links (default 0)
 """
 
 from __future__ import annotations
@@ -46,6 +48,18 @@ LAYOUT_CAPTIONS: dict[Layout, str] = {
 
 DEFAULT_LAYOUT = Layout.CONCENTRIC
 
+
+class ColourBy(StrEnum):
+    """What the colour of a node tells."""
+
+    KIND = "kind"  # its kind of entity (the shape tells it too)
+    EXPOSURE = "exposure"  # hops to the nearest sanctioned entity, from `sanctions-graph analyze`
+
+
+COLOUR_CAPTIONS: dict[ColourBy, str] = {ColourBy.KIND: "Kind", ColourBy.EXPOSURE: "Exposure"}
+
+DEFAULT_COLOUR = ColourBy.KIND
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -62,6 +76,8 @@ class ViewState:
     date_to: str | None = None
     min_amount: float | None = None
     hide_datasets: frozenset[str] = frozenset()
+    colour: ColourBy = DEFAULT_COLOUR
+    shared: bool = False
     #: Sentences about parameters that had to be corrected (not part of the state itself).
     notes: tuple[str, ...] = field(default=(), compare=False)
 
@@ -78,7 +94,7 @@ class ViewState:
         )
 
     def without_filters(self) -> ViewState:
-        return ViewState(hops=self.hops, layout=self.layout)
+        return ViewState(hops=self.hops, layout=self.layout, colour=self.colour, shared=self.shared)
 
     def to_json(self) -> dict[str, Any]:
         """The form kept in a ``dcc.Store`` (lists sorted, so equal states give equal JSON)."""
@@ -91,6 +107,8 @@ class ViewState:
             "date_to": self.date_to,
             "min_amount": self.min_amount,
             "hide_datasets": sorted(self.hide_datasets),
+            "colour": self.colour.value,
+            "shared": self.shared,
         }
 
     @classmethod
@@ -107,6 +125,8 @@ class ViewState:
             date_to=data.get("date_to"),
             min_amount=data.get("min_amount"),
             hide_datasets=data.get("hide_datasets"),
+            colour=data.get("colour"),
+            shared=data.get("shared"),
         )
 
 
@@ -224,6 +244,26 @@ def parse_datasets(raw: Any) -> frozenset[str]:
     return frozenset(_items(raw))
 
 
+def parse_colour(raw: Any) -> tuple[ColourBy, str | None]:
+    raw = _first(raw)
+    if raw is None or str(raw).strip() == "":
+        return DEFAULT_COLOUR, None
+    try:
+        return ColourBy(str(raw).strip().lower()), None
+    except ValueError:
+        known = ", ".join(c.value for c in ColourBy)
+        return DEFAULT_COLOUR, f"Unknown colouring '{raw}' (use {known}); colouring by kind."
+
+
+def parse_flag(raw: Any) -> bool:
+    """'1', 'true', 'yes', 'on' (any case), True or a checked checklist (['on']) → True; anything else False."""
+    if isinstance(raw, list | tuple):
+        return any(parse_flag(v) for v in raw)
+    if isinstance(raw, bool):
+        return raw
+    return str(raw).strip().lower() in ("1", "true", "yes", "on") if raw is not None else False
+
+
 # --- dates as ranges ---------------------------------------------------------------------------------------------
 
 
@@ -260,6 +300,8 @@ def from_controls(
     date_to: Any = None,
     min_amount: Any = None,
     hide_datasets: Any = None,
+    colour: Any = None,
+    shared: Any = None,
 ) -> ViewState:
     """A ViewState from loose values (URL parameters, control values, stored JSON), with notes on corrections.
 
@@ -282,6 +324,8 @@ def from_controls(
         notes.append("The date range was given backwards; it has been turned round.")
     amount, note = parse_amount(min_amount)
     notes.append(note)
+    colour_value, note = parse_colour(colour)
+    notes.append(note)
     return ViewState(
         hops=hops_value,
         layout=layout_value,
@@ -291,6 +335,8 @@ def from_controls(
         date_to=end,
         min_amount=amount,
         hide_datasets=parse_datasets(hide_datasets),
+        colour=colour_value,
+        shared=parse_flag(shared),
         notes=tuple(n for n in notes if n),
     )
 
@@ -316,6 +362,8 @@ def parse_view_state(query: str | Mapping[str, Any] | None) -> ViewState:
         date_to=params.get("to"),
         min_amount=params.get("min"),
         hide_datasets=params.get("hide"),
+        colour=params.get("colour"),
+        shared=params.get("shared"),
     )
 
 
@@ -344,6 +392,10 @@ def view_state_to_query(state: ViewState) -> str:
         pairs.append(("min", _number(state.min_amount)))
     if state.hide_datasets:
         pairs.append(("hide", _joined(state.hide_datasets)))
+    if state.colour is not DEFAULT_COLOUR:
+        pairs.append(("colour", state.colour.value))
+    if state.shared:
+        pairs.append(("shared", "1"))
     return "?" + urlencode(pairs, safe=",")
 
 

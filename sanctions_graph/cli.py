@@ -259,6 +259,10 @@ def cmd_serve(args: argparse.Namespace, store: GraphStore) -> int:
     if getattr(args, "load_demo", False):
         for report in load_demo(store):
             print(report.to_text())
+        from graph.analytics.analyze import analyze
+
+        # exposure and the 50% rule, precomputed so the demo's graph can be coloured by them
+        print(analyze(store).to_text())
     app = create_app(store)
     print(f"sanctions-graph dashboard on http://{args.host}:{args.port}/  (store: {store.description}; Ctrl-C stops)")
     app.run(host=args.host, port=args.port, debug=False)

@@ -24,7 +24,7 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import context, explorer
+from dashboard import context, explorer, risk
 from dashboard.components import (
     badges,
     detail_list,
@@ -37,24 +37,31 @@ from dashboard.components import (
     sources_section,
 )
 from dashboard.elements import (
+    SHARED_TYPE,
     designation_rows,
     entity_details,
     entity_href,
     kind_caption,
     rel_caption,
     relationship_details,
+    risk_badges,
+    shared_details,
     source_rows,
 )
 from dashboard.explorer import HUB_CAP, MAX_VIEW_NODES, GraphState, more_parent
+from dashboard.export_controls import export_controls, register_export_callbacks, working_view
+from dashboard.exporters import GraphView
 from dashboard.layouts import BIG_VIEW
-from dashboard.styles import legend_items, stylesheet
+from dashboard.styles import legend_items, risk_legend_items, stylesheet
 from dashboard.timeline import CONFIG as TIMELINE_CONFIG
 from dashboard.timeline import HEIGHT as TIMELINE_HEIGHT
 from dashboard.timeline import brushed_range, figure
-from dashboard.view import ComposedView, compose, positions_from
+from dashboard.view import ComposedView, compose, filter_view, positions_from
 from dashboard.viewstate import (
+    COLOUR_CAPTIONS,
     DEFAULT_HOPS,
     LAYOUT_CAPTIONS,
+    ColourBy,
     Layout,
     ViewState,
     date_end,
@@ -205,6 +212,7 @@ class Rendered:
     hidden_label: str
     hidden_disabled: bool
     composed: ComposedView
+    risk_note: tuple[str, ...] = ()
 
 
 def kind_options(state: GraphState) -> list[dict[str, Any]]:
@@ -225,22 +233,31 @@ def dataset_options(state: GraphState, view: ViewState) -> list[dict[str, Any]]:
     return [{"label": f"{d} ({_plural(counts.get(d, 0), 'link', 'links')})", "value": d} for d in names]
 
 
-def render_view(state: GraphState, view: ViewState, positions: Mapping[str, tuple[float, float]]) -> Rendered:
-    """The graph, its sentences, legend, timeline and filter choices for ``state`` seen through ``view``."""
+def render_view(
+    state: GraphState,
+    view: ViewState,
+    positions: Mapping[str, tuple[float, float]],
+    shared: Mapping[str, Any] | None = None,
+) -> Rendered:
+    """The graph, its sentences, legend, timeline and filter choices for ``state`` seen through ``view``
+    (``shared``: the page's shared-infrastructure links, drawn when the view asks for them)."""
     composed = compose(state, view, positions)
+    drawn = composed.filtered.nodes
+    shared_edges = risk.shared_elements(state, drawn, shared) if view.shared else []
+    present = set(composed.present) | ({SHARED_TYPE} if shared_edges else set())
     center = state.nodes.get(state.center)
     name = center.name if center else state.center
     hidden = composed.filtered.hidden
     # with one hop, whatever the first load left out hangs behind the centre's "N more" node already
     not_shown = state.omitted if state.hops > 1 else 0
     return Rendered(
-        elements=composed.elements,
+        elements=composed.elements + shared_edges,
         layout=composed.layout,
-        stylesheet=stylesheet(big=composed.big),
+        stylesheet=stylesheet(big=composed.big, colour=view.colour.value),
         summary=graph_summary(composed, state.hops, name, view.filtered),
         filter_note=filter_sentence(composed, view),
         omitted=omitted_sentence(not_shown),
-        legend=legend(legend_items(), set(composed.present)),
+        legend=legend(risk_legend_items(view.colour.value, view.shared), present),
         figure=figure(composed.timeline, view.date_from, view.date_to),
         kind_options=kind_options(state),
         rel_options=rel_options(state),
@@ -248,6 +265,7 @@ def render_view(state: GraphState, view: ViewState, positions: Mapping[str, tupl
         hidden_label=f"Show hidden ({hidden})" if hidden else "Show hidden",
         hidden_disabled=hidden == 0,
         composed=composed,
+        risk_note=tuple(risk.risk_note(state, view, drawn, shared, len(shared_edges))),
     )
 
 
@@ -268,8 +286,9 @@ def connections_sentence(total: int | None, shown: int | None) -> str | None:
 
 def entity_panel(entity: Entity, center_id: str | None, connections: str | None = None) -> list[Any]:
     """The details panel for an entity: who it is, then which sources say so."""
+    marks = [html.Span(text, className=f"badge {cls}", title=tip) for text, cls, tip in risk_badges(entity)]
     children: list[Any] = [
-        html.H2([entity.name, " ", *badges(entity.sanctioned, bool(entity.properties.get("front")))]),
+        html.H2([entity.name, " ", *badges(entity.sanctioned, bool(entity.properties.get("front"))), *marks]),
     ]
     if entity.id != center_id:
         children.append(
@@ -289,6 +308,11 @@ def edge_panel(edge_data: Mapping[str, Any]) -> list[Any]:
         detail_list(relationship_details(edge_data, with_sources=False)),
         sources_section(source_rows(edge_data.get("props") or {})),
     ]
+
+
+def shared_panel(edge_data: Mapping[str, Any]) -> list[Any]:
+    """The details panel for a shared-infrastructure line (no store call)."""
+    return [html.H2("Shared infrastructure"), detail_list(shared_details(edge_data))]
 
 
 def more_panel(node_data: Mapping[str, Any]) -> list[Any]:
@@ -313,6 +337,8 @@ def show_details(
     if prop_id.endswith("tapEdgeData") and edge_data:
         if str(edge_data.get("type")) == "more":
             raise dash.exceptions.PreventUpdate
+        if str(edge_data.get("type")) == SHARED_TYPE:
+            return shared_panel(edge_data)
         return edge_panel(edge_data)
     if prop_id.endswith("tapNodeData") and node_data and node_data.get("id"):
         entity_id = str(node_data["id"])
@@ -345,6 +371,18 @@ def hops_selector(hops: int) -> dcc.RadioItems:
 
 def layout_selector(layout: Layout) -> dcc.RadioItems:
     return _radio("layout", [{"label": LAYOUT_CAPTIONS[la], "value": la.value} for la in Layout], layout.value)
+
+
+def colour_selector(colour: ColourBy) -> dcc.RadioItems:
+    return _radio("colour", [{"label": COLOUR_CAPTIONS[c], "value": c.value} for c in ColourBy], colour.value)
+
+
+SHARED_HINT = "Dashed lines between entities that share an address, phone, e-mail, website, passport or wallet"
+
+
+def shared_toggle(on: bool) -> dcc.Checklist:
+    option = {"label": "Shared infrastructure", "value": "on"}
+    return dcc.Checklist(id="shared", options=[option], value=["on"] if on else [], inline=True, className="radio")
 
 
 def filters_panel(view: ViewState, rendered: Rendered | None) -> html.Details:
@@ -472,7 +510,7 @@ def graph_view(rendered: Rendered | None) -> cyto.Cytoscape:
         layout=rendered.layout if rendered else {"name": "preset"},
         style={"width": "100%", "height": "66vh"},
         minZoom=0.05,
-        maxZoom=3,
+        maxZoom=2,
         boxSelectionEnabled=False,
         autoRefreshLayout=False,  # the page decides when the layout runs (its layout's "key" changes)
         responsive=True,
@@ -530,7 +568,15 @@ def _stores(view: ViewState, state: GraphState | None, rendered: Rendered | None
         dcc.Store(id="more-request"),
         dcc.Store(id="graph-events"),
         dcc.Store(id="url-sync"),
+        dcc.Store(id="shared-cache"),
+        dcc.Store(id="shared-trigger"),
+        dcc.Store(id="risk-trigger"),
     ]
+
+
+def risk_note(sentences: tuple[str, ...] | list[str]) -> html.Div:
+    """The sentences about exposure colouring and shared infrastructure (id 'risk-note')."""
+    return html.Div([html.P(s, className="note risk-sentence") for s in sentences], id="risk-note")
 
 
 def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rendered: Rendered | None) -> list[Any]:
@@ -539,6 +585,7 @@ def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rend
         html.P(rendered.filter_note if rendered else None, id="filter-note", className="note"),
     ]
     notes.append(html.P(omitted_note(rendered.omitted if rendered else None), id="omitted", className="omitted"))
+    notes.append(risk_note(rendered.risk_note if rendered else ()))
     notes += [html.P(n, className="note") for n in view.notes]
     return [
         page_css(CSS),
@@ -549,6 +596,8 @@ def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rend
                     [html.Label("Connections up to", className="field", htmlFor="hops"), hops_selector(view.hops)]
                 ),
                 html.Div([html.Label("Layout", className="field", htmlFor="layout"), layout_selector(view.layout)]),
+                html.Div([html.Label("Colour by", className="field", htmlFor="colour"), colour_selector(view.colour)]),
+                html.Div(shared_toggle(view.shared), title=SHARED_HINT),
             ],
             className="view-controls",
         ),
@@ -563,6 +612,7 @@ def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rend
                             rendered.hidden_disabled if rendered else True,
                         ),
                         html.Div(id="graph-message"),
+                        export_controls("graph", GraphView(f"{entity.name} graph", (), ()) if entity else None),
                         graph_view(rendered),
                         html.Div(
                             [
@@ -649,6 +699,8 @@ def controls_view(
     date_to: str | None,
     min_amount: Any,
     hide_datasets: list[str] | None,
+    colour: Any = None,
+    shared: Any = None,
 ) -> tuple[dict[str, Any], str]:
     """Callback: the controls → the view (stored) and its query string (written to the address bar)."""
     all_kinds = {k.value for k in NodeKind}
@@ -662,6 +714,8 @@ def controls_view(
         date_to=date_to,
         min_amount=min_amount,
         hide_datasets=hide_datasets,
+        colour=colour,
+        shared=shared,
     )
     return view.to_json(), view_state_to_query(view)
 
@@ -756,12 +810,17 @@ def apply_action(
 
 
 def redraw(
-    state_json: Mapping[str, Any] | None, view_json: Mapping[str, Any] | None, positions: Any
+    state_json: Mapping[str, Any] | None,
+    view_json: Mapping[str, Any] | None,
+    positions: Any,
+    shared: Mapping[str, Any] | None = None,
 ) -> tuple[Any, ...]:
-    """Callback: the working graph or the view changed → everything drawn from them."""
+    """Callback: the working graph, the view or the shared-infrastructure links changed → everything drawn from
+    them."""
     if not state_json:
         raise dash.exceptions.PreventUpdate
-    r = render_view(GraphState.from_json(state_json), ViewState.from_json(view_json), positions_from(positions))
+    state, view = GraphState.from_json(state_json), ViewState.from_json(view_json)
+    r = render_view(state, view, positions_from(positions), shared)
     return (
         r.elements,
         r.layout,
@@ -778,6 +837,18 @@ def redraw(
         r.hidden_label,
         r.hidden_disabled,
     )
+
+
+def risk_sentences(
+    state_json: Mapping[str, Any] | None, view_json: Mapping[str, Any] | None, shared: Mapping[str, Any] | None
+) -> list[Any]:
+    """Callback: the sentences about exposure colouring and shared infrastructure for the view (no store call)."""
+    if not state_json:
+        raise dash.exceptions.PreventUpdate
+    state, view = GraphState.from_json(state_json), ViewState.from_json(view_json)
+    drawn = filter_view(state, view).nodes
+    edges = len(risk.shared_elements(state, drawn, shared)) if view.shared else 0
+    return list(risk_note(tuple(risk.risk_note(state, view, drawn, shared, edges))).children)
 
 
 # --- callbacks: the wiring ----------------------------------------------------------------------------------------
@@ -819,7 +890,9 @@ function(elements) {
     cy.on('tap', 'node.more', function(evt) {
         setProps('more-request', {data: {id: evt.target.data('parent_id'), t: Date.now()}});
     });
-    push();
+    // the first positions (they also mount the timeline) once the graph is painted and the browser idle
+    var idle = window.requestIdleCallback || function(f) { return setTimeout(f, 50); };
+    requestAnimationFrame(function() { requestAnimationFrame(function() { idle(push, {timeout: 1000}); }); });
     return nu;
 }
 """.replace("BIG_VIEW", str(BIG_VIEW))
@@ -843,6 +916,25 @@ function(positions, figure) {
 }
 """.replace("CONFIG", json.dumps(TIMELINE_CONFIG)).replace("HEIGHT", str(TIMELINE_HEIGHT))
 
+#: Asks the server for shared infrastructure only while the toggle is on.
+SHARED_GATE_JS = """
+function(state, view) {
+    if (!state || !view || !view.shared) { return window.dash_clientside.no_update; }
+    return Date.now();
+}
+"""
+
+#: Asks the server for the risk sentences when the view colours by exposure or shows shared infrastructure, or when
+#: a sentence shown must go.
+RISK_GATE_JS = """
+function(state, view, shared, note) {
+    var wanted = view && (view.colour === 'exposure' || view.shared);
+    var shown = Array.isArray(note) ? note.length > 0 : !!note;
+    if (!state || (!wanted && !shown)) { return window.dash_clientside.no_update; }
+    return Date.now();
+}
+"""
+
 SELECTED_JS = """
 function(data) {
     if (!data || !data.id) { return 'No node selected: click one.'; }
@@ -863,6 +955,8 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Input("filter-dates", "end_date"),
         Input("filter-min-amount", "value"),
         Input("filter-datasets", "value"),
+        Input("colour", "value"),
+        Input("shared", "value"),
         prevent_initial_call=True,
     )(controls_view)
 
@@ -934,8 +1028,39 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Input("graph-state", "data"),
         Input("view-state", "data"),
         State("graph-positions", "data"),
+        Input("shared-cache", "data"),
         prevent_initial_call=True,
     )(redraw)
+
+    app.callback(
+        Output("risk-note", "children"),
+        Input("risk-trigger", "data"),
+        State("graph-state", "data"),
+        State("view-state", "data"),
+        State("shared-cache", "data"),
+        prevent_initial_call=True,
+    )(lambda _trigger, state_json, view_json, shared: risk_sentences(state_json, view_json, shared))
+
+    @app.callback(
+        Output("shared-cache", "data"),
+        Input("shared-trigger", "data"),
+        State("graph-state", "data"),
+        State("view-state", "data"),
+        State("shared-cache", "data"),
+        prevent_initial_call=True,
+    )
+    def _shared(_trigger: Any, state_json: Any, view_json: Any, cache: Any) -> Any:
+        found = risk.update_shared(store, state_json, view_json, cache)
+        if found is None:
+            raise dash.exceptions.PreventUpdate
+        return found
+
+    register_export_callbacks(
+        app,
+        "graph",
+        lambda state_json, view_json: working_view(store, state_json, view_json),
+        [State("graph-state", "data"), State("view-state", "data")],
+    )
 
     @app.callback(
         Output("details", "children"),
@@ -949,6 +1074,19 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
 
     clientside: Callable[..., None] = app.clientside_callback
     clientside(BIND_EVENTS_JS, Output("graph-events", "data"), Input("graph", "elements"))
+    # the risk callbacks go to the server only when the view asks for exposure or shared infrastructure (or a
+    # sentence has to be cleared), so a plain view does not send its working graph up once more per change
+    clientside(
+        SHARED_GATE_JS, Output("shared-trigger", "data"), Input("graph-state", "data"), Input("view-state", "data")
+    )
+    clientside(
+        RISK_GATE_JS,
+        Output("risk-trigger", "data"),
+        Input("graph-state", "data"),
+        Input("view-state", "data"),
+        Input("shared-cache", "data"),
+        State("risk-note", "children"),
+    )
     clientside(URL_SYNC_JS, Output("url-sync", "data"), Input("view-query", "data"), prevent_initial_call=True)
     clientside(
         SELECTED_JS, Output("selected-node", "children"), Input("graph", "tapNodeData"), prevent_initial_call=True

@@ -167,7 +167,7 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphS
     """An embedded store of its own (its own SANCTIONS_GRAPH_HOME), loaded with the generated network."""
     env = dict(os.environ)
     env["SANCTIONS_GRAPH_HOME"] = str(tmp_path_factory.mktemp("generated-home"))
-    # the 2,000-node view's neighbourhood query takes ~20 s on the embedded store (see the report); allow it
+    # generous for a busy shared machine (the 2,000-node view's neighbourhood takes well under a second when idle)
     env["SANCTIONS_GRAPH_QUERY_TIMEOUT"] = "120"
     store = open_store(Settings.from_env(env, store="embedded"))
     try:
@@ -493,9 +493,36 @@ def test_brushing_the_timeline_filters_the_graph_by_date(dash_duo: Any, demo_sto
     _assert_no_console_errors(dash_duo)
 
 
-def test_search_to_graph_time_of_a_500_element_view(dash_duo: Any, generated_store: GraphReader) -> None:
+def _timed(monkeypatch: pytest.MonkeyPatch, store: GraphStore, method: str) -> list[float]:
+    """Seconds spent in each call of one of the store's methods (the store itself is real)."""
+    spent: list[float] = []
+    real = getattr(store, method)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - t)
+
+    monkeypatch.setattr(store, method, timed)
+    return spent
+
+
+def _painted(dash_duo: Any) -> None:
+    """Returns once the browser has painted a frame after now (two animation frames)."""
+    dash_duo.driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "requestAnimationFrame(function() { requestAnimationFrame(function() { done(true); }); });"
+    )
+
+
+def test_search_to_graph_time_of_a_500_element_view(
+    dash_duo: Any, generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     nodes = 1 + SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH
     edges = SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH
+    store_time = _timed(monkeypatch, generated_store, "neighbourhood")
     _start(dash_duo, generated_store)
     box = dash_duo.wait_for_element("#search-input")
     box.send_keys("meridian root holdings")
@@ -514,10 +541,14 @@ def test_search_to_graph_time_of_a_500_element_view(dash_duo: Any, generated_sto
     )
     # drawn: cytoscape has rendered a frame with every element in place
     _wait(dash_duo, lambda: _js(dash_duo, "return cy.nodes().every(n => n.renderedBoundingBox().w > 0);"), "not drawn")
+    _painted(dash_duo)
     drawn = time.perf_counter()
+    # fitted to the screen, 500 elements are an overview: drawn lighter (edge labels only once selected)
+    assert _js(dash_duo, "return cy.edges()[0].style('label');") == ""
     print(
         f"\n[timing] search → drawn graph, {nodes + edges} elements ({nodes} nodes, {edges} edges), embedded store: "
-        f"search {found - started:.2f}s, graph {drawn - found:.2f}s, total {drawn - started:.2f}s"
+        f"search {found - started:.2f}s, graph {drawn - found:.2f}s (of which the store's neighbourhood call "
+        f"{sum(store_time):.2f}s), total {drawn - started:.2f}s"
     )
     _screenshot(dash_duo, "big-view-500-elements")
 
@@ -535,39 +566,31 @@ def test_a_2000_node_view_stays_usable(
     dash_duo: Any, generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     nodes = 1 + SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH * (1 + ONWARD_EACH)
-    store_time: list[float] = []
-    real = generated_store.neighbourhood
-
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return real(*args, **kwargs)
-        finally:
-            store_time.append(time.perf_counter() - t)
-
-    monkeypatch.setattr(generated_store, "neighbourhood", timed)
+    store_time = _timed(monkeypatch, generated_store, "neighbourhood")
     _start(dash_duo, generated_store)
     started = time.perf_counter()
     dash_duo.driver.get(f"{dash_duo.server_url}/entity/{ROOT}?hops=3")
     _wait(dash_duo, lambda: _js(dash_duo, "return cy ? cy.nodes().length : 0;") == nodes, "never drawn", timeout=150)
+    _painted(dash_duo)
     drawn = time.perf_counter()
     # lighter drawing for big views: no edge labels until selected
     assert _js(dash_duo, "return cy.edges()[0].style('label');") == ""
+    dash_duo.wait_for_element("#timeline .js-plotly-plot", timeout=30)  # steady state: the timeline is in too
+    time.sleep(1)
     frame_ms = dash_duo.driver.execute_async_script(
-        _CY + "var done = arguments[arguments.length - 1], n = 0, frames = 0, t = performance.now();"
+        _CY + "var done = arguments[arguments.length - 1], n = 0, t = performance.now();"
         "var box = g.getBoundingClientRect(), x = box.left + box.width / 2, y = box.top + box.height / 2;"
         "var target = g.querySelector('canvas:last-child') || g;"
-        "cy.on('render', function() { frames++; });"
-        "function step() { target.dispatchEvent(new WheelEvent('wheel', {deltaY: -60, clientX: x, clientY: y,"
-        " bubbles: true, cancelable: true}));"
-        " if (++n < 20) { requestAnimationFrame(step); }"
-        " else { setTimeout(function() { done((performance.now() - t) / Math.max(frames, 1)); }, 50); } }"
+        "function step() { target.dispatchEvent(new WheelEvent('wheel', {deltaY: n % 2 ? 60 : -60, clientX: x,"
+        " clientY: y, bubbles: true, cancelable: true}));"
+        " if (++n < 30) { requestAnimationFrame(step); }"
+        " else { requestAnimationFrame(function() { done((performance.now() - t) / 31); }); } }"
         "requestAnimationFrame(step);"
     )
     frames = float(frame_ms)
     print(
         f"\n[timing] {nodes}-node view (3 hops): drawn in {drawn - started:.2f}s, of which the store's neighbourhood"
-        f" call {sum(store_time):.2f}s; zooming with the mouse wheel draws a frame every {frames:.0f} ms"
+        f" call {sum(store_time):.2f}s; a mouse-wheel zoom step (drawing included) takes {frames:.0f} ms"
     )
     _screenshot(dash_duo, "big-view-2000-nodes")
 

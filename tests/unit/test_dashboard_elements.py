@@ -213,8 +213,10 @@ def test_entity_details_explain_analysis_results() -> None:
         blocked_by_ownership=True,
         blocked_share=60,
         analyzed_at="2024-05-01T00:00:00Z",
+        exposure_types="ALL",
     )
     rows = entity_details(exposed)
+    assert not [r.label for r in rows if "types" in r.label.lower()]  # bookkeeping of analyze, not a fact
     exposure = row(rows, "Exposure").items[0]
     assert exposure[0] == "2 hops from a sanctioned entity"
     assert exposure[-1] == Link("p-ri", "/entity/p-ri")

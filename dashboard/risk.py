@@ -1,0 +1,141 @@
+"""Risk on the entity page: shared infrastructure between the entities in view, and the sentences about risk.
+
+The shared-infrastructure links of the page live in a ``dcc.Store`` (``SharedCache`` as JSON): which entities were
+checked, and the pairs found (``dashboard.elements.shared_pairs_from``), including pairs with entities outside the
+view, so an entity brought in later by an expansion gets its dashed line without another store call. With the toggle
+on, each change of the working graph checks the entities not checked yet (at most ``SHARED_CHECK_MAX`` a time, the
+page's entity first) with ``graph.analytics.shared.shared_infrastructure``; nothing is read while it is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from dashboard.components import error_message
+from dashboard.elements import Risk, exposure_sentence, shared_edge_elements, shared_outside, shared_pairs_from
+from dashboard.explorer import GraphState
+from dashboard.view import filter_view
+from dashboard.viewstate import ColourBy, ViewState
+from graph.analytics.shared import shared_infrastructure
+from graph.stores.base import GraphReader, GraphStore
+from graph.vocabulary import NodeKind
+
+#: Entities checked for shared infrastructure per update of the view (each costs a few store calls).
+SHARED_CHECK_MAX = 60
+#: The strongest links kept per entity checked.
+SHARED_PER_ENTITY = 50
+#: Co-holders read per shared value (a value held by more is reported as held by "at least" that many).
+SHARED_HOLDER_LIMIT = 500
+#: Kinds that are infrastructure themselves: drawn already, never checked as holders.
+INFRASTRUCTURE_KINDS = frozenset({NodeKind.ADDRESS.value, NodeKind.WALLET.value})
+
+
+@dataclass(frozen=True)
+class SharedCache:
+    checked: tuple[str, ...] = ()
+    pairs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"checked": list(self.checked), "pairs": self.pairs, "error": self.error}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> SharedCache:
+        if not isinstance(data, Mapping):
+            return cls()
+        pairs = data.get("pairs")
+        return cls(
+            tuple(str(i) for i in data.get("checked") or ()),
+            dict(pairs) if isinstance(pairs, Mapping) else {},
+            str(data["error"]) if data.get("error") else None,
+        )
+
+
+def shared_candidates(state: GraphState, drawn: Sequence[str], checked: Iterable[str]) -> list[str]:
+    """Entities in view not checked yet, the page's entity first, infrastructure nodes left out."""
+    done = set(checked)
+    todo = [i for i in drawn if i not in done and state.nodes[i].kind not in INFRASTRUCTURE_KINDS]
+    todo.sort(key=lambda i: i != state.center)
+    return todo
+
+
+def update_shared(
+    store: GraphReader,
+    state_json: Mapping[str, Any] | None,
+    view_json: Mapping[str, Any] | None,
+    cache_json: Mapping[str, Any] | None,
+    limit: int = SHARED_CHECK_MAX,
+) -> dict[str, Any] | None:
+    """Callback: the working graph or the view changed → the shared-infrastructure cache with the entities in view
+    checked (None: nothing to do, the toggle is off or everything in view was checked)."""
+    view = ViewState.from_json(view_json)
+    if not view.shared or not state_json:
+        return None
+    state = GraphState.from_json(state_json)
+    cache = SharedCache.from_json(cache_json)
+    todo = shared_candidates(state, filter_view(state, view).nodes, cache.checked)[:limit]
+    if not todo:
+        return None
+    pairs = dict(cache.pairs)
+    checked = list(cache.checked)
+    try:
+        for entity_id in todo:
+            report = shared_infrastructure(cast(GraphStore, store), entity_id, limit=SHARED_HOLDER_LIMIT)
+            links = [link.to_dict() for link in report.links[:SHARED_PER_ENTITY]]
+            for key, pair in shared_pairs_from(entity_id, links).items():
+                pairs.setdefault(key, pair)
+            checked.append(entity_id)
+    except Exception as exc:  # keep what was found; say why the rest is missing
+        return SharedCache(tuple(checked), pairs, error_message(exc)).to_json()
+    return SharedCache(tuple(checked), pairs).to_json()
+
+
+def shared_elements(state: GraphState, drawn: Sequence[str], cache_json: Mapping[str, Any] | None) -> list[Any]:
+    names = {i: n.name for i, n in state.nodes.items()}
+    return shared_edge_elements(SharedCache.from_json(cache_json).pairs, drawn, names)
+
+
+def shared_sentence(state: GraphState, drawn: Sequence[str], cache_json: Mapping[str, Any] | None, edges: int) -> str:
+    """What the shared-infrastructure lines show, and what they do not (yet)."""
+    cache = SharedCache.from_json(cache_json)
+    if cache.error:
+        return f"Shared infrastructure could not be read: {cache.error}"
+    waiting = len(shared_candidates(state, drawn, cache.checked))
+    if waiting and not cache.checked:
+        return "Looking for shared addresses, phones, e-mails, websites, passports and wallets…"
+    if edges:
+        text = (
+            f"{edges:,} dashed {'line joins' if edges == 1 else 'lines join'} entities that share an address, phone, "
+            "e-mail, website, passport or wallet (thicker: rarer, so stronger); click one to see what is shared."
+        )
+    else:
+        text = "No two entities in this view share an address, phone, e-mail, website, passport or wallet."
+    outside = shared_outside(cache.pairs, drawn)
+    if outside:
+        text += (
+            f" {outside:,} {'entity' if outside == 1 else 'entities'} outside the view "
+            f"{'shares' if outside == 1 else 'share'} some with entities in it (expand to see them)."
+        )
+    if waiting:
+        text += (
+            f" {waiting:,} {'entity' if waiting == 1 else 'entities'} in view not checked yet (at most "
+            f"{SHARED_CHECK_MAX} are checked each time the view changes)."
+        )
+    return text
+
+
+def risk_note(
+    state: GraphState, view: ViewState, drawn: Sequence[str], cache_json: Mapping[str, Any] | None, shared_edges: int
+) -> list[str]:
+    """The sentences under the graph about exposure colouring and shared infrastructure."""
+    notes: list[str] = []
+    if view.colour is ColourBy.EXPOSURE:
+        risks: list[Risk] = [state.nodes[i].risk for i in drawn]
+        sentence = exposure_sentence(risks)
+        if sentence:
+            notes.append(sentence)
+    if view.shared:
+        notes.append(shared_sentence(state, drawn, cache_json, shared_edges))
+    return notes
