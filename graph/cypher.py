@@ -485,6 +485,35 @@ LIMIT $limit
 """
 
 
+def entities_with_lookup_key(dialect: Dialect, kind: NodeKind | None, node_props: Sequence[Prop]) -> str:
+    """entities_with_list_value for identifier keys, through the lookup full-text index instead of a scan of every
+    entity: $query (built by lookup_keys_query) gives candidates, the exact keys are tested after. $index names the
+    index (Neo4j)."""
+    call = (
+        "CALL db.index.fulltext.queryNodes($index, $query) YIELD node"
+        if dialect is Dialect.NEO4J
+        else f"CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', $query) YIELD node"
+    )
+    label = f" AND n:{_label(kind)}" if kind is not None else ""
+    keys = f"n.{Prop.LOOKUP_KEYS}"
+    return f"""
+{call}
+WITH node AS n
+WHERE any(v IN coalesce({keys}, []) WHERE v IN $values){label}
+RETURN n.{Prop.ID} AS id, [v IN {keys} WHERE v IN $values] AS matched{_columns("n", "n_", node_props)}
+LIMIT $limit
+"""
+
+
+def lookup_keys_query(dialect: Dialect, keys: Sequence[str]) -> str:
+    """Full-text query text matching any of ``keys`` (lookup keys: ASCII letters and digits); "" if one is not."""
+    if not keys or len(keys) > 500 or not all(k.isascii() and k.isalnum() for k in keys):
+        return ""  # (Lucene refuses queries of over 1,024 clauses)
+    if dialect is Dialect.NEO4J:
+        return " OR ".join(keys)
+    return f"@{Prop.LOOKUP_TEXT}:(" + "|".join(keys) + ")"
+
+
 def _values_list(var: str, props: Sequence[Prop]) -> str:
     return "".join(f", {var}.{_prop(p)}" for p in props)
 

@@ -525,11 +525,20 @@ class CypherStore(abc.ABC):
     ) -> list[tuple[str, list[str], dict[str, Any]]]:
         if not values:
             return []
-        rows = self._read(
-            cypher.entities_with_list_value(prop, kind, node_props),
-            {"values": list(dict.fromkeys(values)), "limit": int(limit)},
-            timeout_s=max(30.0, self.query_timeout_s),
-        )
+        unique = list(dict.fromkeys(values))
+        query = cypher.lookup_keys_query(self.dialect, unique) if prop is Prop.LOOKUP_KEYS else ""
+        if query:  # identifier keys: through the lookup index, not a scan of every entity
+            rows = self._read(
+                cypher.entities_with_lookup_key(self.dialect, kind, node_props),
+                {"index": cypher.FULLTEXT_LOOKUP, "query": query, "values": unique, "limit": int(limit)},
+                timeout_s=max(30.0, self.query_timeout_s),
+            )
+        else:
+            rows = self._read(
+                cypher.entities_with_list_value(prop, kind, node_props),
+                {"values": unique, "limit": int(limit)},
+                timeout_s=max(30.0, self.query_timeout_s),
+            )
         return [
             (str(r["id"]), list(r["matched"] or []), {p.value: r[f"n_{p.value}"] for p in node_props}) for r in rows
         ]

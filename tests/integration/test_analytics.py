@@ -402,3 +402,23 @@ def test_links_count_links_and_list_value_lookup(store: GraphStore) -> None:
     found = store.entities_with_list_value(Prop.LOOKUP_KEYS, ["p123", "zzz"], NodeKind.PERSON, (Prop.NAME,))
     assert sorted(found) == [("x", ["p123"], {"name": "X"}), ("y", ["p123"], {"name": "Y"})]
     assert {e.id for e in store.get_entities(["x", "a", "nobody"])} == {"x", "a"}
+
+
+def test_shared_identifiers_are_found_through_the_lookup_index(store: GraphStore) -> None:
+    """Identifier keys as loaders write them (graph.ids.lookup_key) are looked up through the full-text lookup
+    index, not by a scan; only exact keys count (a longer passport number that starts alike is not shared)."""
+    from graph.ids import lookup_key
+
+    def holder(pid: str, passport: str) -> NodeRecord:
+        label = f"Passport: {passport}"
+        return NodeRecord(
+            pid, NodeKind.PERSON, {Prop.NAME: pid, Prop.IDENTIFIERS: [label], Prop.LOOKUP_KEYS: [lookup_key(passport)]}
+        )
+
+    store.upsert_nodes(
+        NodeKind.PERSON,
+        [holder("p1", "PP 109-420.132"), holder("p2", "pp109420132"), holder("p3", "PP 1094201320")],
+    )
+    report = shared_infrastructure(store, "p1").to_dict()
+    assert [s["id"] for s in report["shared"]] == ["p2"]
+    assert report["shared"][0]["shared"][0]["holders"] == 2

@@ -43,3 +43,14 @@ def test_bulk_reads_stream_in_buckets_and_page_every_relationship() -> None:
     assert "(n:Entity {id: nid})-[]-()\nRETURN nid AS id, count(*) AS n" in cypher.link_degrees(
         cypher.Dialect.FALKORDB, "both", None
     )
+
+
+def test_identifier_keys_are_read_through_the_lookup_index_when_they_can_be() -> None:
+    from graph.cypher import Dialect, entities_with_lookup_key, lookup_keys_query
+
+    assert lookup_keys_query(Dialect.NEO4J, ["pp109420132", "86131"]) == "pp109420132 OR 86131"
+    assert lookup_keys_query(Dialect.FALKORDB, ["pp109420132", "86131"]) == "@lookup_text:(pp109420132|86131)"
+    assert lookup_keys_query(Dialect.NEO4J, ["+86 131"]) == ""  # not a lookup key: the caller scans
+    assert lookup_keys_query(Dialect.NEO4J, [f"k{i}" for i in range(501)]) == ""  # too many clauses for Lucene
+    assert "db.index.fulltext.queryNodes" in entities_with_lookup_key(Dialect.NEO4J, None, ())
+    assert "db.idx.fulltext.queryNodes" in entities_with_lookup_key(Dialect.FALKORDB, None, ())
