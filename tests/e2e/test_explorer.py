@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -518,7 +518,7 @@ def _painted(dash_duo: Any) -> None:
 
 
 def test_search_to_graph_time_of_a_500_element_view(
-    dash_duo: Any, generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+    dash_duo: Any, generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch, timing: Callable[[str], None]
 ) -> None:
     nodes = 1 + SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH
     edges = SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH
@@ -545,7 +545,7 @@ def test_search_to_graph_time_of_a_500_element_view(
     drawn = time.perf_counter()
     # fitted to the screen, 500 elements are an overview: drawn lighter (edge labels only once selected)
     assert _js(dash_duo, "return cy.edges()[0].style('label');") == ""
-    print(
+    timing(
         f"\n[timing] search → drawn graph, {nodes + edges} elements ({nodes} nodes, {edges} edges), embedded store: "
         f"search {found - started:.2f}s, graph {drawn - found:.2f}s (of which the store's neighbourhood call "
         f"{sum(store_time):.2f}s), total {drawn - started:.2f}s"
@@ -556,14 +556,14 @@ def test_search_to_graph_time_of_a_500_element_view(
     switched = time.perf_counter()
     _wait(dash_duo, lambda: _layout_name(dash_duo) == "fcose", "the force layout did not run", timeout=60)
     _wait(dash_duo, lambda: _js(dash_duo, "return cy.nodes().length;") == nodes, "nodes lost")
-    print(f"[timing] switch to the force layout (fcose in the browser): {time.perf_counter() - switched:.2f}s")
+    timing(f"[timing] switch to the force layout (fcose in the browser): {time.perf_counter() - switched:.2f}s")
     _screenshot(dash_duo, "big-view-force")
     dash_duo.wait_for_contains_text("#graph-summary", f"Showing {nodes - 1} connected entities")
     _assert_no_console_errors(dash_duo)
 
 
 def test_a_2000_node_view_stays_usable(
-    dash_duo: Any, generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+    dash_duo: Any, generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch, timing: Callable[[str], None]
 ) -> None:
     nodes = 1 + SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH * (1 + ONWARD_EACH)
     store_time = _timed(monkeypatch, generated_store, "neighbourhood")
@@ -588,7 +588,7 @@ def test_a_2000_node_view_stays_usable(
         "requestAnimationFrame(step);"
     )
     frames = float(frame_ms)
-    print(
+    timing(
         f"\n[timing] {nodes}-node view (3 hops): drawn in {drawn - started:.2f}s, of which the store's neighbourhood"
         f" call {sum(store_time):.2f}s; a mouse-wheel zoom step (drawing included) takes {frames:.0f} ms"
     )
@@ -600,7 +600,7 @@ def test_a_2000_node_view_stays_usable(
         _wait(dash_duo, lambda layout=layout: _query(dash_duo).get("layout") == layout, "layout not in the URL")
         _wait(dash_duo, lambda: _layout_name(dash_duo) == "preset", "a big view must get server positions")
         _wait(dash_duo, lambda: _js(dash_duo, "return cy.nodes().length;") == nodes, "nodes lost", timeout=60)
-        print(
+        timing(
             f"[timing] {caption} layout of {nodes} nodes (positions from the server): "
             f"{time.perf_counter() - switched:.2f}s"
         )
