@@ -8,7 +8,7 @@ import re
 from graph.names import fold
 from graph.vocabulary import RelType
 
-_EVM = re.compile(r"^0x[0-9a-fA-F]{40}$")
+_EVM = re.compile(r"^0[xX][0-9a-fA-F]{40}$")  # some exports upper-case the whole address, prefix too
 _BECH32_PREFIXES = ("bc1", "tb1", "ltc1", "bcrt1")
 
 

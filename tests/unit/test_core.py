@@ -29,6 +29,7 @@ def test_parse_rel_types_accepts_any_case_and_names_unknown_ones() -> None:
     ("raw", "normal"),
     [
         ("0x97B1043ABD9E6FC31681635166D430A458D14F9C", "0x97b1043abd9e6fc31681635166d430a458d14f9c"),
+        ("0X97B1043ABD9E6FC31681635166D430A458D14F9C", "0x97b1043abd9e6fc31681635166d430a458d14f9c"),
         ("bc1QXY2KGDYGJRSQTZQ2N0YRF2493P83KKFJHX0WLH", "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"),
         ("1D6gG9iKEhPitTcWRJiniuj1jYM2hNeAfJ", "1D6gG9iKEhPitTcWRJiniuj1jYM2hNeAfJ"),
         (" TXmVpin5vq5gdZsciyyjdZgKRUju4st1wM ", "TXmVpin5vq5gdZsciyyjdZgKRUju4st1wM"),
