@@ -117,7 +117,8 @@ def test_analyze_json_summary_and_write_back(cli_store: str, capsys: pytest.Capt
     assert {"entities", "relationships", "sanctioned", "exposure_by_hops", "blocked_by_ownership", "seconds"} <= set(
         data
     )
-    assert data["blocked_by_ownership"] == 2 and data["possibly_blocked"] == 1  # cli-a, cli-b; cli-c
+    # cli-a, cli-b and the demo's Taedong Coastal Shipping (51% Bureau 999); possibly: cli-c
+    assert data["blocked_by_ownership"] == 3 and data["possibly_blocked"] == 1
     shown = _json(capsys, ["show", "cli-b", "--json"])
     props = shown["properties"]
     assert isinstance(props, dict)

@@ -57,8 +57,8 @@ def _jsonl(path: Path, lines: list[object]) -> Path:
 def test_demo_scenario_dry_run_counts_every_kind() -> None:
     report = run_load(NativeJsonlSource("demo_fictional"), [demo.scenario_file()], None)
     assert report.dry_run and report.rejected == 0
-    assert report.records_read == 35
-    assert sum(report.nodes.values()) == 15
+    assert report.records_read == 37
+    assert sum(report.nodes.values()) == 16
     assert set(report.relationships) == {t.value for t in RelType}
 
 
