@@ -385,6 +385,13 @@ def shared_toggle(on: bool) -> dcc.Checklist:
     return dcc.Checklist(id="shared", options=[option], value=["on"] if on else [], inline=True, className="radio")
 
 
+def _checklist(title: str, component_id: str, options: list[Any], value: list[str]) -> html.Div:
+    return html.Div(
+        [html.H4(title), dcc.Checklist(id=component_id, options=options, value=value, className="checks")],
+        className="wide",
+    )
+
+
 def filters_panel(view: ViewState, rendered: Rendered | None) -> html.Details:
     kinds = sorted(k.value for k in view.kinds) if view.kinds is not None else [k.value for k in NodeKind]
     rels = sorted(r.value for r in view.rels) if view.rels is not None else [t.value for t in RelType]
@@ -393,30 +400,8 @@ def filters_panel(view: ViewState, rendered: Rendered | None) -> html.Details:
             html.Summary("Filters"),
             html.Div(
                 [
-                    html.Div(
-                        [
-                            html.H4("Kinds of entity"),
-                            dcc.Checklist(
-                                id="filter-kinds",
-                                options=rendered.kind_options if rendered else [],
-                                value=kinds,
-                                className="checks",
-                            ),
-                        ],
-                        className="wide",
-                    ),
-                    html.Div(
-                        [
-                            html.H4("Kinds of relationship"),
-                            dcc.Checklist(
-                                id="filter-rels",
-                                options=rendered.rel_options if rendered else [],
-                                value=rels,
-                                className="checks",
-                            ),
-                        ],
-                        className="wide",
-                    ),
+                    _checklist("Kinds of entity", "filter-kinds", rendered.kind_options if rendered else [], kinds),
+                    _checklist("Kinds of relationship", "filter-rels", rendered.rel_options if rendered else [], rels),
                     html.Div(
                         [
                             html.H4("Dates (payments and transfers made, relationships valid)"),

@@ -96,13 +96,18 @@ def node_row(record: NodeRecord) -> Row:
             scalars[name] = _clean_scalar(value)
     name = str(record.props.get(Prop.NAME) or record.id)
     scalars[_NAME] = name
+    _derive_keys(lists, (name, *lists[_ALIASES]))
+    return {"id": record.id, "scalars": scalars, "lists": lists, "flags": flags}
+
+
+def _derive_keys(lists: dict[str, list[Any]], names: Sequence[str]) -> None:
+    """Fill the search forms of ``names`` and turn the identifiers in the lookup-key list into lookup keys."""
     forms: list[str] = []
-    for n in (name, *lists[_ALIASES]):
+    for n in names:
         forms += search_forms(n)
     lists[_SEARCH_NAMES] = list(dict.fromkeys(forms))
     keys = [lookup_key(str(v)) for v in lists[_LOOKUP_KEYS]]
     lists[_LOOKUP_KEYS] = list(dict.fromkeys(k for k in keys if k))
-    return {"id": record.id, "scalars": scalars, "lists": lists, "flags": flags}
 
 
 def new_node_row(row: Row, kind: NodeKind) -> Row:
@@ -270,20 +275,17 @@ class CypherStore(abc.ABC):
         total = self.ensure_stubs([node_id for node_id, _ in rows])  # nodes_created: the stubs made
         params: list[Row] = []
         for node_id, values in rows:
-            lists: dict[str, list[Any]] = {p.value: [] for p in cypher.NODE_LIST_PROPS}
+            lists: dict[str, list[Any]] = {k: [] for k in _NODE_LIST_KEYS}
             flags: dict[str, bool] = {}
             for prop, value in values.items():
-                if prop in LIST_PROPS:
-                    items = [value] if isinstance(value, str) else list(value)
-                    lists[prop.value] = list(dict.fromkeys(v for v in items if v not in (None, "")))
-                elif prop in FLAG_PROPS:
-                    flags[prop.value] = bool(value)
+                name, how = _prop_class(_NODE_PROP_CLASS, prop)
+                if how == _LIST:
+                    lists[name] = _unique([value] if isinstance(value, str) else list(value))
+                elif how == _FLAG:
+                    flags[name] = bool(value)
                 else:
-                    raise ValueError(f"add_to_node_lists takes list properties and marks only, not {prop.value}")
-            aliases = lists[Prop.ALIASES.value]
-            lists[Prop.SEARCH_NAMES.value] = list(dict.fromkeys(f for n in aliases for f in search_forms(n)))
-            keys = (lookup_key(str(v)) for v in lists[Prop.LOOKUP_KEYS.value])
-            lists[Prop.LOOKUP_KEYS.value] = list(dict.fromkeys(k for k in keys if k))
+                    raise ValueError(f"add_to_node_lists takes list properties and marks only, not {name}")
+            _derive_keys(lists, lists[_ALIASES])
             params.append({"id": node_id, "lists": lists, "flags": flags})
         result, counts = self._write(cypher.ADD_TO_NODE_LISTS, {"rows": params})
         counts.rows_written = int(result[0]["written"]) if result else 0
