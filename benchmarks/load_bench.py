@@ -157,6 +157,8 @@ def generate(path: Path, entities: int, links: int, seed: int) -> dict[str, int]
 class Recorder:
     """A GraphWriter that keeps what the pipeline would write (the parsed records), for the per-record loader."""
 
+    write_workers = 1
+
     def __init__(self) -> None:
         self.nodes: list[NodeRecord] = []
         self.rels: list[RelRecord] = []

@@ -37,6 +37,8 @@ from loaders.pipeline import run_load
 class Tee:
     """A GraphWriter that counts identifier labels of the nodes it sees and passes them on (or drops them)."""
 
+    write_workers = 1
+
     def __init__(self, inner: GraphWriter | None) -> None:
         self.inner = inner
         self.identifier_kinds: Counter[str] = Counter()

@@ -159,7 +159,7 @@ def _rel_id_seek(dialect: Dialect, rel_type: RelType) -> str:
     then cheapest) and kept using it on a million, one scan per id (a 10k-id batch timed out after 120 s)."""
     pattern = f"MATCH ()-[r:{_rel_type(rel_type)} {{{Prop.ID}: rid}}]->()"
     if dialect is Dialect.NEO4J:
-        return f"{pattern} USING INDEX r:{_rel_type(rel_type)}({Prop.ID})"
+        return f"{pattern} USING INDEX SEEK r:{_rel_type(rel_type)}({Prop.ID})"
     return pattern
 
 

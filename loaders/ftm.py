@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from followthemoney import model as ftm_model
 from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
@@ -264,6 +265,7 @@ IDENTIFICATION_IGNORED = _INTERVAL_IGNORED | {
 ENTITY_KEYS = frozenset({"id", "schema", "properties", "caption", "datasets", "referents", "target"})
 ENTITY_KEYS_KEPT_AS_SCALARS = {"first_seen": Prop.FIRST_SEEN, "last_seen": Prop.LAST_SEEN}
 ENTITY_KEYS_IGNORED = frozenset({"last_change"})
+_ALL_ENTITY_KEYS = ENTITY_KEYS | ENTITY_KEYS_KEPT_AS_SCALARS.keys() | ENTITY_KEYS_IGNORED
 DELTA_OPS = ("ADD", "MOD", "DEL")
 #: What a delta MOD of a node replaces (see the module docstring); other properties keep being united.
 MOD_REPLACED_PROPS: tuple[Prop, ...] = tuple(
@@ -335,11 +337,19 @@ class _Bad(Exception):
         self.reason = reason
 
 
-@dataclass
 class _Line:
-    file: str
-    number: int
-    raw: str
+    """Where a record came from; its text (for the rejects file) is decoded only when asked for."""
+
+    __slots__ = ("_data", "file", "number")
+
+    def __init__(self, file: str, number: int, data: bytes) -> None:
+        self.file = file
+        self.number = number
+        self._data = data
+
+    @property
+    def raw(self) -> str:
+        return self._data.decode("utf-8", "backslashreplace").removeprefix("\ufeff").strip()[:_RAW_LIMIT]
 
 
 @dataclass
@@ -412,36 +422,49 @@ class _Load:
         self.nodes: dict[str, _Node] = {}
         self.edges: dict[str, list[_Edge]] = {}
         self.edge_keys: set[str] = set()  # keys that are FtM edge entities (not nodes' link properties)
-        self.by_end: dict[str, set[str]] = {}
+        self.by_end: dict[str, set[str]] | None = None  # built when a delta deletes a node (_ends_index)
         self.attachments: dict[str, list[_Attachment]] = {}  # by the Sanction/Identification's FtM id
         self.waiting: dict[str, list[_Attachment]] = {}  # by the FtM id of the entity they wait for
-        self.not_nodes: set[str] = set()  # ids of records that are not graph nodes (edges, attachments, skipped)
+        self.not_nodes: set[str] = set()  # records that are no graph nodes: attachments, skipped (edges: edge_keys)
 
     # --- reading --------------------------------------------------------------------------------------------------
     def read_file(self, path: Path) -> None:
         file = str(path)
+        record_read, loads, decode_error = self.ctx.record_read, orjson.loads, orjson.JSONDecodeError
         for number, raw in self._raw_lines(path):
             if not raw.strip():
                 continue
-            self.ctx.record_read()
+            record_read()
+            line = _Line(file, number, raw)
             try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                self.ctx.reject(
-                    file,
-                    number,
-                    None,
-                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} (latin-1 or another encoding?)",
-                    raw.decode("utf-8", "backslashreplace").strip()[:_RAW_LIMIT],
-                )
-                continue
-            if number == 1:
-                text = text.removeprefix("\ufeff")
-            line = _Line(file, number, text.strip()[:_RAW_LIMIT])
-            try:
-                self._line(text, raw.endswith(b"\n"), line)
+                # the fast path: orjson reads (and checks the UTF-8 of) well-formed lines; anything it refuses
+                # takes the slow path, whose messages say what is wrong
+                try:
+                    data = loads(raw)
+                except decode_error:
+                    data = self._slow_decode(raw, line)
+                self._data(data, line)
             except _Bad as bad:
                 self.ctx.reject(file, number, bad.field, bad.reason, line.raw)
+
+    @staticmethod
+    def _slow_decode(raw: bytes, line: _Line) -> Any:
+        """Decode a line orjson refused (a BOM, NaN, a lone surrogate… or a real error, then named)."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Bad(
+                None,
+                f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} (latin-1 or another encoding?)",
+            ) from None
+        if line.number == 1:
+            text = text.removeprefix("\ufeff")
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            if not raw.endswith(b"\n"):
+                raise _Bad(None, f"truncated: the file ends in the middle of a record ({exc.msg})") from None
+            raise _Bad(None, f"not JSON: {exc.msg} at column {exc.colno}") from None
 
     def _raw_lines(self, path: Path) -> Iterator[tuple[int, bytes]]:
         try:
@@ -465,13 +488,7 @@ class _Load:
                 self.ctx.reject(str(path), number + 1, None, reason)
                 self.ctx.warn(f"{path}: {reason}")
 
-    def _line(self, text: str, complete: bool, line: _Line) -> None:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if not complete:
-                raise _Bad(None, f"truncated: the file ends in the middle of a record ({exc.msg})") from None
-            raise _Bad(None, f"not JSON: {exc.msg} at column {exc.colno}") from None
+    def _data(self, data: Any, line: _Line) -> None:
         if not isinstance(data, dict):
             raise _Bad(None, "not a JSON object: each line must be one FtM entity")
         if "op" not in data:
@@ -511,20 +528,32 @@ class _Load:
         raw_props = data.get("properties", {})
         if not isinstance(raw_props, dict):
             raise _Bad("properties", "not an object: properties must map names to lists of strings")
+        known = schema.properties  # by name, inherited ones too
         props: dict[str, list[str]] = {}
         for name, values in raw_props.items():
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            if type(values) is not list:
                 raise _Bad(name, f"not a list of strings: {name} (FtM writes every value, numbers too, as strings)")
-            prop = schema.get(name)
-            if prop is None:
+            if len(values) == 1:  # the common case, without the general loop
+                value = values[0]
+                if type(value) is not str:
+                    raise _Bad(name, f"not a list of strings: {name} (FtM writes every value, numbers too, as strings)")
+                if name not in known:
+                    self.ctx.note(f"unknown property (ignored): {schema.name}:{name}")
+                elif value := value.strip():
+                    props[name] = [value]
+                continue
+            if not all(type(v) is str for v in values):
+                raise _Bad(name, f"not a list of strings: {name} (FtM writes every value, numbers too, as strings)")
+            if name not in known:
                 self.ctx.note(f"unknown property (ignored): {schema.name}:{name}")
                 continue
-            cleaned = [v.strip() for v in values if v.strip()]
+            cleaned = [v for v in (v.strip() for v in values) if v]
             if cleaned:
                 props[name] = list(dict.fromkeys(cleaned))
-        for key in data:
-            if key not in ENTITY_KEYS and key not in ENTITY_KEYS_KEPT_AS_SCALARS and key not in ENTITY_KEYS_IGNORED:
-                self.ctx.note(f"unknown top-level field (ignored): {key}")
+        if not _ALL_ENTITY_KEYS.issuperset(data):
+            for key in data:
+                if key not in _ALL_ENTITY_KEYS:
+                    self.ctx.note(f"unknown top-level field (ignored): {key}")
         datasets = _string_list(data, "datasets") or [self.dataset]
         referents = _string_list(data, "referents")
         target = data.get("target", False)
@@ -589,6 +618,7 @@ class _Load:
         self.ctx.node(NodeRecord(node_id, kind, _compact(props)))
         self.nodes[entity.id] = _Node(node_id, kind, schema, name)
         self.not_nodes.discard(entity.id)
+        self.edge_keys.discard(entity.id)  # a later version of the record is a node
         self._set_edges(entity.id, self._links(entity))
 
     def _names(self, entity: _Entity, kind: NodeKind, props: dict[Prop, Any]) -> str:
@@ -680,46 +710,65 @@ class _Load:
 
     # --- edges ----------------------------------------------------------------------------------------------------
     def _edge(self, entity: _Entity, spec: EdgeMap) -> None:
-        source_prop, target_prop = entity.schema.edge_source, entity.schema.edge_target
+        schema = entity.schema
+        source_prop, target_prop = schema.edge_source, schema.edge_target
         assert source_prop is not None and target_prop is not None  # EDGE_SCHEMATA are FtM edges (tested)
-        sources, targets = entity.values(source_prop), entity.values(target_prop)
+        values = entity.props  # each property's values are already distinct
+        sources, targets = values.get(source_prop), values.get(target_prop)
         if not sources or not targets:
             missing = source_prop if not sources else target_prop
-            raise _Bad(missing, f"missing edge end: {entity.schema.name} needs {source_prop} and {target_prop}")
+            raise _Bad(missing, f"missing edge end: {schema.name} needs {source_prop} and {target_prop}")
         props: dict[Prop, Any] = {Prop.DATASETS: entity.datasets, Prop.SOURCE_IDS: [entity.id, *entity.referents]}
         for name, prop in spec.props.items():
-            values = entity.values(name)
-            if not values or prop in props:
+            found = values.get(name)
+            if not found or prop in props:
                 continue
             if prop in NUMERIC_REL_PROPS:
-                number = _number(values[0])
+                number = _number(found[0])
                 if number is None:
-                    self.ctx.note(f"unreadable numbers (dropped): {entity.schema.name}:{name}")
+                    self.ctx.note(f"unreadable numbers (dropped): {schema.name}:{name}")
                     continue
                 props[prop] = number
             else:
-                props[prop] = "; ".join(values)
-        for name in entity.props:
-            if name not in spec.props and name not in spec.ignored and name not in (source_prop, target_prop):
-                self.ctx.note(f"unmapped property (ignored): {entity.schema.name}:{name}")
-        pairs = [(s, t) for s in sources for t in targets]
-        edges: list[_Edge] = []
-        for n, (source, target) in enumerate(pairs):
-            if spec.reverse:
-                source, target = target, source
-            edge_id = entity.id if len(pairs) == 1 else f"{entity.id}.{n + 1}"
-            edges.append(_Edge(entity.id, spec.rel_type, source, target, edge_id, dict(props)))
-        self.edge_keys.add(entity.id)
-        self.not_nodes.add(entity.id)
-        self._set_edges(entity.id, edges)
+                props[prop] = "; ".join(found)
+        known = _edge_props_known(schema)
+        if not known.issuperset(values):
+            for name in values:
+                if name not in known:
+                    self.ctx.note(f"unmapped property (ignored): {schema.name}:{name}")
+        key = entity.id
+        if len(sources) == 1 and len(targets) == 1:
+            source, target = (targets[0], sources[0]) if spec.reverse else (sources[0], targets[0])
+            edges = [_Edge(key, spec.rel_type, source, target, key, props)]
+        else:
+            pairs = [(s, t) for s in sources for t in targets]
+            edges = []
+            for n, (source, target) in enumerate(pairs):
+                if spec.reverse:
+                    source, target = target, source
+                edge_id = key if len(pairs) == 1 else f"{key}.{n + 1}"
+                edges.append(_Edge(key, spec.rel_type, source, target, edge_id, dict(props)))
+        self.edge_keys.add(key)
+        self._set_edges(key, edges)
 
     def _set_edges(self, key: str, edges: list[_Edge]) -> None:
         if not edges and key not in self.edges:
             return
         self.edges[key] = edges  # a later version of the record replaces what it said before
-        for edge in edges:
-            self.by_end.setdefault(edge.source, set()).add(key)
-            self.by_end.setdefault(edge.target, set()).add(key)
+        if self.by_end is not None:
+            for edge in edges:
+                self.by_end.setdefault(edge.source, set()).add(key)
+                self.by_end.setdefault(edge.target, set()).add(key)
+
+    def _ends_index(self) -> dict[str, set[str]]:
+        """Which records' edges each id is an end of: built at the first DEL of a node, then kept up to date."""
+        if self.by_end is None:
+            self.by_end = {}
+            for key, edges in self.edges.items():
+                for edge in edges:
+                    self.by_end.setdefault(edge.source, set()).add(key)
+                    self.by_end.setdefault(edge.target, set()).add(key)
+        return self.by_end
 
     # --- sanctions and identifications ----------------------------------------------------------------------------
     def _sanction(self, entity: _Entity, line: _Line) -> None:
@@ -797,6 +846,7 @@ class _Load:
     def _delete(self, entity_id: str) -> None:
         if entity_id in self.edge_keys:
             self.edge_keys.discard(entity_id)
+            self.not_nodes.add(entity_id)
             dropped_edges = self.edges.pop(entity_id, [])
             self.ctx.note("DEL of edges in the same load (dropped before writing)")
             # an earlier load may have written the same relationship(s)
@@ -808,7 +858,7 @@ class _Load:
             return
         node = self.nodes.pop(entity_id, None)
         self.edges.pop(entity_id, None)
-        for key in self.by_end.pop(entity_id, set()):
+        for key in self._ends_index().pop(entity_id, set()):
             if key in self.edges:
                 self.edges[key] = [e for e in self.edges[key] if entity_id not in (e.source, e.target)]
         dropped = self.waiting.pop(entity_id, [])
@@ -820,6 +870,10 @@ class _Load:
         if node is None:  # unknown to this load: a node or an edge entity an earlier load wrote
             self.ctx.delete_relationships([entity_id])
 
+    def _not_a_node(self, ftm_id: str) -> bool:
+        """A record of this load that is no graph node: an edge, a Sanction/Identification, a skipped schema."""
+        return ftm_id not in self.nodes and (ftm_id in self.not_nodes or ftm_id in self.edge_keys)
+
     # --- the end of the load --------------------------------------------------------------------------------------
     def finish(self) -> None:
         absent_ends: set[str] = set()
@@ -830,7 +884,7 @@ class _Load:
                 for end in (edge.source, edge.target):
                     node = self.nodes.get(end)
                     ends.append(node.node_id if node is not None else end)
-                if any(end not in self.nodes and end in self.not_nodes for end in (edge.source, edge.target)):
+                if any(self._not_a_node(end) for end in (edge.source, edge.target)):
                     skipped += 1
                     continue
                 missing = [
@@ -861,7 +915,7 @@ class _Load:
         for attachment in (a for group in self.attachments.values() for a in group):
             if attachment.applied:
                 continue
-            if attachment.subject in self.not_nodes:
+            if self._not_a_node(attachment.subject):
                 what = "sanctioned entity" if attachment.subject_field == "entity" else "holder"
                 self.ctx.reject(
                     attachment.line.file,
@@ -902,6 +956,13 @@ def _string_list(data: dict[str, Any], key: str) -> list[str]:
 def _address_text(entity: _Entity) -> str | None:
     parts = entity.values("street", "street2", "postOfficeBox", "postalCode", "city", "region", "state")
     return ", ".join(parts) or None
+
+
+@functools.cache
+def _edge_props_known(schema: Schema) -> frozenset[str]:
+    """The properties of an edge schema (one of EDGE_SCHEMATA) the mapping uses or ignores, its ends included."""
+    spec = EDGE_SCHEMATA[schema.name]
+    return frozenset({*spec.props, *spec.ignored, schema.edge_source or "", schema.edge_target or ""})
 
 
 @functools.cache

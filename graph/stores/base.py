@@ -28,6 +28,10 @@ MAX_PATH_HOPS = 6
 class GraphWriter(Protocol):
     """Idempotent batched upserts: nodes first, then relationships between them."""
 
+    #: How many write transactions a loader may run side by side on this store (batches that touch different
+    #: ids): more than one where the server runs concurrent transactions on several cores.
+    write_workers: int
+
     def ensure_schema(self) -> None:
         """Create constraints and indexes if they are missing (safe to call every time)."""
         ...

@@ -173,6 +173,8 @@ class CypherStore(abc.ABC):
     """Shared implementation of GraphStore over a backend that runs Cypher."""
 
     dialect: cypher.Dialect
+    #: Loads write one batch at a time unless the backend says otherwise (see GraphWriter.write_workers).
+    write_workers: int = 1
 
     def __init__(self, query_timeout_s: float = 10.0) -> None:
         self.query_timeout_s = query_timeout_s

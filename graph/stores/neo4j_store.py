@@ -28,6 +28,12 @@ def _plain(value: Any) -> Any:
 
 class Neo4jStore(CypherStore):
     dialect = cypher.Dialect.NEO4J
+    #: Neo4j runs a transaction on one thread: two batches side by side let a load use two of its cores. Writes
+    #: to shared nodes may meet a deadlock, which Neo4j reports as transient: the transaction is retried.
+    write_workers = 2
+    #: How long a write transaction is retried after transient errors (deadlocks between a load's side-by-side
+    #: batches): longer than the driver-wide 5 s, which keeps an analyst's read from waiting on a dead server.
+    write_retry_s = 60.0
 
     def __init__(self, driver: neo4j.Driver, database: str, uri: str, query_timeout_s: float = 10.0) -> None:
         super().__init__(query_timeout_s)
@@ -104,7 +110,9 @@ class Neo4jStore(CypherStore):
             return rows, WriteCounts(c.nodes_created, c.relationships_created, c.properties_set)
 
         try:
-            with self._driver.session(database=self._database) as session:
+            with self._driver.session(
+                database=self._database, max_transaction_retry_time=self.write_retry_s
+            ) as session:
                 return session.execute_write(work)
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise self._translate(exc) from exc

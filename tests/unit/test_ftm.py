@@ -37,6 +37,8 @@ WALLET = wallet_id("0xabcdef0123456789abcdef0123456789abcdef01")
 class RecordingWriter:
     """A GraphWriter that keeps every call in order and a set of node ids, like a store would."""
 
+    write_workers = 1
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, list[str]]] = []
         self.nodes: dict[str, NodeRecord] = {}

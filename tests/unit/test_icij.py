@@ -24,6 +24,8 @@ RELEASE = FIXTURES / "release"
 class RecordingWriter:
     """A GraphWriter that keeps the records it is given (a relationship only when both ends were written)."""
 
+    write_workers = 1
+
     def __init__(self) -> None:
         self.nodes: dict[str, NodeRecord] = {}
         self.rels: dict[str, RelRecord] = {}

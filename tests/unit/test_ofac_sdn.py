@@ -47,6 +47,8 @@ NULL = "-0- "
 class FakeWriter:
     """A GraphWriter that keeps every node and relationship it is given."""
 
+    write_workers = 1
+
     def __init__(self) -> None:
         self.nodes: dict[str, NodeRecord] = {}
         self.rels: dict[str, RelRecord] = {}

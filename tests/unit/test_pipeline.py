@@ -21,6 +21,8 @@ from sanctions_graph import demo
 class RecordingWriter:
     """A GraphWriter that keeps what it is given (for checking batching and ordering, not store behaviour)."""
 
+    write_workers = 1
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, int]] = []
         self.nodes: dict[str, NodeRecord] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +17,8 @@ from loaders.pipeline import BackgroundWriter, gc_paused
 
 class Journal:
     """A GraphWriter that notes each call, in order (optionally failing on one kind)."""
+
+    write_workers = 1
 
     def __init__(self, fail_on: NodeKind | None = None) -> None:
         self.calls: list[str] = []
@@ -91,6 +95,62 @@ def test_a_failed_background_write_raises_here() -> None:
             writer.drain()
     finally:
         writer.close()
+
+
+class Overlaps(Journal):
+    """A Journal whose writes take a moment and note which batches ran at the same time as another."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: set[str] = set()
+        self.together: set[frozenset[str]] = set()
+        self._lock = threading.Lock()
+
+    def _run(self, name: str) -> None:
+        with self._lock:
+            self.together.update(frozenset({name, other}) for other in self.running)
+            self.running.add(name)
+        time.sleep(0.2)  # long enough for a second worker to start one beside it
+        with self._lock:
+            self.running.discard(name)
+            self.calls.append(name)
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
+        self._run("nodes " + ",".join(r.id for r in rows))
+        return WriteCounts(rows_written=len(rows))
+
+    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        self._run("rels " + ",".join(r.id for r in rows))
+        return WriteCounts(rows_written=len(rows))
+
+
+def _rel(rid: str) -> RelRecord:
+    return RelRecord(rid, RelType.OWNS, "a", "b")
+
+
+def test_two_workers_overlap_only_node_batches_with_different_ids() -> None:
+    journal = Overlaps()
+    writer = BackgroundWriter(journal, depth=4, workers=2)
+    done: list[int] = []
+    try:
+        for ids in (["a", "b"], ["c"], ["b", "d"]):  # the third shares "b" with the first
+            nodes = [NodeRecord(i, NodeKind.PERSON) for i in ids]
+            writer.submit_nodes(NodeKind.PERSON, nodes, lambda c: done.append(c.rows_written))
+        for rid in ("r1", "r2"):  # relationships wait for every batch before them
+            writer.submit_relationships(RelType.OWNS, [_rel(rid)], lambda c: done.append(-c.rows_written))
+        writer.drain()
+    finally:
+        writer.close()
+    assert frozenset({"nodes a,b", "nodes c"}) in journal.together  # disjoint: side by side
+    assert frozenset({"nodes a,b", "nodes b,d"}) not in journal.together  # a shared id: one after the other
+    assert not any(
+        p for p in journal.together if all(x.startswith("rels") for x in p)
+    )  # one at a time: they would lock the same nodes
+    assert not any(
+        p for p in journal.together if any(x.startswith("nodes") for x in p) and any(x.startswith("rels") for x in p)
+    )
+    assert journal.calls.index("nodes a,b") < journal.calls.index("nodes b,d")
+    assert done == [2, 1, 2, -1, -1]  # results still come back in submission order
 
 
 def test_gc_paused_restores_the_collector() -> None:
