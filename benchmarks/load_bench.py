@@ -185,6 +185,12 @@ class Recorder:
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
         return WriteCounts()
 
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        return WriteCounts(rows_written=len(rows))
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        return WriteCounts()
+
 
 def per_record(store: GraphStore, recorder: Recorder, sample: int, seed: int) -> dict[str, Any]:
     """One write transaction per record through the store's API (batch size 1) on a sample, extrapolated."""
@@ -217,6 +223,29 @@ def per_record(store: GraphStore, recorder: Recorder, sample: int, seed: int) ->
     }
 
 
+def process_cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds a local process has used so far (None: unknown)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pid(kind: str, store_home: Path, args: argparse.Namespace) -> int | None:
+    """The store server's process: the embedded one from its pid file, Neo4j's from --neo4j-pid or the pid file
+    scripts/neo4j.sh writes in $NEO4J_RUN_DIR (only meaningful for a server on this machine)."""
+    if kind == "embedded":
+        return embedded_server.EmbeddedServer(store_home).status().pid
+    if args.neo4j_pid:
+        return int(args.neo4j_pid)
+    run_dir = os.environ.get("NEO4J_RUN_DIR")
+    pid_file = Path(run_dir) / "neo4j.pid" if run_dir else None
+    return int(pid_file.read_text().strip()) if pid_file and pid_file.exists() else None
+
+
 def clear(store: GraphStore) -> float:
     t = time.perf_counter()
     store.clear()
@@ -235,7 +264,11 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
     try:
         out["clear_before_s"] = round(clear(store), 2)
         print(f"[{kind}] {store.description}: emptied in {out['clear_before_s']} s; loading…", flush=True)
+        pid = server_pid(kind, store_home, args)
+        server_before, client_before = process_cpu_s(pid), time.process_time()
         report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+        server_after, client_cpu = process_cpu_s(pid), time.process_time() - client_before
+        server_cpu = server_after - server_before if server_after is not None and server_before is not None else None
         out["load"] = {
             "records": report.records_read,
             "seconds": round(report.seconds, 2),
@@ -243,6 +276,9 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
             "nodes_created": report.nodes_created,
             "relationships_created": report.relationships_created,
             "stubs_created": report.stubs_created,
+            # where the time went: this process (parsing, rows, the driver) and the server, CPU seconds
+            "client_cpu_s": round(client_cpu, 1),
+            "server_cpu_s": round(server_cpu, 1) if server_cpu is not None else None,
         }
         stats = store.stats()
         out["stored"] = {"nodes": stats.total_nodes, "relationships": stats.total_relationships}
@@ -274,9 +310,10 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     rows = [
-        ("store", "records", "load s", "records/s", "per-record rec/s*", "ratio", "clear s"),
+        ("store", "records", "load s", "records/s", "per-record rec/s*", "ratio", "clear s", "CPU s client/server"),
     ]
     for kind, r in results.items():
+        server_cpu = r["load"]["server_cpu_s"]
         rows.append(
             (
                 kind,
@@ -286,13 +323,16 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                 f"{r['per_record']['records_per_s']:,.0f}",
                 f"{r['ratio']:.1f}x",
                 f"{r['clear_after_load_s']:.1f}",
+                f"{r['load']['client_cpu_s']:.1f} / {server_cpu if server_cpu is not None else '?'}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     text = "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
     return (
         text + "\n* one write transaction per record (store API, batch size 1) on a sample of "
-        "the parsed records, extrapolated to the whole file"
+        "the parsed records, extrapolated to the whole file; CPU s: of this process and of the store server\n"
+        "  during the load (the server's is '?' unless it runs here: the embedded one, or Neo4j with --neo4j-pid or\n"
+        "  NEO4J_RUN_DIR); their sum over the machine's cores bounds the records/s any schedule could reach"
     )
 
 
@@ -314,6 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rerun", action="store_true", help="load the file a second time (must create nothing)")
     parser.add_argument("--out", help="write the figures as JSON to this file")
+    parser.add_argument(
+        "--neo4j-pid", help="the local Neo4j server's process id, to report its CPU (default: $NEO4J_RUN_DIR/neo4j.pid)"
+    )
     args = parser.parse_args(argv)
 
     home = Path(args.home)
