@@ -135,7 +135,8 @@ class LoadReport:
 class _Queued:
     future: Future[WriteCounts]
     done: Callable[[WriteCounts], None]
-    ids: frozenset[str]  # a node batch's ids, when batches may run side by side
+    nodes: bool  # a node batch (relationship batches wait for every one of these)
+    ids: frozenset[str]  # the batch's ids, when batches may run side by side
 
 
 class BackgroundWriter:
@@ -145,9 +146,10 @@ class BackgroundWriter:
     behind.
 
     With ``workers`` > 1 (the store's ``write_workers``: Neo4j runs each transaction on one thread, so two let it
-    use two cores) node batches run side by side, except that one waits for queued batches holding one of its ids.
-    Relationship batches run one at a time, after every queued batch (their ends must be written first): side by
-    side they would lock the same nodes (on Neo4j, 100k entities + 300k links: twice the server CPU, slower)."""
+    use two cores) batches run side by side unless they must not: a batch waits for queued batches holding one of
+    its ids, and a relationship batch for every queued node batch (its ends must be written first). Side-by-side
+    relationship batches may lock the same nodes; Neo4j resolves a deadlock by failing one transaction as transient
+    and the store retries it."""
 
     def __init__(self, writer: GraphWriter, depth: int = 2, workers: int = 1) -> None:
         self.writer = writer
@@ -159,15 +161,16 @@ class BackgroundWriter:
     def submit_nodes(self, kind: NodeKind, rows: list[NodeRecord], done: Callable[[WriteCounts], None]) -> None:
         ids = self._ids(rows)
         self._wait_while(lambda q: not q.ids.isdisjoint(ids))
-        self._submit(self._pool.submit(self.writer.upsert_nodes, kind, rows), done, ids)
+        self._submit(self._pool.submit(self.writer.upsert_nodes, kind, rows), done, True, ids)
 
     def submit_relationships(
         self, rel_type: RelType, rows: list[RelRecord], done: Callable[[WriteCounts], None]
     ) -> None:
-        self._wait_while(lambda q: True)
-        self._submit(self._pool.submit(self.writer.upsert_relationships, rel_type, rows), done, frozenset())
+        ids = self._ids(rows)
+        self._wait_while(lambda q: q.nodes or not q.ids.isdisjoint(ids))
+        self._submit(self._pool.submit(self.writer.upsert_relationships, rel_type, rows), done, False, ids)
 
-    def _ids(self, rows: Sequence[NodeRecord]) -> frozenset[str]:
+    def _ids(self, rows: Sequence[NodeRecord] | Sequence[RelRecord]) -> frozenset[str]:
         return frozenset(r.id for r in rows) if self._workers > 1 else frozenset()
 
     def _wait_while(self, conflicts: Callable[[_Queued], bool]) -> None:
@@ -175,8 +178,10 @@ class BackgroundWriter:
             while any(conflicts(q) for q in self._pending):
                 self._collect()
 
-    def _submit(self, future: Future[WriteCounts], done: Callable[[WriteCounts], None], ids: frozenset[str]) -> None:
-        self._pending.append(_Queued(future, done, ids))
+    def _submit(
+        self, future: Future[WriteCounts], done: Callable[[WriteCounts], None], nodes: bool, ids: frozenset[str]
+    ) -> None:
+        self._pending.append(_Queued(future, done, nodes, ids))
         while len(self._pending) > self._depth:
             self._collect()
 
