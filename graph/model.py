@@ -65,6 +65,9 @@ class RelRecord:
     source: str
     target: str
     props: dict[Prop, Any] = field(default_factory=dict)
+    #: Scalar properties a stored relationship of this id loses when ``props`` has no value for them (a delta
+    #: file's new version of an edge replaces the old one's); lists are still united.
+    clear: frozenset[Prop] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,10 @@ Deltas. ADD is a plain upsert. MOD carries the entity's full new version: for a 
 own properties said - name, aliases, countries, topics and every scalar (a value absent from the new version is
 removed) - while identifiers and lookup keys (also given by Identification/Passport records), designations,
 programs and the sanctioned/front marks (also given by Sanction records and other sources), datasets and source ids
-are still united; its relationships are untouched. A MOD of an edge entity replaces the edge's properties present
-in the new version (absent ones stay). DEL of a node deletes it with its relationships; DEL of an edge entity
-deletes its relationship, also one written by an earlier load (by relationship id; an edge entity with several
+are still united; its relationships are untouched. A MOD of an edge entity replaces the edge's properties (one
+absent from the new version, e.g. a percentage no longer given, is removed; datasets and source ids are united).
+DEL of a node deletes it with its relationships; DEL of an edge entity deletes its relationship, also one written
+by an earlier load (by relationship id; an edge entity with several
 ends, ids ``<id>.<n>``, is found only when loaded in the same run); DEL of a Sanction/Identification applied by an
 earlier load cannot take its values back off the entity (counted in the report).
 """
@@ -399,6 +400,7 @@ class _Edge:
     target: str
     rel_id: str | None  # None: derived from the resolved ends
     props: dict[Prop, Any] = field(default_factory=dict)
+    clear: frozenset[Prop] = frozenset()  # a MOD's edge: scalars a stored relationship loses when absent here
 
 
 @dataclass
@@ -580,7 +582,7 @@ class _Load:
         entity = self._validate(data)
         name = entity.schema.name
         if name in EDGE_SCHEMATA:
-            self._edge(entity, EDGE_SCHEMATA[name])
+            self._edge(entity, EDGE_SCHEMATA[name], replace)
         elif entity.schema.is_a("Sanction"):
             self._sanction(entity, line)
         elif entity.schema.is_a("Identification"):
@@ -709,7 +711,7 @@ class _Load:
         return edges
 
     # --- edges ----------------------------------------------------------------------------------------------------
-    def _edge(self, entity: _Entity, spec: EdgeMap) -> None:
+    def _edge(self, entity: _Entity, spec: EdgeMap, replace: bool = False) -> None:
         schema = entity.schema
         source_prop, target_prop = schema.edge_source, schema.edge_target
         assert source_prop is not None and target_prop is not None  # EDGE_SCHEMATA are FtM edges (tested)
@@ -737,9 +739,10 @@ class _Load:
                 if name not in known:
                     self.ctx.note(f"unmapped property (ignored): {schema.name}:{name}")
         key = entity.id
+        clear = frozenset(spec.props.values()) if replace else frozenset()
         if len(sources) == 1 and len(targets) == 1:
             source, target = (targets[0], sources[0]) if spec.reverse else (sources[0], targets[0])
-            edges = [_Edge(key, spec.rel_type, source, target, key, props)]
+            edges = [_Edge(key, spec.rel_type, source, target, key, props, clear)]
         else:
             pairs = [(s, t) for s in sources for t in targets]
             edges = []
@@ -747,7 +750,7 @@ class _Load:
                 if spec.reverse:
                     source, target = target, source
                 edge_id = key if len(pairs) == 1 else f"{key}.{n + 1}"
-                edges.append(_Edge(key, spec.rel_type, source, target, edge_id, dict(props)))
+                edges.append(_Edge(key, spec.rel_type, source, target, edge_id, dict(props), clear))
         self.edge_keys.add(key)
         self._set_edges(key, edges)
 
@@ -900,7 +903,12 @@ class _Load:
                 source, target = ends
                 self.ctx.rel(
                     RelRecord(
-                        edge.rel_id or rel_id(edge.rel_type, source, target), edge.rel_type, source, target, edge.props
+                        edge.rel_id or rel_id(edge.rel_type, source, target),
+                        edge.rel_type,
+                        source,
+                        target,
+                        edge.props,
+                        edge.clear,
                     )
                 )
         if dangling:

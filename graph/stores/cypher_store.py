@@ -135,16 +135,21 @@ def rel_row(record: RelRecord) -> Row:
             lists[name] = list(dict.fromkeys([value] if isinstance(value, str) else value))
         else:
             scalars[name] = _clean_scalar(value)
+    for prop in record.clear:
+        scalars.setdefault(prop.value, None)  # SET r += {p: null} removes p (a new relationship never gets it)
     return {"id": record.id, "source": record.source, "target": record.target, "scalars": scalars, "lists": lists}
 
 
 def new_rel_row(row: Row) -> Row:
     """The row of cypher.create_relationships from rel_row's: every property of the new relationship, id included."""
+    scalars = row["scalars"]
+    if None in scalars.values():  # properties a replacing record clears: a new relationship has none to clear
+        scalars = {k: v for k, v in scalars.items() if v is not None}
     return {
         "id": row["id"],
         "source": row["source"],
         "target": row["target"],
-        "props": {**row["scalars"], **row["lists"], "id": row["id"]},
+        "props": {**scalars, **row["lists"], "id": row["id"]},
     }
 
 

@@ -332,6 +332,36 @@ def test_mod_replaces_the_entitys_own_properties(store: GraphStore, tmp_path: Pa
     assert store.search("New Alias")[0].entity.id == "fict-m"
 
 
+def test_mod_of_an_edge_of_an_earlier_load_replaces_its_properties(store: GraphStore, tmp_path: Path) -> None:
+    people = [
+        {"id": f"fict-e{i}", "schema": "Company", "properties": {"name": [f"Edge Co {i}"]}, "datasets": ["one"]}
+        for i in (1, 2)
+    ]
+    owns = {
+        "id": "fict-own",
+        "schema": "Ownership",
+        "properties": {"owner": ["fict-e1"], "asset": ["fict-e2"], "percentage": ["30"], "startDate": ["2019-01-01"]},
+        "datasets": ["one"],
+    }
+    run_load(FtmSource(), [_ftm(tmp_path / "a.json", [*people, owns])], store)
+    mod = dict(owns, properties={"owner": ["fict-e1"], "asset": ["fict-e2"], "percentage": ["45"]}, datasets=["two"])
+    report = run_load(FtmSource(), [_ftm(tmp_path / "b.json", [{"op": "MOD", "entity": mod}])], store)
+    assert report.relationships_created == 0
+    (rel,) = store.neighbourhood("fict-e1").relationships
+    assert rel.properties[Prop.PERCENTAGE.value] == 45.0  # replaced
+    assert Prop.START_DATE.value not in rel.properties  # absent from the new version: removed
+    assert rel.properties[Prop.DATASETS.value] == ["one", "two"]  # still united
+    # an ADD of the same edge adds to what is stored: the start date stays away, the percentage is replaced
+    add = dict(owns, properties={"owner": ["fict-e1"], "asset": ["fict-e2"], "percentage": ["50"]})
+    run_load(FtmSource(), [_ftm(tmp_path / "c.json", [add])], store)
+    (rel,) = store.neighbourhood("fict-e1").relationships
+    assert rel.properties[Prop.PERCENTAGE.value] == 50.0 and Prop.START_DATE.value not in rel.properties
+    # a MOD in the same file as the first version: the later version alone is written
+    run_load(FtmSource(), [_ftm(tmp_path / "d.json", [owns, {"op": "MOD", "entity": mod}])], store)
+    (rel,) = store.neighbourhood("fict-e1").relationships
+    assert rel.properties[Prop.PERCENTAGE.value] == 45.0 and Prop.START_DATE.value not in rel.properties
+
+
 def test_store_add_to_node_lists_and_delete_relationships(store: GraphStore) -> None:
     run_load(FtmSource(), [NETWORK], store)
     counts = store.add_to_node_lists(
