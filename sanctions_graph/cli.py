@@ -423,17 +423,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def _exit_on_signal(signum: int, frame: object) -> None:
-    """SIGTERM/SIGHUP end the command like Ctrl-C does, so the store is closed (and an embedded server stopped)."""
+    """Ctrl-C, SIGTERM and SIGHUP end the command, so the store is closed (and an embedded server stopped). The next
+    one only gets a sentence (cutting the close short would leave the embedded server running); a third one quits
+    at once."""
+    closing = _StillClosing()
+    for other in _STOP_SIGNALS:
+        signal.signal(other, closing)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise SystemExit(128 + signum)
+
+
+class _StillClosing:
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.asked += 1
+        if self.asked > 1:
+            print(
+                "Quitting without waiting: `sanctions-graph db stop` stops an embedded store left running.",
+                file=sys.stderr,
+            )
+            raise SystemExit(128 + signum)
+        print(
+            "Still closing the store (the embedded one saves its data first); this takes a moment. "
+            "Press Ctrl-C again to quit at once.",
+            file=sys.stderr,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _exit_on_signal)
-        signal.signal(signal.SIGHUP, _exit_on_signal)
+    handlers = threading.current_thread() is threading.main_thread()
+    previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS} if handlers else {}
+    for signum in previous:
+        signal.signal(signum, _exit_on_signal)
     store: GraphStore | None = None
     try:
         settings = Settings.from_env(os.environ, store=getattr(args, "store", None) or args.global_store)
@@ -453,8 +483,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Interrupted.", file=sys.stderr)
         return 130
     finally:
-        if store is not None:
-            store.close()
+        try:
+            if store is not None:
+                store.close()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 if __name__ == "__main__":
