@@ -239,8 +239,13 @@ def server_pid(kind: str, store_home: Path, args: argparse.Namespace) -> int | N
     scripts/neo4j.sh writes in $NEO4J_RUN_DIR (only meaningful for a server on this machine)."""
     if kind == "embedded":
         return embedded_server.EmbeddedServer(store_home).status().pid
-    if args.neo4j_pid:
-        return int(args.neo4j_pid)
+    return neo4j_pid(args.neo4j_pid)
+
+
+def neo4j_pid(given: str | None) -> int | None:
+    """A local Neo4j's process id: the one given, else the pid file scripts/neo4j.sh writes in $NEO4J_RUN_DIR."""
+    if given:
+        return int(given)
     run_dir = os.environ.get("NEO4J_RUN_DIR")
     pid_file = Path(run_dir) / "neo4j.pid" if run_dir else None
     return int(pid_file.read_text().strip()) if pid_file and pid_file.exists() else None
@@ -250,19 +255,7 @@ def wait_for_persistence(store_home: Path, limit_s: float = 300.0) -> float:
     """Wait until the embedded server has no log rewrite or snapshot running (after the load and the clear it
     compacts its append-only log in a forked child): the per-record loader must not be timed against a busy
     server, which would flatter the ratio. Returns the seconds waited."""
-    import redis
-
-    client = redis.Redis(unix_socket_path=str(embedded_server.EmbeddedServer(store_home).socket))
-    started = time.perf_counter()
-    try:
-        while time.perf_counter() - started < limit_s:
-            info = client.info("persistence")
-            if not info.get("aof_rewrite_in_progress") and not info.get("rdb_bgsave_in_progress"):
-                break
-            time.sleep(0.2)
-    finally:
-        client.close()
-    return round(time.perf_counter() - started, 1)
+    return round(embedded_server.EmbeddedServer(store_home).wait_for_persistence(limit_s), 1)
 
 
 def clear(store: GraphStore) -> float:

@@ -24,19 +24,11 @@ import neo4j
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.load_bench import process_cpu_s
+from benchmarks.load_bench import neo4j_pid, process_cpu_s
 
 LABEL = "WriteFloor"
 REL = "WRITE_FLOOR"
 CONSTRAINT = "write_floor_id"
-
-
-def _pid(arg: str | None) -> int | None:
-    if arg:
-        return int(arg)
-    run_dir = os.environ.get("NEO4J_RUN_DIR")
-    pid_file = Path(run_dir) / "neo4j.pid" if run_dir else None
-    return int(pid_file.read_text().strip()) if pid_file and pid_file.exists() else None
 
 
 def _timed(driver: neo4j.Driver, query: str, rows: list[dict[str, Any]], batch: int, pid: int | None) -> dict[str, Any]:
@@ -68,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         auth=(os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]),
         notifications_min_severity="OFF",
     )
-    pid = _pid(args.neo4j_pid)
+    pid = neo4j_pid(args.neo4j_pid)
     n = args.nodes
     try:
         with driver.session() as session:

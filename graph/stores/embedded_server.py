@@ -175,16 +175,32 @@ class EmbeddedServer:
             try:
                 with contextlib.suppress(redis.ResponseError):  # "already in progress" is fine
                     client.bgrewriteaof()
-                deadline = time.monotonic() + _COMPACT_TIMEOUT_S
-                while time.monotonic() < deadline:
-                    info = client.info("persistence")
-                    if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
-                        return
-                    time.sleep(0.1)
             finally:
                 client.close()
         except (redis.RedisError, OSError):
             return
+        self.wait_for_persistence(_COMPACT_TIMEOUT_S)
+
+    def wait_for_persistence(self, timeout_s: float) -> float:
+        """Wait (up to ``timeout_s``) until the server has no log rewrite or snapshot running or scheduled; returns
+        the seconds waited. Best effort: a server that does not answer is not waited for."""
+        import redis
+
+        started = time.monotonic()
+        try:
+            client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=10, decode_responses=True)
+            try:
+                while time.monotonic() - started < timeout_s:
+                    info = client.info("persistence")
+                    busy = ("aof_rewrite_in_progress", "aof_rewrite_scheduled", "rdb_bgsave_in_progress")
+                    if not any(info.get(key) for key in busy):
+                        break
+                    time.sleep(0.1)
+            finally:
+                client.close()
+        except (redis.RedisError, OSError):
+            pass
+        return time.monotonic() - started
 
     def _log_tail(self, lines: int = 5) -> str:
         try:
