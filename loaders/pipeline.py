@@ -153,9 +153,9 @@ class BackgroundWriter:
 
     def __init__(self, writer: GraphWriter, depth: int = 2, workers: int = 1) -> None:
         self.writer = writer
-        self._workers = self.write_workers = max(1, workers)
-        self._depth = max(depth, self._workers + 1)
-        self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="load-writer")
+        self.write_workers = max(1, workers)
+        self._depth = max(depth, self.write_workers + 1)
+        self._pool = ThreadPoolExecutor(max_workers=self.write_workers, thread_name_prefix="load-writer")
         self._pending: deque[_Queued] = deque()
 
     def submit_nodes(self, kind: NodeKind, rows: list[NodeRecord], done: Callable[[WriteCounts], None]) -> None:
@@ -171,10 +171,10 @@ class BackgroundWriter:
         self._submit(self._pool.submit(self.writer.upsert_relationships, rel_type, rows), done, False, ids)
 
     def _ids(self, rows: Sequence[NodeRecord] | Sequence[RelRecord]) -> frozenset[str]:
-        return frozenset(r.id for r in rows) if self._workers > 1 else frozenset()
+        return frozenset(r.id for r in rows) if self.write_workers > 1 else frozenset()
 
     def _wait_while(self, conflicts: Callable[[_Queued], bool]) -> None:
-        if self._workers > 1:
+        if self.write_workers > 1:
             while any(conflicts(q) for q in self._pending):
                 self._collect()
 
