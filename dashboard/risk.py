@@ -4,7 +4,7 @@ The shared-infrastructure links of the page live in a ``dcc.Store`` (``SharedCac
 checked, and the pairs found (``dashboard.elements.shared_pairs_from``), including pairs with entities outside the
 view, so an entity brought in later by an expansion gets its dashed line without another store call. With the toggle
 on, each change of the working graph checks the entities not checked yet (at most ``SHARED_CHECK_MAX`` a time, the
-page's entity first) with ``graph.analytics.shared.shared_infrastructure``; nothing is read while it is off.
+page's entity first) with ``graph.analytics.shared_infrastructure.shared_infrastructure``; nothing is read while it is off.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dashboard.elements import Risk, exposure_sentence, shared_edge_elements, sh
 from dashboard.explorer import GraphState
 from dashboard.view import filter_view
 from dashboard.viewstate import ColourBy, ViewState
-from graph.analytics.shared import shared_infrastructure
+from graph.analytics.shared_infrastructure import shared_infrastructure
 from graph.stores.base import GraphReader, GraphStore
 from graph.vocabulary import NodeKind
 

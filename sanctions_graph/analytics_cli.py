@@ -18,7 +18,7 @@ from graph.analytics.dates import parse_day
 from graph.analytics.exposure import DEFAULT_MAX_HOPS, MAX_MAX_HOPS, entity_exposure, resolve_types
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, find_it_workers
 from graph.analytics.ownership import entity_ownership
-from graph.analytics.shared import shared_infrastructure
+from graph.analytics.shared_infrastructure import shared_infrastructure
 from graph.analytics.trace import DEFAULT_HOPS, MAX_HOPS, TraceDirection, trace_funds, trace_table_text
 from graph.errors import ConfigError
 from graph.model import Direction

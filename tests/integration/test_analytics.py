@@ -13,7 +13,7 @@ from graph.analytics.analyze import analyze
 from graph.analytics.exposure import entity_exposure
 from graph.analytics.itworkers import find_it_workers
 from graph.analytics.ownership import entity_ownership
-from graph.analytics.shared import shared_infrastructure
+from graph.analytics.shared_infrastructure import shared_infrastructure
 from graph.analytics.trace import TraceDirection, trace_funds
 from graph.errors import EntityNotFound
 from graph.ids import rel_id

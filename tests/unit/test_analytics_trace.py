@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from graph.analytics.dates import parse_day, parse_moment
-from graph.analytics.shared import combine, rarity_weight
+from graph.analytics.shared_infrastructure import combine, rarity_weight
 from graph.analytics.trace import Party, TraceDirection, service_label, trace
 from graph.model import Link
 from graph.vocabulary import RelType
