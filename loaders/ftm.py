@@ -55,6 +55,8 @@ from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
 
 from graph.errors import SourceFormatError
+from graph.ftm_mapping import EDGE_SCHEMATA, KIND_SCHEMATA, LINK_PROPS, NUMERIC_REL_PROPS, EdgeMap
+from graph.ftm_mapping import INTERVAL_IGNORED as _INTERVAL_IGNORED
 from graph.ids import normalize_address, rel_id, wallet_id
 from graph.model import Designation, NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
@@ -67,90 +69,10 @@ DEFAULT_DATASET = "ftm"
 #: File names taken from a directory given as a path.
 FILE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".ftm", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".ftm.gz")
 
-#: Schema -> node kind: the first entry the schema is (or descends from) wins.
-KIND_SCHEMATA: tuple[tuple[str, NodeKind], ...] = (
-    ("CryptoWallet", NodeKind.WALLET),
-    ("Address", NodeKind.ADDRESS),
-    ("Vessel", NodeKind.VESSEL),
-    ("Airplane", NodeKind.AIRCRAFT),
-    ("Person", NodeKind.PERSON),
-    ("Company", NodeKind.COMPANY),
-    ("Organization", NodeKind.ORGANIZATION),
-    ("LegalEntity", NodeKind.LEGAL_ENTITY),
-)
-
-
-@dataclass(frozen=True)
-class EdgeMap:
-    """How an FtM edge schema becomes a relationship: its type, whether FtM's direction is reversed, its props."""
-
-    rel_type: RelType
-    reverse: bool
-    props: dict[str, Prop]
-    ignored: frozenset[str] = frozenset()
-
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-_DATES = {"startDate": Prop.START_DATE, "endDate": Prop.END_DATE}
-_INTERVAL_IGNORED = _words(
-    """
-    alephUrl date description indexText modifiedAt namesMentioned proof publisher publisherUrl recordId retrievedAt
-    sourceUrl summary
-    """
-)
-_INTEREST_IGNORED = _INTERVAL_IGNORED | {"status"}
-
-#: FtM edge schemata -> relationships (props limited to those the vocabulary's RelSpec lists).
-EDGE_SCHEMATA: dict[str, EdgeMap] = {
-    "Ownership": EdgeMap(
-        RelType.OWNS,
-        False,
-        {"percentage": Prop.PERCENTAGE, **_DATES},
-        _INTEREST_IGNORED
-        | {"role", "legalBasis", "ownershipType", "sharesCount", "sharesCurrency", "sharesType", "sharesValue"},
-    ),
-    "Directorship": EdgeMap(RelType.DIRECTS, False, {"role": Prop.ROLE, **_DATES}, _INTEREST_IGNORED | {"secretary"}),
-    # FtM: employee -> employer; the vocabulary: employer EMPLOYS employee.
-    "Employment": EdgeMap(RelType.EMPLOYS, True, {"role": Prop.ROLE, **_DATES}, _INTEREST_IGNORED),
-    "Membership": EdgeMap(RelType.MEMBER_OF, False, {"role": Prop.ROLE, **_DATES}, _INTEREST_IGNORED),
-    "Family": EdgeMap(
-        RelType.FAMILY_OF, False, {"relationship": Prop.ROLE}, _INTERVAL_IGNORED | {"startDate", "endDate"}
-    ),
-    "Associate": EdgeMap(
-        RelType.ASSOCIATE_OF, False, {"relationship": Prop.ROLE}, _INTERVAL_IGNORED | {"startDate", "endDate"}
-    ),
-    "UnknownLink": EdgeMap(RelType.LINKED_TO, False, {"role": Prop.ROLE}, _INTEREST_IGNORED | {"startDate", "endDate"}),
-    "Payment": EdgeMap(
-        RelType.PAID,
-        False,
-        {
-            "amount": Prop.AMOUNT,
-            "currency": Prop.CURRENCY,
-            "date": Prop.DATE,
-            "startDate": Prop.DATE,
-            "purpose": Prop.PURPOSE,
-        },
-        (_INTERVAL_IGNORED - {"date"})
-        | {
-            "endDate",
-            "amountEur",
-            "amountUsd",
-            "payerAccount",
-            "beneficiaryAccount",
-            "contract",
-            "programme",
-            "project",
-            "sequenceNumber",
-            "transactionNumber",
-        },
-    ),
-}
-
-#: Relationship properties that hold numbers (FtM writes every value as a string).
-NUMERIC_REL_PROPS = frozenset({Prop.PERCENTAGE, Prop.AMOUNT})
 
 # --- node properties ----------------------------------------------------------------------------------------------
 
@@ -187,24 +109,6 @@ IDENTIFIER_PROPS = _words(
     uscCode vatCode voenCode website wikidataId
     """
 )
-
-
-@dataclass(frozen=True)
-class LinkMap:
-    """A node property holding other entities' ids, and the relationship it becomes."""
-
-    rel_type: RelType
-    other_is_source: bool  # the referenced entity is the relationship's source (holder HOLDS wallet)
-    role: str | None = None
-
-
-LINK_PROPS: dict[str, LinkMap] = {
-    "addressEntity": LinkMap(RelType.LOCATED_AT, False),
-    "holder": LinkMap(RelType.HOLDS, True),
-    "owner": LinkMap(RelType.OWNS, True),
-    "operator": LinkMap(RelType.LINKED_TO, True, "operator"),
-    "parent": LinkMap(RelType.LINKED_TO, False, "parent"),
-}
 #: Handled by their own code: names and name parts, marks, wallet and address fields, vehicle type.
 SPECIAL_PROPS = _words(
     """
