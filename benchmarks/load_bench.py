@@ -9,7 +9,7 @@ holder: a HOLDS link), Ownership, Directorship, Employment, Payment and UnknownL
 Sanction records for about 1% of the entities.
 
 For each store the benchmark empties it (timed: clear() deletes in batches), loads the file through the library
-function the CLI's `load ftm` calls (loaders.pipeline.run_load with loaders.ftm.FtmSource, the CLI's default batch
+function the CLI's `load ftm` calls (loaders.framework.run_load with loaders.ftm.FtmSource, the CLI's default batch
 size) and reports records/s; with --rerun it loads the file a second time (idempotent: nothing new is written).
 Then it empties the store again and runs a one-transaction-per-record loader on a sample: the same parsed records
 (what the FtM source emits), each written by the store's own write API with batch size 1 - the nodes first, then
@@ -42,8 +42,8 @@ from graph.stores import embedded_server
 from graph.stores.base import GraphStore
 from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.framework import DEFAULT_BATCH_SIZE, NoProgress, run_load
 from loaders.ftm import FtmSource
-from loaders.pipeline import DEFAULT_BATCH_SIZE, NoProgress, run_load
 
 #: Share of entities per FtM schema.
 ENTITY_MIX = {"Person": 0.40, "Company": 0.32, "Organization": 0.08, "CryptoWallet": 0.20}

@@ -30,8 +30,8 @@ from graph.settings import Settings
 from graph.stores.base import GraphWriter
 from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.framework import run_load
 from loaders.ofac_sdn import OfacSdnSource, decode, null, parse_remarks, read_rows
-from loaders.pipeline import run_load
 
 
 class Tee:

@@ -60,8 +60,8 @@ from graph.ftm_mapping import INTERVAL_IGNORED as _INTERVAL_IGNORED
 from graph.ids import normalize_address, rel_id, wallet_id
 from graph.model import Designation, NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.ofac_sdn import chain_for, website_host
-from loaders.pipeline import LoadContext
+from loaders.common.chains import chain_for, website_host
+from loaders.framework import LoadContext
 
 #: Dataset name for lines that carry no ``datasets`` (Aleph exports, hand-made files).
 DEFAULT_DATASET = "ftm"

@@ -72,7 +72,7 @@ from graph.errors import SourceFormatError
 from graph.ids import rel_id
 from graph.model import NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.pipeline import LoadContext
+from loaders.framework import LoadContext
 from loaders.plain_csv import CsvRecord, iter_records, read_header, require_columns, unknown_columns
 
 DATASET = "icij_offshore_leaks"

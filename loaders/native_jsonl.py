@@ -18,7 +18,7 @@ from graph.errors import SourceFormatError
 from graph.ids import rel_id
 from graph.model import Designation, NodeRecord, RelRecord
 from graph.vocabulary import INTERNAL_PROPS, LIST_PROPS, NodeKind, Prop, RelType
-from loaders.pipeline import LoadContext
+from loaders.framework import LoadContext
 
 _NODE_KEYS = {"node", "id", "designation"}
 _REL_KEYS = {"rel", "id", "source", "target"}

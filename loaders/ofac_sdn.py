@@ -83,10 +83,11 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import SourceFormatError
-from graph.ids import is_evm_address, normalize_address, ofac_id, rel_id, wallet_id
+from graph.ids import normalize_address, ofac_id, rel_id, wallet_id
 from graph.model import Designation, NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.pipeline import LoadContext
+from loaders.common.chains import chain_for, ticker_contradicts_address, website_host
+from loaders.framework import LoadContext
 
 DATASET = "us_ofac_sdn"
 AUTHORITY = "US OFAC"
@@ -406,34 +407,6 @@ _DAY_MONTH_YEAR = re.compile(r"^(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]{3})[a-z]*\.?\s+(
 _MONTH_YEAR = re.compile(r"^(?P<m>[A-Za-z]{3})[a-z]*\.?\s+(?P<y>\d{4})$")
 _YEAR = re.compile(r"^\d{4}$")
 
-_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_TRON = re.compile(rf"^T[{_BASE58}]{{33}}$")
-_BTC_BASE58 = re.compile(rf"^[13][{_BASE58}]{{25,34}}$")
-_BTC_BECH32 = re.compile(r"^bc1[02-9ac-hj-np-z]{8,87}$", re.IGNORECASE)
-
-#: Ticker -> chain of the coin itself. Tokens (USDT, USDC) are absent: their chain comes from the address.
-TICKER_CHAINS: dict[str, str] = {
-    "XBT": "bitcoin",
-    "BTC": "bitcoin",
-    "BCH": "bitcoin-cash",
-    "BSV": "bitcoin-sv",
-    "BTG": "bitcoin-gold",
-    "LTC": "litecoin",
-    "XMR": "monero",
-    "ZEC": "zcash",
-    "DASH": "dash",
-    "XVG": "verge",
-    "XRP": "xrp-ledger",
-    "TRX": "tron",
-    "SOL": "solana",
-    "ETH": "evm",
-    "ETC": "evm",
-    "ARB": "evm",
-    "BSC": "evm",
-    "MATIC": "evm",
-}
-TOKEN_TICKERS = frozenset({"USDT", "USDC"})
-
 #: Words of a name (dots removed) that mark a company: legal forms and a few trade words.
 LEGAL_FORM_WORDS = frozenset(
     {
@@ -582,48 +555,6 @@ def parse_date(text: str) -> DateText:
 def name_key(name: str) -> str:
     """How names are compared to resolve ``Linked To``: case-folded, whitespace collapsed, no trailing period."""
     return " ".join(name.split()).casefold().rstrip(".").rstrip()
-
-
-def address_chain(address: str) -> str | None:
-    """The chain an address's shape proves: ``evm`` (0x + 40 hex) or ``tron`` (T + 33 base58), else None."""
-    if is_evm_address(address):
-        return "evm"
-    if _TRON.match(address.strip()):
-        return "tron"
-    return None
-
-
-def looks_bitcoin(address: str) -> bool:
-    value = address.strip()
-    return bool(_BTC_BASE58.match(value) or _BTC_BECH32.match(value))
-
-
-def chain_for(ticker: str, address: str) -> str | None:
-    """The chain of a wallet listed under ``ticker``: the address shape when it is decisive, else the ticker's."""
-    shaped = address_chain(address)
-    if shaped:
-        return shaped
-    symbol = ticker.upper()
-    if symbol in TICKER_CHAINS:
-        return TICKER_CHAINS[symbol]
-    if symbol in TOKEN_TICKERS and looks_bitcoin(address):
-        return "bitcoin"  # Omni-layer token
-    return None
-
-
-def ticker_contradicts_address(ticker: str, address: str) -> bool:
-    """True when the address shape proves a chain other than the (coin) ticker's, e.g. a Tron address under XBT."""
-    shaped = address_chain(address)
-    native = TICKER_CHAINS.get(ticker.upper())
-    return shaped is not None and native is not None and shaped != native
-
-
-def website_host(url: str) -> str:
-    """``https://www.Example.com/`` -> ``example.com`` (for lookup: analysts paste either form)."""
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.IGNORECASE)
-    host = host.split("/", 1)[0]
-    host = re.sub(r"^www\.", "", host, flags=re.IGNORECASE)
-    return host.lower()
 
 
 def legal_form_words(name: str) -> set[str]:

@@ -53,8 +53,8 @@ from graph.vocabulary import (
     Prop,
     RelType,
 )
-from loaders.ofac_sdn import address_chain
-from loaders.pipeline import LoadContext
+from loaders.common.chains import address_chain
+from loaders.framework import LoadContext
 
 _MAX_EXAMPLES = 10
 

@@ -34,7 +34,7 @@ Mapping rules
 - Each address -> a Wallet node ``wallet_id(address)``, the address normalised per chain by graph.ids (EVM hex and
   bech32 lower-case, base58 as written; an upper-case ``0X`` prefix is accepted), so a wallet already known from the
   SDN list or another file is the same node. Name: the normalised address; lookup key: the address; chain: from the
-  address shape, else the asset (``loaders.ofac_sdn.chain_for``); currencies: the asset's ticker (upper-case).
+  address shape, else the asset (``loaders.common.chains.chain_for``); currencies: the asset's ticker (upper-case).
 - Address labels (``From Label``/``To Label``: an exchange, a mixer, a cluster name) -> the wallet's ``aliases``: a
   list property, so labels from several files and sources accumulate instead of overwriting each other, they are
   searchable as names, and the fund-flow trace reads them to stop at exchanges and mixers.
@@ -61,8 +61,8 @@ from graph.errors import SourceFormatError
 from graph.ids import is_evm_address, rel_id, wallet_id
 from graph.model import NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.ofac_sdn import TICKER_CHAINS, address_chain, chain_for, looks_bitcoin
-from loaders.pipeline import LoadContext
+from loaders.common.chains import TICKER_CHAINS, address_chain, chain_for, looks_bitcoin
+from loaders.framework import LoadContext
 from loaders.plain_csv import (
     TIMESTAMP_FORMATS,
     CsvRecord,

@@ -25,7 +25,7 @@ from graph.stores.base import MAX_HOPS, MAX_PATH_HOPS, GraphStore
 from graph.stores.embedded_server import EmbeddedServer
 from graph.stores.factory import open_store
 from graph.vocabulary import RELATIONSHIPS, RelType, parse_rel_types
-from loaders.pipeline import BarProgress, LoadReport, NoProgress, Source, run_load, write_report_json
+from loaders.framework import BarProgress, LoadReport, NoProgress, Source, run_load, write_report_json
 from sanctions_graph import demo
 from sanctions_graph.analytics_cli import add_analytics_commands
 from sanctions_graph.argtypes import int_between

@@ -14,9 +14,9 @@ from graph.model import Designation
 from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.framework import run_load
 from loaders.ftm import FtmSource
 from loaders.ftm_export import ExportStats, export_graph, export_subgraph, validate_ftm, write_ftm
-from loaders.pipeline import run_load
 from sanctions_graph.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"

@@ -13,7 +13,7 @@ from graph.cypher import Dialect
 from graph.model import NodeRecord, RelRecord
 from graph.stores.base import GraphStore
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.pipeline import LoadContext, run_load
+from loaders.framework import LoadContext, run_load
 
 
 def _people(store: GraphStore, n: int) -> list[str]:

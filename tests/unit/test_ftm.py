@@ -17,6 +17,7 @@ from graph.ids import wallet_id
 from graph.model import Designation, Entity, NodeRecord, Relationship, RelRecord, Subgraph, WriteCounts
 from graph.vocabulary import RELATIONSHIPS, NodeKind, Prop, RelType
 from loaders import ftm
+from loaders.framework import LoadContext, LoadReport, run_load, write_report_json
 from loaders.ftm import FtmSource
 from loaders.ftm_export import (
     ExportStats,
@@ -26,7 +27,6 @@ from loaders.ftm_export import (
     relationship_to_ftm,
     validate_ftm,
 )
-from loaders.pipeline import LoadContext, LoadReport, run_load, write_report_json
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"
 NETWORK = FIXTURES / "network.ftm.json"

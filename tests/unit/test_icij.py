@@ -13,8 +13,8 @@ from graph.errors import SourceFormatError
 from graph.ids import rel_id
 from graph.model import NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.framework import LoadReport, run_load
 from loaders.icij import IcijSource, classify, countries, dataset_of, icij_date
-from loaders.pipeline import LoadReport, run_load
 from sanctions_graph.cli import main
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "icij"

@@ -23,6 +23,7 @@ from graph.errors import SourceFormatError
 from graph.ids import wallet_id
 from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.framework import LoadReport, run_load
 from loaders.ofac_sdn import (
     OfacSdnSource,
     chain_for,
@@ -35,7 +36,6 @@ from loaders.ofac_sdn import (
     split_programs,
     split_remarks,
 )
-from loaders.pipeline import LoadReport, run_load
 from sanctions_graph import demo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ofac"

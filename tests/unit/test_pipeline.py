@@ -13,8 +13,8 @@ import pytest
 from graph.errors import ExpectedCountError
 from graph.model import NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.framework import run_load
 from loaders.native_jsonl import NativeJsonlSource
-from loaders.pipeline import run_load
 from sanctions_graph import demo
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from graph.model import NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.pipeline import BackgroundWriter, gc_paused
+from loaders.framework import BackgroundWriter, gc_paused
 
 
 class Journal:

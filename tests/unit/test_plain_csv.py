@@ -11,7 +11,7 @@ import pytest
 from graph.errors import SourceFormatError
 from graph.ids import rel_id, wallet_id
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.pipeline import LoadReport, run_load
+from loaders.framework import LoadReport, run_load
 from loaders.plain_csv import (
     MappingError,
     PlainCsvSource,

@@ -10,7 +10,7 @@ import pytest
 from graph.errors import SourceFormatError
 from graph.ids import rel_id, wallet_id
 from graph.vocabulary import NodeKind, Prop, RelType
-from loaders.pipeline import LoadReport, run_load
+from loaders.framework import LoadReport, run_load
 from loaders.plain_csv import MappingError
 from loaders.transfers import ETHERSCAN, TRACER, TransfersSource, load_transfer_mapping
 from sanctions_graph.cli import main

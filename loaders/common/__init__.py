@@ -1,0 +1,1 @@
+"""Parts several sources share (wallet chains, CSV files, values); never a source itself."""
