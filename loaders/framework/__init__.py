@@ -1,21 +1,15 @@
-"""The shared load pipeline every source runs on: batching, two-pass writing, rejects, progress and the report."""
+"""The shared load pipeline every source runs on: batching, two-pass writing, rejects, progress and the report.
 
-from loaders.framework.context import (
-    DEFAULT_BATCH_SIZE,
-    BackgroundWriter,
-    BarProgress,
-    LoadContext,
-    LoadReport,
-    NoProgress,
-    Progress,
-    Rejected,
-    RejectsWriter,
-    Source,
-    check_expected,
-    gc_paused,
-    run_load,
-    write_report_json,
-)
+``context`` (LoadContext: what a source emits to), ``writer`` (BackgroundWriter), ``progress`` (Progress, NoProgress,
+BarProgress), ``report`` (LoadReport, Rejected, the rejects file, write_report_json) and ``run`` (run_load, the
+Source protocol, the expected-count check). The names below are the framework's public API.
+"""
+
+from loaders.framework.context import DEFAULT_BATCH_SIZE, LoadContext
+from loaders.framework.progress import BarProgress, NoProgress, Progress
+from loaders.framework.report import LoadReport, Rejected, RejectsWriter, write_report_json
+from loaders.framework.run import Source, check_expected, gc_paused, run_load
+from loaders.framework.writer import BackgroundWriter
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
