@@ -455,22 +455,22 @@ RETURN nid AS id, count(DISTINCT m) AS n
 
 def link_degrees(dialect: Dialect, direction: str, types: Sequence[RelType] | None) -> str:
     """How many relationships (of ``types``, all if None) each of $ids has ('out', 'in' or 'both'), without
-    reading them. Neo4j plans COUNT {} as getDegree (its degree store: constant time for a hub); FalkorDB, which
-    has no COUNT {}, counts the pattern with the relationship left unbound, which it answers from its adjacency
-    matrices (parallel relationships count once there; binding the relationship, or a pattern comprehension,
-    enumerates every one and is 6-10x slower on hubs). Columns: id, n; FalkorDB leaves out ids with none."""
-    rel = f"[{_type_alternation(types)}]"
-    pattern = {"out": f"-{rel}->", "in": f"<-{rel}-", "both": f"-{rel}-"}[direction]
+    reading them: parallel relationships each count (a caller weighs a hop by the links it would read). Neo4j plans
+    COUNT {} as getDegree (its degree store: constant time for a hub); FalkorDB has indegree()/outdegree(), which
+    read the degree from its matrices (a pattern with the relationship unbound would count parallel ones once, and
+    binding it enumerates every one, 6-10x slower on hubs). Columns: id, n, for every id in the graph (0 too)."""
     if dialect is Dialect.NEO4J:
-        return f"""
-UNWIND $ids AS nid
-MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: nid}})
-RETURN nid AS id, COUNT {{ (n){pattern}() }} AS n
-"""
+        rel = f"[{_type_alternation(types)}]"
+        pattern = {"out": f"-{rel}->", "in": f"<-{rel}-", "both": f"-{rel}-"}[direction]
+        count = f"COUNT {{ (n){pattern}() }}"
+    else:
+        args = "".join(f", '{_rel_type(t)}'" for t in types or ())
+        out, into = f"outdegree(n{args})", f"indegree(n{args})"
+        count = {"out": out, "in": into, "both": f"{out} + {into}"}[direction]
     return f"""
 UNWIND $ids AS nid
-MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: nid}}){pattern}()
-RETURN nid AS id, count(*) AS n
+MATCH (n:{ENTITY_LABEL} {{{Prop.ID}: nid}})
+RETURN nid AS id, {count} AS n
 """
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from graph.errors import ConfigError
 
-STORES = ("embedded", "neo4j")
+#: Store kinds; "memory" (in this process only, nothing persisted) is for unit tests and small tools, never the
+#: default.
+STORES = ("embedded", "neo4j", "memory")
 
 
 def _default_home() -> Path:

@@ -1,7 +1,10 @@
-"""Shared fixtures: real stores (embedded FalkorDB and Neo4j), and an embedded store loaded with the demo data.
+"""Shared fixtures: the stores (embedded FalkorDB, Neo4j and the in-memory store, which must behave like them), and
+an embedded store loaded with the demo data.
 
 Neo4j is required: the test command starts one (scripts/neo4j.sh) and exports NEO4J_*; if it is unreachable the
 Neo4j-parametrised tests FAIL, they are never skipped, so the suite cannot pass without a real Neo4j.
+A test that needs a behaviour only the servers have takes `@pytest.mark.server_only(reason=...)`: its memory
+variant is deselected.
 """
 
 from __future__ import annotations
@@ -17,13 +20,30 @@ from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.stores.factory import open_store
 
-STORE_KINDS = ("embedded", "neo4j")
+#: The real stores (servers), and every kind the `store` fixture runs a test on.
+SERVER_STORE_KINDS = ("embedded", "neo4j")
+STORE_KINDS = (*SERVER_STORE_KINDS, "memory")
 
 
 def _settings(kind: str, home: Path) -> Settings:
     env = dict(os.environ)
     env["SANCTIONS_GRAPH_HOME"] = str(home)
     return Settings.from_env(env, store=kind)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the non-server variants of tests marked server_only (they need a behaviour only servers have)."""
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        kind = getattr(getattr(item, "callspec", None), "params", {}).get("store")
+        if item.get_closest_marker("server_only") is not None and kind is not None and kind not in SERVER_STORE_KINDS:
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +75,7 @@ def store(request: pytest.FixtureRequest, _open_stores: dict[str, GraphStore | E
 @pytest.fixture(scope="session")
 def store_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Settings]:
     """Settings of a fresh home per store kind, for CLI tests that open their own store."""
-    return {kind: _settings(kind, tmp_path_factory.mktemp(f"cli-{kind}")) for kind in STORE_KINDS}
+    return {kind: _settings(kind, tmp_path_factory.mktemp(f"cli-{kind}")) for kind in SERVER_STORE_KINDS}
 
 
 @pytest.fixture(scope="session")

@@ -148,9 +148,9 @@ class GraphReader(Protocol):
     def link_degrees(
         self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
     ) -> dict[str, int]:
-        """About how many such relationships each id has, read without expanding them - cheap even for a hub (for
-        deciding whether a hop is worth walking). Neo4j counts parallel relationships, FalkorDB counts them once;
-        ids not in the graph are absent, and on FalkorDB ids with none too."""
+        """How many such relationships each id has, read without expanding them - cheap even for a hub (for deciding
+        whether a hop is worth walking): parallel relationships each count, as ``links`` would return each; ids
+        with none, or not in the graph, are absent."""
         ...
 
     def entities_with_list_value(

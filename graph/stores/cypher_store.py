@@ -23,155 +23,31 @@ from graph.model import (
     Subgraph,
     WriteCounts,
 )
-from graph.names import canonical, canonical_token, fold, match_score, query_terms, search_forms
+from graph.names import canonical_token, fold, query_terms
 from graph.paths import k_shortest_paths
 from graph.stores.base import DEFAULT_NEIGHBOURHOOD_LIMIT, MAX_HOPS, MAX_PATH_HOPS
-from graph.vocabulary import FLAG_PROPS, LIST_PROPS, NodeKind, Prop, RelType
+from graph.stores.records import (
+    Ranked,
+    Row,
+    batched,
+    best_hits,
+    entity_from_props,
+    list_row,
+    new_node_row,
+    new_rel_row,
+    node_row,
+    rank_identifier,
+    rank_names,
+    rel_row,
+    relationship_from,
+    value_rows,
+)
+from graph.vocabulary import NodeKind, Prop, RelType
 
-Row = dict[str, Any]
+__all__ = ["CypherStore", "Row", "node_row"]  # node_row: tests import it from here
 
 #: How many neighbour rows one hop may fetch; beyond it the omitted count is asked separately.
 _HOP_FETCH_LIMIT = 5000
-
-
-def _clean_scalar(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
-#: Every property name -> (its plain string, how node_row treats it): looked up once per value, not via Prop(key).
-_LIST, _FLAG, _SKIP, _SCALAR = 0, 1, 2, 3
-
-
-def _node_prop_class(p: Prop) -> int:
-    return _LIST if p in LIST_PROPS else _FLAG if p in FLAG_PROPS else _SKIP if p in (Prop.ID, Prop.KIND) else _SCALAR
-
-
-_NODE_PROP_CLASS: dict[str, tuple[str, int]] = {p: (p.value, _node_prop_class(p)) for p in Prop}
-_REL_PROP_CLASS: dict[str, tuple[str, int]] = {
-    p: (p.value, _SKIP if p is Prop.ID else _LIST if p in cypher.REL_LIST_PROPS else _SCALAR) for p in Prop
-}
-_NODE_LIST_KEYS = tuple(p.value for p in cypher.NODE_LIST_PROPS)
-_NODE_FLAG_KEYS = tuple(p.value for p in cypher.NODE_FLAG_PROPS)
-_REL_LIST_KEYS = tuple(p.value for p in cypher.REL_LIST_PROPS)
-_NAME, _ALIASES, _SEARCH_NAMES = Prop.NAME.value, Prop.ALIASES.value, Prop.SEARCH_NAMES.value
-_KIND, _STUB, _LOOKUP_KEYS = Prop.KIND.value, Prop.STUB.value, Prop.LOOKUP_KEYS.value
-_SEARCH_TEXT, _LOOKUP_TEXT = Prop.SEARCH_TEXT.value, Prop.LOOKUP_TEXT.value
-
-
-def _prop_class(table: dict[str, tuple[str, int]], key: Any) -> tuple[str, int]:
-    try:
-        return table[key]
-    except KeyError:
-        raise ValueError(f"{key!r} is not a valid Prop") from None
-
-
-def _unique(values: list[Any]) -> list[Any]:
-    """The values without repeats, None and empty strings, in order."""
-    try:
-        return [v for v in dict.fromkeys(values) if v is not None and v != ""]
-    except TypeError:  # unhashable values
-        seen: list[Any] = []
-        for v in values:
-            if v not in seen and v not in (None, ""):
-                seen.append(v)
-        return seen
-
-
-def node_row(record: NodeRecord) -> Row:
-    """The parameter map of one node for the node-writing statements, with search and lookup keys derived here."""
-    scalars: dict[str, Any] = {}
-    lists: dict[str, list[Any]] = {k: [] for k in _NODE_LIST_KEYS}
-    flags: dict[str, bool] = {}
-    for key, value in record.props.items():
-        name, how = _prop_class(_NODE_PROP_CLASS, key)
-        if value is None or how == _SKIP:
-            continue
-        if how == _LIST:
-            lists[name] = _unique([value] if isinstance(value, str) else list(value))
-        elif how == _FLAG:
-            flags[name] = bool(value)
-        else:
-            scalars[name] = _clean_scalar(value)
-    name = str(record.props.get(Prop.NAME) or record.id)
-    scalars[_NAME] = name
-    _derive_keys(lists, (name, *lists[_ALIASES]))
-    return {"id": record.id, "scalars": scalars, "lists": lists, "flags": flags}
-
-
-def _derive_keys(lists: dict[str, list[Any]], names: Sequence[str]) -> None:
-    """Fill the search forms of ``names`` and turn the identifiers in the lookup-key list into lookup keys."""
-    forms: list[str] = []
-    for n in names:
-        forms += search_forms(n)
-    lists[_SEARCH_NAMES] = list(dict.fromkeys(forms))
-    keys = [lookup_key(str(v)) for v in lists[_LOOKUP_KEYS]]
-    lists[_LOOKUP_KEYS] = list(dict.fromkeys(k for k in keys if k))
-
-
-def new_node_row(row: Row, kind: NodeKind) -> Row:
-    """The row of cypher.create_nodes from node_row's: every property of the new node, as update_nodes would set
-    them on an empty node (the full-text fields as its reduce() builds them: each value preceded by a space)."""
-    lists = row["lists"]
-    flags = row["flags"]
-    # empty lists are not stored (each costs Neo4j a property record: node writes ~2x faster); reads fill them in
-    props: dict[str, Any] = {**row["scalars"], _KIND: kind.value, _STUB: False, **{k: v for k, v in lists.items() if v}}
-    for key in _NODE_FLAG_KEYS:
-        props[key] = flags.get(key, False)
-    props[_SEARCH_TEXT] = "".join(" " + x for x in lists[_SEARCH_NAMES])
-    props[_LOOKUP_TEXT] = "".join(" " + x for x in lists[_LOOKUP_KEYS])
-    return {"id": row["id"], "props": props}
-
-
-def rel_row(record: RelRecord) -> Row:
-    scalars: dict[str, Any] = {}
-    lists: dict[str, list[Any]] = {k: [] for k in _REL_LIST_KEYS}
-    for key, value in record.props.items():
-        name, how = _prop_class(_REL_PROP_CLASS, key)
-        if value is None or how == _SKIP:
-            continue
-        if how == _LIST:
-            lists[name] = list(dict.fromkeys([value] if isinstance(value, str) else value))
-        else:
-            scalars[name] = _clean_scalar(value)
-    for prop in record.clear:
-        scalars.setdefault(prop.value, None)  # SET r += {p: null} removes p (a new relationship never gets it)
-    return {"id": record.id, "source": record.source, "target": record.target, "scalars": scalars, "lists": lists}
-
-
-def new_rel_row(row: Row) -> Row:
-    """The row of cypher.create_relationships from rel_row's: every property of the new relationship, id included."""
-    scalars = row["scalars"]
-    if None in scalars.values():  # properties a replacing record clears: a new relationship has none to clear
-        scalars = {k: v for k, v in scalars.items() if v is not None}
-    return {
-        "id": row["id"],
-        "source": row["source"],
-        "target": row["target"],
-        "props": {**scalars, **row["lists"], "id": row["id"]},
-    }
-
-
-def entity_from_props(props: dict[str, Any]) -> Entity:
-    data = dict(props)
-    for key in _NODE_LIST_KEYS:  # a new node stores no empty lists (new_node_row): they read as []
-        if key not in data:
-            data[key] = []
-    return Entity(
-        id=str(data.get(Prop.ID.value)),
-        kind=NodeKind(data.get(Prop.KIND.value, NodeKind.LEGAL_ENTITY.value)),
-        name=str(data.get(Prop.NAME.value) or data.get(Prop.ID.value)),
-        sanctioned=bool(data.get(Prop.SANCTIONED.value, False)),
-        properties=data,
-    )
-
-
-def relationship_from(rel_type: str, source: str, target: str, props: dict[str, Any]) -> Relationship:
-    data = dict(props)
-    return Relationship(
-        id=str(data.get(Prop.ID.value)), type=RelType(rel_type), source=source, target=target, properties=data
-    )
 
 
 class CypherStore(abc.ABC):
@@ -280,20 +156,7 @@ class CypherStore(abc.ABC):
         if not rows:
             return WriteCounts()
         total = self.ensure_stubs([node_id for node_id, _ in rows])  # nodes_created: the stubs made
-        params: list[Row] = []
-        for node_id, values in rows:
-            lists: dict[str, list[Any]] = {k: [] for k in _NODE_LIST_KEYS}
-            flags: dict[str, bool] = {}
-            for prop, value in values.items():
-                name, how = _prop_class(_NODE_PROP_CLASS, prop)
-                if how == _LIST:
-                    lists[name] = _unique([value] if isinstance(value, str) else list(value))
-                elif how == _FLAG:
-                    flags[name] = bool(value)
-                else:
-                    raise ValueError(f"add_to_node_lists takes list properties and marks only, not {name}")
-            _derive_keys(lists, lists[_ALIASES])
-            params.append({"id": node_id, "lists": lists, "flags": flags})
+        params = [list_row(node_id, values) for node_id, values in rows]
         result, counts = self._write(cypher.ADD_TO_NODE_LISTS, {"rows": params})
         counts.rows_written = int(result[0]["written"]) if result else 0
         counts.nodes_created = total.nodes_created
@@ -329,39 +192,19 @@ class CypherStore(abc.ABC):
         query = text.strip()
         if not query:
             return []
-        ranked: dict[str, tuple[float, SearchHit]] = {}
+        ranked: Ranked = {}
         key = lookup_key(query)
         if key:
-            for entity in self._candidates(self._search(Prop.LOOKUP_TEXT, [key], limit)):
-                if key in (entity.properties.get(Prop.LOOKUP_KEYS.value) or []):
-                    ranked[entity.id] = (1000.0, SearchHit(entity, key, "identifier"))
+            rank_identifier(ranked, key, self._candidates(self._search(Prop.LOOKUP_TEXT, [key], limit)))
         wanted = max(limit * 10, 200)
-
-        def rank(rows: list[Row]) -> None:
-            for entity in self._candidates(rows):
-                if entity.id not in ranked:
-                    best = _best_name(entity, query)
-                    if best is not None:
-                        ranked[entity.id] = best
-
         # names holding every word of the query (in some spelling) first; any word only when those are too few
         words = [list(dict.fromkeys([w, canonical_token(w)])) for w in fold(query).split()]
         if len(words) > 1:
-            rank(self._read_candidates(cypher.fulltext_all_words(self.dialect, words), wanted))
+            every_word = cypher.fulltext_all_words(self.dialect, words)
+            rank_names(ranked, query, self._candidates(self._read_candidates(every_word, wanted)))
         if len(ranked) < limit:
-            rank(self._search(Prop.SEARCH_TEXT, query_terms(query), wanted))
-        # ties: a name in the query's word order first (Kim Jong Un before Kim Un Jong), then sanctioned, then by name
-        in_order = canonical(query)
-        best = sorted(
-            ranked.values(),
-            key=lambda h: (
-                -h[0],
-                h[1].reason != "identifier" and canonical(h[1].matched) != in_order,
-                not h[1].entity.sanctioned,
-                h[1].entity.name.casefold(),
-            ),
-        )
-        hits = [h for _, h in best[:limit]]
+            rank_names(ranked, query, self._candidates(self._search(Prop.SEARCH_TEXT, query_terms(query), wanted)))
+        hits = best_hits(ranked, query, limit)
         records = {e.id: e for e in self.get_entities([h.entity.id for h in hits])}  # the hits' whole records
         return [SearchHit(records[h.entity.id], h.matched, h.reason) for h in hits if h.entity.id in records]
 
@@ -522,7 +365,7 @@ class CypherStore(abc.ABC):
             return {}
         query = cypher.link_degrees(self.dialect, Direction(direction).value, types)
         rows = self._read(query, {"ids": list(dict.fromkeys(ids))})
-        return {str(r["id"]): int(r["n"]) for r in rows}
+        return {str(r["id"]): int(r["n"]) for r in rows if r["n"]}
 
     def entities_with_list_value(
         self,
@@ -555,14 +398,14 @@ class CypherStore(abc.ABC):
     def iter_node_values(self, props: Sequence[Prop], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         whole, by_range = cypher.node_values(props)
         keys = ["id", *(f"v_{p.value}" for p in props)]
-        yield from _batched(_value_rows(self._stream(whole, by_range, batch_size), keys), batch_size)
+        yield from batched(value_rows(self._stream(whole, by_range, batch_size), keys), batch_size)
 
     def iter_relationship_values(
         self, rel_type: RelType, props: Sequence[Prop] = (), batch_size: int = 50_000
     ) -> Iterator[list[tuple[Any, ...]]]:
         whole, by_range = cypher.relationship_values(rel_type, props)
         keys = ["source", "target", *(f"v_{p.value}" for p in props)]
-        yield from _batched(_value_rows(self._stream(whole, by_range, batch_size), keys), batch_size)
+        yield from batched(value_rows(self._stream(whole, by_range, batch_size), keys), batch_size)
 
     @abc.abstractmethod
     def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
@@ -616,40 +459,3 @@ class CypherStore(abc.ABC):
         nodes = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_NODES)}
         rels = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_RELATIONSHIPS)}
         return Stats(nodes=nodes, relationships=rels)
-
-
-def _value_rows(rows: Iterator[Row], keys: list[str]) -> Iterator[tuple[Any, ...]]:
-    """Tuples from bulk-read records: bucketed ones ({rows: [[…], …]}, the streamed form) or one per record."""
-    for row in rows:
-        bucket = row.get("rows")
-        if bucket is not None and len(row) == 1:
-            yield from (tuple(r) for r in bucket)
-        else:
-            yield tuple(row[k] for k in keys)
-
-
-def _batched(items: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    batch: list[tuple[Any, ...]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _best_name(entity: Entity, query: str) -> tuple[float, SearchHit] | None:
-    """The best-matching name or alias of an entity for a query, with its score and the reason, or None."""
-    best: tuple[float, SearchHit] | None = None
-    for name in [entity.name, *entity.aliases]:
-        scored = match_score(query, name)
-        if scored is None:
-            continue
-        score, how = scored
-        reason = f"{how} ({'name' if name == entity.name else 'alias'})"
-        if name != entity.name:
-            score -= 1.0  # the entity's own name wins a tie with an alias
-        if best is None or score > best[0]:
-            best = (score, SearchHit(entity, name, reason))
-    return best

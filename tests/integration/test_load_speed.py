@@ -63,6 +63,7 @@ def test_a_repeated_id_in_one_batch_is_one_relationship(store: GraphStore) -> No
     assert rel.properties[Prop.DATASETS.value] == ["one", "two"]
 
 
+@pytest.mark.server_only(reason="clear(batch_size) bounds a Cypher store's transactions; dicts have none")
 def test_clear_deletes_everything_in_batches(store: GraphStore) -> None:
     ids = _people(store, 25)
     store.upsert_relationships(

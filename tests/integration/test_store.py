@@ -8,7 +8,7 @@ import pytest
 
 from graph.errors import EntityNotFound, SanctionsGraphError
 from graph.ids import rel_id, wallet_id
-from graph.model import NodeRecord, RelRecord
+from graph.model import Direction, NodeRecord, RelRecord
 from graph.stores.base import GraphStore
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -313,3 +313,25 @@ def test_search_ranks_the_exact_name_first_among_many_partial_matches(store: Gra
         assert [h.entity.id for h in store.search(query)][:2] == ["target", "swapped"], query
     hit = store.search("Kim Jong Un")[0]
     assert hit.entity.properties[Prop.SEARCH_NAMES.value]  # hits carry the whole record, not the ranking columns
+
+
+def test_link_degrees_count_parallel_relationships_on_every_store(store: GraphStore) -> None:
+    """Two OWNS x->a (different ids) and one y->a: a degree counts every relationship, as `links` returns each
+    (exposure weighs a hop by it); count_links counts distinct entities; ids with none, or absent, are left out."""
+    store.upsert_nodes(NodeKind.COMPANY, [company(i, i.upper()) for i in ("x", "y", "a", "lonely")])
+    store.upsert_relationships(
+        RelType.OWNS,
+        [
+            rel(RelType.OWNS, "x", "a"),
+            RelRecord(rel_id(RelType.OWNS, "x", "a", "second"), RelType.OWNS, "x", "a", {}),
+            rel(RelType.OWNS, "y", "a"),
+        ],
+    )
+    store.upsert_relationships(RelType.PAID, [rel(RelType.PAID, "a", "y")])
+    ids = ["a", "x", "y", "lonely", "nobody"]
+    assert store.link_degrees(ids, (RelType.OWNS,), Direction.IN) == {"a": 3}
+    assert store.link_degrees(ids, (RelType.OWNS,), Direction.OUT) == {"x": 2, "y": 1}
+    assert store.link_degrees(ids, None, Direction.BOTH) == {"a": 4, "x": 2, "y": 2}
+    assert store.link_degrees(ids, (RelType.OWNS, RelType.PAID), Direction.OUT) == {"x": 2, "y": 1, "a": 1}
+    assert len(store.links(["a"], (RelType.OWNS,), Direction.IN)) == 3
+    assert store.count_links(ids, (RelType.OWNS,), Direction.IN) == {"a": 2}
