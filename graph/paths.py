@@ -1,4 +1,5 @@
-"""k shortest simple paths (Yen's algorithm over breadth-first search) on a small, undirected, local graph.
+"""Shortest and k shortest simple paths on a small, undirected, local graph (Yen's algorithm: networkx's
+``shortest_simple_paths``).
 
 The store gathers the part of the graph any path of at most ``max_hops`` must lie in (two balls, around each end)
 and hands it here as an adjacency map; this module knows nothing of Cypher or stores.
@@ -8,6 +9,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Set
+
+import networkx as nx
+
+#: How many paths Yen may enumerate to order the ties of the last length kept (beyond it, ties are cut).
+_TIE_BUDGET = 200
 
 Adjacency = Mapping[str, Set[str]]
 
@@ -45,25 +51,19 @@ def bfs_path(
 
 
 def k_shortest_paths(adjacency: Adjacency, source: str, target: str, k: int, max_hops: int) -> list[list[str]]:
-    """Up to ``k`` loopless paths of at most ``max_hops`` hops, shortest first (Yen, 1971)."""
-    first = bfs_path(adjacency, source, target, max_hops)
-    if first is None:
+    """Up to ``k`` loopless paths of at most ``max_hops`` hops, shortest first; paths of one length in the order
+    of their node ids, so the answer does not depend on how the graph was built."""
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from((source, target))
+    graph.add_edges_from((a, b) for a, others in adjacency.items() for b in others)
+    found: list[list[str]] = []
+    try:
+        for path in nx.shortest_simple_paths(graph, source, target):
+            if len(path) - 1 > max_hops or (len(found) >= k and len(path) > len(found[k - 1])):
+                break
+            found.append(path)
+            if len(found) >= max(k, _TIE_BUDGET):
+                break
+    except nx.NetworkXNoPath:
         return []
-    found: list[list[str]] = [first]
-    candidates: list[list[str]] = []
-    while len(found) < k:
-        last = found[-1]
-        for i in range(len(last) - 1):
-            spur, root = last[i], last[: i + 1]
-            banned_edges = {frozenset((p[i], p[i + 1])) for p in found if len(p) > i + 1 and p[: i + 1] == root}
-            spur_path = bfs_path(adjacency, spur, target, max_hops - i, set(root[:-1]), banned_edges)
-            if spur_path is None:
-                continue
-            candidate = root[:-1] + spur_path
-            if candidate not in found and candidate not in candidates:
-                candidates.append(candidate)
-        if not candidates:
-            break
-        candidates.sort(key=lambda p: (len(p), p))
-        found.append(candidates.pop(0))
-    return found
+    return sorted(found, key=lambda p: (len(p), p))[:k]
