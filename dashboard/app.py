@@ -12,7 +12,9 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import context
-from dashboard.pages import analysis, entity, not_found, paths, report, search
+from dashboard.entity import callbacks as entity_callbacks
+from dashboard.entity import layout as entity
+from dashboard.pages import analysis, not_found, paths, report, search
 from dashboard.theme import INDEX_STRING
 from graph.stores.base import GraphReader
 
@@ -84,7 +86,7 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
     # Dash keeps pages in one process-wide registry: the layouts find this app's store through `context`.
     _register_page("dashboard.pages.search", path="/", name="Search", title=title, layout=search.layout)
     _register_page(
-        "dashboard.pages.entity",
+        "dashboard.entity",
         path_template="/entity/<entity_id>",
         name="Entity",
         title=lambda **kw: f"{entity.title(**kw)} · {title}",
@@ -128,7 +130,7 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
     app.layout = app_layout(title)
 
     search.register_callbacks(app)
-    entity.register_callbacks(app, store)
+    entity_callbacks.register_callbacks(app, store)
     paths.register_callbacks(app, store)
     report.register_callbacks(app)
     analysis.register_callbacks(app, store)

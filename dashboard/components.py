@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from dash import dcc, html
 
-from dashboard.elements import DesignationRow, DetailRow, Link, Part, SourceRow
-from dashboard.styles import WIDTH_NOTE, LegendItem, swatch_style
+from dashboard.details import DesignationRow, DetailRow, Link, Part, SourceRow
+from dashboard.entity.styles import WIDTH_NOTE, LegendItem, swatch_style
 from graph.errors import EntityNotFound, QueryTimeout, SanctionsGraphError
 
 log = logging.getLogger(__name__)
@@ -173,8 +172,3 @@ def notice(message: str | None, kind: str = "info") -> Any:
         return None
     role = "alert" if kind == "error" else "status"
     return html.P(message, className=f"notice notice-{kind}", role=role)
-
-
-def page_css(css: str) -> html.Link:
-    """A page's own CSS, carried by the page as a data: stylesheet (no asset files, nothing fetched elsewhere)."""
-    return html.Link(rel="stylesheet", href="data:text/css;base64," + base64.b64encode(css.encode()).decode())

@@ -30,7 +30,8 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard.explorer import GraphState
+from dashboard.entity.filters import filter_view
+from dashboard.entity.state import GraphState, ViewState
 from dashboard.exporters import (
     ExportFormat,
     GraphView,
@@ -40,8 +41,6 @@ from dashboard.exporters import (
     view_to_payload,
     without_internal,
 )
-from dashboard.view import filter_view
-from dashboard.viewstate import ViewState
 from graph.model import Relationship
 from graph.stores.base import GraphReader
 from graph.vocabulary import RelType

@@ -22,8 +22,8 @@ from hashlib import sha1
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from dashboard.elements import edge_label, short_label
-from dashboard.styles import CENTER_HALO, SANCTIONED_RED, kind_style, rel_style
+from dashboard.entity.styles import CENTER_HALO, SANCTIONED_RED, kind_style, rel_style
+from dashboard.formatting import edge_label, short_label
 from graph.model import Designation, Entity, Relationship
 from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, NodeKind, Prop, RelType
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.styles import FRONT_ORANGE, SANCTIONED_RED
+from dashboard.entity.styles import FRONT_ORANGE, SANCTIONED_RED
 
 CSS = f"""
 *, *::before, *::after {{ box-sizing: border-box; }}

@@ -15,8 +15,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import context
 from dashboard.components import guarded
-from dashboard.elements import entity_href, format_number
-from dashboard.styles import stylesheet
+from dashboard.entity.styles import stylesheet
+from dashboard.formatting import entity_href, format_number
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
 from graph.analytics.trace import DEFAULT_HOPS, Trace, TraceDirection, trace_funds
 from graph.stores.base import GraphReader, GraphStore

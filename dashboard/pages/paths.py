@@ -22,19 +22,12 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import context
 from dashboard.components import badges, guarded
-from dashboard.elements import (
-    entity_href,
-    entity_to_element,
-    format_number,
-    format_value,
-    kind_caption,
-    prop_caption,
-    rel_caption,
-    relationship_to_element,
-)
+from dashboard.details import prop_caption
+from dashboard.entity.elements import entity_to_element, placed, relationship_elements
+from dashboard.entity.styles import stylesheet
 from dashboard.export_controls import export_controls, register_export_callbacks
 from dashboard.exporters import GraphView
-from dashboard.styles import stylesheet
+from dashboard.formatting import entity_href, format_number, format_value, kind_caption, rel_caption
 from graph.model import Entity, Path, Relationship, SearchHit
 from graph.stores.base import MAX_PATH_HOPS, GraphReader
 from graph.vocabulary import RELATIONSHIPS, Prop, RelType
@@ -315,14 +308,8 @@ def paths_elements(paths: Sequence[Path]) -> list[dict[str, Any]]:
     view = paths_view(paths, "")
     ends = {paths[0].entities[0].id, paths[0].entities[-1].id}
     positions = path_positions(paths)
-    nodes = []
-    for e in view.entities:
-        node = entity_to_element(e, center=e.id in ends)
-        x, y = positions.get(e.id, (0.0, 0.0))
-        node["position"] = {"x": x, "y": y}
-        nodes.append(node)
-    names = view.names
-    return nodes + [relationship_to_element(r, names) for r in view.relationships]
+    nodes = [placed(entity_to_element(e, center=e.id in ends), positions) for e in view.entities]
+    return nodes + relationship_elements(view.relationships, view.names)
 
 
 # --- components -----------------------------------------------------------------------------------------------------

@@ -21,15 +21,10 @@ from dash import Input, Output, dcc, html
 
 from dashboard import context
 from dashboard.components import badges, detail_list, error_alert, guarded
-from dashboard.elements import (
-    entity_details,
-    entity_href,
-    entity_status,
-    kind_caption,
-    radial_positions,
-    rel_caption,
-)
+from dashboard.details import entity_details, entity_status
+from dashboard.entity.positions import radial_positions
 from dashboard.exporters import GraphView, designation_text, view_svg, without_internal
+from dashboard.formatting import entity_href, kind_caption, rel_caption
 from dashboard.pages.paths import hop_evidence, path_section, paths_href, stylesheet_link
 from graph.model import Entity, Path, Relationship, Subgraph
 from graph.stores.base import MAX_PATH_HOPS, GraphReader

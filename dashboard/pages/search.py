@@ -13,7 +13,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import context
 from dashboard.components import badges, guarded
-from dashboard.elements import entity_href, format_country, kind_caption
+from dashboard.formatting import entity_href, format_country, kind_caption
 from graph.model import SearchHit
 from graph.stores.base import GraphReader
 

@@ -23,7 +23,7 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.app import create_app
-from dashboard.explorer import HUB_CAP
+from dashboard.entity.actions import HUB_CAP
 from graph.model import Designation, NodeRecord, RelRecord
 from graph.settings import Settings
 from graph.stores.base import GraphReader, GraphStore

@@ -28,7 +28,7 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.app import create_app
-from dashboard.styles import EXPOSURE_COLOURS, SHARED_PURPLE
+from dashboard.entity.styles import EXPOSURE_COLOURS, SHARED_PURPLE
 from graph.analytics.analyze import analyze
 from graph.model import NodeRecord, RelRecord
 from graph.settings import Settings

@@ -1,26 +1,24 @@
-"""dashboard.elements: domain objects → cytoscape elements and detail rows (pure functions)."""
+"""dashboard.entity.elements, dashboard.details, dashboard.formatting: domain objects → cytoscape elements and
+detail rows (pure functions)."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from dashboard.elements import (
+from dashboard.details import (
     DesignationRow,
     DetailRow,
     Link,
     SourceRow,
     designation_rows,
-    edge_label,
     entity_details,
-    entity_href,
-    format_number,
-    radial_positions,
     relationship_details,
-    short_label,
     source_rows,
-    subgraph_to_elements,
 )
+from dashboard.entity.elements import subgraph_to_elements
+from dashboard.entity.positions import radial_positions
+from dashboard.formatting import edge_label, entity_href, format_number, short_label
 from graph.model import Designation, Entity, Relationship, Subgraph
 from graph.vocabulary import NodeKind, RelType
 

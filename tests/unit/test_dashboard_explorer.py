@@ -1,4 +1,4 @@
-"""dashboard.explorer (the working graph and the analyst's actions) and dashboard.view (filters → elements)."""
+"""dashboard.entity: the working graph (state), the analyst's actions, and filters → elements."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from dashboard import explorer
-from dashboard.explorer import HUB_CAP, EdgeInfo, GraphState, NodeInfo, cap_hubs, state_from_subgraph
-from dashboard.view import compose, edge_passes, edge_width, filter_view, in_date_range, positions_from
-from dashboard.viewstate import Layout, ViewState, parse_view_state
+from dashboard.entity import actions as explorer
+from dashboard.entity.actions import HUB_CAP, cap_hubs, state_from_subgraph
+from dashboard.entity.elements import compose, edge_width, positions_from
+from dashboard.entity.filters import edge_passes, filter_view, in_date_range
+from dashboard.entity.state import EdgeInfo, GraphState, Layout, NodeInfo, ViewState, parse_view_state
 from graph.model import Subgraph
 from graph.vocabulary import NodeKind, RelType
 from tests.unit.test_dashboard_pages import FakeReader, ent, rel

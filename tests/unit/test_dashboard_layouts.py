@@ -1,13 +1,12 @@
-"""dashboard.layouts (server-side positions) and dashboard.timeline (the plotly figure and its brush)."""
+"""dashboard.entity.positions (server-side positions) and dashboard.entity.timeline (the plotly figure, its brush)."""
 
 from __future__ import annotations
 
 import math
 import time
 
-from dashboard.layouts import BIG_VIEW, force_positions, layered_positions, seed_positions
-from dashboard.timeline import brushed_range, figure
-from dashboard.view import TimelinePoint
+from dashboard.entity.positions import BIG_VIEW, force_positions, layered_positions, seed_positions
+from dashboard.entity.timeline import TimelinePoint, brushed_range, figure
 
 
 def tree(n: int) -> tuple[list[str], list[tuple[str, str]]]:

@@ -12,8 +12,11 @@ import pytest
 from dash import exceptions as dash_exceptions
 
 from dashboard.app import create_app
-from dashboard.elements import subgraph_to_elements
-from dashboard.pages import entity as entity_page
+from dashboard.entity import callbacks as entity_callbacks
+from dashboard.entity import layout as entity_layout
+from dashboard.entity import render as entity_render
+from dashboard.entity import state as entity_state
+from dashboard.entity.elements import subgraph_to_elements
 from dashboard.pages import search as search_page
 from graph.errors import EntityNotFound, QueryTimeout, SanctionsGraphError, StoreUnavailable
 from graph.model import Designation, Entity, Link, Path, Relationship, SearchHit, Stats, Subgraph
@@ -241,7 +244,7 @@ def test_search_query_from_the_url() -> None:
 
 
 def test_entity_page_costs_one_store_call_and_shows_the_graph(store: FakeReader) -> None:
-    page = entity_page.render_entity(store, "p-ri", "2")
+    page = entity_layout.render_entity(store, "p-ri", "2")
     assert store.calls == [("neighbourhood", "p-ri", 2)]
     assert text(find(page, "entity-name")) == "RI Chol Man"
     assert of_class(page, "badge-sanctioned")
@@ -259,7 +262,7 @@ def test_entity_page_costs_one_store_call_and_shows_the_graph(store: FakeReader)
 
 
 def test_entity_page_has_a_legend_of_what_is_on_screen(store: FakeReader) -> None:
-    legend = find(entity_page.render_entity(store, "p-ri", "1"), "legend")
+    legend = find(entity_layout.render_entity(store, "p-ri", "1"), "legend")
     assert "Crypto wallet" in text(legend) and "owns" in text(legend) and "Sanctioned" in text(legend)
     absent = {getattr(li, "data-key", None) for li in of_class(legend, "legend-absent")}
     assert "Person" not in absent and "DIRECTS" not in absent
@@ -269,11 +272,11 @@ def test_entity_page_has_a_legend_of_what_is_on_screen(store: FakeReader) -> Non
 def test_a_full_first_load_says_how_many_are_not_shown(store: FakeReader, monkeypatch: pytest.MonkeyPatch) -> None:
     real = store.neighbourhood
     monkeypatch.setattr(store, "neighbourhood", lambda i, h, types=None, limit=200: real(i, h, types, limit=3))
-    page = entity_page.render_entity(store, "p-ri", "2")  # p-ri, c-front, c-trading loaded; w-2 left out
+    page = entity_layout.render_entity(store, "p-ri", "2")  # p-ri, c-front, c-trading loaded; w-2 left out
     assert text(find(page, "omitted")).startswith("1 more connected entity is not shown.")
     assert "2,000 entities" in text(find(page, "omitted"))  # the "too many results" sentence says why
-    assert entity_page.omitted_sentence(3) == "3 more connected entities are not shown."
-    assert entity_page.omitted_sentence(0) is None
+    assert entity_render.omitted_sentence(3) == "3 more connected entities are not shown."
+    assert entity_render.omitted_sentence(0) is None
 
 
 def test_with_one_hop_a_full_first_load_hangs_behind_an_n_more_node(
@@ -281,7 +284,7 @@ def test_with_one_hop_a_full_first_load_hangs_behind_an_n_more_node(
 ) -> None:
     real = store.neighbourhood
     monkeypatch.setattr(store, "neighbourhood", lambda i, h, types=None, limit=200: real(i, h, types, limit=2))
-    page = entity_page.render_entity(store, "c-front", "1")  # 3 neighbours, the store returned 1
+    page = entity_layout.render_entity(store, "c-front", "1")  # 3 neighbours, the store returned 1
     elements = find(page, "graph").elements
     stub = next(e for e in elements if e["data"]["id"] == "more:c-front")
     assert stub["data"]["label"] == "2 more" and stub["classes"] == "more"
@@ -290,7 +293,7 @@ def test_with_one_hop_a_full_first_load_hangs_behind_an_n_more_node(
 
 
 def test_an_unknown_entity_is_a_sentence_with_a_way_back(store: FakeReader) -> None:
-    page = entity_page.render_entity(store, "nope", None)
+    page = entity_layout.render_entity(store, "nope", None)
     error = find(page, "error")
     assert error.role == "alert"
     assert text(error).startswith("No entity with id 'nope' is in the graph.")
@@ -311,9 +314,9 @@ def test_store_failures_become_sentences(
 ) -> None:
     store.fail = failure
     with caplog.at_level(logging.WARNING):
-        entity = entity_page.render_entity(store, "p-ri", "1")
+        entity = entity_layout.render_entity(store, "p-ri", "1")
         search = search_page.render_search(store, "ri")
-        details = entity_page.show_details(store, "graph.tapNodeData", {"id": "p-ri"}, None)
+        details = entity_callbacks.show_details(store, "graph.tapNodeData", {"id": "p-ri"}, None)
     for page in (entity, search, details):
         assert text(find(page, "error")).startswith(message)
         assert "Traceback" not in text(page) and "boom" not in text(page)
@@ -325,29 +328,33 @@ def test_store_failures_become_sentences(
     [(None, 2, False), ("1", 1, False), ("3", 3, False), (["2", "3"], 2, False), ("9", 3, True), ("0", 1, True)],
 )
 def test_hops_from_the_url(raw: Any, hops: int, note: bool) -> None:
-    value, message = entity_page.parse_hops(raw)
+    value, message = entity_state.parse_hops(raw)
     assert value == hops and (message is not None) == note
 
 
 def test_bad_hops_are_corrected_with_a_note(store: FakeReader) -> None:
-    page = entity_page.render_entity(store, "p-ri", "abc")
-    assert store.calls == [("neighbourhood", "p-ri", entity_page.DEFAULT_HOPS)]
+    page = entity_layout.render_entity(store, "p-ri", "abc")
+    assert store.calls == [("neighbourhood", "p-ri", entity_state.DEFAULT_HOPS)]
     assert "Hops must be a number from 1 to 3" in text(page)
 
 
 def test_the_controls_make_the_view_and_its_url() -> None:
-    view, query = entity_page.controls_view(3, "force", ["Person", "Company"], None, "2023-04-01", None, "5000", [])
+    view, query = entity_callbacks.controls_view(
+        3, "force", ["Person", "Company"], None, "2023-04-01", None, "5000", []
+    )
     assert query == "?hops=3&layout=force&kinds=Company,Person&from=2023-04-01&min=5000"
     assert view["kinds"] == ["Company", "Person"] and view["rels"] is None
     every_kind = [k.value for k in NodeKind]
     every_rel = [t.value for t in RelType]
-    view, query = entity_page.controls_view(7, "concentric", every_kind, every_rel, None, None, None, ["x"])
+    view, query = entity_callbacks.controls_view(7, "concentric", every_kind, every_rel, None, None, None, ["x"])
     assert query == "?hops=3&hide=x"  # everything ticked is no filter; hops corrected
-    assert entity_page.controls_view(2, None, [], None, None, None, None, None)[1] == "?hops=2&kinds="
+    assert entity_callbacks.controls_view(2, None, [], None, None, None, None, None)[1] == "?hops=2&kinds="
 
 
 def test_clicking_a_node_reads_its_record_and_counts_its_connections(store: FakeReader) -> None:
-    panel = entity_page.show_details(store, "graph.tapNodeData", {"id": "p-ri", "center": False, "in_view": 1}, None)
+    panel = entity_callbacks.show_details(
+        store, "graph.tapNodeData", {"id": "p-ri", "center": False, "in_view": 1}, None
+    )
     assert store.calls == [("get_entity", "p-ri"), ("count_links", ("p-ri",))]
     shown = text(panel)
     for expected in ("RI Chol Man", "Person", "Passport: 836410021", "DEMO-DPRK", "Fictional authority", "KP"):
@@ -362,13 +369,13 @@ def test_clicking_a_node_reads_its_record_and_counts_its_connections(store: Fake
 
 
 def test_a_node_with_more_connections_than_shown_says_so(store: FakeReader) -> None:
-    panel = entity_page.show_details(store, "graph.tapNodeData", {"id": "c-front", "in_view": 1}, None)
+    panel = entity_callbacks.show_details(store, "graph.tapNodeData", {"id": "c-front", "in_view": 1}, None)
     assert "3 connections in the graph, 1 in this view. Double-click the node" in text(panel)
 
 
 def test_clicking_an_n_more_node_explains_it_without_a_store_call(store: FakeReader) -> None:
     data = {"id": "more:c-front", "count": 30, "name": "30 more connections of Pyongsan", "kind": "more"}
-    panel = entity_page.show_details(store, "graph.tapNodeData", data, None)
+    panel = entity_callbacks.show_details(store, "graph.tapNodeData", data, None)
     assert store.calls == []
     assert "30 more connections" in text(panel) and "next 25" in text(panel)
 
@@ -377,7 +384,7 @@ def test_clicking_an_edge_needs_no_store_call(store: FakeReader) -> None:
     subgraph = store.neighbourhood("c-front", 1)
     store.calls.clear()
     owns = next(e["data"] for e in subgraph_to_elements(subgraph) if e["data"]["id"] == "r-owns")
-    panel = entity_page.show_details(store, "graph.tapEdgeData", {"id": "p-ri"}, owns)
+    panel = entity_callbacks.show_details(store, "graph.tapEdgeData", {"id": "p-ri"}, owns)
     assert store.calls == []
     shown = text(panel)
     assert "Relationship: owns" in shown and "60%" in shown
@@ -387,7 +394,7 @@ def test_clicking_an_edge_needs_no_store_call(store: FakeReader) -> None:
 
 def test_details_ignore_other_triggers(store: FakeReader) -> None:
     with pytest.raises(dash_exceptions.PreventUpdate):
-        entity_page.show_details(store, "", None, None)
+        entity_callbacks.show_details(store, "", None, None)
 
 
 # --- the working graph: callbacks as plain functions -----------------------------------------------------------
@@ -411,95 +418,95 @@ def node_ids(elements: list[dict[str, Any]]) -> set[str]:
 
 def test_a_hub_shows_the_first_page_and_an_n_more_node_that_pages(store: FakeReader) -> None:
     hub = hub_store(30)
-    page = entity_page.render_entity(hub, "hub", "1")
+    page = entity_layout.render_entity(hub, "hub", "1")
     assert len(node_ids(find(page, "graph").elements)) == 1 + 25 + 1  # the hub, 25 people, "5 more"
     state = page_state(page)
     hub.calls.clear()
 
-    state, message = entity_page.apply_action(hub, "more-request", {"id": "hub", "t": 1}, None, state)
+    state, message = entity_callbacks.apply_action(hub, "more-request", {"id": "hub", "t": 1}, None, state)
     assert hub.calls[0] == ("neighbourhood", "hub", 1) and hub.limits[-1] == 25 + 25 + 1
     assert "Added 5 entities connected to Hub Ltd." in text(message)
-    elements = entity_page.redraw(state, None, {})[0]
+    elements = entity_callbacks.redraw(state, None, {})[0]
     assert len(node_ids(elements)) == 31 and "more:hub" not in node_ids(elements)
 
 
 def test_double_click_expands_a_node_and_finds_links_to_the_rest_of_the_view(store: FakeReader) -> None:
-    state = page_state(entity_page.render_entity(store, "p-ri", "1"))  # p-ri, c-front
+    state = page_state(entity_layout.render_entity(store, "p-ri", "1"))  # p-ri, c-front
     store.calls.clear()
-    state, message = entity_page.apply_action(store, "graph-dbltap", {"id": "c-front", "t": 5}, None, state)
+    state, message = entity_callbacks.apply_action(store, "graph-dbltap", {"id": "c-front", "t": 5}, None, state)
     assert [c[0] for c in store.calls] == ["neighbourhood", "links"]
     assert "Added 2 entities connected to Pyongsan Tech Solutions Ltd." in text(message)
-    elements = entity_page.redraw(state, None, {})[0]
+    elements = entity_callbacks.redraw(state, None, {})[0]
     assert node_ids(elements) == {"p-ri", "c-front", "c-trading", "w-2"}
     front = next(e for e in elements if e["data"]["id"] == "c-front")
     assert "expanded" in front["classes"].split()
 
-    _, again = entity_page.apply_action(store, "graph-dbltap", {"id": "c-front", "t": 6}, None, state)
+    _, again = entity_callbacks.apply_action(store, "graph-dbltap", {"id": "c-front", "t": 6}, None, state)
     assert "No more connections of Pyongsan Tech Solutions Ltd to show." in text(again)
 
 
 def test_the_right_click_menu_and_the_toolbar_act_on_a_node(store: FakeReader) -> None:
-    state = page_state(entity_page.render_entity(store, "p-ri", "2"))
+    state = page_state(entity_layout.render_entity(store, "p-ri", "2"))
     store.calls.clear()
     menu = {"menuItemId": "pin", "elementId": "c-trading"}
-    state, message = entity_page.apply_action(store, "graph", menu, None, state)
+    state, message = entity_callbacks.apply_action(store, "graph", menu, None, state)
     assert "Golden Maple Trading Co is pinned" in text(message)
-    trading = next(e for e in entity_page.redraw(state, None, {})[0] if e["data"]["id"] == "c-trading")
+    trading = next(e for e in entity_callbacks.redraw(state, None, {})[0] if e["data"]["id"] == "c-trading")
     assert trading["locked"] is True and "pinned" in trading["classes"].split()
 
     selected = {"id": "c-trading", "name": "Golden Maple Trading Co"}
-    state, _ = entity_page.apply_action(store, "node-hide", None, selected, state)
-    drawn = entity_page.redraw(state, None, {})
+    state, _ = entity_callbacks.apply_action(store, "node-hide", None, selected, state)
+    drawn = entity_callbacks.redraw(state, None, {})
     assert "c-trading" not in node_ids(drawn[0])
     assert drawn[-2:] == ("Show hidden (1)", False)
-    state, _ = entity_page.apply_action(store, "show-hidden", None, None, state)
-    assert "c-trading" in node_ids(entity_page.redraw(state, None, {})[0])
+    state, _ = entity_callbacks.apply_action(store, "show-hidden", None, None, state)
+    assert "c-trading" in node_ids(entity_callbacks.redraw(state, None, {})[0])
 
-    state, message = entity_page.apply_action(store, "node-remove", None, {"id": "w-2"}, state)
+    state, message = entity_callbacks.apply_action(store, "node-remove", None, {"id": "w-2"}, state)
     assert "0x2222222222222222222222222222222222222222 was removed from the view." in text(message)
-    assert "w-2" not in node_ids(entity_page.redraw(state, None, {})[0])
+    assert "w-2" not in node_ids(entity_callbacks.redraw(state, None, {})[0])
     assert store.calls == []  # none of this reads the store
 
 
 def test_actions_explain_what_they_cannot_do(store: FakeReader) -> None:
-    state = page_state(entity_page.render_entity(store, "p-ri", "2"))
-    _, message = entity_page.apply_action(store, "node-remove", None, {"id": "p-ri"}, state)
+    state = page_state(entity_layout.render_entity(store, "p-ri", "2"))
+    _, message = entity_callbacks.apply_action(store, "node-remove", None, {"id": "p-ri"}, state)
     assert "The page's own entity stays in its view" in text(message)
-    _, message = entity_page.apply_action(store, "node-expand", None, None, state)
+    _, message = entity_callbacks.apply_action(store, "node-expand", None, None, state)
     assert text(message) == "Click a node first, then choose what to do with it."
-    _, message = entity_page.apply_action(store, "node-hide", None, {"id": "more:c-front"}, state)
+    _, message = entity_callbacks.apply_action(store, "node-hide", None, {"id": "more:c-front"}, state)
     assert "click it to show them" in text(message)
     with pytest.raises(dash_exceptions.PreventUpdate):
-        entity_page.apply_action(store, "graph", {"menuItemId": "unknown"}, None, state)
+        entity_callbacks.apply_action(store, "graph", {"menuItemId": "unknown"}, None, state)
     with pytest.raises(dash_exceptions.PreventUpdate):
-        entity_page.apply_action(store, "node-expand", None, None, None)
+        entity_callbacks.apply_action(store, "node-expand", None, None, None)
 
 
 def test_a_store_failure_while_expanding_is_a_sentence(store: FakeReader) -> None:
-    state = page_state(entity_page.render_entity(store, "p-ri", "1"))
+    state = page_state(entity_layout.render_entity(store, "p-ri", "1"))
     store.fail = StoreUnavailable("The graph store is not reachable.")
-    same, message = entity_page.apply_action(store, "graph-dbltap", {"id": "c-front"}, None, state)
+    same, message = entity_callbacks.apply_action(store, "graph-dbltap", {"id": "c-front"}, None, state)
     assert same == state
     assert text(message) == "The graph store is not reachable." and message.role == "alert"
 
 
 def test_changing_hops_reloads_the_view_keeping_pins(store: FakeReader) -> None:
-    state = page_state(entity_page.render_entity(store, "p-ri", "1"))
-    state, _ = entity_page.apply_action(store, "node-pin", None, {"id": "c-front"}, state)
+    state = page_state(entity_layout.render_entity(store, "p-ri", "1"))
+    state, _ = entity_callbacks.apply_action(store, "node-pin", None, {"id": "c-front"}, state)
     store.calls.clear()
-    state, message = entity_page.apply_action(store, "hops", None, None, state, 2)
+    state, message = entity_callbacks.apply_action(store, "hops", None, None, state, 2)
     assert store.calls == [("neighbourhood", "p-ri", 2)] and message is None
     assert state["hops"] == 2 and state["pinned"] == ["c-front"]
-    assert node_ids(entity_page.redraw(state, {"hops": 2}, {})[0]) == {"p-ri", "c-front", "c-trading", "w-2"}
+    assert node_ids(entity_callbacks.redraw(state, {"hops": 2}, {})[0]) == {"p-ri", "c-front", "c-trading", "w-2"}
     with pytest.raises(dash_exceptions.PreventUpdate):  # the same hops: nothing to do
-        entity_page.apply_action(store, "hops", None, None, state, 2)
+        entity_callbacks.apply_action(store, "hops", None, None, state, 2)
 
 
 def test_redraw_applies_the_view_to_the_working_graph(store: FakeReader) -> None:
-    state = page_state(entity_page.render_entity(store, "p-ri", "2"))
-    view, _ = entity_page.controls_view(2, "hierarchy", None, ["DIRECTS", "OWNS"], None, None, None, None)
+    state = page_state(entity_layout.render_entity(store, "p-ri", "2"))
+    view, _ = entity_callbacks.controls_view(2, "hierarchy", None, ["DIRECTS", "OWNS"], None, None, None, None)
     (elements, layout, graph_class, _, summary, note, omitted, _, figure, kinds, rels, datasets, *_) = (
-        entity_page.redraw(state, view, {"p-ri": [0, 0]})
+        entity_callbacks.redraw(state, view, {"p-ri": [0, 0]})
     )
     assert node_ids(elements) == {"p-ri", "c-front", "c-trading"}  # the wallet hangs on HOLDS
     assert layout["name"] == "dagre" and graph_class == "graph layout-dagre"
@@ -511,23 +518,23 @@ def test_redraw_applies_the_view_to_the_working_graph(store: FakeReader) -> None
     assert datasets == [{"label": "demo_fictional (1 link)", "value": "demo_fictional"}]
     assert figure["data"] == []  # no payment or transfer in this view
     with pytest.raises(dash_exceptions.PreventUpdate):
-        entity_page.redraw(None, view, {})
+        entity_callbacks.redraw(None, view, {})
 
 
 def test_the_timeline_brush_and_the_buttons_set_the_filter_controls() -> None:
     brushed = {"range": {"x": ["2023-04-05 18:00", "2023-04-01 02:00"]}, "points": []}
-    assert entity_page.filter_shortcut("timeline", brushed)[2:4] == ("2023-04-01", "2023-04-05")
+    assert entity_callbacks.filter_shortcut("timeline", brushed)[2:4] == ("2023-04-01", "2023-04-05")
     with pytest.raises(dash_exceptions.PreventUpdate):
-        entity_page.filter_shortcut("timeline", None)  # a click on the chart without a brush
-    assert entity_page.filter_shortcut("clear-dates", None)[2:4] == (None, None)
-    kinds, rels, start, end, amount, datasets = entity_page.filter_shortcut("reset-filters", None)
+        entity_callbacks.filter_shortcut("timeline", None)  # a click on the chart without a brush
+    assert entity_callbacks.filter_shortcut("clear-dates", None)[2:4] == (None, None)
+    kinds, rels, start, end, amount, datasets = entity_callbacks.filter_shortcut("reset-filters", None)
     assert len(kinds) == len(NodeKind) and len(rels) == len(RelType)
     assert (start, end, amount, datasets) == (None, None, None, [])
 
 
 def test_a_url_with_filters_and_layout_renders_that_view(store: FakeReader) -> None:
     query = "?hops=2&layout=force&kinds=Company,Person&rels=DIRECTS,OWNS,HOLDS&from=2020&to=2024-06&min=100&hide=x"
-    page = entity_page.render_entity(store, "p-ri", query)
+    page = entity_layout.render_entity(store, "p-ri", query)
     assert store.calls == [("neighbourhood", "p-ri", 2)]
     assert find(page, "hops").value == 2 and find(page, "layout").value == "force"
     assert sorted(find(page, "filter-kinds").value) == ["Company", "Person"]
@@ -546,7 +553,7 @@ def test_a_url_with_filters_and_layout_renders_that_view(store: FakeReader) -> N
 
 
 def test_a_bad_url_is_corrected_with_notes(store: FakeReader) -> None:
-    page = entity_page.render_entity(store, "p-ri", "?hops=9&layout=spiral&kinds=Robot&min=lots&from=2024-13-01")
+    page = entity_layout.render_entity(store, "p-ri", "?hops=9&layout=spiral&kinds=Robot&min=lots&from=2024-13-01")
     notes = text(page)
     for sentence in (
         "Hops must be from 1 to 3",
@@ -560,7 +567,7 @@ def test_a_bad_url_is_corrected_with_notes(store: FakeReader) -> None:
 
 
 def test_the_validation_layout_holds_every_component_the_callbacks_use() -> None:
-    skeleton = entity_page.layout()
+    skeleton = entity_layout.layout()
     ids = {getattr(c, "id", None) for c in walk(skeleton)}
     for component_id in (
         "hops", "layout", "filter-kinds", "filter-rels", "filter-dates", "filter-min-amount", "filter-datasets",

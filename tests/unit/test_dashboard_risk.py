@@ -1,5 +1,5 @@
 """Risk on the entity page, as plain functions: exposure colouring, the 50% rule marks, shared infrastructure and
-the export of the current view (dashboard.elements, dashboard.styles, dashboard.risk, dashboard.viewstate,
+the export of the current view (dashboard.entity: exposure, elements, styles, risk, state, and
 dashboard.export_controls, and the entity page's callbacks), over an in-memory reader."""
 
 from __future__ import annotations
@@ -10,24 +10,15 @@ from typing import Any
 import pytest
 from dash import exceptions as dash_exceptions
 
-from dashboard import risk
-from dashboard.elements import (
-    NOT_ANALYSED,
-    Risk,
-    exposure_sentence,
-    risk_badges,
-    risk_classes,
-    shared_details,
-    shared_edge_elements,
-    shared_key,
-    shared_outside,
-    shared_pairs_from,
-    shared_width,
-)
-from dashboard.explorer import GraphState, NodeInfo, hide
-from dashboard.export_controls import working_view
-from dashboard.pages import entity as entity_page
-from dashboard.styles import (
+from dashboard.entity import callbacks as entity_callbacks
+from dashboard.entity import layout as entity_layout
+from dashboard.entity import risk
+from dashboard.entity.actions import hide
+from dashboard.entity.elements import node_element, shared_edge_elements, shared_width
+from dashboard.entity.exposure import NOT_ANALYSED, Risk, exposure_sentence, risk_badges, risk_classes
+from dashboard.entity.risk import shared_details, shared_key, shared_outside, shared_pairs_from
+from dashboard.entity.state import ColourBy, GraphState, NodeInfo, ViewState, parse_view_state, view_state_to_query
+from dashboard.entity.styles import (
     EXPOSURE_COLOURS,
     SHARED_PURPLE,
     exposure_legend_items,
@@ -36,8 +27,7 @@ from dashboard.styles import (
     stylesheet,
     swatch_style,
 )
-from dashboard.view import node_element
-from dashboard.viewstate import ColourBy, ViewState, parse_view_state, view_state_to_query
+from dashboard.export_controls import working_view
 from graph.model import Direction, Entity, Link, Relationship
 from graph.vocabulary import NodeKind, Prop, RelType
 from tests.unit.dash_tree import find, text
@@ -267,17 +257,17 @@ def test_colour_and_shared_live_in_the_url() -> None:
 
 
 def test_the_controls_write_colour_and_shared_to_the_url() -> None:
-    view, query = entity_page.controls_view(2, "concentric", None, None, None, None, None, [], "exposure", ["on"])
+    view, query = entity_callbacks.controls_view(2, "concentric", None, None, None, None, None, [], "exposure", ["on"])
     assert query == "?hops=2&colour=exposure&shared=1"
     assert ViewState.from_json(view).shared
-    assert entity_page.controls_view(2, None, None, None, None, None, None, None, "kind", [])[1] == "?hops=2"
+    assert entity_callbacks.controls_view(2, None, None, None, None, None, None, None, "kind", [])[1] == "?hops=2"
 
 
 # --- the entity page ----------------------------------------------------------------------------------------------
 
 
 def test_the_page_marks_risk_and_colours_by_exposure(reader: RiskReader) -> None:
-    page = entity_page.render_entity(reader, "c-front", "?hops=3&colour=exposure")
+    page = entity_layout.render_entity(reader, "c-front", "?hops=3&colour=exposure")
     graph = find(page, "graph")
     nodes = nodes_of(graph.elements)
     assert "exposure-0" in nodes["p-ri"]["classes"].split()
@@ -291,22 +281,22 @@ def test_the_page_marks_risk_and_colours_by_exposure(reader: RiskReader) -> None
     assert note.startswith("1 entity has no exposure computed")  # the wallet, loaded after the analysis
     assert find(page, "graph-export-csv") is not None and find(page, "graph-export-png") is not None
 
-    by_kind = entity_page.render_entity(reader, "c-front", "?hops=3")
+    by_kind = entity_layout.render_entity(reader, "c-front", "?hops=3")
     assert not any(r["selector"].startswith("node.exposure-") for r in find(by_kind, "graph").stylesheet)
     assert text(find(by_kind, "risk-note")) == ""
 
 
 def test_a_store_without_analysis_says_to_run_it() -> None:
     bare = RiskReader([Entity(e.id, e.kind, e.name, e.sanctioned, {"name": e.name}) for e in ENTITIES], RELATIONSHIPS)
-    page = entity_page.render_entity(bare, "p-ri", "?hops=2&colour=exposure")
+    page = entity_layout.render_entity(bare, "p-ri", "?hops=2&colour=exposure")
     assert "Run `sanctions-graph analyze` to compute exposure" in text(find(page, "risk-note"))
     state = page_state(page)
-    view, _ = entity_page.controls_view(2, None, None, None, None, None, None, None, "kind", [])
-    assert entity_page.risk_sentences(state, view, None) == []
+    view, _ = entity_callbacks.controls_view(2, None, None, None, None, None, None, None, "kind", [])
+    assert entity_callbacks.risk_sentences(state, view, None) == []
 
 
 def test_the_blocked_entity_panel_says_so(reader: RiskReader) -> None:
-    panel = entity_page.show_details(reader, "graph.tapNodeData", {"id": "c-trading", "in_view": 2}, None)
+    panel = entity_callbacks.show_details(reader, "graph.tapNodeData", {"id": "c-trading", "in_view": 2}, None)
     words = text(panel)
     assert "BLOCKED (50% RULE)" in words
     assert "Blocked under the OFAC 50% rule (60% owned by blocked persons)" in words
@@ -360,18 +350,18 @@ def test_a_shared_edge_explains_itself() -> None:
     assert rows["Link"].items == (("c-far and Golden Maple share infrastructure: Phone",),)
     assert rows["Shared"].items == (("Phone: +850123 — held by at least 5 entities, weight 0.25",),)
     assert rows["Weight"].items == (("0.25 (of 1)",),)
-    panel = entity_page.show_details(None, "graph.tapEdgeData", None, edge["data"])  # type: ignore[arg-type]
+    panel = entity_callbacks.show_details(None, "graph.tapEdgeData", None, edge["data"])  # type: ignore[arg-type]
     assert "Shared infrastructure" in text(panel) and "1/(n-1)" in text(panel)
 
 
 def test_the_toggle_checks_the_entities_in_view_and_draws_dashed_lines(reader: RiskReader) -> None:
-    page = entity_page.render_entity(reader, "c-front", "?hops=3")
+    page = entity_layout.render_entity(reader, "c-front", "?hops=3")
     state = page_state(page)
-    off, _ = entity_page.controls_view(3, None, None, None, None, None, None, None, None, [])
+    off, _ = entity_callbacks.controls_view(3, None, None, None, None, None, None, None, None, [])
     reader.calls.clear()
     assert risk.update_shared(reader, state, off, None) is None and reader.calls == []  # off: no store call
 
-    on, _ = entity_page.controls_view(3, None, None, None, None, None, None, None, None, ["on"])
+    on, _ = entity_callbacks.controls_view(3, None, None, None, None, None, None, None, None, ["on"])
     cache = risk.update_shared(reader, state, on, None)
     assert cache is not None
     assert cache["checked"][0] == "c-front"  # the page's entity first
@@ -379,26 +369,26 @@ def test_the_toggle_checks_the_entities_in_view_and_draws_dashed_lines(reader: R
     assert set(cache["pairs"]) == {"c-sister|c-trading", "c-far|c-front"}
     assert risk.update_shared(reader, state, on, cache) is None  # everything in view checked already
 
-    drawn = entity_page.redraw(state, on, {}, cache)
+    drawn = entity_callbacks.redraw(state, on, {}, cache)
     shared = [e for e in drawn[0] if e.get("classes") == "shared"]
     assert [e["data"]["id"] for e in shared] == ["shared:c-sister|c-trading"]  # c-far is not in the view
     legend = text(drawn[7])
     assert "shares infrastructure" in legend
-    sentences = entity_page.risk_sentences(state, on, cache)
+    sentences = entity_callbacks.risk_sentences(state, on, cache)
     assert len(sentences) == 1
     words = text(sentences)
     assert words.startswith("1 dashed line joins entities that share")
     assert "1 entity outside the view shares some with entities in it" in words
-    assert not [e for e in entity_page.redraw(state, off, {}, cache)[0] if e.get("classes") == "shared"]
+    assert not [e for e in entity_callbacks.redraw(state, off, {}, cache)[0] if e.get("classes") == "shared"]
 
 
 def test_shared_sentences_while_waiting_and_after_a_failure(reader: RiskReader) -> None:
-    state = GraphState.from_json(page_state(entity_page.render_entity(reader, "c-front", "?hops=3")))
+    state = GraphState.from_json(page_state(entity_layout.render_entity(reader, "c-front", "?hops=3")))
     drawn = list(state.nodes)
     assert risk.shared_sentence(state, drawn, None, 0).startswith("Looking for shared addresses")
     assert "could not be read: gone" in risk.shared_sentence(state, drawn, {"error": "gone"}, 0)
     reader.fail = RuntimeError("boom")
-    on, _ = entity_page.controls_view(3, None, None, None, None, None, None, None, None, ["on"])
+    on, _ = entity_callbacks.controls_view(3, None, None, None, None, None, None, None, None, ["on"])
     failed = risk.update_shared(reader, state.to_json(), on, None)
     assert failed is not None and failed["error"] and failed["checked"] == []
 
@@ -407,9 +397,9 @@ def test_shared_sentences_while_waiting_and_after_a_failure(reader: RiskReader) 
 
 
 def test_the_export_is_the_view_as_drawn_with_full_records(reader: RiskReader) -> None:
-    state = GraphState.from_json(page_state(entity_page.render_entity(reader, "c-front", "?hops=3")))
+    state = GraphState.from_json(page_state(entity_layout.render_entity(reader, "c-front", "?hops=3")))
     hidden = hide(state, "c-sister")
-    view, _ = entity_page.controls_view(3, None, None, ["DIRECTS", "OWNS", "LOCATED_AT"], None, None, None, None)
+    view, _ = entity_callbacks.controls_view(3, None, None, ["DIRECTS", "OWNS", "LOCATED_AT"], None, None, None, None)
     reader.calls.clear()
     exported = working_view(reader, hidden.to_json(), view)
     assert [c[0] for c in reader.calls] == ["get_entities"]  # one store call
@@ -427,8 +417,8 @@ def test_the_export_is_the_view_as_drawn_with_full_records(reader: RiskReader) -
 
 
 def test_the_page_offers_the_downloads_in_its_validation_layout() -> None:
-    layout = entity_page.layout()
+    layout = entity_layout.layout()
     for fmt in ("png", "svg", "csv", "graphml", "ftm"):
         assert find(layout, f"graph-export-{fmt}") is not None
     with pytest.raises(dash_exceptions.PreventUpdate):
-        entity_page.risk_sentences(None, None, None)
+        entity_callbacks.risk_sentences(None, None, None)

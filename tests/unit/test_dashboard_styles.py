@@ -1,4 +1,4 @@
-"""dashboard.styles: the cytoscape stylesheet and the legend, derived from the vocabulary."""
+"""dashboard.entity.styles: the cytoscape stylesheet and the legend, derived from the vocabulary."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from dashboard import styles
-from dashboard.styles import LegendItem, kind_style, legend_items, stylesheet, swatch_style
+from dashboard.entity import styles
+from dashboard.entity.styles import LegendItem, kind_style, legend_items, stylesheet, swatch_style
 from graph.vocabulary import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, RelType
 
 

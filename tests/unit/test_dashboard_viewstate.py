@@ -1,4 +1,4 @@
-"""dashboard.viewstate: the entity page's view in its URL, read and written back (pure functions)."""
+"""dashboard.entity.state: the entity page's view in its URL, read and written back (pure functions)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dashboard.viewstate import (
+from dashboard.entity.state import (
     DEFAULT_HOPS,
     Layout,
     ViewState,

@@ -1,14 +1,12 @@
-"""The working graph seen through the page's filters and layout → cytoscape elements, layout and counts. Pure.
+"""The entity page's graph → cytoscape elements: the one place entities and relationships become nodes and edges.
 
-``compose(state, view, positions)`` is the whole drawing step of the entity page:
+``node_element``/``edge_element`` build every node and edge the dashboard draws: the entity page's working graph
+(``compose``) and, through ``entity_to_element``/``relationship_elements``, the store's domain objects on other
+pages (paths). ``compose(state, view, positions)`` is the whole drawing step of the entity page:
 
-1. a relationship is drawn when its kind is chosen, it is not asserted only by hidden datasets, its payment or
-   transfer is at least the minimum amount, and its dates meet the date range (a payment's date inside it, an
-   ownership or employment valid during some of it); relationships without dates or amounts are not filtered by them;
-2. an entity is drawn when its kind is chosen, it was not hidden by the analyst, and the filters did not cut it off
-   from the page's entity (entities that were reachable before filtering and are not any more are left out);
-3. entities whose neighbours are not all in the view get an "N more" node;
-4. positions: small views are laid out in the browser (fcose, dagre) from the current positions; big ones, and the
+1. what the filters let through (``dashboard.entity.filters``);
+2. entities whose neighbours are not all in the view get an "N more" node;
+3. positions: small views are laid out in the browser (fcose, dagre) from the current positions; big ones, and the
    rings layout, get positions computed here and cytoscape's 'preset' layout.
 """
 
@@ -16,146 +14,42 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dashboard.elements import edge_label_of, kind_caption, radial_layout, risk_classes, short_label
-from dashboard.explorer import EdgeInfo, GraphState, NodeInfo, more_id
-from dashboard.layouts import BIG_VIEW, LIGHT_VIEW, force_positions, layered_positions, seed_positions
-from dashboard.viewstate import Layout, ViewState, date_end, date_start
+from dashboard.entity.exposure import risk_classes
+from dashboard.entity.filters import MONEY_TYPES, Filtered, edge_amount, filter_view
+from dashboard.entity.positions import (
+    BIG_VIEW,
+    LIGHT_VIEW,
+    force_positions,
+    layered_positions,
+    radial_layout,
+    radial_positions,
+    seed_positions,
+)
+from dashboard.entity.state import EdgeInfo, GraphState, Layout, NodeInfo, ViewState, more_id
+from dashboard.entity.timeline import TimelinePoint, timeline_points
+from dashboard.formatting import edge_label_of, kind_caption, short_label
+from graph.model import Entity, Relationship, Subgraph
 from graph.vocabulary import Prop, RelType
 
 Point = tuple[float, float]
 
-MONEY_TYPES = frozenset({RelType.PAID.value, RelType.TRANSFERRED.value})
 MIN_EDGE_WIDTH = 1.5
 MAX_EDGE_WIDTH = 9.0
 LAYOUT_PADDING = 40
 
 
-# --- facts of a relationship -----------------------------------------------------------------------------------
+# --- elements: the one builder of nodes and edges ---------------------------------------------------------------
 
 
-def edge_amount(edge: EdgeInfo) -> float | None:
-    """A payment's or transfer's size: its value in USD when known, else its amount as given."""
-    for prop in (Prop.VALUE_USD, Prop.AMOUNT):
-        value = edge.props.get(prop.value)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    return None
-
-
-def edge_date(edge: EdgeInfo) -> str | None:
-    """The day a payment was made or a transfer happened (YYYY-MM-DD, or as precise as the source)."""
-    for prop in (Prop.DATE, Prop.TIMESTAMP):
-        value = edge.props.get(prop.value)
-        if value:
-            return str(value)[:10]
-    return None
-
-
-def edge_period(edge: EdgeInfo) -> tuple[str | None, str | None]:
-    """When a relationship held: its start and end dates (either may be unknown)."""
-    start = edge.props.get(Prop.START_DATE.value)
-    end = edge.props.get(Prop.END_DATE.value)
-    return (str(start) if start else None, str(end) if end else None)
-
-
-def in_date_range(edge: EdgeInfo, date_from: str | None, date_to: str | None) -> bool:
-    """A dated payment/transfer inside the range, or a relationship valid during part of it; undated ones pass."""
-    if not date_from and not date_to:
-        return True
-    low = date_start(date_from) if date_from else "0000-01-01"
-    high = date_end(date_to) if date_to else "9999-12-31"
-    when = edge_date(edge)
-    if when is not None:
-        return low <= date_end(when) and date_start(when) <= high
-    start, end = edge_period(edge)
-    if start and date_start(start) > high:
-        return False
-    return not (end and date_end(end) < low)
-
-
-def edge_datasets(edge: EdgeInfo) -> set[str]:
-    return {str(d) for d in edge.props.get(Prop.DATASETS.value) or ()}
-
-
-def edge_passes(edge: EdgeInfo, view: ViewState) -> bool:
-    """Whether the filters let a relationship be drawn (its ends are judged separately)."""
-    if view.rels is not None and edge.type not in {r.value for r in view.rels}:
-        return False
-    if view.hide_datasets:
-        datasets = edge_datasets(edge)
-        if datasets and datasets <= view.hide_datasets:
-            return False
-    if view.min_amount and edge.type in MONEY_TYPES:
-        amount = edge_amount(edge)
-        if amount is not None and amount < view.min_amount:
-            return False
-    return in_date_range(edge, view.date_from, view.date_to)
-
-
-def node_passes(node: NodeInfo, view: ViewState, center: str) -> bool:
-    return node.id == center or view.kinds is None or node.kind in {k.value for k in view.kinds}
-
-
-# --- filtering -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Filtered:
-    """What is drawn: entity ids (in the state's order) and relationship ids, and what the filters took away."""
-
-    nodes: list[str]
-    edges: list[str]
-    cut: frozenset[str] = frozenset()  # entities left out by the filters (their kind, or cut off from the centre)
-    edges_out: int = 0  # relationships the filters left out (those of hidden entities not counted)
-    hidden: int = 0  # entities the analyst hid
-
-
-def _reachable(center: str, nodes: set[str], edges: Iterable[EdgeInfo]) -> set[str]:
-    adjacency: dict[str, list[str]] = {}
-    for e in edges:
-        if e.source in nodes and e.target in nodes:
-            adjacency.setdefault(e.source, []).append(e.target)
-            adjacency.setdefault(e.target, []).append(e.source)
-    if center not in nodes:
-        return set()
-    seen = {center}
-    queue = deque([center])
-    while queue:
-        for other in adjacency.get(queue.popleft(), ()):
-            if other not in seen:
-                seen.add(other)
-                queue.append(other)
-    return seen
-
-
-def filter_view(state: GraphState, view: ViewState) -> Filtered:
-    everything = set(state.nodes)
-    passing = {i for i, n in state.nodes.items() if node_passes(n, view, state.center)}
-    good_edges = [e for e in state.edges.values() if edge_passes(e, view)]
-    before = _reachable(state.center, everything, state.edges.values())
-    after = _reachable(state.center, passing, good_edges)
-    cut = (everything - passing) | ((before & passing) - after)
-    hidden = set(state.hidden) - {state.center}
-    drawn = passing - cut - hidden
-    nodes = [i for i in state.nodes if i in drawn]
-    good = {e.id for e in good_edges}
-    edges = [e.id for e in state.edges.values() if e.id in good and e.source in drawn and e.target in drawn]
-    drawn_edges = set(edges)
-    left_out = sum(
-        1 for e in state.edges.values() if e.id not in drawn_edges and e.source not in hidden and e.target not in hidden
-    )
-    return Filtered(nodes, edges, frozenset(cut - hidden), left_out, len(hidden & everything))
-
-
-# --- elements ----------------------------------------------------------------------------------------------------
-
-
-def node_element(node: NodeInfo, center: str, pinned: bool, expanded: bool, in_view: int = 0) -> dict[str, Any]:
+def node_element(
+    node: NodeInfo, center: str, pinned: bool = False, expanded: bool = False, in_view: int | None = None
+) -> dict[str, Any]:
+    """An entity as a cytoscape node: classes by kind, marks ('sanctioned', 'front', 'stub'), 'center', 'pinned',
+    'expanded' and risk (``risk_classes``); ``in_view``: its neighbours loaded in the page's view, when known."""
     classes = [node.kind]
     for flag, name in ((node.sanctioned, "sanctioned"), (node.front, "front"), (node.stub, "stub")):
         if flag:
@@ -167,23 +61,21 @@ def node_element(node: NodeInfo, center: str, pinned: bool, expanded: bool, in_v
     if expanded:
         classes.append("expanded")
     classes += risk_classes(node.risk)
-    return {
-        "data": {
-            "id": node.id,
-            "label": short_label(node.name, node.kind),
-            "name": node.name,
-            "kind": node.kind,
-            "kind_caption": kind_caption(node.kind),
-            "sanctioned": node.sanctioned,
-            "front": node.front,
-            "center": node.id == center,
-            "pinned": pinned,
-            "in_view": in_view,
-            "exposure": node.risk.band,
-        },
-        "classes": " ".join(classes),
-        "locked": pinned,
+    data: dict[str, Any] = {
+        "id": node.id,
+        "label": short_label(node.name, node.kind),
+        "name": node.name,
+        "kind": node.kind,
+        "kind_caption": kind_caption(node.kind),
+        "sanctioned": node.sanctioned,
+        "front": node.front,
+        "center": node.id == center,
+        "pinned": pinned,
+        "exposure": node.risk.band,
     }
+    if in_view is not None:
+        data["in_view"] = in_view
+    return {"data": data, "classes": " ".join(classes), "locked": pinned}
 
 
 def edge_width(edge: EdgeInfo, largest: float) -> float | None:
@@ -240,6 +132,103 @@ def more_elements(parent: NodeInfo, count: int) -> list[dict[str, Any]]:
             "classes": "more-edge",
         },
     ]
+
+
+def largest_amount(edges: Iterable[EdgeInfo]) -> float:
+    """The largest payment or transfer among ``edges`` (what ``edge_width`` scales against)."""
+    return max((a for e in edges if e.type in MONEY_TYPES for a in [edge_amount(e)] if a), default=0.0)
+
+
+# --- domain objects (a store's entities and relationships) through the same builder -----------------------------
+
+#: Relationship properties that are bookkeeping, not facts, on a page without a sources table.
+_REL_BOOKKEEPING = frozenset({Prop.SOURCE_IDS.value})
+
+
+def entity_to_element(entity: Entity, center: bool = False) -> dict[str, Any]:
+    """A store's entity as a node (``node_element``); ``center`` marks it as a centre of the drawing."""
+    return node_element(NodeInfo.of(entity), entity.id if center else "")
+
+
+def relationship_elements(rels: Iterable[Relationship], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A store's relationships as edges (``edge_element``), widths scaled against the largest amount among them;
+    relationships whose ends are not both in ``names`` are left out (cytoscape would refuse them)."""
+    edges = []
+    for rel in rels:
+        if rel.source in names and rel.target in names:
+            edge = EdgeInfo.of(rel)
+            props = {k: v for k, v in edge.props.items() if k not in _REL_BOOKKEEPING}
+            edges.append(replace(edge, props=props))
+    largest = largest_amount(edges)
+    return [edge_element(e, names, largest) for e in edges]
+
+
+def placed(element: dict[str, Any], positions: Mapping[str, Point]) -> dict[str, Any]:
+    """``element`` at its position (the origin when it has none)."""
+    x, y = positions.get(str(element["data"]["id"]), (0.0, 0.0))
+    element["position"] = {"x": x, "y": y}
+    return element
+
+
+def subgraph_to_elements(subgraph: Subgraph) -> list[dict[str, Any]]:
+    """Nodes then edges, ready for ``dash_cytoscape.Cytoscape(elements=...)`` with the 'preset' layout.
+
+    The centre carries class 'center'; nodes carry radial positions; edges whose ends are not both in the subgraph
+    are left out."""
+    positions = radial_positions(subgraph)
+    nodes = [placed(entity_to_element(e, center=e.id == subgraph.center), positions) for e in subgraph.entities]
+    return nodes + relationship_elements(subgraph.relationships, {e.id: e.name for e in subgraph.entities})
+
+
+# --- shared infrastructure: dashed links between entities that share an address, a wallet or an identifier -------
+
+SHARED_TYPE = "shared"
+SHARED_PREFIX = "shared:"
+SHARED_MIN_WIDTH = 1.0
+SHARED_MAX_WIDTH = 7.0
+
+
+def shared_label(values: Sequence[Mapping[str, Any]]) -> str:
+    """'address', 'wallet + Passport': the kinds of value shared, each once, in the order found."""
+    kinds = list(dict.fromkeys(str(v.get("kind") or "") for v in values if v.get("kind")))
+    return " + ".join(kinds) or "shared"
+
+
+def shared_width(weight: float) -> float:
+    return round(SHARED_MIN_WIDTH + (SHARED_MAX_WIDTH - SHARED_MIN_WIDTH) * min(max(weight, 0.0), 1.0), 1)
+
+
+def shared_edge_elements(
+    pairs: Mapping[str, Mapping[str, Any]], drawn: Iterable[str], names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Dashed edges (class 'shared', type 'shared') for the pairs whose two ends are drawn, strongest last (on top);
+    width by weight, labelled with the kinds of value shared."""
+    shown = set(drawn)
+    edges = []
+    for key, pair in sorted(pairs.items(), key=lambda kv: (float(kv[1].get("weight") or 0.0), kv[0])):
+        a, b = str(pair.get("a")), str(pair.get("b"))
+        if a not in shown or b not in shown:
+            continue
+        weight = float(pair.get("weight") or 0.0)
+        values = list(pair.get("values") or ())
+        edges.append(
+            {
+                "data": {
+                    "id": SHARED_PREFIX + key,
+                    "source": a,
+                    "target": b,
+                    "type": SHARED_TYPE,
+                    "label": shared_label(values),
+                    "width": shared_width(weight),
+                    "weight": round(weight, 4),
+                    "values": values,
+                    "source_name": names.get(a, a),
+                    "target_name": names.get(b, b),
+                },
+                "classes": SHARED_TYPE,
+            }
+        )
+    return edges
 
 
 # --- layout ------------------------------------------------------------------------------------------------------
@@ -306,17 +295,6 @@ def arrange(
 
 
 @dataclass(frozen=True)
-class TimelinePoint:
-    """A payment or transfer for the timeline."""
-
-    edge_id: str
-    type: str
-    date: str
-    amount: float | None
-    text: str
-
-
-@dataclass(frozen=True)
 class ComposedView:
     elements: list[dict[str, Any]]
     layout: dict[str, Any]
@@ -339,25 +317,6 @@ class ComposedView:
         return sum(self.more.values())
 
 
-def timeline_points(state: GraphState, view: ViewState) -> list[TimelinePoint]:
-    """Payments and transfers between the entities drawn with every filter but the date range, by date."""
-    undated = filter_view(state, replace(view, date_from=None, date_to=None))
-
-    def name(node_id: str) -> str:
-        node = state.nodes.get(node_id)
-        return short_label(node.name, node.kind) if node else node_id
-
-    points = []
-    for edge_id in undated.edges:
-        e = state.edges[edge_id]
-        when = edge_date(e)
-        if e.type not in MONEY_TYPES or when is None:
-            continue
-        text = f"{name(e.source)} → {name(e.target)}: {edge_label_of(e.type, e.props)} on {when}"
-        points.append(TimelinePoint(e.id, e.type, when, edge_amount(e), text))
-    return sorted(points, key=lambda p: (p.date, p.edge_id))
-
-
 def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | None = None) -> ComposedView:
     """Elements and layout of the page's graph for ``state`` seen through ``view``; ``current``: positions the
     browser has now (entities that keep theirs do not jump)."""
@@ -376,7 +335,7 @@ def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | N
     stub_pairs = [(p, more_id(p)) for p in more]
     order.update({more_id(p): ("~", p) for p in more})
     positions, layout = arrange(view.layout, ids + stub_ids, pairs + stub_pairs, state.center, current, pinned, order)
-    largest = max((a for e in edges if e.type in MONEY_TYPES for a in [edge_amount(e)] if a), default=0.0)
+    largest = largest_amount(edges)
     pinned_set, expanded = set(pinned), set(state.expanded)
     loaded_neighbours: dict[str, set[str]] = {}
     for e in state.edges.values():
@@ -387,15 +346,11 @@ def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | N
     for i in ids:
         in_view = len(loaded_neighbours.get(i, ()))
         node = node_element(state.nodes[i], state.center, i in pinned_set, i in expanded, in_view)
-        x, y = positions.get(i, (0.0, 0.0))
-        node["position"] = {"x": x, "y": y}
-        elements.append(node)
+        elements.append(placed(node, positions))
     stubs: list[dict[str, Any]] = []
     for parent, count in more.items():
         node, line = more_elements(state.nodes[parent], count)
-        x, y = positions.get(node["data"]["id"], (0.0, 0.0))
-        node["position"] = {"x": x, "y": y}
-        elements.append(node)
+        elements.append(placed(node, positions))
         stubs.append(line)
     elements += [edge_element(e, names, largest) for e in edges]
     elements += stubs

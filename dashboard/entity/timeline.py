@@ -1,17 +1,20 @@
 """The timeline under the graph: payments and transfers of the view by date; brushing it sets the date range.
 
-A plotly figure as plain data (``dcc.Graph`` draws it with the plotly.js bundled in Dash, served locally), and the
-reverse step: a brushed selection → a date range. Pure functions.
+``timeline_points``: the payments and transfers of the view; ``figure``: a plotly figure of them as plain data
+(``dcc.Graph`` draws it with the plotly.js bundled in Dash, served locally); ``brushed_range``: the reverse step, a
+brushed selection → a date range. Pure functions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from dashboard.styles import rel_style
-from dashboard.view import TimelinePoint
-from dashboard.viewstate import date_end, date_start, parse_date
+from dashboard.entity.filters import MONEY_TYPES, edge_amount, edge_date, filter_view
+from dashboard.entity.state import GraphState, ViewState, date_end, date_start, parse_date
+from dashboard.entity.styles import rel_style
+from dashboard.formatting import edge_label_of, short_label
 from graph.vocabulary import RelType
 
 HEIGHT = 190
@@ -25,6 +28,36 @@ CONFIG: dict[str, Any] = {
     "scrollZoom": False,
     "modeBarButtonsToRemove": ["lasso2d", "autoScale2d", "toImage"],
 }
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """A payment or transfer for the timeline."""
+
+    edge_id: str
+    type: str
+    date: str
+    amount: float | None
+    text: str
+
+
+def timeline_points(state: GraphState, view: ViewState) -> list[TimelinePoint]:
+    """Payments and transfers between the entities drawn with every filter but the date range, by date."""
+    undated = filter_view(state, replace(view, date_from=None, date_to=None))
+
+    def name(node_id: str) -> str:
+        node = state.nodes.get(node_id)
+        return short_label(node.name, node.kind) if node else node_id
+
+    points = []
+    for edge_id in undated.edges:
+        e = state.edges[edge_id]
+        when = edge_date(e)
+        if e.type not in MONEY_TYPES or when is None:
+            continue
+        text = f"{name(e.source)} → {name(e.target)}: {edge_label_of(e.type, e.props)} on {when}"
+        points.append(TimelinePoint(e.id, e.type, when, edge_amount(e), text))
+    return sorted(points, key=lambda p: (p.date, p.edge_id))
 
 
 def figure(points: Sequence[TimelinePoint], date_from: str | None, date_to: str | None) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """Risk on the entity page: shared infrastructure between the entities in view, and the sentences about risk.
 
 The shared-infrastructure links of the page live in a ``dcc.Store`` (``SharedCache`` as JSON): which entities were
-checked, and the pairs found (``dashboard.elements.shared_pairs_from``), including pairs with entities outside the
-view, so an entity brought in later by an expansion gets its dashed line without another store call. With the toggle
-on, each change of the working graph checks the entities not checked yet (at most ``SHARED_CHECK_MAX`` a time, the
-page's entity first) with ``graph.analytics.shared_infrastructure.shared_infrastructure``; nothing is read while it is off.
+checked, and the pairs found (``shared_pairs_from``), including pairs with entities outside the view, so an entity
+brought in later by an expansion gets its dashed line without another store call. With the toggle on, each change
+of the working graph checks the entities not checked yet (at most ``SHARED_CHECK_MAX`` a time, the page's entity
+first) with ``graph.analytics.shared_infrastructure.shared_infrastructure``; nothing is read while it is off.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from dashboard.components import error_message
-from dashboard.elements import Risk, exposure_sentence, shared_edge_elements, shared_outside, shared_pairs_from
-from dashboard.explorer import GraphState
-from dashboard.view import filter_view
-from dashboard.viewstate import ColourBy, ViewState
+from dashboard.details import DetailRow, Link, Part
+from dashboard.entity.elements import shared_edge_elements, shared_label
+from dashboard.entity.exposure import Risk, exposure_sentence
+from dashboard.entity.filters import filter_view
+from dashboard.entity.state import ColourBy, GraphState, ViewState
+from dashboard.formatting import entity_href, format_number
 from graph.analytics.shared_infrastructure import shared_infrastructure
 from graph.stores.base import GraphReader, GraphStore
 from graph.vocabulary import NodeKind
@@ -30,6 +32,97 @@ SHARED_PER_ENTITY = 50
 SHARED_HOLDER_LIMIT = 500
 #: Kinds that are infrastructure themselves: drawn already, never checked as holders.
 INFRASTRUCTURE_KINDS = frozenset({NodeKind.ADDRESS.value, NodeKind.WALLET.value})
+
+
+# --- shared-infrastructure pairs and their panel ------------------------------------------------------------------
+
+
+def shared_key(a: str, b: str) -> str:
+    """The one key of a pair, whichever side found it."""
+    first, second = sorted((a, b))
+    return f"{first}|{second}"
+
+
+def shared_pairs_from(entity_id: str, links: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Pairs from one entity's shared-infrastructure links (``SharedLink.to_dict()``: id, weight, shared values),
+    keyed by ``shared_key``."""
+    out: dict[str, dict[str, Any]] = {}
+    for link in links:
+        other = str(link.get("id") or "")
+        if not other or other == entity_id:
+            continue
+        values = [
+            {
+                "kind": str(v.get("kind") or ""),
+                "value": str(v.get("value") or ""),
+                "holders": int(v.get("holders") or 0),
+                "weight": float(v.get("weight") or 0.0),
+                "complete": bool(v.get("complete", True)),
+            }
+            for v in link.get("shared") or ()
+        ]
+        first, second = sorted((entity_id, other))
+        out[shared_key(first, second)] = {
+            "a": first,
+            "b": second,
+            "weight": float(link.get("weight") or 0.0),
+            "values": values,
+        }
+    return out
+
+
+def shared_outside(pairs: Mapping[str, Mapping[str, Any]], drawn: Iterable[str]) -> int:
+    """How many entities outside the view share infrastructure with an entity in it."""
+    shown = set(drawn)
+    outside: set[str] = set()
+    for pair in pairs.values():
+        a, b = str(pair.get("a")), str(pair.get("b"))
+        if a in shown and b not in shown:
+            outside.add(b)
+        elif b in shown and a not in shown:
+            outside.add(a)
+    return len(outside)
+
+
+def _holders(n: int, complete: bool) -> str:
+    count = f"{n:,}" if complete else f"at least {n:,}"
+    return f"{count} {'entity' if n == 1 else 'entities'}"
+
+
+def shared_details(edge_data: Mapping[str, Any]) -> list[DetailRow]:
+    """The panel of a shared-infrastructure edge: who shares what, with how many others, and how much it weighs."""
+    source, target = str(edge_data.get("source") or ""), str(edge_data.get("target") or "")
+    source_name = str(edge_data.get("source_name") or source)
+    target_name = str(edge_data.get("target_name") or target)
+    values = list(edge_data.get("values") or ())
+    items: list[tuple[Part, ...]] = []
+    for v in values:
+        holders = int(v.get("holders") or 0)
+        text = (
+            f"{v.get('kind')}: {v.get('value')} — held by {_holders(holders, bool(v.get('complete', True)))}, "
+            f"weight {format_number(round(float(v.get('weight') or 0.0), 4))}"
+        )
+        items.append((text,))
+    weight = float(edge_data.get("weight") or 0.0)
+    rows = [
+        DetailRow("Link", ((f"{source_name} and {target_name} share infrastructure: {shared_label(values)}",),)),
+        DetailRow("Between", ((Link(source_name, entity_href(source)),), (Link(target_name, entity_href(target)),))),
+        DetailRow("Shared", tuple(items) or (("—",),)),
+        DetailRow("Weight", ((f"{format_number(round(weight, 4))} (of 1)",),)),
+        DetailRow(
+            "How it is weighed",
+            (
+                (
+                    "A value held by n entities weighs 1/(n-1): a phone shared by two weighs 1, an address of "
+                    "5,000 companies next to nothing. Several shared values combine as 1 - Π(1 - w).",
+                ),
+            ),
+        ),
+    ]
+    return rows
+
+
+# --- the page's cache of them -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

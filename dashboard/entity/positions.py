@@ -1,8 +1,10 @@
 """Node positions computed on the server: pure functions of ids and edges, deterministic, fast for 2,000 nodes.
 
-The browser lays out small views itself (fcose, dagre); above ``BIG_VIEW`` nodes those become slow, so the page
-asks these functions instead and draws with cytoscape's 'preset' layout. ``seed_positions`` places entities new to
-a view next to a neighbour that is already drawn, so an expansion does not scramble what the analyst has arranged.
+``radial_layout`` puts the page's entity in the middle and each hop on a ring (the 'rings' layout, and the
+report's drawing). The browser lays out small views itself (fcose, dagre); above ``BIG_VIEW`` nodes those become
+slow, so the page asks these functions instead and draws with cytoscape's 'preset' layout. ``seed_positions``
+places entities new to a view next to a neighbour that is already drawn, so an expansion does not scramble what
+the analyst has arranged.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
+
+from graph.model import Subgraph
 
 Point = tuple[float, float]
 Edge = tuple[str, str]
@@ -234,3 +239,89 @@ def seed_positions(
         r = IDEAL_EDGE * math.sqrt(stray)
         out[i] = _round((cx + r * math.cos(stray * _GOLDEN_ANGLE), cy + r * math.sin(stray * _GOLDEN_ANGLE)))
     return out
+
+
+# --- rings around the centre -------------------------------------------------------------------------------------
+
+RING_GAP = 180.0  # distance between two rings of the radial layout
+NODE_SPACING = 95.0  # at least this far apart on a ring (room for a label)
+RING_SPREAD = 0.75  # ring k is at least this share of k/(k+1) of ring k+1's radius
+
+
+def radial_positions(subgraph: Subgraph) -> dict[str, tuple[float, float]]:
+    """Positions for a radial tree around the subgraph's centre (see ``radial_layout``)."""
+    order = {e.id: (e.kind.value, e.name.casefold(), e.id) for e in subgraph.entities}
+    edges = [(r.source, r.target) for r in subgraph.relationships]
+    return radial_layout([e.id for e in subgraph.entities], edges, subgraph.center, order)
+
+
+def radial_layout(
+    ids: Sequence[str],
+    edges: Iterable[tuple[str, str]],
+    center: str,
+    order: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, tuple[float, float]]:
+    """Positions for a radial tree around the centre: ring k holds the entities k relationships away from it.
+
+    Each entity's branch gets a wedge of the circle in proportion to its size, so branches stay together and do
+    not cross; rings grow until neighbours on them are at least NODE_SPACING apart. Deterministic (siblings sorted
+    by ``order``, else by id). Entities not reachable through the edges go on an outer ring.
+    """
+    if not ids:
+        return {}
+    known = set(ids)
+    key = order or {i: (i,) for i in ids}
+    neighbours: dict[str, set[str]] = {i: set() for i in ids}
+    for source, target in edges:
+        if source in known and target in known and source != target:
+            neighbours[source].add(target)
+            neighbours[target].add(source)
+    center = center if center in known else ids[0]
+    depth = {center: 0}
+    children: dict[str, list[str]] = {i: [] for i in ids}
+    visit = [center]  # breadth-first order
+    queue = deque(visit)
+    while queue:
+        node = queue.popleft()
+        for other in sorted(neighbours[node], key=lambda i: key.get(i, (i,))):
+            if other not in depth:
+                depth[other] = depth[node] + 1
+                children[node].append(other)
+                visit.append(other)
+                queue.append(other)
+    leaves: dict[str, int] = {}
+    for node in reversed(visit):
+        leaves[node] = sum(leaves[c] for c in children[node]) or 1
+    angle: dict[str, float] = {center: math.pi / 2}
+    span: dict[str, float] = {center: 2 * math.pi}
+    start: dict[str, float] = {center: -math.pi / 2}
+    for node in visit:
+        at = start[node]
+        for child in children[node]:
+            span[child] = span[node] * leaves[child] / leaves[node]
+            start[child] = at
+            angle[child] = at + span[child] / 2
+            at += span[child]
+    unreached = [i for i in ids if i not in depth]
+    outer = max(depth.values()) + 1
+    for n, node in enumerate(unreached):
+        depth[node] = outer
+        angle[node] = -math.pi / 2 + 2 * math.pi * n / len(unreached)
+    rings: dict[int, list[float]] = {}
+    for node, k in depth.items():
+        rings.setdefault(k, []).append(angle[node])
+    radius: dict[int, float] = {0: 0.0}
+    for k in sorted(r for r in rings if r > 0):
+        angles = sorted(rings[k])
+        gaps = [b - a for a, b in pairwise(angles)] + [angles[0] + 2 * math.pi - angles[-1]]
+        needed = NODE_SPACING / max(min(gaps), 1e-6) if len(angles) > 1 else 0.0
+        radius[k] = max(radius[k - 1] + RING_GAP, needed)
+    # a crowded outer ring must not squeeze the inner ones into the centre: keep rings roughly evenly spread
+    for k in sorted((r for r in radius if 0 < r < max(radius)), reverse=True):
+        radius[k] = max(radius[k], radius[k + 1] * k / (k + 1) * RING_SPREAD)
+    positions = {center: (0.0, 0.0)}
+    for node in ids:
+        if node != center:
+            ring_radius, a = radius[depth[node]], angle[node]
+            positions[node] = (round(ring_radius * math.cos(a), 1), round(ring_radius * math.sin(a), 1))
+    return positions
