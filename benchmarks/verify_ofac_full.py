@@ -31,7 +31,7 @@ from graph.stores.base import GraphWriter
 from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.framework import run_load
-from loaders.ofac_sdn import OfacSdnSource, decode, null, parse_remarks, read_rows
+from loaders.sources.ofac_sdn import OfacSdnSource, decode, null, parse_remarks, read_rows
 
 
 class Tee:

@@ -38,7 +38,7 @@ class SourceSpec:
 
 
 def _ofac(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
-    from loaders.ofac_sdn import OfacSdnSource
+    from loaders.sources.ofac_sdn import OfacSdnSource
 
     return OfacSdnSource(), paths
 

@@ -162,7 +162,7 @@ def _run_source(args: argparse.Namespace, store: GraphStore | None, source: Sour
 
 
 def _ofac_source(args: argparse.Namespace) -> tuple[Source, list[Path]]:
-    from loaders.ofac_sdn import OfacSdnSource
+    from loaders.sources.ofac_sdn import OfacSdnSource
 
     return OfacSdnSource(), [Path(p) for p in args.paths]
 
@@ -241,7 +241,7 @@ def cmd_export_ftm(args: argparse.Namespace, store: GraphStore) -> int:
 def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
     """Load the demo data (idempotent)."""
     from loaders.native_jsonl import NativeJsonlSource
-    from loaders.ofac_sdn import OfacSdnSource
+    from loaders.sources.ofac_sdn import OfacSdnSource
 
     reports = []
     for source, paths in (

@@ -8,8 +8,8 @@ from graph.stores.base import GraphStore
 from graph.vocabulary import RelType
 from loaders.framework import LoadReport, run_load
 from loaders.icij import IcijSource
-from loaders.ofac_sdn import OfacSdnSource
 from loaders.plain_csv import PlainCsvSource
+from loaders.sources.ofac_sdn import OfacSdnSource
 from loaders.transfers import TransfersSource
 from sanctions_graph import demo
 

@@ -23,10 +23,10 @@ from graph.errors import SourceFormatError
 from graph.ids import wallet_id
 from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.common.chains import chain_for
 from loaders.framework import LoadReport, run_load
-from loaders.ofac_sdn import (
+from loaders.sources.ofac_sdn import (
     OfacSdnSource,
-    chain_for,
     decode,
     entity_kind,
     looks_like_identifier,
