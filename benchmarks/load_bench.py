@@ -36,14 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from followthemoney import model as ftm_model
 
-from graph.model import NodeRecord, RelRecord, WriteCounts
 from graph.settings import Settings
-from graph.stores import embedded_server
 from graph.stores.base import GraphStore
-from graph.stores.factory import open_store
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph.stores.factory import DEFAULT_START_TIMEOUT_S, embedded_status, open_store, wait_for_embedded_persistence
 from loaders.framework import DEFAULT_BATCH_SIZE, NoProgress, run_load
 from loaders.ftm import FtmSource
+from tests.doubles import RecordingStore
 
 #: Share of entities per FtM schema.
 ENTITY_MIX = {"Person": 0.40, "Company": 0.32, "Organization": 0.08, "CryptoWallet": 0.20}
@@ -154,50 +152,13 @@ def generate(path: Path, entities: int, links: int, seed: int) -> dict[str, int]
     return counts
 
 
-class Recorder:
-    """A GraphWriter that keeps what the pipeline would write (the parsed records), for the per-record loader."""
-
-    write_workers = 1
-
-    def __init__(self) -> None:
-        self.nodes: list[NodeRecord] = []
-        self.rels: list[RelRecord] = []
-        self.stubs: list[str] = []
-
-    def ensure_schema(self) -> None:
-        pass
-
-    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
-        self.nodes += rows
-        return WriteCounts(nodes_created=len(rows), rows_written=len(rows))
-
-    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
-        self.rels += rows
-        return WriteCounts(relationships_created=len(rows), rows_written=len(rows))
-
-    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
-        self.stubs += ids
-        return WriteCounts(nodes_created=len(ids), rows_written=len(ids))
-
-    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
-        return WriteCounts()
-
-    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
-        return WriteCounts()
-
-    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
-        return WriteCounts(rows_written=len(rows))
-
-    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
-        return WriteCounts()
-
-
-def per_record(store: GraphStore, recorder: Recorder, sample: int, seed: int) -> dict[str, Any]:
-    """One write transaction per record through the store's API (batch size 1) on a sample, extrapolated."""
+def per_record(store: GraphStore, recorder: RecordingStore, sample: int, seed: int) -> dict[str, Any]:
+    """One write transaction per record through the store's API (batch size 1) on a sample, extrapolated; the
+    records are those the pipeline gave the recording (in-memory) store."""
     rng = random.Random(seed)
-    rels = rng.sample(recorder.rels, min(len(recorder.rels), max(1, sample // 3)))
+    rels = rng.sample(recorder.rel_records, min(len(recorder.rel_records), max(1, sample // 3)))
     ends = {end for r in rels for end in (r.source, r.target)}
-    nodes = [n for n in recorder.nodes if n.id in ends][: max(1, sample - len(rels))]
+    nodes = [n for n in recorder.node_records if n.id in ends][: max(1, sample - len(rels))]
     kept = {n.id for n in nodes}
     rels = [r for r in rels if r.source in kept and r.target in kept]
     t = time.perf_counter()
@@ -213,7 +174,7 @@ def per_record(store: GraphStore, recorder: Recorder, sample: int, seed: int) ->
         raise AssertionError(f"the per-record loader wrote {written} of {len(rels)} relationships")
     per_node, per_rel = node_s / max(1, len(nodes)), rel_s / max(1, len(rels))
     # the full file as this loader would write it: every node row and every relationship row, one at a time
-    whole_s = len(recorder.nodes) * per_node + len(recorder.stubs) * per_node + len(recorder.rels) * per_rel
+    whole_s = (len(recorder.node_records) + len(recorder.stub_ids)) * per_node + len(recorder.rel_records) * per_rel
     return {
         "sample_nodes": len(nodes),
         "sample_relationships": len(rels),
@@ -234,11 +195,11 @@ def process_cpu_s(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_pid(kind: str, store_home: Path, args: argparse.Namespace) -> int | None:
+def server_pid(kind: str, settings: Settings, args: argparse.Namespace) -> int | None:
     """The store server's process: the embedded one from its pid file, Neo4j's from --neo4j-pid or the pid file
     scripts/neo4j.sh writes in $NEO4J_RUN_DIR (only meaningful for a server on this machine)."""
     if kind == "embedded":
-        return embedded_server.EmbeddedServer(store_home).status().pid
+        return embedded_status(settings).pid
     return neo4j_pid(args.neo4j_pid)
 
 
@@ -251,11 +212,11 @@ def neo4j_pid(given: str | None) -> int | None:
     return int(pid_file.read_text().strip()) if pid_file and pid_file.exists() else None
 
 
-def wait_for_persistence(store_home: Path, limit_s: float = 300.0) -> float:
+def wait_for_persistence(settings: Settings, limit_s: float = 300.0) -> float:
     """Wait until the embedded server has no log rewrite or snapshot running (after the load and the clear it
     compacts its append-only log in a forked child): the per-record loader must not be timed against a busy
     server, which would flatter the ratio. Returns the seconds waited."""
-    return round(embedded_server.EmbeddedServer(store_home).wait_for_persistence(limit_s), 1)
+    return round(wait_for_embedded_persistence(settings, limit_s), 1)
 
 
 def clear(store: GraphStore) -> float:
@@ -271,12 +232,14 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
         shutil.rmtree(store_home)  # the benchmark's own data: a server replaying old runs' log would start slowly
     env["SANCTIONS_GRAPH_HOME"] = str(store_home.resolve())
     env.setdefault("SANCTIONS_GRAPH_QUERY_TIMEOUT", "300")
-    store = open_store(Settings.from_env(env, store=kind))
+    settings = Settings.from_env(env, store=kind)
+    # a big embedded store takes minutes to load from disk
+    store = open_store(settings, start_timeout_s=max(DEFAULT_START_TIMEOUT_S, 300.0))
     out: dict[str, Any] = {"store": store.description}
     try:
         out["clear_before_s"] = round(clear(store), 2)
         print(f"[{kind}] {store.description}: emptied in {out['clear_before_s']} s; loading…", flush=True)
-        pid = server_pid(kind, store_home, args)
+        pid = server_pid(kind, settings, args)
         server_before, client_before = process_cpu_s(pid), time.process_time()
         report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
         server_after, client_cpu = process_cpu_s(pid), time.process_time() - client_before
@@ -306,11 +269,11 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
             print(f"[{kind}] second load of the same file: {json.dumps(out['rerun'])}", flush=True)
         out["clear_after_load_s"] = round(clear(store), 2)
         print(f"[{kind}] emptied the loaded graph in {out['clear_after_load_s']} s", flush=True)
-        recorder = Recorder()
+        recorder = RecordingStore()
         run_load(FtmSource(), [path], recorder, progress=NoProgress(), batch_size=args.batch_size)
         store.ensure_schema()
         if kind == "embedded":
-            out["waited_for_server_s"] = wait_for_persistence(store_home)
+            out["waited_for_server_s"] = wait_for_persistence(settings)
         pr = per_record(store, recorder, args.per_record, args.seed)
         pr["records_per_s"] = round(report.records_read / pr["extrapolated_seconds"], 1)
         out["per_record"] = pr
@@ -375,8 +338,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     home = Path(args.home)
     path = home / f"bench-{args.entities}-{args.links}-{args.seed}.ftm.json"
-    # a big embedded store takes longer to load from disk than the server's default start timeout
-    embedded_server._START_TIMEOUT_S = max(embedded_server._START_TIMEOUT_S, 300.0)
     figures: dict[str, Any] = {"entities": args.entities, "links": args.links, "seed": args.seed, "file": str(path)}
     if not path.exists():
         t = time.perf_counter()

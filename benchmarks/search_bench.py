@@ -45,9 +45,8 @@ from graph import cypher
 from graph.model import NodeRecord, SearchHit
 from graph.names import canonical, fold, query_terms
 from graph.settings import Settings
-from graph.stores import embedded_server
 from graph.stores.base import GraphStore
-from graph.stores.factory import open_store
+from graph.stores.factory import DEFAULT_START_TIMEOUT_S, open_store
 from graph.vocabulary import NodeKind, Prop
 
 # --- Korean names: (Hangul, forms) per syllable; forms[0] DPRK/McCune-Reischauer usage, forms[1] Revised
@@ -444,9 +443,8 @@ def main() -> int:
     env = dict(os.environ)
     env["SANCTIONS_GRAPH_HOME"] = str(Path(args.home).resolve())
     env.setdefault("SANCTIONS_GRAPH_QUERY_TIMEOUT", "120")
-    # a store of 1M entities takes a while to load from disk, longer than the embedded server's start timeout
-    embedded_server._START_TIMEOUT_S = max(embedded_server._START_TIMEOUT_S, 600.0)
-    store = open_store(Settings.from_env(env, store=args.store))
+    # a store of 1M entities takes a while to load from disk: a generous start timeout
+    store = open_store(Settings.from_env(env, store=args.store), start_timeout_s=max(DEFAULT_START_TIMEOUT_S, 600.0))
     dialect = cypher.Dialect.NEO4J if args.store == "neo4j" else cypher.Dialect.FALKORDB
     figures: dict[str, Any] = {"store": store.description, "entities": args.entities}
     try:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from graph.errors import StoreUnavailable
 
-_START_TIMEOUT_S = 600.0  # a large graph takes minutes to load from its append-only file
+#: How long a start may take by default: a large graph takes minutes to load from its append-only file.
+DEFAULT_START_TIMEOUT_S = 600.0
 _STOP_TIMEOUT_S = 20.0
 _COMPACT_TIMEOUT_S = 300.0
 _MAX_SOCKET_PATH = 100
@@ -63,7 +64,8 @@ def _pid_alive(pid: int) -> bool:
 class EmbeddedServer:
     """Start, find and stop the FalkorDB server of one data directory."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, start_timeout_s: float = DEFAULT_START_TIMEOUT_S) -> None:
+        self.start_timeout_s = start_timeout_s
         self.data_dir = (home / "falkordb").resolve()
         self.pid_file = self.data_dir / "falkordb.pid"
         self.log_file = self.data_dir / "falkordb.log"
@@ -137,7 +139,7 @@ class EmbeddedServer:
             )
         except OSError as exc:
             raise StoreUnavailable(f"The embedded store could not start: {exc}.") from exc
-        deadline = time.monotonic() + _START_TIMEOUT_S
+        deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise StoreUnavailable(
@@ -149,7 +151,7 @@ class EmbeddedServer:
             time.sleep(0.05)
         proc.kill()
         raise StoreUnavailable(
-            f"The embedded store did not start within {_START_TIMEOUT_S:.0f} s; see {self.log_file}."
+            f"The embedded store did not start within {self.start_timeout_s:.0f} s; see {self.log_file}."
         )
 
     def _ping(self) -> bool:

@@ -15,7 +15,7 @@ from graph.errors import QueryTimeout, SanctionsGraphError, StoreUnavailable
 from graph.model import WriteCounts
 from graph.settings import Settings
 from graph.stores.cypher_store import CypherStore, Row
-from graph.stores.embedded_server import EmbeddedServer
+from graph.stores.embedded_server import DEFAULT_START_TIMEOUT_S, EmbeddedServer
 from graph.vocabulary import Prop
 
 
@@ -42,9 +42,10 @@ class FalkorStore(CypherStore):
             raise StoreUnavailable(f"The embedded store is not reachable at {server.socket}.") from exc
 
     @classmethod
-    def open(cls, settings: Settings) -> FalkorStore:
-        """Find or start the embedded server for ``settings.home`` and connect to it."""
-        server = EmbeddedServer(settings.home)
+    def open(cls, settings: Settings, start_timeout_s: float = DEFAULT_START_TIMEOUT_S) -> FalkorStore:
+        """Find or start the embedded server for ``settings.home`` (waiting up to ``start_timeout_s`` for a start)
+        and connect to it."""
+        server = EmbeddedServer(settings.home, start_timeout_s)
         started = server.ensure_running()
         try:
             store = cls(server, settings.graph_name, started, settings.query_timeout_s)

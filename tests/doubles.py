@@ -1,0 +1,97 @@
+"""The one test double of a store: the in-memory store (graph/stores/memory_store.py, which passes the store contract
+suite) wrapped to record every write call, for tests that check batching and order, and for the load benchmark's
+per-record loader. Store behaviour (what is created, merged, refused) is the memory store's, never re-implemented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.model import NodeRecord, RelRecord, WriteCounts
+from graph.stores.memory_store import MemoryStore
+from graph.vocabulary import NodeKind, Prop, RelType
+
+
+@dataclass(frozen=True)
+class Call:
+    """One write call: the method, the kind or relationship type it names ("" if none) and the ids it was given."""
+
+    method: str
+    name: str
+    ids: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+class RecordingStore(MemoryStore):
+    """A MemoryStore that keeps its write calls in order (``calls``) and every record it was given, as given
+    (``node_records``, ``rel_records``, ``stub_ids``; repeats included): the rows a loader produced, before any
+    merge. Calls the store makes to itself (add_to_node_lists making stubs) are not recorded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+        self.node_records: list[NodeRecord] = []
+        self.rel_records: list[RelRecord] = []
+        self.stub_ids: list[str] = []
+        self._inner = 0
+
+    def _record(self, method: str, name: str, ids: Sequence[str]) -> None:
+        if not self._inner:
+            self.calls.append(Call(method, name, tuple(ids)))
+
+    def ensure_schema(self) -> None:
+        self._record("ensure_schema", "", ())
+        super().ensure_schema()
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
+        self._record("upsert_nodes", kind.value, [r.id for r in rows])
+        self.node_records += rows
+        return super().upsert_nodes(kind, rows)
+
+    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        self._record("upsert_relationships", rel_type.value, [r.id for r in rows])
+        self.rel_records += rows
+        return super().upsert_relationships(rel_type, rows)
+
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        self._record("ensure_stubs", "", ids)
+        if not self._inner:
+            self.stub_ids += ids
+        return super().ensure_stubs(ids)
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        self._record("delete_nodes", "", ids)
+        return super().delete_nodes(ids)
+
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        self._record("set_node_properties", ",".join(p.value for p in props), [i for i, _ in rows])
+        return super().set_node_properties(props, rows)
+
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        self._record("add_to_node_lists", "", [i for i, _ in rows])
+        self._inner += 1
+        try:
+            return super().add_to_node_lists(rows)
+        finally:
+            self._inner -= 1
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        self._record("delete_relationships", "", ids)
+        return super().delete_relationships(ids)
+
+    # --- views for assertions ----------------------------------------------------------------------------------
+    def writes(self, method: str) -> list[Call]:
+        """The recorded calls of one method, in order."""
+        return [c for c in self.calls if c.method == method]
+
+    def last_node_record(self, node_id: str) -> NodeRecord:
+        """The last record given for a node id (what the loader produced, before any merge)."""
+        for record in reversed(self.node_records):
+            if record.id == node_id:
+                return record
+        raise KeyError(node_id)
