@@ -1,20 +1,20 @@
 """The analytics commands of `sanctions-graph`: exposure, ownership, trace, shared, it-workers, analyze.
 
-Thin like the rest of the CLI: parse, call one graph.analytics function, print text or JSON. Registered by
-``sanctions_graph.cli.build_parser``; errors propagate to ``cli.main``, which turns them into sentences and exit codes.
+Thin like the rest of the CLI: parse, call one graph.analytics function, print text or JSON. Registered on the root
+group by ``sanctions_graph.cli``; errors propagate to ``cli.main``, which turns them into sentences and exit codes.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import click
 
 from graph.analytics.analyze import analyze
-from graph.analytics.dates import parse_day
 from graph.analytics.exposure import DEFAULT_MAX_HOPS, MAX_MAX_HOPS, entity_exposure, resolve_types
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, find_it_workers
 from graph.analytics.ownership import entity_ownership
@@ -23,51 +23,72 @@ from graph.analytics.trace import DEFAULT_HOPS, MAX_HOPS, TraceDirection, trace_
 from graph.errors import ConfigError
 from graph.model import Direction
 from graph.stores.base import GraphStore
-from graph.vocabulary import RelType, parse_rel_types
-from sanctions_graph.argtypes import int_between
+from graph.vocabulary import RelType
+from sanctions_graph.argtypes import DAY, int_between
+from sanctions_graph.options import EXIT_OK, Command, json_option, parse_types, print_json, with_store
 
-EXIT_OK, EXIT_FAILED = 0, 1
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _types(text: str | None) -> tuple[RelType, ...]:
-    if not text:
-        return ()
-    try:
-        return parse_rel_types(text.split(","))
-    except ValueError as exc:
-        message = str(exc)
-        raise ConfigError(message[:1].upper() + message[1:] + ".") from None
+def _follow(include: str | None, exclude: str | None) -> tuple[RelType, ...]:
+    return resolve_types(parse_types(include), parse_types(exclude))
 
 
-def _day(text: str) -> date:
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _type_options(f: F) -> F:
+    """--include, --exclude and --follow-rejected: the relationship types exposure and analyze follow."""
+    f = click.option(
+        "--follow-rejected",
+        is_flag=True,
+        help="also follow SAME_AS candidates whose status is 'rejected' (skipped by default)",
+    )(f)
+    f = click.option("--exclude", metavar="TYPES", help="relationship types to ignore, e.g. SAME_AS")(f)
+    return click.option(
+        "--include", metavar="TYPES", help="comma-separated relationship types to follow (default: all)"
+    )(f)
 
 
-def _follow(args: argparse.Namespace) -> tuple[RelType, ...]:
-    return resolve_types(_types(args.include), _types(args.exclude))
+def register(group: click.Group) -> None:
+    """Add the analytics commands to the root group."""
+    for command in (exposure, ownership, trace, shared, it_workers, analyze_command):
+        group.add_command(command)
 
 
 # --- commands ---------------------------------------------------------------------------------------------------
 
 
-def cmd_exposure(args: argparse.Namespace, store: GraphStore) -> int:
+@click.command(cls=Command, short_help="hops to the nearest sanctioned entity, its path, sanctioned within 1-3 hops")
+@click.argument("entity_id", metavar="ID", help="id of the entity")
+@click.option("--max-hops", type=int_between(1, MAX_MAX_HOPS), default=DEFAULT_MAX_HOPS, help="longest path looked for")
+@click.option(
+    "--live",
+    is_flag=True,
+    help="always walk the graph; by default hubs and hops beyond 3 are answered from `analyze` results "
+    "when they exist for the same relationship types and agree with the walk",
+)
+@_type_options
+@json_option
+@with_store
+def exposure(
+    store: GraphStore,
+    entity_id: str,
+    max_hops: int,
+    live: bool,
+    include: str | None,
+    exclude: str | None,
+    follow_rejected: bool,
+    as_json: bool,
+) -> int:
+    """Hops from ID to the nearest sanctioned entity, the path, and sanctioned entities within 1-3 hops."""
     report = entity_exposure(
         store,
-        args.id,
-        _follow(args),
-        max_hops=args.max_hops,
-        use_stored=not args.live,
-        follow_rejected=args.follow_rejected,
+        entity_id,
+        _follow(include, exclude),
+        max_hops=max_hops,
+        use_stored=not live,
+        follow_rejected=follow_rejected,
     )
-    if args.json:
-        _print_json(report.to_dict())
+    if as_json:
+        print_json(report.to_dict())
         return EXIT_OK
     x = report.exposure
     print(report.explanation())
@@ -81,11 +102,17 @@ def cmd_exposure(args: argparse.Namespace, store: GraphStore) -> int:
     return EXIT_OK
 
 
-def cmd_ownership(args: argparse.Namespace, store: GraphStore) -> int:
-    report = entity_ownership(store, args.id, as_of=args.as_of)
+@click.command(cls=Command, short_help="OFAC 50% rule: is the entity blocked by ownership?")
+@click.argument("entity_id", metavar="ID", help="id of the entity")
+@click.option("--as-of", type=DAY, default=None, show_default="today", help="evaluate on this date (YYYY-MM-DD)")
+@json_option
+@with_store
+def ownership(store: GraphStore, entity_id: str, as_of: date | None, as_json: bool) -> int:
+    """The OFAC 50% rule for ID: the holdings of blocked persons, added up (repeated to a fixpoint upstream)."""
+    report = entity_ownership(store, entity_id, as_of=as_of)
     data = report.to_dict()
-    if args.json:
-        _print_json(data)
+    if as_json:
+        print_json(data)
         return EXIT_OK
     print(f"As of {data['as_of']}: {report.verdict()}")
     print(f"  {data['arithmetic']}")
@@ -103,19 +130,43 @@ def cmd_ownership(args: argparse.Namespace, store: GraphStore) -> int:
     return EXIT_OK
 
 
-def cmd_trace(args: argparse.Namespace, store: GraphStore) -> int:
-    if args.since and args.until and args.since > args.until:
+@click.command(cls=Command, short_help="follow funds from (forward) or into (backward) a wallet, in time order")
+@click.argument("wallet", help="id of the wallet (or any payer/beneficiary) to start from")
+@click.option(
+    "--direction",
+    type=click.Choice([d.value for d in TraceDirection]),
+    default=TraceDirection.FORWARD.value,
+    help="forward: where the funds went; backward: where they came from",
+)
+@click.option("--hops", type=int_between(1, MAX_HOPS), default=DEFAULT_HOPS, help="transfers followed in a row")
+@click.option("--since", type=DAY, default=None, help="ignore transfers before this date")
+@click.option("--until", type=DAY, default=None, help="ignore transfers after this date")
+@click.option("--csv", metavar="FILE", help="also write the transfers table as CSV ('-' for standard output)")
+@json_option
+@with_store
+def trace(
+    store: GraphStore,
+    wallet: str,
+    direction: str,
+    hops: int,
+    since: date | None,
+    until: date | None,
+    csv: str | None,
+    as_json: bool,
+) -> int:
+    """Follow funds from (forward) or into (backward) WALLET, in time order; stops at exchanges, mixers, bridges."""
+    if since and until and since > until:
         raise ConfigError("--since must not be after --until.")
-    result = trace_funds(store, args.wallet, TraceDirection(args.direction), args.hops, args.since, args.until)
-    if args.csv:
-        if args.csv == "-":
+    result = trace_funds(store, wallet, TraceDirection(direction), hops, since, until)
+    if csv:
+        if csv == "-":
             result.write_csv(sys.stdout)
         else:
-            result.save_csv(Path(args.csv))
-    if args.json:
-        _print_json(result.to_dict())
+            result.save_csv(Path(csv))
+    if as_json:
+        print_json(result.to_dict())
         return EXIT_OK
-    if args.csv == "-":
+    if csv == "-":
         return EXIT_OK
     data = result.to_dict()
     way = "from" if result.direction is TraceDirection.FORWARD else "into"
@@ -127,25 +178,31 @@ def cmd_trace(args: argparse.Namespace, store: GraphStore) -> int:
         mark = "  [SANCTIONED]" if end["sanctioned"] else ""
         print(f"  {end['name']}: {end['transfers']} transfer(s), ${end['value_usd']:,.2f}{mark}{stop}")
     if not result.transfers:
-        held = store.links([args.wallet], (RelType.HOLDS,), Direction.OUT, limit=20)
+        held = store.links([wallet], (RelType.HOLDS,), Direction.OUT, limit=20)
         if held:
             print(f"It holds {len(held)} wallet(s); trace one of them: " + ", ".join(lk.other for lk in held))
-    if args.csv and args.csv != "-":
-        print(f"Wrote the table to {args.csv}.")
+    if csv and csv != "-":
+        print(f"Wrote the table to {csv}.")
     if not result.complete:
         print("Some hops had too many transfers to read them all: the trace is incomplete.")
     return EXIT_OK
 
 
-def cmd_shared(args: argparse.Namespace, store: GraphStore) -> int:
-    report = shared_infrastructure(store, args.id)
-    if args.json:
-        _print_json(report.to_dict())
+@click.command(cls=Command, short_help="entities sharing an address, wallet or identifier, weighted by rarity")
+@click.argument("entity_id", metavar="ID", help="id of the entity")
+@click.option("--limit", type=int_between(1, 100_000), default=50, help="most entities listed as text")
+@json_option
+@with_store
+def shared(store: GraphStore, entity_id: str, limit: int, as_json: bool) -> int:
+    """Entities sharing an address, wallet or identifier with ID, weighted by rarity (1/(n-1))."""
+    report = shared_infrastructure(store, entity_id)
+    if as_json:
+        print_json(report.to_dict())
         return EXIT_OK
     if not report.links:
         print(f"{report.entity.name} shares no address, wallet or identifier with another entity.")
         return EXIT_OK
-    for link in report.links[: args.limit]:
+    for link in report.links[:limit]:
         mark = "  [SANCTIONED]" if link.sanctioned else ""
         print(f"{link.weight:6.3f}  {link.other:<28} {link.kind:<13} {link.name}{mark}")
         for v in link.values:
@@ -153,10 +210,15 @@ def cmd_shared(args: argparse.Namespace, store: GraphStore) -> int:
     return EXIT_OK
 
 
-def cmd_it_workers(args: argparse.Namespace, store: GraphStore) -> int:
-    report = find_it_workers(store, hops=args.hops)
-    if args.json:
-        _print_json(report.to_dict())
+@click.command("it-workers", cls=Command, short_help="workers whose pay is pooled or reaches a sanctioned entity")
+@click.option("--hops", type=int_between(1, 6), default=DEFAULT_FLOW_HOPS, help="hops to follow pay onwards")
+@json_option
+@with_store
+def it_workers(store: GraphStore, hops: int, as_json: bool) -> int:
+    """Workers whose pay goes where other workers' pay goes, or on to a sanctioned entity."""
+    report = find_it_workers(store, hops=hops)
+    if as_json:
+        print_json(report.to_dict())
         return EXIT_OK
     if not report.cases:
         print(f"No worker flagged among {report.workers} workers.")
@@ -169,89 +231,30 @@ def cmd_it_workers(args: argparse.Namespace, store: GraphStore) -> int:
     return EXIT_OK
 
 
-def cmd_analyze(args: argparse.Namespace, store: GraphStore) -> int:
+@click.command("analyze", cls=Command, short_help="precompute exposure and the 50% rule for every entity")
+@click.option(
+    "--as-of", type=DAY, default=None, show_default="today", help="evaluate ownership on this date (YYYY-MM-DD)"
+)
+@_type_options
+@json_option
+@with_store
+def analyze_command(
+    store: GraphStore,
+    as_of: date | None,
+    include: str | None,
+    exclude: str | None,
+    follow_rejected: bool,
+    as_json: bool,
+) -> int:
+    """Precompute exposure and the 50% rule for every entity and write the results onto the entities."""
+
     def progress(line: str) -> None:
-        if not args.json:
+        if not as_json:
             print(line, flush=True)
 
-    summary = analyze(store, _follow(args), as_of=args.as_of, progress=progress, follow_rejected=args.follow_rejected)
-    if args.json:
-        _print_json(summary.to_dict())
+    summary = analyze(store, _follow(include, exclude), as_of=as_of, progress=progress, follow_rejected=follow_rejected)
+    if as_json:
+        print_json(summary.to_dict())
     else:
         print(summary.to_text())
     return EXIT_OK
-
-
-# --- parser -------------------------------------------------------------------------------------------------------
-
-
-def add_analytics_commands(sub: Any, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser) -> None:
-    """Register the analytics subcommands on the main parser's subparsers."""
-    types = argparse.ArgumentParser(add_help=False)
-    types.add_argument("--include", metavar="TYPES", help="comma-separated relationship types to follow (default all)")
-    types.add_argument("--exclude", metavar="TYPES", help="relationship types to ignore, e.g. SAME_AS")
-    types.add_argument(
-        "--follow-rejected",
-        action="store_true",
-        help="also follow SAME_AS candidates whose status is 'rejected' (skipped by default)",
-    )
-
-    p = sub.add_parser(
-        "exposure",
-        parents=[common, as_json, types],
-        help="hops to the nearest sanctioned entity, its path, and sanctioned entities within 1-3 hops",
-    )
-    p.add_argument("id")
-    p.add_argument("--max-hops", type=int_between(1, MAX_MAX_HOPS), default=DEFAULT_MAX_HOPS)
-    p.add_argument(
-        "--live",
-        action="store_true",
-        help="always walk the graph; by default hubs and hops beyond 3 are answered from `analyze` results "
-        "when they exist for the same relationship types and agree with the walk",
-    )
-    p.set_defaults(func=cmd_exposure)
-
-    p = sub.add_parser(
-        "ownership", parents=[common, as_json], help="OFAC 50%% rule: is the entity blocked by ownership?"
-    )
-    p.add_argument("id")
-    p.add_argument("--as-of", type=_day, metavar="DATE", help="evaluate on this date (YYYY-MM-DD; default today)")
-    p.set_defaults(func=cmd_ownership)
-
-    p = sub.add_parser(
-        "trace",
-        parents=[common, as_json],
-        help="follow funds from (forward) or into (backward) a wallet, in time order",
-    )
-    p.add_argument("wallet", help="id of the wallet (or any payer/beneficiary) to start from")
-    p.add_argument("--direction", choices=[d.value for d in TraceDirection], default=TraceDirection.FORWARD.value)
-    p.add_argument("--hops", type=int_between(1, MAX_HOPS), default=DEFAULT_HOPS)
-    p.add_argument("--since", type=_day, metavar="DATE", help="ignore transfers before this date")
-    p.add_argument("--until", type=_day, metavar="DATE", help="ignore transfers after this date")
-    p.add_argument("--csv", metavar="FILE", help="also write the transfers table as CSV ('-' for standard output)")
-    p.set_defaults(func=cmd_trace)
-
-    p = sub.add_parser(
-        "shared",
-        parents=[common, as_json],
-        help="entities sharing an address, wallet or identifier, weighted by rarity",
-    )
-    p.add_argument("id")
-    p.add_argument("--limit", type=int_between(1, 100_000), default=50, help="most entities listed as text")
-    p.set_defaults(func=cmd_shared)
-
-    p = sub.add_parser(
-        "it-workers",
-        parents=[common, as_json],
-        help="workers whose pay goes where other workers' pay goes, or on to a sanctioned entity",
-    )
-    p.add_argument("--hops", type=int_between(1, 6), default=DEFAULT_FLOW_HOPS, help="hops to follow pay onwards")
-    p.set_defaults(func=cmd_it_workers)
-
-    p = sub.add_parser(
-        "analyze",
-        parents=[common, as_json, types],
-        help="precompute exposure and the 50%% rule for every entity and write them to the store",
-    )
-    p.add_argument("--as-of", type=_day, metavar="DATE", help="evaluate ownership on this date (default today)")
-    p.set_defaults(func=cmd_analyze)

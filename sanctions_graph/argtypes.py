@@ -1,21 +1,32 @@
-"""argparse value types shared by the CLI modules: each rejects bad input with a sentence argparse prints."""
+"""Click value types shared by the CLI modules: each rejects bad input with a sentence click prints (exit 2)."""
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+from graph.analytics.dates import parse_day
 
 
-def int_between(low: int, high: int) -> Callable[[str], int]:
+def int_between(low: int, high: int) -> click.IntRange:
     """A whole number in [low, high]."""
+    return click.IntRange(low, high)
 
-    def parse(text: str) -> int:
+
+class Day(click.ParamType[date]):
+    """A day, YYYY-MM-DD (or the shorter forms graph.analytics.dates accepts)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
         try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
-        return value
+            return parse_day(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
-    return parse
+
+DAY = Day()

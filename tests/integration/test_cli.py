@@ -8,11 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from graph.settings import Settings
 from sanctions_graph import demo
-from sanctions_graph.cli import build_parser, main
+from sanctions_graph.cli import cli, main
 
 KIM = "ofac-43377"
 
@@ -127,14 +128,17 @@ def test_embedded_server_is_not_left_running(
 
 
 def _all_parsers() -> list[list[str]]:
-    parser = build_parser()
-    commands: list[list[str]] = [[]]
-    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
-        for name, sub in action.choices.items():
-            commands.append([name])
-            for sub_action in sub._subparsers._group_actions if sub._subparsers else []:
-                commands += [[name, s] for s in sub_action.choices]
-    return commands
+    """Every command and subcommand of the click tree, as the words that name it."""
+
+    def walk(group: click.Group, prefix: list[str]) -> list[list[str]]:
+        found: list[list[str]] = []
+        for name, command in group.commands.items():
+            found.append([*prefix, name])
+            if isinstance(command, click.Group):
+                found += walk(command, [*prefix, name])
+        return found
+
+    return [[], *walk(cli, [])]
 
 
 @pytest.mark.parametrize("command", _all_parsers(), ids=lambda c: " ".join(c) or "top")
