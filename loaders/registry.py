@@ -56,19 +56,19 @@ def _ftm(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Pa
 
 
 def _icij(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
-    from loaders.icij import IcijSource
+    from loaders.sources.icij import IcijSource
 
     return IcijSource(), paths
 
 
 def _transfers(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
-    from loaders.transfers import TransfersSource
+    from loaders.sources.transfers import TransfersSource
 
     return TransfersSource(options["mapping"], options.get("dataset") or "transfers"), paths
 
 
 def _csv(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
-    from loaders.plain_csv import PlainCsvSource
+    from loaders.sources.plain_csv import PlainCsvSource
 
     source = PlainCsvSource(Path(options["mapping"]))  # the mapping is validated here, before any row is read
     return source, paths or source.files()

@@ -7,10 +7,10 @@ from pathlib import Path
 from graph.stores.base import GraphStore
 from graph.vocabulary import RelType
 from loaders.framework import LoadReport, run_load
-from loaders.icij import IcijSource
-from loaders.plain_csv import PlainCsvSource
+from loaders.sources.icij import IcijSource
 from loaders.sources.ofac_sdn import OfacSdnSource
-from loaders.transfers import TransfersSource
+from loaders.sources.plain_csv import PlainCsvSource
+from loaders.sources.transfers import TransfersSource
 from sanctions_graph import demo
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

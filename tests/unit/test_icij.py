@@ -14,7 +14,7 @@ from graph.ids import rel_id
 from graph.model import NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.framework import LoadReport, run_load
-from loaders.icij import IcijSource, classify, countries, dataset_of, icij_date
+from loaders.sources.icij import IcijSource, classify, countries, dataset_of, icij_date
 from sanctions_graph.cli import main
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "icij"
@@ -266,7 +266,11 @@ def test_malformed_rows_are_rejected_with_line_field_and_reason_and_the_rest_loa
 def test_a_file_cut_mid_row_rejects_the_cut_record_and_loads_the_rest(tmp_path: Path) -> None:
     report, writer, rejected = load([FIXTURES / "truncated"], tmp_path)
     assert [(Path(r["file"]).name, r["line"], r["reason"]) for r in rejected] == [
-        ("nodes-officers.csv", "4", "not valid CSV: unexpected end of data"),
+        (
+            "nodes-officers.csv",
+            "4",
+            "not valid CSV: a quoted field is not closed before the end of the file (file truncated?)",
+        ),
         ("relationships.csv", "3", "wrong column count: expected 8, got 2 (the record is cut short: file truncated?)"),
     ]
     assert rejected[0]["raw"] == '91000023,"Cut Off Na'

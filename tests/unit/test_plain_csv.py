@@ -11,16 +11,9 @@ import pytest
 from graph.errors import SourceFormatError
 from graph.ids import rel_id, wallet_id
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.common.values import parse_date, parse_number, parse_timestamp
 from loaders.framework import LoadReport, run_load
-from loaders.plain_csv import (
-    MappingError,
-    PlainCsvSource,
-    load_mapping,
-    parse_date,
-    parse_number,
-    parse_template,
-    parse_timestamp,
-)
+from loaders.sources.plain_csv import MappingError, PlainCsvSource, load_mapping, parse_template
 from sanctions_graph.cli import main
 from tests.unit.test_icij import RecordingWriter
 
@@ -273,8 +266,10 @@ def test_cp1252_bytes_are_decoded_with_a_fallback_and_warned_about(tmp_path: Pat
     assert w.nodes["x-E2"].props[Prop.NAME] == "Café Example GmbH"  # valid UTF-8 is untouched
     assert report.notes["records with bytes that are not UTF-8 (read as cp1252)"] == 1
     assert report.warnings == [
+        f"{BROKEN / 'companies-truncated.csv'}: the file does not end with a line break; its last record may have been "
+        "cut off",
         f"{BROKEN / 'companies-cp1252.csv'}: 1 record(s) are not valid UTF-8 (line 2); their bad bytes were read as "
-        "cp1252 - check accented names"
+        "cp1252 - check accented names",
     ]
 
 

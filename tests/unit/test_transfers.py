@@ -10,9 +10,9 @@ import pytest
 from graph.errors import SourceFormatError
 from graph.ids import rel_id, wallet_id
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.common.mapping import MappingError
 from loaders.framework import LoadReport, run_load
-from loaders.plain_csv import MappingError
-from loaders.transfers import ETHERSCAN, TRACER, TransfersSource, load_transfer_mapping
+from loaders.sources.transfers import ETHERSCAN, TRACER, TransfersSource, load_transfer_mapping
 from sanctions_graph.cli import main
 from tests.unit.test_icij import RecordingWriter
 
@@ -213,7 +213,9 @@ def test_bad_rows_are_rejected_with_line_field_and_reason_and_valid_rows_load(tm
 
 def test_a_file_cut_mid_row_rejects_the_cut_row_and_loads_the_rest(tmp_path: Path) -> None:
     report, w, rejected = load(FIXTURES / "truncated.csv", "tracer", tmp_path)
-    assert [(r["line"], r["reason"]) for r in rejected] == [("3", "not valid CSV: unexpected end of data")]
+    assert [(r["line"], r["reason"]) for r in rejected] == [
+        ("3", "not valid CSV: a quoted field is not closed before the end of the file (file truncated?)")
+    ]
     assert rejected[0]["raw"].endswith(',eth,"$1,9')
     assert len(w.rels) == 1
     assert report.warnings == [

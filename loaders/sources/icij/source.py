@@ -52,7 +52,7 @@ files loaded earlier) and otherwise counts them as skipped. Rows missing an end 
 itself, are rejected.
 
 Bad records (not valid CSV, a wrong number of fields, a missing node_id) are rejected with file, line and field; bytes
-that are not UTF-8 are read as cp1252 with a warning (see loaders.plain_csv).
+that are not UTF-8 are read as cp1252 with a warning (see loaders.common.csvfiles).
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -72,8 +71,9 @@ from graph.errors import SourceFormatError
 from graph.ids import rel_id
 from graph.model import NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
+from loaders.common.csvfiles import CsvRecord, iter_records, read_header, require_columns, unknown_columns
+from loaders.common.values import parse_date
 from loaders.framework import LoadContext
-from loaders.plain_csv import CsvRecord, iter_records, read_header, require_columns, unknown_columns
 
 DATASET = "icij_offshore_leaks"
 ID_PREFIX = "icij-"
@@ -249,29 +249,18 @@ def _classify(rel_type: str, link: str) -> tuple[tuple[RelType, str], ...]:
     return ((RelType.LINKED_TO, text or rel_type.strip()),)
 
 
-_MONTHS = {
-    m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)
-}
-_ICIJ_DATE = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{4})$")
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ICIJ_DATE_FORMAT = "%d-%b-%Y"  # 23-MAR-2006 (month names in English, any case)
 
 
 @functools.lru_cache(maxsize=65536)
 def icij_date(text: str) -> str | None:
     """``23-MAR-2006`` (also ISO ``2006-03-23``) -> ``2006-03-23``; None when the text is not such a valid date."""
     value = text.strip()
-    match = _ICIJ_DATE.match(value)
-    try:
-        if match:
-            month = _MONTHS.get(match.group(2).upper())
-            if month is None:
-                return None
-            return date(int(match.group(3)), month, int(match.group(1))).isoformat()
-        match = _ISO_DAY.match(value)
-        if match:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
-    except ValueError:
-        return None
+    for date_format in (ICIJ_DATE_FORMAT, "%Y-%m-%d"):
+        try:
+            return parse_date(value, date_format)
+        except ValueError:
+            continue
     return None
 
 

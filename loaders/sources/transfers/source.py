@@ -49,7 +49,6 @@ Mapping rules
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,219 +61,13 @@ from graph.ids import is_evm_address, rel_id, wallet_id
 from graph.model import NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.common.chains import TICKER_CHAINS, address_chain, chain_for, looks_bitcoin
+from loaders.common.csvfiles import CsvRecord, iter_records, read_header, unknown_columns
+from loaders.common.values import canonical_address, parse_number, parse_timestamp, wallet_address_problem
 from loaders.framework import LoadContext
-from loaders.plain_csv import (
-    TIMESTAMP_FORMATS,
-    CsvRecord,
-    MappingError,
-    canonical_address,
-    iter_records,
-    parse_number,
-    parse_timestamp,
-    read_header,
-    unknown_columns,
-    wallet_address_problem,
-)
+from loaders.sources.transfers.mapping import REQUIRED_FIELDS, TransferMapping, load_transfer_mapping
 
 DEFAULT_DATASET = "transfers"
-DEFAULT_TX_HASH = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 FAILED_STATUSES = frozenset({"0", "error", "failed", "fail", "reverted"})
-_MAX_EXAMPLES = 10
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column given by name (alternatives allowed) or by the start of its name (``CurrentValue @ $…``)."""
-
-    names: tuple[str, ...] = ()
-    prefixes: tuple[str, ...] = ()
-
-    def find(self, header: Sequence[str]) -> list[str]:
-        """Every header column this matches (case-insensitive), names first."""
-        folded = {h.casefold(): h for h in header}
-        out = [folded[n.casefold()] for n in self.names if n.casefold() in folded]
-        out += [h for h in header if any(h.casefold().startswith(p.casefold()) for p in self.prefixes)]
-        return list(dict.fromkeys(out))
-
-    def describe(self) -> str:
-        return " or ".join([repr(n) for n in self.names] + [f"'{p}…'" for p in self.prefixes])
-
-
-def _col(*names: str, prefixes: tuple[str, ...] = ()) -> Column:
-    return Column(tuple(names), prefixes)
-
-
-@dataclass(frozen=True)
-class TransferMapping:
-    """Which columns hold what; built in (``tracer``, ``etherscan``) or read from a TOML file."""
-
-    name: str
-    from_: Column
-    to: Column
-    tx_hash: Column
-    timestamp: Column
-    amount: Column | None = None
-    amount_in: Column | None = None  # Etherscan: Value_IN(ETH)
-    amount_out: Column | None = None  # Etherscan: Value_OUT(ETH)
-    asset: Column | None = None
-    asset_constant: str | None = None
-    asset_from_amount_header: bool = False  # Etherscan: "Value_IN(ETH)" -> eth
-    value_usd: Column | None = None
-    usd_price: Column | None = None  # Etherscan: value_usd = amount x Historical $Price/Eth
-    from_label: Column | None = None
-    to_label: Column | None = None
-    to_fallback: Column | None = None  # Etherscan: ContractAddress when To is empty (contract creation)
-    status: Column | None = None
-    error: Column | None = None
-    timestamp_format: str = "iso"
-    tx_hash_pattern: re.Pattern[str] = DEFAULT_TX_HASH
-    ignore: tuple[Column, ...] = ()
-    evm_only: bool = False
-
-    def fields(self) -> dict[str, Column | None]:
-        return {
-            "from": self.from_,
-            "to": self.to,
-            "tx_hash": self.tx_hash,
-            "timestamp": self.timestamp,
-            "amount": self.amount,
-            "amount_in": self.amount_in,
-            "amount_out": self.amount_out,
-            "asset": self.asset,
-            "value_usd": self.value_usd,
-            "usd_price": self.usd_price,
-            "from_label": self.from_label,
-            "to_label": self.to_label,
-            "to_fallback": self.to_fallback,
-            "status": self.status,
-            "error": self.error,
-        }
-
-
-REQUIRED_FIELDS = ("from", "to", "tx_hash", "timestamp")
-
-TRACER = TransferMapping(
-    name="tracer",
-    from_=_col("From"),
-    to=_col("To"),
-    tx_hash=_col("Txn Hash"),
-    timestamp=_col("Timestamp"),
-    amount=_col("Value"),
-    asset=_col("Asset"),
-    value_usd=_col("Value USD"),
-    from_label=_col("From Label"),
-    to_label=_col("To Label"),
-    timestamp_format="iso",
-)
-
-ETHERSCAN = TransferMapping(
-    name="etherscan",
-    from_=_col("From"),
-    to=_col("To"),
-    tx_hash=_col("Transaction Hash", "Txhash", "Txn Hash"),
-    timestamp=_col("UnixTimestamp"),
-    amount_in=_col(prefixes=("Value_IN(",)),
-    amount_out=_col(prefixes=("Value_OUT(",)),
-    asset_from_amount_header=True,
-    usd_price=_col(prefixes=("Historical $Price/",)),
-    to_fallback=_col("ContractAddress"),
-    status=_col("Status"),
-    error=_col("ErrCode"),
-    timestamp_format="unix",
-    ignore=(_col("Blockno", "DateTime (UTC)", "DateTime", "Method", prefixes=("CurrentValue", "TxnFee(")),),
-    evm_only=True,
-)
-
-BUILTIN_MAPPINGS: dict[str, TransferMapping] = {"tracer": TRACER, "etherscan": ETHERSCAN}
-
-_TOML_KEYS = {"columns", "timestamp_format", "asset", "tx_hash_pattern", "ignore"}
-_TOML_COLUMNS = {"from", "to", "amount", "tx_hash", "timestamp", "asset", "value_usd", "from_label", "to_label"}
-_TOML_REQUIRED = ("from", "to", "amount", "tx_hash", "timestamp")
-
-
-def load_transfer_mapping(spec: str | Path) -> TransferMapping:
-    """A built-in mapping by name (``tracer``, ``etherscan``) or a TOML mapping file, validated (MappingError lists
-    every problem with its key)."""
-    if isinstance(spec, str) and spec in BUILTIN_MAPPINGS:
-        return BUILTIN_MAPPINGS[spec]
-    path = Path(spec)
-    file = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise SourceFormatError(
-            file, None, None, f"no such mapping file (built-in mappings: {', '.join(BUILTIN_MAPPINGS)})"
-        ) from exc
-    except OSError as exc:
-        raise SourceFormatError(file, None, None, f"cannot be read ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(file, None, None, f"is not UTF-8 ({exc.reason})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceFormatError(file, None, None, f"is not valid TOML ({exc})") from exc
-    problems: list[str] = []
-    for key in sorted(data.keys() - _TOML_KEYS):
-        problems.append(f"{key}: unknown key (a transfer mapping has: {', '.join(sorted(_TOML_KEYS))})")
-    table = data.get("columns")
-    columns: dict[str, Column] = {}
-    if not isinstance(table, dict):
-        problems.append("columns: missing: a [columns] table naming the columns is needed")
-        table = {}
-    for key in sorted(table.keys() - _TOML_COLUMNS):
-        problems.append(f"columns.{key}: unknown key (columns: {', '.join(sorted(_TOML_COLUMNS))})")
-    for key in sorted(_TOML_COLUMNS & table.keys()):
-        value = table[key]
-        names = [value] if isinstance(value, str) else value
-        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-            problems.append(f"columns.{key}: must be a column name or a list of alternative names, not {value!r}")
-            continue
-        columns[key] = Column(tuple(n.strip() for n in names))
-    for key in _TOML_REQUIRED:
-        if key not in table:
-            problems.append(f"columns.{key}: missing (required)")
-    asset = data.get("asset")
-    if asset is not None and (not isinstance(asset, str) or not asset.strip()):
-        problems.append(f"asset: must be a non-empty string, not {asset!r}")
-        asset = None
-    if asset is not None and "asset" in table:
-        problems.append("asset: give one of columns.asset (a column) or asset (the asset of every row), not both")
-    elif asset is None and "asset" not in table and "asset" not in data:
-        problems.append("asset: missing: give columns.asset (a column) or asset (the asset of every row)")
-    timestamp_format = data.get("timestamp_format", "iso")
-    if not isinstance(timestamp_format, str) or (
-        timestamp_format not in TIMESTAMP_FORMATS and "%" not in timestamp_format
-    ):
-        problems.append(
-            f"timestamp_format: {timestamp_format!r} is neither {', '.join(TIMESTAMP_FORMATS)} nor a strptime format"
-        )
-        timestamp_format = "iso"
-    pattern = DEFAULT_TX_HASH
-    if "tx_hash_pattern" in data:
-        try:
-            pattern = re.compile(str(data["tx_hash_pattern"]))
-        except re.error as exc:
-            problems.append(f"tx_hash_pattern: not a regular expression ({exc})")
-    ignore = data.get("ignore", [])
-    if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
-        problems.append("ignore: must be a list of column names")
-        ignore = []
-    if problems:
-        raise MappingError(file, problems)
-    return TransferMapping(
-        name=file,
-        from_=columns["from"],
-        to=columns["to"],
-        tx_hash=columns["tx_hash"],
-        timestamp=columns["timestamp"],
-        amount=columns["amount"],
-        asset=columns.get("asset"),
-        asset_constant=asset.strip().lower() if isinstance(asset, str) else None,
-        value_usd=columns.get("value_usd"),
-        from_label=columns.get("from_label"),
-        to_label=columns.get("to_label"),
-        timestamp_format=timestamp_format,
-        tx_hash_pattern=pattern,
-        ignore=(Column(tuple(ignore)),) if ignore else (),
-    )
 
 
 @dataclass(frozen=True)
@@ -293,24 +86,24 @@ def resolve(mapping: TransferMapping, file: str, header: Sequence[str], ctx: Loa
     a missing optional one and for columns neither mapped nor ignored."""
     found: dict[str, str | None] = {}
     used: set[str] = set()
-    for key, column in mapping.fields().items():
+    for key, column in mapping.columns.fields().items():
         if column is None:
             continue
         matches = column.find(header)
         found[key] = matches[0] if matches else None
         used.update(matches[:1])
-        required = key in (*REQUIRED_FIELDS, "amount") or (key == "asset" and mapping.asset_constant is None)
+        required = key in (*REQUIRED_FIELDS, "amount") or (key == "asset" and mapping.asset is None)
         if not matches and required:
             shown = ", ".join(h or "(unnamed)" for h in header)
             raise SourceFormatError(
                 file,
                 1,
-                column.names[0] if column.names else column.prefixes[0],
+                column.first(),
                 f"missing required column {column.describe()} ({key}, mapping {mapping.name}; the header has: {shown})",
             )
         if not matches and ctx is not None:
             ctx.warn(f"{file}: no column {column.describe()} ({key} of mapping {mapping.name}): not loaded")
-    if mapping.amount is None and not (found.get("amount_in") or found.get("amount_out")):
+    if mapping.columns.amount is None and not (found.get("amount_in") or found.get("amount_out")):
         raise SourceFormatError(file, 1, "Value_IN", f"no amount column (mapping {mapping.name})")
     for column in mapping.ignore:
         used.update(column.find(header))
@@ -436,7 +229,7 @@ class TransfersSource:
     def _asset(self, record: CsvRecord, cols: _Resolved) -> str:
         if cols.header_asset:
             return cols.header_asset
-        value = record.get(cols["asset"]).lower() or (self.mapping.asset_constant or "")
+        value = record.get(cols["asset"]).lower() or (self.mapping.asset or "")
         if not value:
             raise _Bad(cols["asset"], "missing asset")
         return value
@@ -458,7 +251,7 @@ class TransfersSource:
         return address
 
     def _amount(self, record: CsvRecord, cols: _Resolved) -> float:
-        if self.mapping.amount is not None:
+        if self.mapping.columns.amount is not None:
             column = cols["amount"]
             text = record.get(column)
             if not text:
