@@ -223,3 +223,30 @@ PROPERTY_LINKS: dict[RelType, PropertyLink] = {
 #: Relationship types kept out of the FtM entity stream: SAME_AS is an entity-resolution judgement, which FtM
 #: consumers keep outside entities (nomenklatura's resolver); ``graph.exports.ftm`` writes them as judgements.
 JUDGEMENT_TYPES: tuple[RelType, ...] = (RelType.SAME_AS,)
+
+#: Node properties -> the FtM property they are written as (scalars the loader joined with "; " are split back).
+#: A property the entity's schema lacks is counted as dropped by the export, never written.
+NODE_PROPS: dict[Prop, str] = {
+    Prop.ALIASES: "alias",
+    Prop.COUNTRIES: "country",
+    Prop.TOPICS: "topics",
+    Prop.PROGRAMS: "program",
+    Prop.BIRTH_DATE: "birthDate",
+    Prop.BIRTH_PLACE: "birthPlace",
+    Prop.GENDER: "gender",
+    Prop.TITLE: "title",
+    Prop.ADDRESS: "address",
+    Prop.CITY: "city",
+    Prop.FLAG: "flag",
+    Prop.IMO: "imoNumber",
+    Prop.CALL_SIGN: "callSign",
+    Prop.VESSEL_TYPE: "type",
+    Prop.TONNAGE: "tonnage",
+    Prop.NOTES: "notes",
+    Prop.CHAIN: "blockchain",
+    Prop.CURRENCIES: "currencySymbol",
+}
+
+#: The topics that carry the sanctioned and front marks.
+SANCTION_TOPIC = "sanction"
+FRONT_TOPIC = "corp.shell"

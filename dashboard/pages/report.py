@@ -23,9 +23,10 @@ from dashboard import context
 from dashboard.components import badges, detail_list, error_alert, guarded
 from dashboard.details import entity_details, entity_status
 from dashboard.entity.positions import radial_positions
-from dashboard.exporters import GraphView, designation_text, view_svg, without_internal
+from dashboard.exporters import GraphView, view_svg
 from dashboard.formatting import entity_href, kind_caption, rel_caption
 from dashboard.pages.paths import hop_evidence, path_section, paths_href, stylesheet_link
+from graph.exports.common import designation_text, without_internal
 from graph.model import Entity, Path, Relationship, Subgraph
 from graph.stores.base import MAX_PATH_HOPS, GraphReader
 from graph.vocabulary import Prop

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import EntityNotFound
+from graph.exports.ftm import ExportStats, export_graph, export_subgraph, validate_ftm, write_ftm
 from graph.ids import wallet_id
 from graph.model import Designation
 from graph.settings import Settings
@@ -16,7 +17,6 @@ from graph.stores.base import GraphStore
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.framework import run_load
 from loaders.ftm import FtmSource
-from loaders.ftm_export import ExportStats, export_graph, export_subgraph, validate_ftm, write_ftm
 from sanctions_graph.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"

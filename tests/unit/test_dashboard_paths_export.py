@@ -18,26 +18,14 @@ from dash import exceptions as dash_exceptions
 
 from dashboard import export_controls
 from dashboard.app import create_app
-from dashboard.exporters import (
-    EDGE_COLUMNS,
-    FTM_SCHEMA,
-    NODE_COLUMNS,
-    GraphView,
-    csv_zip,
-    export_file,
-    file_stem,
-    ftm_entities,
-    ftm_jsonl,
-    graphml,
-    identifier_property,
-    view_from_payload,
-    view_svg,
-    view_to_payload,
-    without_internal,
-)
+from dashboard.exporters import GraphView, export_file, view_from_payload, view_svg, view_to_payload
 from dashboard.pages import paths as paths_page
 from dashboard.pages import report as report_page
 from graph.errors import EntityNotFound, QueryTimeout
+from graph.exports.common import file_stem, without_internal
+from graph.exports.ftm import ExportStats, export_subgraph, identifier_property, judgements, write_ftm
+from graph.exports.tabular import EDGE_COLUMNS, NODE_COLUMNS
+from graph.ftm_mapping import SCHEMA_OF_KIND as FTM_SCHEMA
 from graph.model import Designation, Entity, Path, Relationship, SearchHit, Subgraph
 from graph.vocabulary import NodeKind, RelType
 from tests.unit.dash_tree import find, walk
@@ -249,6 +237,25 @@ def of_class(component: Any, class_name: str) -> list[Any]:
     return [c for c in walk(component) if class_name in str(getattr(c, "className", "") or "").split()]
 
 
+# --- the files the download buttons send (written by graph.exports, with the dashboard's edge labels) -------------
+
+
+def csv_zip(view: GraphView) -> bytes:
+    return export_file(view, "csv").content
+
+
+def graphml(view: GraphView) -> str:
+    return export_file(view, "graphml").content.decode()
+
+
+def ftm_jsonl(view: GraphView) -> str:
+    return export_file(view, "ftm").content.decode()
+
+
+def ftm_entities(view: GraphView) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in ftm_jsonl(view).splitlines()]
+
+
 # --- exporters: the view as JSON and back -------------------------------------------------------------------------
 
 
@@ -444,7 +451,9 @@ def test_ftm_lines_follow_the_followthemoney_schemata(view: GraphView) -> None:
             assert props["name"], e
         for prop in FTM_REFERENCES & set(props):
             assert set(props[prop]) <= set(ids), (e["id"], prop)  # no dangling reference
-    assert {e["schema"] for e in entities} == set(FTM_PROPERTIES) - {"Airplane"} | {"Airplane"}
+    # every schema but Similar: SAME_AS candidates are resolver judgements outside the entity stream (see
+    # test_ftm_maps_kinds_relationships_and_designations and docs/ftm-mapping.md)
+    assert {e["schema"] for e in entities} == set(FTM_PROPERTIES) - {"Similar"}
 
 
 def test_ftm_maps_kinds_relationships_and_designations(view: GraphView) -> None:
@@ -455,7 +464,10 @@ def test_ftm_maps_kinds_relationships_and_designations(view: GraphView) -> None:
     assert ri["properties"]["country"] == ["kp"] and ri["properties"]["gender"] == ["male"]
     assert ri["properties"]["birthDate"] == ["1971-04-02"] and ri["properties"]["program"] == ["DEMO-DPRK"]
     assert "sanction" in ri["properties"]["topics"]
-    assert ri["target"] is True and ri["datasets"] == ["demo_fictional"] and ri["referents"] == ["demo_fictional:p-ri"]
+    assert ri["target"] is True and ri["datasets"] == ["demo_fictional"]
+    # referents are FtM entity ids: 'demo_fictional:p-ri' (a colon) is none, so it is left out (it was written as
+    # is); a source id that is an FtM id is a referent (tests/unit/test_exports_ftm.py)
+    assert "referents" not in ri and ri["caption"] == "RI Chol Man"
     assert by_id["c-front"]["properties"]["topics"] == ["corp.shell"]
     assert by_id["c-front"]["properties"]["registrationNumber"] == ["91210600-FAKE-001"]
     assert by_id["v-ship"]["schema"] == "Vessel" and by_id["v-ship"]["properties"]["imoNumber"] == ["IMO8660313"]
@@ -488,8 +500,10 @@ def test_ftm_maps_kinds_relationships_and_designations(view: GraphView) -> None:
     assert transfer["schema"] == "Payment"
     assert transfer["properties"]["currency"] == ["ETH"] and transfer["properties"]["amountUsd"] == ["26300"]
     assert transfer["properties"]["date"] == ["2023-04-04T10:12:00"] and transfer["properties"]["transactionNumber"]
-    assert by_id["r-same"]["schema"] == "Similar"
-    assert by_id["r-same"]["properties"]["criteria"] == ["rejected"]
+    # SAME_AS is no FtM entity (it was a `Similar`): its status travels as a resolver judgement instead
+    assert "r-same" not in by_id
+    [same] = judgements(view.relationships)
+    assert (same["target"], same["source"], same["judgement"], same["score"]) == ("p-ri", "p-decoy", "negative", 0.62)
     # HOLDS and LOCATED_AT are properties of the wallet and of the located entity, not edge entities
     assert "r-holds" not in by_id and "r-located" not in by_id
     assert by_id["w-1"]["properties"]["holder"] == ["p-worker"]
@@ -521,6 +535,20 @@ def test_ftm_output_validates_with_followthemoney_when_installed(view: GraphView
         assert proxy.schema.name == data["schema"]
         for prop, values in data["properties"].items():
             assert sorted(proxy.get(prop)) == sorted(values), (data["id"], prop)  # already clean: nothing changes
+
+
+@pytest.mark.parametrize(("center", "hops"), [("p-ri", 1), ("c-trading", 2), ("w-1", 3)])
+def test_the_dashboard_and_the_cli_write_the_same_ftm_for_the_same_subgraph(
+    store: SeveralReader, center: str, hops: int
+) -> None:
+    sub = store.neighbourhood(center, hops=hops)
+    # the CLI: `export ftm --entity CENTER --hops HOPS` writes export_subgraph(...) with write_ftm
+    cli_out = io.StringIO()
+    assert write_ftm(export_subgraph(sub, ExportStats()), cli_out) > 0
+    # the dashboard: the view on screen goes to the browser and back, then the FtM button's callback sends it
+    payload = json.loads(json.dumps(view_to_payload(GraphView("around", sub.entities, sub.relationships))))
+    sent = export_controls.download_data("ftm", payload)
+    assert base64.b64decode(sent["content"]).decode() == cli_out.getvalue()
 
 
 def test_export_files_are_named_after_the_view(view: GraphView) -> None:

@@ -1,0 +1,85 @@
+"""What every export shares: which relationships a part of the graph shows, bookkeeping left out, value texts."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from graph.model import Designation, Entity, Relationship
+from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, Prop
+
+#: How a relationship is labelled in a file (the dashboard passes its own, e.g. 'owns 60%').
+EdgeLabel = Callable[[Relationship], str]
+
+#: Bookkeeping properties a file (or a printed page) does not need: the store derives them for its search.
+INTERNAL = frozenset({p.value for p in INTERNAL_PROPS if p not in (Prop.ID, Prop.KIND)} | {Prop.LOOKUP_KEYS.value})
+
+
+def caption_label(rel: Relationship) -> str:
+    """The relationship type's caption from the vocabulary ('owns', 'holds'): the default edge label."""
+    spec = RELATIONSHIPS.get(rel.type)
+    return spec.caption if spec else rel.type.value.replace("_", " ").lower()
+
+
+def without_internal(entity: Entity) -> Entity:
+    """The entity without the store's search bookkeeping."""
+    props = {k: v for k, v in entity.properties.items() if k not in INTERNAL}
+    return Entity(entity.id, entity.kind, entity.name, entity.sanctioned, props)
+
+
+def shown_relationships(entities: Iterable[Entity], relationships: Iterable[Relationship]) -> list[Relationship]:
+    """The relationships whose two ends are among the entities, each once (a file never points at an entity it
+    lacks)."""
+    ids = {e.id for e in entities}
+    seen: set[str] = set()
+    out = []
+    for r in relationships:
+        if r.source in ids and r.target in ids and r.id not in seen:
+            seen.add(r.id)
+            out.append(r)
+    return out
+
+
+def file_stem(title: str) -> str:
+    """A safe file name from a title: 'Paths: RI Chol Man → Bureau 999' → 'paths-ri-chol-man-bureau-999'."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return stem[:80].rstrip("-") or "graph"
+
+
+def values(raw: Any) -> list[Any]:
+    """A stored value as a list of its non-empty items."""
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, list | tuple):
+        return [v for v in raw if v is not None and v != ""]
+    return [raw]
+
+
+def text(value: Any) -> str:
+    """One value as text: 60.0 → '60', True → 'true'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def joined(raw: Any) -> str:
+    """A stored value as one text, list items joined with '; '."""
+    return "; ".join(text(v) for v in values(raw))
+
+
+def designation_text(d: Designation) -> str:
+    """'US OFAC: DPRK3, DPRK4, since 2018-01-01 (https://…)'."""
+    out = d.authority or "Unknown authority"
+    if d.programs:
+        out += ": " + ", ".join(d.programs)
+    if d.start_date:
+        out += f", since {d.start_date}"
+    if d.source_url:
+        out += f" ({d.source_url})"
+    return out

@@ -1,0 +1,171 @@
+"""Entities and relationships as two CSV files (nodes.csv, edges.csv) in one zip, for spreadsheets.
+
+Fixed columns (identity and marks first, then the facts an analyst filters on; whatever else in
+``other_properties`` as JSON), UTF-8 with a byte-order mark so spreadsheets read accents right, and text a
+spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) gets a leading quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from graph.exports.common import (
+    INTERNAL,
+    EdgeLabel,
+    caption_label,
+    designation_text,
+    joined,
+    shown_relationships,
+    text,
+)
+from graph.model import Entity, Relationship
+from graph.vocabulary import RELATIONSHIPS, Prop
+
+#: nodes.csv: identity and marks first, then the facts an analyst filters on; whatever else is in other_properties.
+NODE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "kind",
+    "sanctioned",
+    "front",
+    "designations",
+    Prop.PROGRAMS.value,
+    Prop.ALIASES.value,
+    Prop.COUNTRIES.value,
+    Prop.IDENTIFIERS.value,
+    Prop.BIRTH_DATE.value,
+    Prop.BIRTH_PLACE.value,
+    Prop.ADDRESS.value,
+    Prop.CITY.value,
+    Prop.CHAIN.value,
+    Prop.CURRENCIES.value,
+    Prop.IMO.value,
+    Prop.FLAG.value,
+    Prop.VESSEL_TYPE.value,
+    Prop.TOPICS.value,
+    Prop.DATASETS.value,
+    Prop.SOURCE_IDS.value,
+    Prop.FIRST_SEEN.value,
+    Prop.LAST_SEEN.value,
+    Prop.NOTES.value,
+    "other_properties",
+)
+
+#: edges.csv: the relationship, its two ends by id and name, then every property the vocabulary gives any type.
+EDGE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "type",
+    "source",
+    "source_name",
+    "target",
+    "target_name",
+    "label",
+    *dict.fromkeys(p.value for spec in RELATIONSHIPS.values() for p in spec.properties),
+    Prop.DATASETS.value,
+    Prop.SOURCE_IDS.value,
+    "other_properties",
+)
+
+#: What a spreadsheet reads as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A CSV cell. Numbers stay numbers; text that a spreadsheet would run as a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return text(value)
+    out = value if isinstance(value, str) else joined(value)
+    return "'" + out if out.startswith(FORMULA_START) else out
+
+
+def _other(props: Mapping[str, Any], shown: Iterable[str]) -> str:
+    hidden = set(shown)
+    rest = {k: v for k, v in sorted(props.items()) if k not in hidden and k not in INTERNAL and v is not None}
+    return json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else ""
+
+
+def node_rows(entities: Iterable[Entity]) -> list[dict[str, Any]]:
+    """One row per entity, keyed by ``NODE_COLUMNS``."""
+    shown = {*NODE_COLUMNS, Prop.ID.value, Prop.KIND.value, Prop.NAME.value, Prop.DESIGNATIONS.value}
+    rows = []
+    for e in entities:
+        p = e.properties
+        row: dict[str, Any] = {c: p.get(c) for c in NODE_COLUMNS}
+        row.update(
+            id=e.id,
+            name=e.name,
+            kind=e.kind.value,
+            sanctioned=e.sanctioned,
+            front=bool(p.get(Prop.FRONT)),
+            designations=[designation_text(d) for d in e.designations],
+            other_properties=_other(p, shown),
+        )
+        rows.append(row)
+    return rows
+
+
+def edge_rows(
+    entities: Sequence[Entity], relationships: Iterable[Relationship], label: EdgeLabel = caption_label
+) -> list[dict[str, Any]]:
+    """One row per relationship whose two ends are among the entities, keyed by ``EDGE_COLUMNS``."""
+    names = {e.id: e.name for e in entities}
+    shown = {*EDGE_COLUMNS, Prop.ID.value}
+    rows = []
+    for r in shown_relationships(entities, relationships):
+        row: dict[str, Any] = {c: r.properties.get(c) for c in EDGE_COLUMNS}
+        row.update(
+            id=r.id,
+            type=r.type.value,
+            source=r.source,
+            source_name=names.get(r.source, ""),
+            target=r.target,
+            target_name=names.get(r.target, ""),
+            label=label(r),
+            other_properties=_other(r.properties, shown),
+        )
+        rows.append(row)
+    return rows
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows as CSV text (header first, CRLF line ends, every cell through ``cell``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def nodes_csv(entities: Iterable[Entity]) -> str:
+    return csv_text(NODE_COLUMNS, node_rows(entities))
+
+
+def edges_csv(
+    entities: Sequence[Entity], relationships: Iterable[Relationship], label: EdgeLabel = caption_label
+) -> str:
+    return csv_text(EDGE_COLUMNS, edge_rows(entities, relationships, label))
+
+
+def csv_zip(
+    entities: Sequence[Entity], relationships: Iterable[Relationship], label: EdgeLabel = caption_label
+) -> bytes:
+    """nodes.csv and edges.csv in one zip; UTF-8 with a byte-order mark, so spreadsheets read accents right. The
+    same entities and relationships make the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, content in (
+            ("nodes.csv", nodes_csv(entities)),
+            ("edges.csv", edges_csv(entities, relationships, label)),
+        ):
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, content.encode("utf-8-sig"))
+    return buffer.getvalue()
