@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import tomllib
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from graph.errors import SourceFormatError
 
@@ -47,6 +48,32 @@ def problem(*items: tuple[str | None, str]) -> PydanticCustomError:
     """An error for a validator to raise: (key below the validated one or None, reason) pairs."""
     reasons = "; ".join(reason for _, reason in items)
     return PydanticCustomError(_PROBLEM, "{reasons}", {"reasons": reasons, "problems": list(items)})
+
+
+def with_problems(handler: Callable[[Any], M], data: Any, items: list[tuple[str | None, str]]) -> M:
+    """For a wrap validator: pydantic's validation of ``data`` plus ``items`` found on the raw table (``problem``
+    pairs), all reported together."""
+    try:
+        result = handler(data)
+    except ValidationError as exc:
+        if not items:
+            raise
+        details = [_init_details(error) for error in exc.errors()]
+    else:
+        if not items:
+            return result
+        details = []
+    details.append({"type": problem(*items), "loc": (), "input": data})
+    raise ValidationError.from_exception_data("mapping", details)
+
+
+def _init_details(error: ErrorDetails) -> InitErrorDetails:
+    if error["type"] == _PROBLEM:
+        return {"type": problem(*(error.get("ctx") or {})["problems"]), "loc": error["loc"], "input": error["input"]}
+    details: InitErrorDetails = {"type": error["type"], "loc": error["loc"], "input": error["input"]}
+    if "ctx" in error:
+        details["ctx"] = error["ctx"]
+    return details
 
 
 def read_toml(path: Path, missing: str | None = None) -> dict[str, Any]:

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from graph.vocabulary import (
     ANALYSIS_PROPS,
@@ -24,7 +32,7 @@ from graph.vocabulary import (
     Prop,
     RelType,
 )
-from loaders.common.mapping import MappingModel, problem, read_toml, validate_mapping
+from loaders.common.mapping import MappingModel, problem, read_toml, validate_mapping, with_problems
 from loaders.common.values import TIMESTAMP_FORMATS, parse_date, parse_timestamp
 
 if TYPE_CHECKING:
@@ -190,6 +198,41 @@ def _owner(info: ValidationInfo) -> tuple[bool, RelType | None]:
     return node is not None or rel is not None, rel if node is None else None
 
 
+_NODE_ONLY_KEYS = ("name", "wallet_address")
+_REL_ONLY_KEYS = ("source", "source_wallet", "target", "target_wallet")
+
+
+def _shape_problems(t: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """The keys of a [[files]] table that do not go together (or are missing given the others)."""
+    p: list[tuple[str | None, str]] = []
+    if ("node" in t) == ("relationship" in t):
+        p.append((None, "give exactly one of 'node' (a node kind) or 'relationship' (a relationship type)"))
+    elif "node" in t:
+        p += [(k, "only a relationship file has link ends") for k in _REL_ONLY_KEYS if k in t]
+        if t["node"] == NodeKind.WALLET.value:
+            if "wallet_address" not in t:
+                p.append(("wallet_address", "missing (required)"))
+            if "id" in t:
+                p.append(("id", "a Wallet's id is made from its address (wallet_address); remove 'id'"))
+            if "name" in t:
+                p.append(("name", "a Wallet's name is its address; map a label to 'aliases' instead"))
+        else:
+            if "wallet_address" in t:
+                p.append(("wallet_address", "only a Wallet file has a wallet_address"))
+            if "id" not in t:
+                p.append(("id", "missing (required): the id column, or a template such as 'acme-co-{company_id}'"))
+            if "name" not in t:
+                p.append(("name", "missing (required)"))
+    else:
+        p += [(k, "only a node file has a name or a wallet_address") for k in _NODE_ONLY_KEYS if k in t]
+        for end in ("source", "target"):
+            if (end in t) == (f"{end}_wallet" in t):
+                p.append(
+                    (end, f"give exactly one of '{end}' (an id column or template) or '{end}_wallet' (an address)")
+                )
+    return p
+
+
 class FileMap(MappingModel):
     """One ``[[files]]`` table, validated (``key`` is its place in the mapping, e.g. ``files[1]``)."""
 
@@ -336,51 +379,21 @@ class FileMap(MappingModel):
             raise problem((None, f"{value!r} is neither {', '.join(TIMESTAMP_FORMATS)} nor a strptime format"))
         return value
 
-    @model_validator(mode="after")
-    def _consistent(self) -> FileMap:
-        given = self.model_fields_set
-        p: list[tuple[str | None, str]] = []
-        if (self.node is None) == (self.relationship is None):
-            p.append((None, "give exactly one of 'node' (a node kind) or 'relationship' (a relationship type)"))
-        elif self.node is not None:
-            p += [(k, "only a relationship file has link ends") for k in self._set("source", "target", "*_wallet")]
-            if self.node is NodeKind.WALLET:
-                if self.wallet_address is None:
-                    p.append(("wallet_address", "missing (required)"))
-                if "id" in given:
-                    p.append(("id", "a Wallet's id is made from its address (wallet_address); remove 'id'"))
-                if "name" in given or Prop.NAME in {pm.prop for pm in self.properties}:
-                    p.append(("name", "a Wallet's name is its address; map a label to 'aliases' instead"))
-            else:
-                if "wallet_address" in given:
-                    p.append(("wallet_address", "only a Wallet file has a wallet_address"))
-                if self.id is None:
-                    p.append(("id", "missing (required): the id column, or a template such as 'acme-co-{company_id}'"))
-                if self.name is None:
-                    p.append(("name", "missing (required)"))
-            if Prop.NAME in {pm.prop for pm in self.properties} | self.constants.keys():
-                p.append(("properties.name", "the name comes from the file's 'name' key, not from properties"))
-        else:
-            p += [(k, "only a node file has a name or a wallet_address") for k in self._set("name", "wallet_address")]
-            for end, template, wallet in (
-                ("source", self.source_id, self.source_wallet),
-                ("target", self.target_id, self.target_wallet),
-            ):
-                if (template is None) == (wallet is None):
-                    p.append(
-                        (end, f"give exactly one of '{end}' (an id column or template) or '{end}_wallet' (an address)")
-                    )
-        if p:
-            raise problem(*p)
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _shape(cls, data: Any, handler: ModelWrapValidatorHandler[FileMap]) -> FileMap:
+        """Which keys go together, checked on the table as written, so these problems are reported along with any
+        problem of a value."""
+        return with_problems(handler, data, _shape_problems(data) if isinstance(data, dict) else [])
 
-    def _set(self, *names: str) -> list[str]:
-        """Which of the keys ``names`` the table gives (``*_wallet``: source_wallet and target_wallet)."""
-        aliases = {"source": "source_id", "target": "target_id"}
-        expanded = [
-            n for name in names for n in (("source_wallet", "target_wallet") if name == "*_wallet" else (name,))
-        ]
-        return sorted(n for n in expanded if aliases.get(n, n) in self.model_fields_set)
+    @model_validator(mode="after")
+    def _name_not_a_property(self) -> FileMap:
+        mapped = {pm.prop for pm in self.properties}
+        if self.node is NodeKind.WALLET and Prop.NAME in mapped:
+            raise problem(("properties.name", "a Wallet's name is its address; map a label to 'aliases' instead"))
+        if self.node is not None and Prop.NAME in mapped | self.constants.keys():
+            raise problem(("properties.name", "the name comes from the file's 'name' key, not from properties"))
+        return self
 
     def used_columns(self) -> dict[str, str]:
         """Every column the mapping reads -> the mapping key that names it."""
