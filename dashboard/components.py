@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -172,3 +173,8 @@ def notice(message: str | None, kind: str = "info") -> Any:
         return None
     role = "alert" if kind == "error" else "status"
     return html.P(message, className=f"notice notice-{kind}", role=role)
+
+
+def stylesheet_link(css: str) -> html.Link:
+    """A page's own CSS, carried by the page (the app's theme stays the app's)."""
+    return html.Link(rel="stylesheet", href="data:text/css;base64," + base64.b64encode(css.encode()).decode())

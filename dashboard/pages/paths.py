@@ -9,7 +9,6 @@ search; the downloads cost none (the view travels with the page).
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,16 +20,16 @@ import dash_cytoscape as cyto
 from dash import Input, Output, State, dcc, html
 
 from dashboard import context
-from dashboard.components import badges, guarded
-from dashboard.details import prop_caption
+from dashboard.components import guarded, stylesheet_link
 from dashboard.entity.elements import entity_to_element, placed, relationship_elements
 from dashboard.entity.styles import stylesheet
 from dashboard.export_controls import export_controls, register_export_callbacks
 from dashboard.exporters import GraphView
-from dashboard.formatting import entity_href, format_number, format_value, kind_caption, rel_caption
-from graph.model import Entity, Path, Relationship, SearchHit
+from dashboard.formatting import kind_caption, rel_caption
+from dashboard.path_display import path_section
+from graph.model import Entity, Path, SearchHit
 from graph.stores.base import MAX_PATH_HOPS, GraphReader
-from graph.vocabulary import RELATIONSHIPS, Prop, RelType
+from graph.vocabulary import RelType
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +64,6 @@ CSS = """
 .hop-arrow { color: #374151; font-weight: 600; white-space: nowrap; }
 .hop-evidence { color: #4b5563; font-size: .88rem; margin-top: .1rem; }
 """
-
-
-def stylesheet_link(css: str) -> html.Link:
-    """A page's own CSS, carried by the page (the app's theme stays the app's)."""
-    return html.Link(rel="stylesheet", href="data:text/css;base64," + base64.b64encode(css.encode()).decode())
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -184,70 +178,6 @@ def finds_several(store: GraphReader) -> bool:
 # --- paths → what the page shows (pure) ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One step of a path, as walked: from ``start`` to ``end`` over ``rel`` (``forward``: along its direction)."""
-
-    number: int
-    start: Entity
-    end: Entity
-    rel: Relationship
-
-    @property
-    def forward(self) -> bool:
-        return self.rel.source == self.start.id
-
-
-def hops(path: Path) -> list[Hop]:
-    return [
-        Hop(i + 1, path.entities[i], path.entities[i + 1], rel)
-        for i, rel in enumerate(path.relationships)
-        if i + 1 < len(path.entities)
-    ]
-
-
-def hop_evidence(rel: Relationship) -> list[str]:
-    """What the relationship says, in reading order: 'Percentage: 60%', 'Since: 2020-02-14', 'Sources: …'."""
-    p = rel.properties
-    spec = RELATIONSHIPS.get(rel.type)
-    out: list[str] = []
-    done: set[str] = set()
-    for prop in spec.properties if spec else ():
-        value = p.get(prop.value)
-        if value is None or value == "" or prop.value in done:
-            continue
-        done.add(prop.value)
-        if prop is Prop.PERCENTAGE:
-            out.append(f"Percentage: {format_number(value)}%")
-        elif prop is Prop.AMOUNT:
-            unit_prop = Prop.CURRENCY if p.get(Prop.CURRENCY.value) else Prop.ASSET
-            done.add(unit_prop.value)
-            out.append(f"Amount: {format_number(value)} {p.get(unit_prop.value) or ''}".rstrip())
-        elif prop is Prop.VALUE_USD:
-            out.append(f"Value: ${format_number(value)}")
-        elif prop is Prop.START_DATE:
-            out.append(f"Since: {format_value(value)}")
-        elif prop is Prop.END_DATE:
-            out.append(f"Until: {format_value(value)}")
-        else:
-            out.append(f"{prop_caption(prop.value)}: {format_value(value)}")
-    hidden = {Prop.ID.value, Prop.DATASETS.value, Prop.SOURCE_IDS.value, *done}
-    for key in sorted(k for k in p if k not in hidden and p[k] not in (None, "", [])):
-        out.append(f"{prop_caption(key)}: {format_value(p[key])}")
-    if p.get(Prop.DATASETS.value):
-        out.append(f"Sources: {format_value(p[Prop.DATASETS.value])}")
-    if p.get(Prop.SOURCE_IDS.value):
-        out.append(f"Source records: {format_value(p[Prop.SOURCE_IDS.value])}")
-    return out
-
-
-def hop_sentence(hop: Hop) -> str:
-    """'RI Chol Man —member of→ Bureau 999', or '←linked to—' when the path walks against the relationship."""
-    caption = rel_caption(hop.rel.type)
-    arrow = f"—{caption}→" if hop.forward else f"←{caption}—"
-    return f"{hop.start.name} {arrow} {hop.end.name}"
-
-
 def no_path_sentence(a_name: str, b_name: str, max_hops: int, types: Sequence[RelType] | None = None) -> str:
     sentence = f"No path within {_plural(max_hops, 'hop', 'hops')} between {a_name} and {b_name}."
     if types:
@@ -328,39 +258,6 @@ def entity_option(entity: Entity, search: str | None = None) -> dict[str, Any]:
 
 def hit_options(hits: Sequence[SearchHit], text: str) -> list[dict[str, Any]]:
     return [entity_option(h.entity, text) for h in hits]
-
-
-def _entity_link(entity: Entity) -> list[Any]:
-    return [
-        dcc.Link(entity.name, href=entity_href(entity.id), className="hop-entity"),
-        " ",
-        *badges(entity.sanctioned, bool(entity.properties.get(Prop.FRONT))),
-    ]
-
-
-def hop_item(hop: Hop) -> html.Li:
-    caption = rel_caption(hop.rel.type)
-    arrow = f"—{caption}→" if hop.forward else f"←{caption}—"
-    evidence = hop_evidence(hop.rel)
-    children: list[Any] = [
-        html.Div(
-            [*_entity_link(hop.start), " ", html.Span(arrow, className="hop-arrow"), " ", *_entity_link(hop.end)],
-            className="hop-line",
-        )
-    ]
-    if evidence:
-        children.append(html.Div(" · ".join(evidence), className="hop-evidence"))
-    return html.Li(children, className="hop", title=hop_sentence(hop))
-
-
-def path_section(path: Path, number: int) -> html.Section:
-    return html.Section(
-        [
-            html.H3(f"Path {number} · {_plural(path.hops, 'hop', 'hops')}"),
-            html.Ol([hop_item(h) for h in hops(path)], className="hop-list"),
-        ],
-        className="path",
-    )
 
 
 def graph_view(elements: list[dict[str, Any]], height: str = "440px") -> cyto.Cytoscape:

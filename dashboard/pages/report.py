@@ -20,12 +20,13 @@ import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import context
-from dashboard.components import badges, detail_list, error_alert, guarded
+from dashboard.components import badges, detail_list, error_alert, guarded, stylesheet_link
 from dashboard.details import entity_details, entity_status
 from dashboard.entity.positions import radial_positions
 from dashboard.exporters import GraphView, view_svg
 from dashboard.formatting import entity_href, kind_caption, rel_caption
-from dashboard.pages.paths import hop_evidence, path_section, paths_href, stylesheet_link
+from dashboard.pages.paths import paths_href
+from dashboard.path_display import hop_evidence, path_section
 from graph.exports.common import designation_text, without_internal
 from graph.model import Entity, Path, Relationship, Subgraph
 from graph.stores.base import MAX_PATH_HOPS, GraphReader

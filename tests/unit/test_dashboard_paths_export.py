@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from dash import exceptions as dash_exceptions
 
-from dashboard import export_controls
+from dashboard import export_controls, path_display
 from dashboard.app import create_app
 from dashboard.exporters import GraphView, export_file, view_from_payload, view_svg, view_to_payload
 from dashboard.pages import paths as paths_page
@@ -691,14 +691,14 @@ def test_a_two_hop_path_is_listed_hop_by_hop_with_its_evidence(store: SeveralRea
 
 def test_evidence_shows_percentages_dates_amounts_and_source_records() -> None:
     by_id = {r.id: r for r in RELATIONSHIPS}
-    assert paths_page.hop_evidence(by_id["r-owns"]) == ["Percentage: 60%", "Since: 2020-02-14"]
-    assert paths_page.hop_evidence(by_id["r-directs"]) == [
+    assert path_display.hop_evidence(by_id["r-owns"]) == ["Percentage: 60%", "Since: 2020-02-14"]
+    assert path_display.hop_evidence(by_id["r-directs"]) == [
         "Role: General director",
         "Since: 2019-05-01",
         "Source records: demo_fictional:r-directs",
     ]
-    assert paths_page.hop_evidence(by_id["r-paid"]) == ["Amount: 15,000 USDT", "Date: 2023-04-03"]
-    assert paths_page.hop_evidence(by_id["r-transfer"])[:2] == ["Amount: 14.2 eth", "Value: $26,300"]
+    assert path_display.hop_evidence(by_id["r-paid"]) == ["Amount: 15,000 USDT", "Date: 2023-04-03"]
+    assert path_display.hop_evidence(by_id["r-transfer"])[:2] == ["Amount: 14.2 eth", "Value: $26,300"]
 
 
 def test_no_path_is_said_plainly(store: SeveralReader) -> None:
