@@ -45,6 +45,11 @@ def format_number(value: Any) -> str:
     return f"{int(value):,}"
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """'1 hop', '3 hops', '1,200 entities'."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"

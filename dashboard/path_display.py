@@ -10,13 +10,9 @@ from dash import dcc, html
 
 from dashboard.components import badges
 from dashboard.details import prop_caption
-from dashboard.formatting import entity_href, format_number, format_value, rel_caption
+from dashboard.formatting import entity_href, format_number, format_value, plural, rel_caption
 from graph.model import Entity, Path, Relationship
 from graph.vocabulary import RELATIONSHIPS, Prop
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard.entity.state import EdgeInfo, GraphState, NodeInfo
+from dashboard.formatting import plural
 from graph.model import Entity, Relationship, Subgraph
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
@@ -215,7 +216,7 @@ def expand(store: GraphReader, state: GraphState, entity_id: str, size: int = HU
     if not new:
         message = f"No more connections of {name} to show." if not missing else None
     else:
-        message = f"Added {_plural(len(new), 'entity', 'entities')} connected to {name}."
+        message = f"Added {plural(len(new), 'entity', 'entities')} connected to {name}."
         if missing:
             message += f" {missing:,} more to show: click the “{missing:,} more” node."
     if missing and len(nodes) >= MAX_VIEW_NODES:
@@ -273,10 +274,6 @@ def reload(store: GraphReader, state: GraphState, hops: int) -> Loaded:
         ),
         loaded.center,
     )
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 def kinds_in(state: GraphState) -> dict[str, int]:

@@ -30,7 +30,7 @@ from dashboard.entity import actions
 from dashboard.entity.actions import HUB_CAP
 from dashboard.entity.exposure import risk_badges
 from dashboard.entity.positions import BIG_VIEW
-from dashboard.entity.render import Rendered, omitted_note, plural, render_view
+from dashboard.entity.render import Rendered, omitted_note, render_view
 from dashboard.entity.risk import shared_details
 from dashboard.entity.state import (
     COLOUR_CAPTIONS,
@@ -49,7 +49,7 @@ from dashboard.entity.timeline import CONFIG as TIMELINE_CONFIG
 from dashboard.entity.timeline import HEIGHT as TIMELINE_HEIGHT
 from dashboard.export_controls import export_controls
 from dashboard.exporters import GraphView
-from dashboard.formatting import entity_href, kind_caption, rel_caption
+from dashboard.formatting import entity_href, kind_caption, plural, rel_caption
 from graph.model import Entity
 from graph.stores.base import MAX_HOPS, GraphReader
 from graph.vocabulary import NodeKind, RelType

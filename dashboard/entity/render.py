@@ -17,13 +17,8 @@ from dashboard.entity.elements import SHARED_TYPE, ComposedView, compose
 from dashboard.entity.state import GraphState, ViewState
 from dashboard.entity.styles import risk_legend_items, stylesheet
 from dashboard.entity.timeline import figure
-from dashboard.formatting import rel_caption
+from dashboard.formatting import plural, rel_caption
 from graph.vocabulary import KIND_CAPTIONS, NodeKind, RelType
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
 
 # --- sentences --------------------------------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ SHARED_PURPLE = "#5E3C99"
 
 #: Colour by exposure (``ColourBy.EXPOSURE``): hops to the nearest sanctioned entity, red (0: sanctioned) to pale
 #: yellow (3), grey further away, light blue when no sanctioned entity is in reach, white when not analysed. Keys are
-#: ``dashboard.elements.EXPOSURE_BANDS``; nodes carry them as classes 'exposure-<band>'.
+#: ``dashboard.entity.exposure.EXPOSURE_BANDS``; nodes carry them as classes 'exposure-<band>'.
 EXPOSURE_COLOURS: dict[str, str] = {
     "0": SANCTIONED_RED,
     "1": "#E66101",

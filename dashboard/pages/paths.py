@@ -25,7 +25,7 @@ from dashboard.entity.elements import entity_to_element, placed, relationship_el
 from dashboard.entity.styles import stylesheet
 from dashboard.export_controls import export_controls, register_export_callbacks
 from dashboard.exporters import GraphView
-from dashboard.formatting import kind_caption, rel_caption
+from dashboard.formatting import kind_caption, plural, rel_caption
 from dashboard.path_display import path_section
 from graph.model import Entity, Path, SearchHit
 from graph.stores.base import MAX_PATH_HOPS, GraphReader
@@ -64,10 +64,6 @@ CSS = """
 .hop-arrow { color: #374151; font-weight: 600; white-space: nowrap; }
 .hop-evidence { color: #4b5563; font-size: .88rem; margin-top: .1rem; }
 """
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 # --- the query string ---------------------------------------------------------------------------------------------
@@ -179,7 +175,7 @@ def finds_several(store: GraphReader) -> bool:
 
 
 def no_path_sentence(a_name: str, b_name: str, max_hops: int, types: Sequence[RelType] | None = None) -> str:
-    sentence = f"No path within {_plural(max_hops, 'hop', 'hops')} between {a_name} and {b_name}."
+    sentence = f"No path within {plural(max_hops, 'hop', 'hops')} between {a_name} and {b_name}."
     if types:
         sentence += f" Only {', '.join(rel_caption(t) for t in types)} relationships were followed."
     return sentence
@@ -188,8 +184,8 @@ def no_path_sentence(a_name: str, b_name: str, max_hops: int, types: Sequence[Re
 def paths_summary(paths: Sequence[Path], a_name: str, b_name: str, k: int, several: bool) -> str:
     shortest = min(p.hops for p in paths)
     text = (
-        f"Found {_plural(len(paths), 'path', 'paths')} between {a_name} and {b_name}; "
-        f"the shortest has {_plural(shortest, 'hop', 'hops')}."
+        f"Found {plural(len(paths), 'path', 'paths')} between {a_name} and {b_name}; "
+        f"the shortest has {plural(shortest, 'hop', 'hops')}."
     )
     if len(paths) < k and several:
         text += " There are no others within the hops asked for."
@@ -278,7 +274,7 @@ def graph_view(elements: list[dict[str, Any]], height: str = "440px") -> cyto.Cy
 def _radio(component_id: str, values: Sequence[int], value: int, unit: tuple[str, str]) -> dcc.RadioItems:
     return dcc.RadioItems(
         id=component_id,
-        options=[{"label": _plural(v, *unit), "value": v} for v in values],
+        options=[{"label": plural(v, *unit), "value": v} for v in values],
         value=value,
         inline=True,
         className="inline",
