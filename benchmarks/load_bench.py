@@ -9,8 +9,8 @@ holder: a HOLDS link), Ownership, Directorship, Employment, Payment and UnknownL
 Sanction records for about 1% of the entities.
 
 For each store the benchmark empties it (timed: clear() deletes in batches), loads the file through the library
-function the CLI's `load ftm` calls (loaders.framework.run_load with loaders.ftm.FtmSource, the CLI's default batch
-size) and reports records/s; with --rerun it loads the file a second time (idempotent: nothing new is written).
+function the CLI's `load ftm` calls (loaders.framework.run_load with loaders.sources.ftm.FtmSource, the CLI's default
+batch size) and reports records/s; with --rerun it loads the file a second time (idempotent: nothing new is written).
 Then it empties the store again and runs a one-transaction-per-record loader on a sample: the same parsed records
 (what the FtM source emits), each written by the store's own write API with batch size 1 - the nodes first, then
 the relationships among them. Its rate per node record and per relationship record, weighted by the file's mix,
@@ -40,7 +40,7 @@ from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.stores.factory import DEFAULT_START_TIMEOUT_S, embedded_status, open_store, wait_for_embedded_persistence
 from loaders.framework import DEFAULT_BATCH_SIZE, NoProgress, run_load
-from loaders.ftm import FtmSource
+from loaders.sources.ftm import FtmSource
 from tests.doubles import RecordingStore
 
 #: Share of entities per FtM schema.

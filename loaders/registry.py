@@ -50,7 +50,7 @@ def _jsonl(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[
 
 
 def _ftm(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
-    from loaders.ftm import FtmSource
+    from loaders.sources.ftm import FtmSource
 
     return FtmSource(options.get("dataset")), paths
 

@@ -17,7 +17,7 @@ from graph.model import Designation
 from graph.stores.base import GraphStore
 from graph.vocabulary import INTERNAL_PROPS, Prop
 from loaders.framework import run_load
-from loaders.ftm import FtmSource
+from loaders.sources.ftm import FtmSource
 
 NETWORK = Path(__file__).resolve().parents[1] / "fixtures" / "ftm" / "network.ftm.json"
 WALLET = wallet_id("0xabcdef0123456789abcdef0123456789abcdef01")

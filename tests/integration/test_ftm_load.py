@@ -16,7 +16,7 @@ from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.framework import run_load
-from loaders.ftm import FtmSource
+from loaders.sources.ftm import FtmSource
 from sanctions_graph.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"

@@ -16,9 +16,9 @@ from graph.errors import SourceFormatError
 from graph.ids import wallet_id
 from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import RELATIONSHIPS, NodeKind, Prop, RelType
-from loaders import ftm
 from loaders.framework import LoadContext, LoadReport, run_load, write_report_json
-from loaders.ftm import FtmSource
+from loaders.sources import ftm
+from loaders.sources.ftm import FtmSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"
 NETWORK = FIXTURES / "network.ftm.json"
