@@ -135,12 +135,12 @@ def test_every_property_of_a_mapped_schema_is_used_or_listed_as_ignored() -> Non
         elif schema.is_a("Identification"):
             left = names - ftm.IDENTIFICATION_PROPS - ftm.IDENTIFICATION_IGNORED
         elif ftm.kind_of(schema) is not None:
-            left = names - ftm._ALL_NODE_PROPS
+            left = names - ftm.ALL_NODE_PROPS
         else:
             continue
         if left:
             unclassified[schema.name] = left
-    assert unclassified == {}, "classify these FtM properties in loaders/ftm.py"
+    assert unclassified == {}, "classify these FtM properties in loaders/sources/ftm/properties.py"
 
 
 def test_edge_schemata_are_ftm_edges_and_map_only_to_their_relationship_properties() -> None:

@@ -1,0 +1,370 @@
+"""The state of one FtM load across its files: entities to nodes and edges, Sanction/Identification attachments,
+delta operations in order, and the end of the load (edge ends resolved, stubs, attachments applied)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import orjson
+from followthemoney import model as ftm_model
+from followthemoney.exc import InvalidData
+from followthemoney.schema import Schema
+
+from graph.ftm_mapping import EDGE_SCHEMATA, NUMERIC_REL_PROPS, EdgeMap
+from graph.ids import rel_id
+from graph.model import Designation, NodeRecord, RelRecord
+from graph.vocabulary import NodeKind, Prop
+from loaders.framework import LoadContext
+from loaders.sources.ftm.nodes import common, compact, identifiers, links, merge, names, read_number, scalars, wallet
+from loaders.sources.ftm.properties import (
+    ALL_NODE_PROPS,
+    DELTA_OPS,
+    IDENTIFICATION_IGNORED,
+    IDENTIFICATION_PROPS,
+    MOD_REPLACED_PROPS,
+    SANCTION_IGNORED,
+    SANCTION_PROPS,
+    kind_of,
+)
+from loaders.sources.ftm.reading import raw_lines, slow_decode
+from loaders.sources.ftm.records import Attachment, BadRecord, Edge, Entity, Line, Node, validate
+
+_MAX_EXAMPLES = 5
+
+
+class Load:
+    """The state of one load across all its files."""
+
+    def __init__(self, ctx: LoadContext, dataset: str) -> None:
+        self.ctx = ctx
+        self.dataset = dataset
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[str, list[Edge]] = {}
+        self.edge_keys: set[str] = set()  # keys that are FtM edge entities (not nodes' link properties)
+        self.by_end: dict[str, set[str]] | None = None  # built when a delta deletes a node (_ends_index)
+        self.attachments: dict[str, list[Attachment]] = {}  # by the Sanction/Identification's FtM id
+        self.waiting: dict[str, list[Attachment]] = {}  # by the FtM id of the entity they wait for
+        self.not_nodes: set[str] = set()  # records that are no graph nodes: attachments, skipped (edges: edge_keys)
+
+    # --- reading --------------------------------------------------------------------------------------------------
+    def read_file(self, path: Path) -> None:
+        file = str(path)
+        record_read, loads, decode_error = self.ctx.record_read, orjson.loads, orjson.JSONDecodeError
+        for number, raw in raw_lines(path, self.ctx):
+            if not raw.strip():
+                continue
+            record_read()
+            line = Line(file, number, raw)
+            try:
+                # the fast path: orjson reads (and checks the UTF-8 of) well-formed lines; anything it refuses
+                # takes the slow path, whose messages say what is wrong
+                try:
+                    data = loads(raw)
+                except decode_error:
+                    data = slow_decode(raw, line)
+                self._data(data, line)
+            except BadRecord as bad:
+                self.ctx.reject(file, number, bad.field, bad.reason, line.raw)
+
+    def _data(self, data: Any, line: Line) -> None:
+        if not isinstance(data, dict):
+            raise BadRecord(None, "not a JSON object: each line must be one FtM entity")
+        if "op" not in data:
+            self._entity(data, line)
+            return
+        op = data["op"]
+        if op not in DELTA_OPS:
+            raise BadRecord("op", f"unknown op: {op!r} (ADD, MOD or DEL)")
+        for key in data:
+            if key not in ("op", "entity"):
+                self.ctx.note(f"unknown delta field (ignored): {key}")
+        entity = data.get("entity")
+        if not isinstance(entity, dict):
+            raise BadRecord("entity", "missing entity: a delta line carries an 'entity' object")
+        if op == "DEL":
+            entity_id = entity.get("id")
+            if not isinstance(entity_id, str) or not entity_id.strip():
+                raise BadRecord("id", "missing id: a DEL names the entity to delete")
+            self._delete(entity_id.strip())
+        else:
+            self._entity(entity, line, replace=op == "MOD")
+        self.ctx.note(f"delta {op}")
+
+    def _entity(self, data: dict[str, Any], line: Line, replace: bool = False) -> None:
+        entity = validate(data, self.dataset, self.ctx)
+        name = entity.schema.name
+        if name in EDGE_SCHEMATA:
+            self._edge(entity, EDGE_SCHEMATA[name], replace)
+        elif entity.schema.is_a("Sanction"):
+            self._sanction(entity, line)
+        elif entity.schema.is_a("Identification"):
+            self._identification(entity, line)
+        else:
+            kind = kind_of(entity.schema)
+            if kind is None:
+                self.ctx.note(f"skipped schema (not in the graph vocabulary): {name}")
+                self.not_nodes.add(entity.id)
+                return
+            self._node(entity, kind, replace)
+
+    # --- nodes ----------------------------------------------------------------------------------------------------
+    def _node(self, entity: Entity, kind: NodeKind, replace: bool = False) -> None:
+        previous = self.nodes.get(entity.id)
+        schema = entity.schema
+        if previous is not None and previous.schema is not schema:
+            try:
+                schema = ftm_model.common_schema(previous.schema, schema)
+            except InvalidData:
+                self.ctx.note("entities whose schema changed between records (the later one kept)")
+            kind = kind_of(schema) or kind
+        props: dict[Prop, Any] = {}
+        node_id = wallet(entity, props, self.ctx) if kind is NodeKind.WALLET else entity.id
+        name = names(entity, kind, props)
+        common(entity, props)
+        scalars(entity, kind, props, self.ctx)
+        identifiers(entity, props)
+        self._check_props(entity, ALL_NODE_PROPS)
+        for attachment in self.waiting.pop(entity.id, []):
+            merge(props, attachment.props)
+            attachment.applied = True
+        if replace:
+            self.ctx.reset_properties(node_id, MOD_REPLACED_PROPS)
+        self.ctx.node(NodeRecord(node_id, kind, compact(props)))
+        self.nodes[entity.id] = Node(node_id, kind, schema, name)
+        self.not_nodes.discard(entity.id)
+        self.edge_keys.discard(entity.id)  # a later version of the record is a node
+        self._set_edges(entity.id, links(entity))
+
+    # --- edges ----------------------------------------------------------------------------------------------------
+    def _edge(self, entity: Entity, spec: EdgeMap, replace: bool = False) -> None:
+        schema = entity.schema
+        source_prop, target_prop = schema.edge_source, schema.edge_target
+        assert source_prop is not None and target_prop is not None  # EDGE_SCHEMATA are FtM edges (tested)
+        values = entity.props  # each property's values are already distinct
+        sources, targets = values.get(source_prop), values.get(target_prop)
+        if not sources or not targets:
+            missing = source_prop if not sources else target_prop
+            raise BadRecord(missing, f"missing edge end: {schema.name} needs {source_prop} and {target_prop}")
+        props: dict[Prop, Any] = {Prop.DATASETS: entity.datasets, Prop.SOURCE_IDS: [entity.id, *entity.referents]}
+        for name, prop in spec.props.items():
+            found = values.get(name)
+            if not found or prop in props:
+                continue
+            if prop in NUMERIC_REL_PROPS:
+                number = read_number(found[0])
+                if number is None:
+                    self.ctx.note(f"unreadable numbers (dropped): {schema.name}:{name}")
+                    continue
+                props[prop] = number
+            else:
+                props[prop] = "; ".join(found)
+        known = _edge_props_known(schema)
+        if not known.issuperset(values):
+            for name in values:
+                if name not in known:
+                    self.ctx.note(f"unmapped property (ignored): {schema.name}:{name}")
+        key = entity.id
+        clear = frozenset(spec.props.values()) if replace else frozenset()
+        if len(sources) == 1 and len(targets) == 1:
+            source, target = (targets[0], sources[0]) if spec.reverse else (sources[0], targets[0])
+            edges = [Edge(key, spec.rel_type, source, target, key, props, clear)]
+        else:
+            pairs = [(s, t) for s in sources for t in targets]
+            edges = []
+            for n, (source, target) in enumerate(pairs):
+                if spec.reverse:
+                    source, target = target, source
+                edge_id = key if len(pairs) == 1 else f"{key}.{n + 1}"
+                edges.append(Edge(key, spec.rel_type, source, target, edge_id, dict(props), clear))
+        self.edge_keys.add(key)
+        self._set_edges(key, edges)
+
+    def _set_edges(self, key: str, edges: list[Edge]) -> None:
+        if not edges and key not in self.edges:
+            return
+        self.edges[key] = edges  # a later version of the record replaces what it said before
+        if self.by_end is not None:
+            for edge in edges:
+                self.by_end.setdefault(edge.source, set()).add(key)
+                self.by_end.setdefault(edge.target, set()).add(key)
+
+    def _ends_index(self) -> dict[str, set[str]]:
+        """Which records' edges each id is an end of: built at the first DEL of a node, then kept up to date."""
+        if self.by_end is None:
+            self.by_end = {}
+            for key, edges in self.edges.items():
+                for edge in edges:
+                    self.by_end.setdefault(edge.source, set()).add(key)
+                    self.by_end.setdefault(edge.target, set()).add(key)
+        return self.by_end
+
+    # --- sanctions and identifications ----------------------------------------------------------------------------
+    def _sanction(self, entity: Entity, line: Line) -> None:
+        subjects = entity.values("entity")
+        if not subjects:
+            raise BadRecord("entity", f"missing entity: {entity.schema.name} needs the sanctioned entity's id")
+        start = min(entity.values("startDate") or entity.values("listingDate") or [""]) or None
+        designation = Designation(
+            authority="; ".join(entity.values("authority")) or "unknown authority",
+            programs=tuple(entity.values("program") or entity.values("programId")),
+            start_date=start,
+            source_url=entity.first("sourceUrl") or entity.first("programUrl"),
+            record_id=entity.id,
+        )
+        props: dict[Prop, Any] = {Prop.DESIGNATIONS: [designation.to_json()], Prop.DATASETS: entity.datasets}
+        if entity.values("endDate"):
+            self.ctx.note("sanctions with an end date (kept as designations, not marking the entity sanctioned)")
+        else:
+            props[Prop.SANCTIONED] = True
+            props[Prop.PROGRAMS] = list(designation.programs)
+        self._check_props(entity, SANCTION_PROPS | SANCTION_IGNORED)
+        self._attach(entity, subjects, "entity", props, line)
+
+    def _identification(self, entity: Entity, line: Line) -> None:
+        holders = entity.values("holder")
+        if not holders:
+            raise BadRecord("holder", f"missing holder: {entity.schema.name} needs the holder's id")
+        numbers = entity.values("number", "passportNumber")
+        if not numbers:
+            raise BadRecord("number", f"missing number: {entity.schema.name} without a number identifies nothing")
+        label = "Passport" if entity.schema.is_a("Passport") else (entity.first("type") or "Identification")
+        countries = entity.values("country")
+        suffix = f" ({', '.join(c.lower() for c in countries)})" if countries else ""
+        props: dict[Prop, Any] = {
+            Prop.IDENTIFIERS: [f"{label}: {n}{suffix}" for n in numbers],
+            Prop.LOOKUP_KEYS: numbers,
+        }
+        self._check_props(entity, IDENTIFICATION_PROPS | IDENTIFICATION_IGNORED)
+        self._attach(entity, holders, "holder", props, line)
+
+    def _check_props(self, entity: Entity, known: frozenset[str] | set[str]) -> None:
+        for name in entity.props:
+            if name not in known:
+                self.ctx.note(f"unmapped property (ignored): {entity.schema.name}:{name}")
+
+    def _attach(self, entity: Entity, subjects: list[str], field_name: str, props: dict[Prop, Any], line: Line) -> None:
+        self.not_nodes.add(entity.id)
+        self._unwait(entity.id)  # a later version of the record replaces what is still waiting
+        if len(subjects) > 1:
+            self.ctx.note(f"{entity.schema.name} records naming several entities (applied to each)")
+        attachments = self.attachments.setdefault(entity.id, [])
+        for subject in subjects:
+            attachment = Attachment(entity.id, subject, field_name, props, line)
+            attachments.append(attachment)
+            node = self.nodes.get(subject)
+            if node is None:
+                self.waiting.setdefault(subject, []).append(attachment)
+                continue
+            attachment.applied = True
+            self.ctx.node(NodeRecord(node.node_id, node.kind, {Prop.NAME: node.name, **props}))
+
+    def _unwait(self, record_id: str) -> list[Attachment]:
+        """Forget the attachments of a record; returns those already applied."""
+        applied: list[Attachment] = []
+        for attachment in self.attachments.pop(record_id, []):
+            if attachment.applied:
+                applied.append(attachment)
+            else:
+                self.waiting[attachment.subject].remove(attachment)
+        return applied
+
+    # --- delta DEL ------------------------------------------------------------------------------------------------
+    def _delete(self, entity_id: str) -> None:
+        if entity_id in self.edge_keys:
+            self.edge_keys.discard(entity_id)
+            self.not_nodes.add(entity_id)
+            dropped_edges = self.edges.pop(entity_id, [])
+            self.ctx.note("DEL of edges in the same load (dropped before writing)")
+            # an earlier load may have written the same relationship(s)
+            self.ctx.delete_relationships([e.rel_id for e in dropped_edges if e.rel_id] or [entity_id])
+            return
+        if entity_id in self.attachments:
+            if self._unwait(entity_id):
+                self.ctx.note("DEL of sanctions/identifications already applied (their values stay on the entity)")
+            return
+        node = self.nodes.pop(entity_id, None)
+        self.edges.pop(entity_id, None)
+        for key in self._ends_index().pop(entity_id, set()):
+            if key in self.edges:
+                self.edges[key] = [e for e in self.edges[key] if entity_id not in (e.source, e.target)]
+        dropped = self.waiting.pop(entity_id, [])
+        for attachment in dropped:
+            self.attachments[attachment.record_id].remove(attachment)
+        if dropped:
+            self.ctx.note("sanctions/identifications of a deleted entity (dropped)", len(dropped))
+        self.ctx.delete(node.node_id if node is not None else entity_id)
+        if node is None:  # unknown to this load: a node or an edge entity an earlier load wrote
+            self.ctx.delete_relationships([entity_id])
+
+    def _not_a_node(self, ftm_id: str) -> bool:
+        """A record of this load that is no graph node: an edge, a Sanction/Identification, a skipped schema."""
+        return ftm_id not in self.nodes and (ftm_id in self.not_nodes or ftm_id in self.edge_keys)
+
+    # --- the end of the load --------------------------------------------------------------------------------------
+    def finish(self) -> None:
+        absent_ends: set[str] = set()
+        dangling = skipped = 0
+        for edges in self.edges.values():
+            for edge in edges:
+                ends: list[str] = []
+                for end in (edge.source, edge.target):
+                    node = self.nodes.get(end)
+                    ends.append(node.node_id if node is not None else end)
+                if any(self._not_a_node(end) for end in (edge.source, edge.target)):
+                    skipped += 1
+                    continue
+                missing = [
+                    node_id
+                    for end, node_id in zip((edge.source, edge.target), ends, strict=True)
+                    if end not in self.nodes
+                ]
+                if missing:
+                    dangling += 1
+                    for node_id in missing:
+                        absent_ends.add(node_id)
+                        self.ctx.stub(node_id)
+                source, target = ends
+                self.ctx.rel(
+                    RelRecord(
+                        edge.rel_id or rel_id(edge.rel_type, source, target),
+                        edge.rel_type,
+                        source,
+                        target,
+                        edge.props,
+                        edge.clear,
+                    )
+                )
+        if dangling:
+            self.ctx.note("edges with an end absent from the loaded files (kept against a stub)", dangling)
+            examples = ", ".join(sorted(absent_ends)[:_MAX_EXAMPLES])
+            self.ctx.warn(
+                f"{dangling} edge(s) point at {len(absent_ends)} entit(ies) absent from the loaded files, kept as "
+                f"stubs until a load brings them, e.g. {examples}"
+            )
+        if skipped:
+            self.ctx.note("edges to records that are no graph node (skipped)", skipped)
+        for attachment in (a for group in self.attachments.values() for a in group):
+            if attachment.applied:
+                continue
+            if self._not_a_node(attachment.subject):
+                what = "sanctioned entity" if attachment.subject_field == "entity" else "holder"
+                self.ctx.reject(
+                    attachment.line.file,
+                    attachment.line.number,
+                    attachment.subject_field,
+                    f"{what} is not an entity node: {attachment.subject} (an edge or a skipped schema; not applied)",
+                    attachment.line.raw,
+                )
+                continue
+            # not in this load: added to the stored node of that id (or to a stub the entity's load completes)
+            attachment.applied = True
+            self.ctx.add_to_lists(attachment.subject, dict(attachment.props))
+
+
+@functools.cache
+def _edge_props_known(schema: Schema) -> frozenset[str]:
+    """The properties of an edge schema (one of EDGE_SCHEMATA) the mapping uses or ignores, its ends included."""
+    spec = EDGE_SCHEMATA[schema.name]
+    return frozenset({*spec.props, *spec.ignored, schema.edge_source or "", schema.edge_target or ""})

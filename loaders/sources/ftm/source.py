@@ -1,0 +1,31 @@
+"""FtmSource: the source the CLI and the registry build (see the package docstring for the mapping)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from loaders.framework import LoadContext
+from loaders.sources.ftm.load import Load
+from loaders.sources.ftm.reading import expand_paths
+
+#: Dataset name for lines that carry no ``datasets`` (Aleph exports, hand-made files).
+DEFAULT_DATASET = "ftm"
+
+
+class FtmSource:
+    """Reads FtM entity JSON lines (see the package docstring, loaders.sources.ftm)."""
+
+    name = "ftm"
+
+    def __init__(self, dataset: str | None = None) -> None:
+        self.dataset = dataset or DEFAULT_DATASET
+
+    def expected_counts(self) -> dict[str, int]:
+        return {"records": 1}
+
+    def read(self, paths: Sequence[Path], ctx: LoadContext) -> None:
+        load = Load(ctx, self.dataset)
+        for path in expand_paths(paths):
+            load.read_file(path)
+        load.finish()
