@@ -44,7 +44,7 @@ def _ofac(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[P
 
 
 def _jsonl(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
-    from loaders.native_jsonl import NativeJsonlSource
+    from loaders.sources.native_jsonl import NativeJsonlSource
 
     return NativeJsonlSource(options["dataset"]), paths
 

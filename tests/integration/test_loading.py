@@ -8,7 +8,7 @@ import pytest
 
 from graph.stores.base import GraphStore
 from loaders.framework import run_load
-from loaders.native_jsonl import NativeJsonlSource
+from loaders.sources.native_jsonl import NativeJsonlSource
 from loaders.sources.ofac_sdn import OfacSdnSource
 from sanctions_graph import demo
 from sanctions_graph.cli import load_demo

@@ -14,7 +14,7 @@ from graph.errors import ExpectedCountError
 from graph.model import NodeRecord, RelRecord, WriteCounts
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.framework import run_load
-from loaders.native_jsonl import NativeJsonlSource
+from loaders.sources.native_jsonl import NativeJsonlSource
 from sanctions_graph import demo
 
 
