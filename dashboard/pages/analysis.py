@@ -15,11 +15,14 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import context
 from dashboard.components import guarded
+from dashboard.entity.elements import edge_element, largest_amount, node_element, placed
+from dashboard.entity.state import EdgeInfo, NodeInfo
 from dashboard.entity.styles import stylesheet
 from dashboard.formatting import entity_href, format_number
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
 from graph.analytics.trace import DEFAULT_HOPS, Trace, TraceDirection, trace_funds
 from graph.stores.base import GraphReader, GraphStore
+from graph.vocabulary import Prop
 
 MAX_TRACE_HOPS = 8
 
@@ -77,36 +80,39 @@ def trace_elements(result: Trace) -> list[dict[str, Any]]:
         party = result.parties.get(pid)
         row_index = per_column.get(col, 0)
         per_column[col] = row_index + 1
-        classes = [party.kind if party else "LegalEntity"]
-        if party and party.sanctioned:
-            classes.append("sanctioned")
-        if pid == result.start:
-            classes.append("center")
-        label = party.name if party else pid
-        if party and party.service:
-            label += f" [{party.service}]"
-        elements.append(
+        node = NodeInfo(pid, party.kind, party.name, party.sanctioned) if party else NodeInfo(pid, "LegalEntity", pid)
+        element = placed(node_element(node, result.start), {pid: (220.0 * col, 110.0 * row_index)})
+        label = f"{node.name} [{party.service}]" if party and party.service else node.name
+        element["data"]["label"] = label[:40]
+        elements.append(element)
+    names = {pid: p.name for pid, p in result.parties.items()}
+    edges = [
+        EdgeInfo(
+            row["relationship_id"],
+            row["type"],
+            row["from"],
+            row["to"],
             {
-                "data": {"id": pid, "label": label[:40], "kind": classes[0]},
-                "classes": " ".join(classes),
-                "position": {"x": 220 * col, "y": 110 * row_index},
-            }
+                k: v
+                for k, v in (
+                    (Prop.AMOUNT.value, row["amount"]),
+                    (Prop.ASSET.value, row["asset"]),
+                    (Prop.VALUE_USD.value, row["value_usd"]),
+                    (Prop.TIMESTAMP.value, row["time"]),
+                    (Prop.TX_HASH.value, row["tx_hash"]),
+                )
+                if v is not None
+            },
         )
-    for row in rows:
+        for row in rows
+    ]
+    largest = largest_amount(edges)
+    for row, edge in zip(rows, edges, strict=True):
+        element = edge_element(edge, names, largest)
         amount = format_number(row["amount"]) if row["amount"] is not None else "?"
         when = (row["time"] or "undated")[:16]
-        elements.append(
-            {
-                "data": {
-                    "id": row["relationship_id"],
-                    "source": row["from"],
-                    "target": row["to"],
-                    "type": row["type"],
-                    "label": f"{amount} {(row['asset'] or '').upper()} · {when}",
-                },
-                "classes": row["type"],
-            }
-        )
+        element["data"]["label"] = f"{amount} {(row['asset'] or '').upper()} · {when}"
+        elements.append(element)
     return elements
 
 
