@@ -476,12 +476,12 @@ def _context(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _property_links(rels: Iterable[Relationship]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Wallet id -> holder ids (HOLDS) and entity id -> address ids (LOCATED_AT)."""
-    holders: dict[str, list[str]] = defaultdict(list)
-    addresses: dict[str, list[str]] = defaultdict(list)
+    """Wallet id -> holder ids (HOLDS) and entity id -> address ids (LOCATED_AT): by ``PROPERTY_LINKS``, the id of
+    the end the property sits on -> the ids it names."""
+    found: dict[RelType, dict[str, list[str]]] = {t: defaultdict(list) for t in PROPERTY_LINKS}
     for rel in rels:
-        if rel.type is RelType.HOLDS:
-            holders[rel.target].append(rel.source)
-        elif rel.type is RelType.LOCATED_AT:
-            addresses[rel.source].append(rel.target)
-    return holders, addresses
+        link = PROPERTY_LINKS.get(rel.type)
+        if link is not None:
+            owner, other = (rel.target, rel.source) if link.on_target else (rel.source, rel.target)
+            found[rel.type][owner].append(other)
+    return found[RelType.HOLDS], found[RelType.LOCATED_AT]
