@@ -11,8 +11,9 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, BinaryIO
 
 from graph.exports.common import (
     INTERNAL,
@@ -24,6 +25,7 @@ from graph.exports.common import (
     text,
 )
 from graph.model import Entity, Relationship
+from graph.stores.base import GraphReader
 from graph.vocabulary import RELATIONSHIPS, Prop
 
 #: nodes.csv: identity and marks first, then the facts an analyst filters on; whatever else is in other_properties.
@@ -116,22 +118,25 @@ def edge_rows(
 ) -> list[dict[str, Any]]:
     """One row per relationship whose two ends are among the entities, keyed by ``EDGE_COLUMNS``."""
     names = {e.id: e.name for e in entities}
-    shown = {*EDGE_COLUMNS, Prop.ID.value}
-    rows = []
-    for r in shown_relationships(entities, relationships):
-        row: dict[str, Any] = {c: r.properties.get(c) for c in EDGE_COLUMNS}
-        row.update(
-            id=r.id,
-            type=r.type.value,
-            source=r.source,
-            source_name=names.get(r.source, ""),
-            target=r.target,
-            target_name=names.get(r.target, ""),
-            label=label(r),
-            other_properties=_other(r.properties, shown),
-        )
-        rows.append(row)
-    return rows
+    return [_edge_row(r, names, label) for r in shown_relationships(entities, relationships)]
+
+
+_EDGE_SHOWN = frozenset({*EDGE_COLUMNS, Prop.ID.value})
+
+
+def _edge_row(r: Relationship, names: Mapping[str, str], label: EdgeLabel) -> dict[str, Any]:
+    row: dict[str, Any] = {c: r.properties.get(c) for c in EDGE_COLUMNS}
+    row.update(
+        id=r.id,
+        type=r.type.value,
+        source=r.source,
+        source_name=names.get(r.source, ""),
+        target=r.target,
+        target_name=names.get(r.target, ""),
+        label=label(r),
+        other_properties=_other(r.properties, _EDGE_SHOWN),
+    )
+    return row
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
@@ -169,3 +174,35 @@ def csv_zip(
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, content.encode("utf-8-sig"))
     return buffer.getvalue()
+
+
+def write_graph_csv_zip(reader: GraphReader, handle: BinaryIO, batch_size: int = 10_000) -> tuple[int, int]:
+    """The whole graph as ``csv_zip`` writes a part of it, streamed into ``handle`` page by page (only the entities'
+    names are held, for the edges' ``source_name`` and ``target_name``; labels are the types' captions); returns
+    how many entities and relationships were written."""
+    names: dict[str, str] = {}
+    entity_count = rel_count = 0
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        with _csv_member(z, "nodes.csv", NODE_COLUMNS) as write:
+            for entities in reader.iter_entities(batch_size=batch_size):
+                for row in node_rows(entities):
+                    write(row)
+                names.update((e.id, e.name) for e in entities)
+                entity_count += len(entities)
+        with _csv_member(z, "edges.csv", EDGE_COLUMNS) as write:
+            for rels in reader.iter_relationships(batch_size=batch_size):
+                for r in rels:
+                    write(_edge_row(r, names, caption_label))
+                rel_count += len(rels)
+    return entity_count, rel_count
+
+
+@contextmanager
+def _csv_member(z: zipfile.ZipFile, name: str, columns: Sequence[str]) -> Iterator[Callable[[Mapping[str, Any]], None]]:
+    """A CSV file in the zip, written row by row as ``csv_text`` writes it (UTF-8 with a byte-order mark)."""
+    info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with z.open(info, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        yield lambda row: writer.writerow([cell(row.get(c)) for c in columns])
