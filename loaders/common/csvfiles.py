@@ -15,11 +15,13 @@ search for; losing the record would be worse than a possible wrong accent, which
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import SourceFormatError
+from loaders.common.values import DateOrder, decide_date_order, find_date_order
 from loaders.framework import LoadContext
 
 MAX_EXAMPLES = 10
@@ -139,15 +141,26 @@ class _Lines:
         return text
 
 
-def iter_records(path: Path, header: Sequence[str], ctx: LoadContext) -> Iterator[CsvRecord]:
-    """Stream the data records of a header-row CSV file with the csv module (strict quoting).
+_SEPARATOR = re.compile(r"^[-=_*~#+.|:\s]+$")
+#: What a row skipped without being a record is counted as, in the report's notes.
+SKIPPED_BLANK = "rows skipped: blank"
+SKIPPED_SEPARATOR = "rows skipped: separator lines (----, ====)"
+SKIPPED_HEADER = "rows skipped: the header row repeated"
 
-    Counts every record as read; rejects (and does not yield) records that are not valid CSV or have a wrong number
-    of fields; repairs non-UTF-8 bytes per the module's encoding rule; warns when the file does not end with a line
-    break (its last record may have been cut off)."""
-    file = str(path)
-    log = _EncodingLog(file)
-    last_raw = ""
+
+def skipped_kind(fields: Sequence[str], header: Sequence[str]) -> str | None:
+    """Why a row is not a record (blank, a separator line, the header again), or None when it is one."""
+    if all(not f.strip() for f in fields):
+        return SKIPPED_BLANK
+    if all(not f.strip() or _SEPARATOR.match(f) for f in fields):
+        return SKIPPED_SEPARATOR
+    if len(fields) == len(header) and [f.strip() for f in fields] == list(header):
+        return SKIPPED_HEADER
+    return None
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str] | csv.Error, str, bool]]:
+    """(line, the fields or the csv error, the raw text, whether bytes were repaired) of each row after the header."""
     with path.open(encoding=ENCODING, errors=ENCODING_ERRORS, newline="") as handle:
         lines = _Lines(handle)
         reader = csv.reader(lines, strict=True)
@@ -164,34 +177,78 @@ def iter_records(path: Path, header: Sequence[str], ctx: LoadContext) -> Iterato
                 break
             except csv.Error as exc:
                 raw, _ = repair_text(lines.pop())
-                last_raw = raw
-                ctx.record_read()
-                ctx.reject(file, start, None, _csv_error(exc), raw.rstrip("\r\n"))
+                yield start, exc, raw, False
                 start = reader.line_num + 1
                 continue
             line, start = start, reader.line_num + 1
             raw, repaired = repair_text(lines.pop())
-            last_raw = raw
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # a blank line
-            ctx.record_read()
             if repaired:
                 fields = [repair_text(f)[0] for f in fields]
-                log.lines.append(line)
-            if len(fields) != len(header):
-                hint = " (the record is cut short: file truncated?)" if len(fields) < len(header) else ""
-                ctx.reject(
-                    file,
-                    line,
-                    None,
-                    f"wrong column count: expected {len(header)}, got {len(fields)}{hint}",
-                    raw.rstrip("\r\n"),
-                )
-                continue
-            yield CsvRecord(line, dict(zip(header, fields, strict=True)), raw.rstrip("\r\n"))
+            yield line, fields, raw, repaired
+
+
+def iter_records(path: Path, header: Sequence[str], ctx: LoadContext) -> Iterator[CsvRecord]:
+    """Stream the data records of a header-row CSV file with the csv module (strict quoting).
+
+    Counts every record as read; rejects (and does not yield) records that are not valid CSV or have a wrong number
+    of fields; skips blank rows, separator lines and a repeated header, counting each kind in the notes; repairs
+    non-UTF-8 bytes per the module's encoding rule; warns when the file does not end with a line break (its last
+    record may have been cut off)."""
+    file = str(path)
+    log = _EncodingLog(file)
+    last_raw = ""
+    for line, fields, raw, repaired in _rows(path):
+        last_raw = raw
+        if isinstance(fields, csv.Error):
+            ctx.record_read()
+            ctx.reject(file, line, None, _csv_error(fields), raw.rstrip("\r\n"))
+            continue
+        skipped = skipped_kind(fields, header)
+        if skipped is not None:
+            ctx.note(skipped)
+            continue
+        ctx.record_read()
+        if repaired:
+            log.lines.append(line)
+        if len(fields) != len(header):
+            hint = " (the record is cut short: file truncated?)" if len(fields) < len(header) else ""
+            ctx.reject(
+                file,
+                line,
+                None,
+                f"wrong column count: expected {len(header)}, got {len(fields)}{hint}",
+                raw.rstrip("\r\n"),
+            )
+            continue
+        yield CsvRecord(line, dict(zip(header, fields, strict=True)), raw.rstrip("\r\n"))
     log.report(ctx)
     if last_raw and not last_raw.endswith(("\n", "\r")):
         ctx.warn(f"{file}: the file does not end with a line break; its last record may have been cut off")
+
+
+def column_values(path: Path, header: Sequence[str], columns: Sequence[str]) -> list[str]:
+    """The stripped values of some columns over a file's well-formed records, read without reporting anything (for
+    a decision that needs the whole file first, such as the date order)."""
+    indexes = [list(header).index(c) for c in columns]
+    return [
+        fields[i].strip()
+        for _, fields, _, _ in _rows(path)
+        if isinstance(fields, list) and len(fields) == len(header) and skipped_kind(fields, header) is None
+        for i in indexes
+    ]
+
+
+def file_date_order(path: Path, header: Sequence[str], columns: Sequence[str], ctx: LoadContext) -> DateOrder | None:
+    """The order of the all-numeric dates (03/04/2021) in ``columns`` of one file, decided once from the file's own
+    values; when some dates read both ways the decision is reported (a note, and a warning naming the evidence)."""
+    if not columns:
+        return None
+    where = f"{path}: column(s) {', '.join(repr(c) for c in columns)}"
+    order, sentence = decide_date_order(find_date_order(column_values(path, header, columns)), where)
+    if sentence:
+        ctx.note("files with all-numeric dates that read both ways (see the warnings)")
+        ctx.warn(sentence)
+    return order
 
 
 def _csv_error(exc: csv.Error) -> str:

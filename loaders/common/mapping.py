@@ -16,10 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from graph.errors import SourceFormatError
+from loaders.common.values import AUTO, TIMESTAMP_FORMATS, DateOrder
 
 M = TypeVar("M", bound="MappingModel")
 
@@ -42,6 +43,36 @@ class MappingModel(BaseModel):
 
     WHAT: ClassVar[str] = "the table"
     MISSING: ClassVar[dict[str, str]] = {}
+
+
+class TimeOptions(MappingModel):
+    """The keys every mapping with dates and times has: ``timestamp_format`` (``auto``, the default, reads ISO 8601
+    and the forms exports write; or iso, unix, unix_ms, a strptime format) and ``date_order`` (``dmy`` or ``mdy``: how
+    to read an all-numeric date such as 03/04/2021; without it, each file's own values decide)."""
+
+    timestamp_format: str = AUTO
+    date_order: DateOrder | None = None
+
+    @field_validator("timestamp_format", mode="before")
+    @classmethod
+    def _timestamp_format(cls, value: Any) -> str:
+        if not isinstance(value, str) or (value not in (*TIMESTAMP_FORMATS, AUTO) and "%" not in value):
+            raise problem(
+                (
+                    None,
+                    f"{value!r} is neither {', '.join(TIMESTAMP_FORMATS)} nor a strptime format (leave it out, or "
+                    f"write {AUTO!r}, to read ISO 8601 and the forms exports write)",
+                )
+            )
+        return value
+
+    @field_validator("date_order", mode="before")
+    @classmethod
+    def _date_order(cls, value: Any) -> DateOrder:
+        try:
+            return DateOrder(value)
+        except ValueError:
+            raise problem((None, f"must be 'dmy' (28/12/2020) or 'mdy' (12/28/2020), not {value!r}")) from None
 
 
 def problem(*items: tuple[str | None, str]) -> PydanticCustomError:

@@ -32,8 +32,8 @@ from graph.vocabulary import (
     Prop,
     RelType,
 )
-from loaders.common.mapping import MappingModel, problem, read_toml, validate_mapping, with_problems
-from loaders.common.values import TIMESTAMP_FORMATS, parse_date, parse_timestamp
+from loaders.common.mapping import MappingModel, TimeOptions, problem, read_toml, validate_mapping, with_problems
+from loaders.common.values import parse_date, parse_timestamp
 
 if TYPE_CHECKING:
     from loaders.common.csvfiles import CsvRecord
@@ -233,7 +233,7 @@ def _shape_problems(t: dict[str, Any]) -> list[tuple[str | None, str]]:
     return p
 
 
-class FileMap(MappingModel):
+class FileMap(TimeOptions):
     """One ``[[files]]`` table, validated (``key`` is its place in the mapping, e.g. ``files[1]``)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -255,7 +255,6 @@ class FileMap(MappingModel):
     skip_empty: tuple[str, ...] = ()
     separator: str = ";"
     date_format: str | None = None
-    timestamp_format: str = "iso"
     _key: str = PrivateAttr("")
 
     @property
@@ -370,13 +369,6 @@ class FileMap(MappingModel):
     def _date_format(cls, value: str) -> str:
         if "%" not in value:
             raise problem((None, f"{value!r} has no strptime codes (e.g. '%d/%m/%Y')"))
-        return value
-
-    @field_validator("timestamp_format", mode="before")
-    @classmethod
-    def _timestamp_format(cls, value: Any) -> str:
-        if not isinstance(value, str) or (value not in TIMESTAMP_FORMATS and "%" not in value):
-            raise problem((None, f"{value!r} is neither {', '.join(TIMESTAMP_FORMATS)} nor a strptime format"))
         return value
 
     @model_validator(mode="wrap")

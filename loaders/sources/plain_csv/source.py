@@ -26,8 +26,10 @@ from graph.ids import rel_id, wallet_id
 from graph.model import NodeRecord, RelRecord
 from graph.vocabulary import FLAG_PROPS, LIST_PROPS, NodeKind, Prop
 from loaders.common.chains import address_chain
-from loaders.common.csvfiles import CsvRecord, iter_records, read_header, unknown_columns
+from loaders.common.csvfiles import CsvRecord, file_date_order, iter_records, read_header, unknown_columns
 from loaders.common.values import (
+    AUTO,
+    DateOrder,
     canonical_address,
     parse_date,
     parse_flag,
@@ -109,18 +111,32 @@ class PlainCsvSource:
                 ctx.warn(f"{path}: {fm.key}.ignore names column(s) the file lacks: {', '.join(missing_ignored)}")
             headers.append(header)
         for (fm, path), header in zip(plan, headers, strict=True):
+            order = self._date_order(fm, path, header, ctx)
             for record in iter_records(path, header, ctx):
                 try:
-                    self._record(fm, record, ctx)
+                    self._record(fm, record, ctx, order)
                 except _Bad as bad:
                     ctx.reject(str(path), record.line, bad.field, bad.reason, record.raw)
 
     # --- rows -----------------------------------------------------------------------------------------------------
-    def _record(self, fm: FileMap, record: CsvRecord, ctx: LoadContext) -> None:
+    @staticmethod
+    def _date_order(fm: FileMap, path: Path, header: list[str], ctx: LoadContext) -> DateOrder | None:
+        """The mapping's date_order, else the one the file's own dates prove (columns read without a format)."""
+        if fm.date_order is not None:
+            return fm.date_order
+        columns = [
+            pm.columns[0]
+            for pm in fm.properties
+            if (pm.prop in DATE_PROPS and fm.date_format is None)
+            or (pm.prop in TIMESTAMP_PROPS and fm.timestamp_format == AUTO)
+        ]
+        return file_date_order(path, header, columns, ctx)
+
+    def _record(self, fm: FileMap, record: CsvRecord, ctx: LoadContext, order: DateOrder | None) -> None:
         if any(not record.get(column) for column in fm.skip_empty):
             ctx.note(f"rows skipped: a column of skip_empty is empty ({fm.path.name}, {fm.key})")
             return
-        props = self._props(fm, record)
+        props = self._props(fm, record, order)
         dataset = self.mapping.dataset
         if fm.node is not None:
             node_id, name = self._node_identity(fm, record, props)
@@ -179,7 +195,7 @@ class PlainCsvSource:
             raise _Bad(empty, f"missing {end.key}: column '{empty}' is empty")
         return value
 
-    def _props(self, fm: FileMap, record: CsvRecord) -> dict[Prop, Any]:
+    def _props(self, fm: FileMap, record: CsvRecord, order: DateOrder | None) -> dict[Prop, Any]:
         props: dict[Prop, Any] = {p: (list(v) if isinstance(v, list) else v) for p, v in fm.constants.items()}
         for pm in fm.properties:
             if pm.prop in LIST_PROPS:
@@ -206,20 +222,20 @@ class PlainCsvSource:
             if not text:
                 continue
             try:
-                props[pm.prop] = self._value(fm, pm.prop, text)
+                props[pm.prop] = self._value(fm, pm.prop, text, order)
             except ValueError as exc:
                 raise _Bad(column, f"{exc} ({fm.key}.properties.{pm.prop.value})") from None
         return props
 
     @staticmethod
-    def _value(fm: FileMap, prop: Prop, text: str) -> Any:
+    def _value(fm: FileMap, prop: Prop, text: str, order: DateOrder | None) -> Any:
         if prop in FLAG_PROPS:
             return parse_flag(text)
         if prop in NUMBER_PROPS:
             number = parse_number(text)
             return int(number) if prop is Prop.TONNAGE and number.is_integer() else number
         if prop in DATE_PROPS:
-            return parse_date(text, fm.date_format)
+            return parse_date(text, fm.date_format, order)
         if prop in TIMESTAMP_PROPS:
-            return parse_timestamp(text, fm.timestamp_format)
+            return parse_timestamp(text, fm.timestamp_format, order)
         return " ".join(text.split()) if prop is not Prop.NOTES else text.strip()

@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from loaders.common.mapping import MappingModel, problem, read_toml, validate_mapping
-from loaders.common.values import TIMESTAMP_FORMATS
+from loaders.common.mapping import MappingModel, TimeOptions, problem, read_toml, validate_mapping
 
 DEFAULT_TX_HASH = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 
@@ -102,7 +101,7 @@ class TransferColumns(MappingModel):
 REQUIRED_FIELDS = ("from", "to", "tx_hash", "timestamp")
 
 
-class TransferMapping(MappingModel):
+class TransferMapping(TimeOptions):
     """Which columns hold what; built in (``tracer``, ``etherscan``) or read from a TOML file."""
 
     WHAT = "a transfer mapping"
@@ -112,7 +111,6 @@ class TransferMapping(MappingModel):
     columns: TransferColumns
     asset_from_amount_header: bool = False  # Etherscan: "Value_IN(ETH)" -> eth
     asset: str | None = Field(None, validate_default=True)  # the asset of every row
-    timestamp_format: str = "iso"
     tx_hash_pattern: re.Pattern[str] = DEFAULT_TX_HASH
     ignore: tuple[Column, ...] = ()
     evm_only: bool = False  # Etherscan: every address is an EVM address
@@ -130,13 +128,6 @@ class TransferMapping(MappingModel):
         if value is None and not has_column and not info.data.get("asset_from_amount_header"):
             raise problem((None, "missing: give columns.asset (a column) or asset (the asset of every row)"))
         return value.strip().lower() if value is not None else None
-
-    @field_validator("timestamp_format", mode="before")
-    @classmethod
-    def _timestamp_format(cls, value: Any) -> str:
-        if not isinstance(value, str) or (value not in TIMESTAMP_FORMATS and "%" not in value):
-            raise problem((None, f"{value!r} is neither {', '.join(TIMESTAMP_FORMATS)} nor a strptime format"))
-        return value
 
     @field_validator("tx_hash_pattern", mode="before")
     @classmethod

@@ -7,7 +7,8 @@ Etherscan address export and its siblings on other EVM explorers: ``Transaction 
 ``CurrentValue``, ``TxnFee(ETH)``, ``TxnFee(USD)``, ``Historical $Price/Eth``, ``Status``, ``ErrCode``, ``Method``) -
 or a TOML file (documented in docs/loaders-csv.md, "Transfer mappings"):
 
-    timestamp_format = "%d/%m/%Y %H:%M"   # iso (default), unix, unix_ms, or a strptime format; no zone = UTC
+    timestamp_format = "%d/%m/%Y %H:%M"   # auto (default), iso, unix, unix_ms, or a strptime format; no zone = UTC
+    date_order = "dmy"                    # dmy or mdy for 03/04/2021 (default: as the file's own values show)
     asset = "usdt"                        # the asset of every row, when the file has no asset column
     tx_hash_pattern = "^[0-9a-fA-F]{64}$" # optional; default: 64 hex digits, 0x prefix allowed
     ignore = ["Block", "Fee"]             # columns deliberately not loaded
@@ -61,8 +62,15 @@ from graph.ids import is_evm_address, rel_id, wallet_id
 from graph.model import NodeRecord, RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.common.chains import TICKER_CHAINS, address_chain, chain_for, looks_bitcoin
-from loaders.common.csvfiles import CsvRecord, iter_records, read_header, unknown_columns
-from loaders.common.values import canonical_address, parse_number, parse_timestamp, wallet_address_problem
+from loaders.common.csvfiles import CsvRecord, file_date_order, iter_records, read_header, unknown_columns
+from loaders.common.values import (
+    AUTO,
+    DateOrder,
+    canonical_address,
+    parse_number,
+    parse_timestamp,
+    wallet_address_problem,
+)
 from loaders.framework import LoadContext
 from loaders.sources.transfers.mapping import REQUIRED_FIELDS, TransferMapping, load_transfer_mapping
 
@@ -129,6 +137,7 @@ class _Bad(Exception):
 @dataclass
 class _FileState:
     legs: Counter[str] = field(default_factory=Counter)
+    date_order: DateOrder | None = None
 
 
 class TransfersSource:
@@ -160,7 +169,7 @@ class TransfersSource:
             resolved.append((path, header, resolve(self.mapping, str(path), header, ctx)))
         self_transfers = 0
         for path, header, columns in resolved:
-            state = _FileState()
+            state = _FileState(date_order=self._date_order(path, header, columns, ctx))
             for record in iter_records(path, header, ctx):
                 try:
                     self_transfers += self._row(str(path), record, columns, state, ctx)
@@ -168,6 +177,13 @@ class TransfersSource:
                     ctx.reject(str(path), record.line, bad.column, bad.reason, record.raw)
         if self_transfers:
             ctx.note("transfers from a wallet to itself", self_transfers)
+
+    def _date_order(self, path: Path, header: list[str], cols: _Resolved, ctx: LoadContext) -> DateOrder | None:
+        """The mapping's date_order, else (timestamps read with ``auto``) the one the file's own values prove."""
+        column = cols["timestamp"]
+        if self.mapping.date_order is not None or self.mapping.timestamp_format != AUTO or column is None:
+            return self.mapping.date_order
+        return file_date_order(path, header, [column], ctx)
 
     def _row(self, file: str, record: CsvRecord, cols: _Resolved, state: _FileState, ctx: LoadContext) -> int:
         m = self.mapping
@@ -193,7 +209,7 @@ class TransfersSource:
         if not time_text:
             raise _Bad(time_column, "missing timestamp")
         try:
-            timestamp = parse_timestamp(time_text, m.timestamp_format)
+            timestamp = parse_timestamp(time_text, m.timestamp_format, state.date_order)
         except ValueError as exc:
             raise _Bad(time_column, str(exc)) from None
         value_usd = self._value_usd(record, cols, amount)
