@@ -575,3 +575,69 @@ UNWIND $ids AS rid
 DELETE r
 RETURN count(*) AS written
 """
+
+
+# --- matcher (graph.matching): candidates through the name and lookup full-text indexes, never a scan ------------
+
+#: What the matcher compares: names, kind, countries, birth date, identifiers (and the mark it reports).
+MATCH_CANDIDATE_PROPS = (
+    Prop.ID,
+    Prop.KIND,
+    Prop.NAME,
+    Prop.ALIASES,
+    Prop.COUNTRIES,
+    Prop.BIRTH_DATE,
+    Prop.IDENTIFIERS,
+    Prop.LOOKUP_KEYS,
+    Prop.IMO,
+    Prop.FLAG,
+    Prop.SANCTIONED,
+)
+_MATCH_COLUMNS = ", ".join(f"node.{p.value} AS {p.value}" for p in MATCH_CANDIDATE_PROPS)
+
+
+def match_candidates(dialect: Dialect) -> str:
+    """Name candidates for the matcher: for each full-text query of $queries (built by match_names_queries), its
+    $limit best-scored entities; their union, as columns MATCH_CANDIDATE_PROPS. One round trip for all queries.
+    $index names the index (Neo4j, which takes the limit as a procedure option); FalkorDB's procedure yields hits
+    unordered, so each query's hits are sorted by score before they are cut."""
+    if dialect is Dialect.NEO4J:
+        return f"""
+UNWIND $queries AS q
+CALL db.index.fulltext.queryNodes($index, q, {{limit: $limit}}) YIELD node
+WITH DISTINCT node
+RETURN {_MATCH_COLUMNS}
+"""
+    return f"""
+UNWIND $queries AS q
+CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', q) YIELD node, score
+WITH q, node, score ORDER BY score DESC
+WITH q, collect(node)[0..$limit] AS nodes
+UNWIND nodes AS node
+WITH DISTINCT node
+RETURN {_MATCH_COLUMNS}
+"""
+
+
+def _alternatives(dialect: Dialect, spellings: Sequence[str], fuzzy: bool) -> list[str]:
+    safe = _safe_terms(spellings)
+    parts = list(safe)
+    if fuzzy and safe and len(safe[0]) >= 4:
+        parts.append(f"{safe[0]}~1" if dialect is Dialect.NEO4J else f"%{safe[0]}%")
+    return list(dict.fromkeys(parts))
+
+
+def match_names_queries(dialect: Dialect, words: Sequence[Sequence[str]], fuzzy: bool = True) -> list[str]:
+    """Full-text query texts for the matcher: one per query word (``words``: per word, its spellings as folded
+    words, ASCII letters and digits - others are left out), matching any spelling or, with ``fuzzy``, a word one
+    edit away from the first (4+ letters); and, for two words or more, one matching names that hold every word."""
+    groups = [g for g in (_alternatives(dialect, w, fuzzy) for w in words) if g]
+    if dialect is Dialect.NEO4J:
+        texts = [" OR ".join(g) for g in groups]
+        if len(groups) > 1:
+            texts.append(" AND ".join("(" + " OR ".join(g) + ")" for g in groups))
+    else:
+        texts = [f"@{Prop.SEARCH_TEXT}:(" + "|".join(g) + ")" for g in groups]
+        if len(groups) > 1:
+            texts.append(f"@{Prop.SEARCH_TEXT}:(" + " ".join("(" + "|".join(g) + ")" for g in groups) + ")")
+    return texts

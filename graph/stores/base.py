@@ -176,6 +176,15 @@ class GraphReader(Protocol):
         """Every relationship of one type as (source id, target id, *values of ``props``), in batches."""
         ...
 
+    # --- for the matcher (graph.matching) ------------------------------------------------------------------
+    def match_candidates(self, words: Sequence[Sequence[str]], fuzzy: bool = True, limit: int = 20) -> list[Entity]:
+        """Candidates for the matcher through the full-text name index (never a scan). ``words``: per query word,
+        its spellings (folded words, as graph.names.fold writes them). For each word, the ``limit`` best-scored
+        entities with a name or alias holding one of its spellings or, with ``fuzzy``, a word one edit away from
+        the first (4+ letters); and the ``limit`` best holding every word. Their union, in no set order; each
+        entity carries only cypher.MATCH_CANDIDATE_PROPS."""
+        ...
+
 
 class GraphStore(GraphWriter, GraphReader, Protocol):
     """A whole store: both sides plus its lifecycle."""

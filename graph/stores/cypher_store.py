@@ -459,3 +459,15 @@ class CypherStore(abc.ABC):
         nodes = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_NODES)}
         rels = {str(r["key"]): int(r["n"]) for r in self._read(cypher.STATS_RELATIONSHIPS)}
         return Stats(nodes=nodes, relationships=rels)
+
+    # --- matcher candidates (graph.matching) --------------------------------------------------------------------
+    def match_candidates(self, words: Sequence[Sequence[str]], fuzzy: bool = True, limit: int = 20) -> list[Entity]:
+        queries = cypher.match_names_queries(self.dialect, words, fuzzy)
+        if not queries:
+            return []
+        rows = self._read(
+            cypher.match_candidates(self.dialect),
+            {"index": cypher.FULLTEXT_NAMES, "queries": queries, "limit": int(limit)},
+        )
+        fields = [p.value for p in cypher.MATCH_CANDIDATE_PROPS]
+        return [entity_from_props({f: row[f] for f in fields if row.get(f) is not None}) for row in rows]

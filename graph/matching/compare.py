@@ -1,0 +1,205 @@
+"""Two prepared names compared word by word: which word matched which, how, and one score in [0, 1].
+
+Words are aligned whatever their order (surname first or last). A word may also meet two or three adjacent words
+of the other name written as one (Binalshibh = bin al-Shibh, Yinyin = Yin Yin, Kyonghak = Kyong Hak). Each pair
+gets the best of these relations, strongest first:
+
+==========================  =====  ==============================================================================
+relation                    score  example
+==========================  =====  ==============================================================================
+same word                   1.00   Naryshkin = NARYSHKIN (case, accents and script folded first)
+particle                    1.00   al = el, bin = ibn
+spelling variant            0.95   Aleksandr = Alexander, Qassem = Qasim (graph.matching.tables)
+same given name             0.95   Mohammed = Muhammad, قاسم = Qasim (rigour's name symbols)
+Korean romanisation         0.93   Baek = Paek, Gil = Kil, Seok = So'k, Choe = Choi
+one letter differs          0.90   Qintero ~ Quintero, Myanmar ~ Myanma, Gem ~ Gems (not between two known
+                                   given names that rigour says differ: Qasim / Wasim)
+transliteration             0.88   Marzuq ~ Marzook, Sergeevich ~ Sergeyevich (same consonant skeleton)
+similar spelling            <0.88  normalised edit distance (kept from 0.6)
+==========================  =====  ==============================================================================
+
+The name score weighs each word by how much it tells (particles and legal words little, long words more) and
+blends the share of the query's words that found a partner (65%) with the share of the candidate's (35%), so a
+dropped middle name costs less than an unexplained query word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rapidfuzz.distance import Levenshtein
+
+from graph.matching.text import NameForm, NameKind, Token, make_token
+
+QUERY_SHARE = 0.65
+_VOWEL_START = frozenset("aeiou")
+#: Names of one word each, alike but not the same word, weigh less (HAMAS / HAMMS).
+_ONE_WORD_FACTOR = 0.9
+_MIN_PAIR = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Words of the query and of the candidate found to be the same word."""
+
+    query: tuple[Token, ...]
+    candidate: tuple[Token, ...]
+    score: float
+    how: str
+
+    def describe(self) -> str:
+        q = " ".join(t.written if t.script != "latin" else t.form for t in _dedup(self.query))
+        c = " ".join(t.form for t in self.candidate)
+        if self.how == "same word":
+            return q if q == c else f"{q} = {c}"
+        return f"{q} ~ {c} ({self.how})"
+
+
+def _dedup(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    out: list[Token] = []
+    for t in tokens:
+        if not out or t.written != out[-1].written or t.script == "latin":
+            out.append(t)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """How one query name matches one candidate name."""
+
+    score: float
+    query: NameForm
+    candidate: NameForm
+    pairs: tuple[Pair, ...]
+    query_coverage: float
+    candidate_coverage: float
+    legal_form: str  # "" or a sentence about the legal forms
+
+    def describe(self) -> str:
+        words = "; ".join(p.describe() for p in self.pairs if not (p.how == "same word" and p.query[0].weak))
+        missing = [
+            t.form for t in self.candidate.tokens if not t.weak and not any(t in p.candidate for p in self.pairs)
+        ]
+        extra = [t.form for t in self.query.tokens if not t.weak and not any(t in p.query for p in self.pairs)]
+        text = f"name '{self.query.original}' ~ '{self.candidate.original}' ({self.score:.2f}): {words or 'no word'}"
+        if extra:
+            text += f"; unmatched query words: {' '.join(extra)}"
+        if missing:
+            text += f"; not in the query: {' '.join(missing)}"
+        if self.legal_form:
+            text += f"; {self.legal_form}"
+        return text
+
+
+def token_similarity(a: Token, b: Token) -> tuple[float, str]:
+    """How alike two words are (0-1) and the relation that says so (see the module's table)."""
+    if a.form == b.form:
+        return 1.0, "same word"
+    if a.particle and a.particle == b.particle:
+        return 1.0, "particle"
+    if a.form.isdigit() or b.form.isdigit():
+        return 0.0, ""
+    if a.variant == b.variant:
+        return 0.95, "spelling variant"
+    if a.symbols and b.symbols and not a.symbols.isdisjoint(b.symbols):
+        return 0.95, "same given name"
+    short = max(len(a.form), len(b.form)) <= 7
+    if short and a.korean == b.korean and len(a.korean) >= 2:
+        return 0.93, "Korean romanisation"
+    longest = max(len(a.form), len(b.form))
+    shortest = min(len(a.form), len(b.form))
+    distance = Levenshtein.distance(a.form, b.form, score_cutoff=3)
+    # two known given names that are not the same name are not a typo of each other (Qasim / Wasim)
+    other_names = bool(a.symbols and b.symbols)
+    if (
+        distance == 1
+        and not other_names
+        and shortest >= 3
+        and (shortest >= 5 or a.form.rstrip("s") == b.form.rstrip("s"))
+    ):
+        return 0.9, "one letter differs"
+    same_start = a.form[0] == b.form[0] or (a.form[0] in _VOWEL_START and b.form[0] in _VOWEL_START)
+    if a.skeleton == b.skeleton and len(a.skeleton) >= 2 and same_start:
+        return 0.88, "transliteration"
+    if a.skeleton == b.skeleton and len(a.skeleton) >= 3:
+        return 0.88, "transliteration"
+    if shortest >= 5 and not other_names:
+        sim = 1.0 - Levenshtein.distance(a.form, b.form) / longest
+        if sim >= _MIN_PAIR:
+            return min(sim, 0.87), "similar spelling"
+    return 0.0, ""
+
+
+def _joined(tokens: tuple[Token, ...], kind: NameKind) -> Token:
+    """Adjacent words as one (its name symbols are those of the joined word, not of its parts)."""
+    form = "".join(t.form for t in tokens)
+    return replace(make_token(form, form, "latin", kind), written=" ".join(t.written for t in tokens))
+
+
+def _spans(tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
+    """(start, end) of single words and of runs of 2-3 adjacent words."""
+    n = len(tokens)
+    return [(i, j) for i in range(n) for j in range(i + 1, min(i + 3, n) + 1)]
+
+
+def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknown") -> NameMatch:
+    """Align the words of two names and score the alignment."""
+    q, c = query.tokens, candidate.tokens
+    options: list[tuple[float, int, int, int, int, int, str]] = []
+    q_joined = {(i, j): _joined(q[i:j], kind) for i, j in _spans(q) if j - i > 1}
+    c_joined = {(i, j): _joined(c[i:j], kind) for i, j in _spans(c) if j - i > 1}
+    for qi, qj in _spans(q):
+        for ci, cj in _spans(c):
+            q_run, c_run = qj - qi, cj - ci
+            if q_run > 1 and c_run > 1:
+                continue
+            a = q[qi] if q_run == 1 else q_joined[(qi, qj)]
+            b = c[ci] if c_run == 1 else c_joined[(ci, cj)]
+            if (q_run > 1 or c_run > 1) and (a.form[0] != b.form[0] or abs(len(a.form) - len(b.form)) > 2):
+                continue
+            sim, how = token_similarity(a, b)
+            if sim >= _MIN_PAIR:
+                if q_run > 1 or c_run > 1:
+                    how = f"{how}, joined" if how != "same word" else "written as one"
+                options.append((sim, q_run + c_run, qi, qj, ci, cj, how))
+    options.sort(key=lambda o: (-o[0], -o[1], o[2], o[4]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[Pair] = []
+    for sim, _, qi, qj, ci, cj, how in options:
+        qs, cs = set(range(qi, qj)), set(range(ci, cj))
+        if qs & used_q or cs & used_c:
+            continue
+        used_q |= qs
+        used_c |= cs
+        pairs.append(Pair(q[qi:qj], c[ci:cj], sim, how))
+    q_total = sum(t.weight for t in q) or 1.0
+    c_total = sum(t.weight for t in c) or 1.0
+    q_cov = sum(p.score * sum(t.weight for t in p.query) for p in pairs) / q_total
+    c_cov = sum(p.score * sum(t.weight for t in p.candidate) for p in pairs) / c_total
+    if not any(not p.query[0].weak or len(p.query) > 1 for p in pairs):
+        q_cov = c_cov = 0.0  # only particles or legal words in common
+    score = QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * c_cov
+    strong_q = [t for t in q if not t.weak]
+    strong_c = [t for t in c if not t.weak]
+    if len(strong_q) == 1 and len(strong_c) == 1 and pairs and max(p.score for p in pairs) < 0.95:
+        score *= _ONE_WORD_FACTOR
+    legal = ""
+    if query.legal_forms and candidate.legal_forms:
+        q_class = {cls for _, cls in query.legal_forms}
+        c_class = {cls for _, cls in candidate.legal_forms}
+        qw, cw = query.legal_forms[0][0], candidate.legal_forms[0][0]
+        if q_class & c_class:
+            legal = f"legal form {qw} = {cw}" if qw.casefold() != cw.casefold() else f"legal form {qw}"
+        else:
+            legal = f"legal forms differ: {qw} / {cw}"
+            score -= 0.03
+    return NameMatch(
+        score=max(0.0, min(1.0, score)),
+        query=query,
+        candidate=candidate,
+        pairs=tuple(sorted(pairs, key=lambda p: q.index(p.query[0]))),
+        query_coverage=q_cov,
+        candidate_coverage=c_cov,
+        legal_form=legal,
+    )
