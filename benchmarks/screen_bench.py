@@ -291,12 +291,10 @@ def run_nomenklatura(
 
 def export_ftm(store: GraphStore, path: Path) -> None:
     """The loaded list as FollowTheMoney entities (the project's FtM export), for nomenklatura."""
-    try:
-        from graph.exports.ftm import export_graph, write_ftm  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        from loaders.ftm_export import export_graph, write_ftm  # type: ignore[no-redef, unused-ignore]
+    from graph.exports.ftm import ExportStats, export_graph, write_ftm
+
     with path.open("w", encoding="utf-8") as fh:
-        write_ftm(export_graph(store), fh)
+        write_ftm(export_graph(store, ExportStats()), fh)
 
 
 # --- 10,000 generated counterparties --------------------------------------------------------------------------
