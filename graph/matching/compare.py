@@ -12,7 +12,8 @@ particle                    1.00   al = el, bin = ibn
 spelling variant            0.95   Aleksandr = Alexander, Qassem = Qasim (graph.matching.tables)
 same given name             0.95   Mohammed = Muhammad, قاسم = Qasim (rigour's name symbols)
 Korean romanisation         0.93   Baek = Paek, Gil = Kil, Seok = So'k, Choe = Choi
-one letter differs          0.90   Qintero ~ Quintero, Myanmar ~ Myanma, Gem ~ Gems (not between two known
+transliteration             0.90   Shabab ~ Shabaab, Qintero ~ Quintero (one vowel apart, same consonants)
+one letter differs          0.90   Sechim ~ Sechin, Myanmar ~ Myanma, Gem ~ Gems (not between two known
                                    given names that rigour says differ: Qasim / Wasim)
 transliteration             0.88   Marzuq ~ Marzook, Sergeevich ~ Sergeyevich (same consonant skeleton)
 similar spelling            <0.88  normalised edit distance (kept from 0.6)
@@ -20,7 +21,8 @@ similar spelling            <0.88  normalised edit distance (kept from 0.6)
 
 The name score weighs each word by how much it tells (particles and legal words little, long words more) and
 blends the share of the query's words that found a partner (65%) with the share of the candidate's (35%), so a
-dropped middle name costs less than an unexplained query word.
+word missing from the query costs less than an unexplained query word; a person's middle name left out costs half
+its weight.
 """
 
 from __future__ import annotations
@@ -30,10 +32,14 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import Levenshtein
 
 from graph.matching.text import NameForm, NameKind, Token, make_token
+from graph.names import canonical_token
 
 QUERY_SHARE = 0.65
 _VOWEL_START = frozenset("aeiou")
-#: Names of one word each, alike but not the same word, weigh less (HAMAS / HAMMS).
+#: A person's middle name left out of the other name counts this share of its weight (middle names are often
+#: dropped: Musa Abu Marzuq for ABU MARZOOK, Mousa Mohammed).
+MIDDLE_NAME_SHARE = 0.5
+#: Names of one word each that differ by a typo only weigh less (HAMAS / HAMMS; not Hezbollah / Hizballah).
 _ONE_WORD_FACTOR = 0.9
 _MIN_PAIR = 0.6
 
@@ -91,6 +97,10 @@ class NameMatch:
         return text
 
 
+def _consonants(form: str) -> str:
+    return "".join(ch for ch in form if ch not in "aeiouy")
+
+
 def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     """How alike two words are (0-1) and the relation that says so (see the module's table)."""
     if a.form == b.form:
@@ -104,13 +114,15 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     if a.symbols and b.symbols and not a.symbols.isdisjoint(b.symbols):
         return 0.95, "same given name"
     short = max(len(a.form), len(b.form)) <= 7
-    if short and a.korean == b.korean and len(a.korean) >= 2:
+    if short and a.korean == b.korean and (len(a.korean) >= 2 or canonical_token(a.form) == canonical_token(b.form)):
         return 0.93, "Korean romanisation"
     longest = max(len(a.form), len(b.form))
     shortest = min(len(a.form), len(b.form))
     distance = Levenshtein.distance(a.form, b.form, score_cutoff=3)
     # two known given names that are not the same name are not a typo of each other (Qasim / Wasim)
     other_names = bool(a.symbols and b.symbols)
+    if distance == 1 and len(a.skeleton) >= 2 and _consonants(a.form) == _consonants(b.form):
+        return 0.9, "transliteration"  # a vowel more or less: Shabaab / Shabab, Quintero / Qintero
     if (
         distance == 1
         and not other_names
@@ -140,6 +152,12 @@ def _spans(tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
     """(start, end) of single words and of runs of 2-3 adjacent words."""
     n = len(tokens)
     return [(i, j) for i in range(n) for j in range(i + 1, min(i + 3, n) + 1)]
+
+
+def _total(tokens: tuple[Token, ...], middle: frozenset[int], used: set[int]) -> float:
+    """The weight of a name's words, middle names left unmatched counting MIDDLE_NAME_SHARE."""
+    total = sum(t.weight * (MIDDLE_NAME_SHARE if i in middle and i not in used else 1) for i, t in enumerate(tokens))
+    return total or 1.0
 
 
 def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknown") -> NameMatch:
@@ -173,16 +191,23 @@ def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknow
         used_q |= qs
         used_c |= cs
         pairs.append(Pair(q[qi:qj], c[ci:cj], sim, how))
-    q_total = sum(t.weight for t in q) or 1.0
-    c_total = sum(t.weight for t in c) or 1.0
+    q_total = sum(
+        t.weight * (MIDDLE_NAME_SHARE if i in query.middle and i not in used_q else 1) for i, t in enumerate(q)
+    )
+    c_total = sum(
+        t.weight * (MIDDLE_NAME_SHARE if i in candidate.middle and i not in used_c else 1) for i, t in enumerate(c)
+    )
+    q_total, c_total = q_total or 1.0, c_total or 1.0
     q_cov = sum(p.score * sum(t.weight for t in p.query) for p in pairs) / q_total
     c_cov = sum(p.score * sum(t.weight for t in p.candidate) for p in pairs) / c_total
     if not any(not p.query[0].weak or len(p.query) > 1 for p in pairs):
         q_cov = c_cov = 0.0  # only particles or legal words in common
     score = QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * c_cov
-    strong_q = [t for t in q if not t.weak]
-    strong_c = [t for t in c if not t.weak]
-    if len(strong_q) == 1 and len(strong_c) == 1 and pairs and max(p.score for p in pairs) < 0.95:
+    strong_q = [t for t in q if not t.weak and not t.particle]
+    strong_c = [t for t in c if not t.weak and not t.particle]
+    strong_pairs = [p for p in pairs if not all(t.weak or t.particle for t in p.query)]
+    typo_only = bool(strong_pairs) and all(p.how.startswith(("one letter", "similar spelling")) for p in strong_pairs)
+    if len(strong_q) == 1 and len(strong_c) == 1 and typo_only:
         score *= _ONE_WORD_FACTOR
     legal = ""
     if query.legal_forms and candidate.legal_forms:

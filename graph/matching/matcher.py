@@ -87,7 +87,7 @@ def query_words(name: NameForm) -> list[list[str]]:
     the word joined with its neighbours (Cheng Xing -> chengxing; a run of particles and a name, bin al Shibh ->
     binalshibh, is a word of its own). The longest words first, at most _MAX_WORDS."""
     groups: list[list[str]] = []
-    strong = [t for t in name.tokens if not t.weak and not t.particle] or list(name.tokens)
+    strong = [t for t in name.tokens if not t.weak and not t.particle and len(t.form) > 1] or list(name.tokens)
     for t in sorted(dict.fromkeys(strong), key=lambda t: -len(t.form)):
         w = t.form
         if any(g[0] == w for g in groups):

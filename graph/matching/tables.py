@@ -12,7 +12,7 @@ from __future__ import annotations
 #: Arabic, Persian and other name particles: kept as tokens but weighed little; equal spellings are one key.
 PARTICLES: dict[str, str] = {
     "al": "al", "el": "al", "ul": "al", "ad": "al", "ar": "al", "as": "al", "ash": "al", "at": "al", "az": "al",
-    "an": "al", "adh": "al", "ath": "al", "bin": "bin", "ben": "bin", "ibn": "bin", "bint": "bin", "binti": "bin",
+    "adh": "al", "ath": "al", "bin": "bin", "ben": "bin", "ibn": "bin", "bint": "bin", "binti": "bin",
     "abu": "abu", "abou": "abu", "abo": "abu", "bou": "abu", "bu": "abu", "abd": "abd", "abdel": "abdal",
     "abdul": "abdal", "abdol": "abdal", "abdal": "abdal", "abdoul": "abdal", "de": "de", "del": "de", "da": "de",
     "di": "de", "dos": "de", "das": "de", "do": "de", "la": "de", "van": "van", "von": "van", "der": "van",
@@ -30,6 +30,12 @@ WEAK_WORDS: frozenset[str] = frozenset(
         "fzc", "fzllc", "dmcc", "lp", "llp", "sdn", "bhd", "tbk", "jv", "coltd", "mr", "mrs", "ms", "dr",
         "sheikh", "shaykh", "haji", "hajji",
     }
+)  # fmt: skip
+
+#: Words of a person's name that tell little: titles and honorifics (other short words are names: Korean O, In).
+PERSON_WEAK_WORDS: frozenset[str] = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "sheikh", "shaykh", "haji", "hajji", "hajj", "sayyid", "sayed", "mullah",
+     "gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "sir", "jr", "sr"}
 )  # fmt: skip
 
 #: Abbreviations of long names written either way: both sides are rewritten to the short form before comparing.

@@ -24,7 +24,15 @@ import icu  # type: ignore[import-untyped]
 from normality import ascii_text
 from rigour.names import NameTypeTag, analyze_names, extract_org_types, remove_org_types
 
-from graph.matching.tables import ABBREVIATIONS, ARABIC_LETTERS, ARABIC_WORDS, PARTICLES, VARIANT_GROUPS, WEAK_WORDS
+from graph.matching.tables import (
+    ABBREVIATIONS,
+    ARABIC_LETTERS,
+    ARABIC_WORDS,
+    PARTICLES,
+    PERSON_WEAK_WORDS,
+    VARIANT_GROUPS,
+    WEAK_WORDS,
+)
 from graph.names import canonical_token, hangul_to_latin
 
 _VARIANT_KEY: dict[str, str] = {v: group[0] for group in VARIANT_GROUPS for v in group}
@@ -209,10 +217,12 @@ def make_token(form: str, written: str, script: str, kind: str) -> Token:
     particle = PARTICLES.get(form, "")
     if particle:
         weight = 0.25
-    elif form in WEAK_WORDS or (form.isdigit() is False and len(form) == 1):
+    elif form in (PERSON_WEAK_WORDS if kind == "person" else WEAK_WORDS):
         weight = 0.1
     elif form.isdigit():
         weight = 0.6
+    elif len(form) == 1:
+        weight = 0.3  # an initial, or a one-letter name (Korean O)
     else:
         weight = 0.55 + 0.45 * min(len(form), 8) / 8
     return Token(
@@ -238,6 +248,9 @@ class NameForm:
     tokens: tuple[Token, ...]
     legal_forms: tuple[tuple[str, str], ...]  # (as written, class)
     scripts: frozenset[str]
+    #: Positions of a person's middle names (after the first given name; given names follow a comma when there is
+    #: one, 'SURNAME, Given Middle', else all but the last word): one left out costs less (graph.matching.compare).
+    middle: frozenset[int] = frozenset()
 
     @property
     def strong_tokens(self) -> tuple[Token, ...]:
@@ -274,8 +287,12 @@ def prepare_name(text: str, kind: NameKind) -> NameForm:
     raw = _APOSTROPHES.sub("", raw)
     pieces: list[tuple[str, str, str]] = []  # (form, written, script)
     scripts: set[str] = set()
+    comma = raw.find(",")
+    given_from = -1  # index of the first piece after the comma
     for match in _WORD.finditer(raw):
         word = match.group(0)
+        if comma >= 0 and given_from < 0 and match.start() > comma:
+            given_from = len(pieces)
         latin, script = latin_words(word)
         scripts.add(script)
         pieces += [(f, word, script) for f in latin]
@@ -283,15 +300,13 @@ def prepare_name(text: str, kind: NameKind) -> NameForm:
     if len(contracted) != len(pieces):  # an abbreviation replaced a phrase: the written words are the forms
         pieces = [(f, f, "latin") for f in contracted]
     tokens = tuple(make_token(f, w, s, kind) for f, w, s in pieces)
-    return NameForm(original=text, tokens=tokens, legal_forms=legal, scripts=frozenset(scripts))
-
-
-def search_words(name: NameForm) -> list[str]:
-    """Folded words of a prepared name worth looking up in the name index (particles and weak words left out when
-    there is anything else), longest first."""
-    strong = [t.form for t in name.tokens if not t.weak and not t.particle]
-    words = strong or [t.form for t in name.tokens]
-    return sorted(dict.fromkeys(words), key=len, reverse=True)
+    middle: frozenset[int] = frozenset()
+    if kind == "person" and len(tokens) > 2:
+        if given_from > 0:
+            middle = frozenset(range(given_from + 1, len(tokens)))
+        elif comma < 0:
+            middle = frozenset(range(1, len(tokens) - 1))
+    return NameForm(original=text, tokens=tokens, legal_forms=legal, scripts=frozenset(scripts), middle=middle)
 
 
 #: Spelling rules between romanisations of one sound (Arabic, Persian, Russian): each applied at every place.
