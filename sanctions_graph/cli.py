@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,7 @@ from graph.model import Entity, Relationship
 from graph.model import Path as GraphPath
 from graph.settings import Settings
 from graph.stores.base import MAX_HOPS, MAX_PATH_HOPS, GraphStore
-from graph.stores.embedded_server import EmbeddedServer
-from graph.stores.factory import open_store
+from graph.stores.factory import embedded_status, reset_store, stop_embedded, store_session
 from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, Prop
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
 from loaders.registry import SOURCES, SourceSpec, demo_sources
@@ -252,8 +252,7 @@ def _load_command(spec: SourceSpec) -> click.Command:
     ) -> int:
         source, files = spec.build(options, list(paths))
         settings = settings_for(store)
-        graph = None if dry_run else open_store(settings)
-        try:
+        with nullcontext(None) if dry_run else store_session(settings) as graph:
             result = run_load(
                 source,
                 files,
@@ -262,9 +261,6 @@ def _load_command(spec: SourceSpec) -> click.Command:
                 progress=NoProgress() if no_progress else BarProgress(source.name),
                 batch_size=batch_size,
             )
-        finally:
-            if graph is not None:
-                graph.close()
         if report:
             write_report_json(result, report)
         print(result.to_text())
@@ -272,13 +268,16 @@ def _load_command(spec: SourceSpec) -> click.Command:
 
     command: Any = run
     for option in reversed(spec.options):
+        # no default at all unless the spec gives one: click counts an explicit None as a value a required
+        # option has been given
+        default: dict[str, Any] = {} if option.default is None else {"default": option.default}
         command = click.option(
             f"--{option.name.replace('_', '-')}",
             option.name,
-            default=option.default,
             required=option.required,
             metavar=option.metavar or option.name.upper(),
             help=option.help,
+            **default,
         )(command)
     file_option = click.Path(dir_okay=False, path_type=Path)
     for decorator in (
@@ -427,7 +426,7 @@ def status(store: str | None) -> int:
     settings = settings_for(store)
     if not _embedded_only(settings):
         return EXIT_FAILED
-    print(EmbeddedServer(settings.home).status().describe())
+    print(embedded_status(settings).describe())
     return EXIT_OK
 
 
@@ -438,18 +437,15 @@ def stop(store: str | None) -> int:
     settings = settings_for(store)
     if not _embedded_only(settings):
         return EXIT_FAILED
-    print(
-        "Stopped the embedded store." if EmbeddedServer(settings.home).stop() else "The embedded store was not running."
-    )
+    print("Stopped the embedded store." if stop_embedded(settings) else "The embedded store was not running.")
     return EXIT_OK
 
 
 @db.command(short_help="delete every entity and relationship")
-@with_store
-def reset(store: GraphStore) -> int:
+@store_option
+def reset(store: str | None) -> int:
     """Delete every entity and relationship from the store."""
-    store.clear()
-    print(f"Deleted every entity and relationship from {store.description}.")
+    print(f"Deleted every entity and relationship from {reset_store(settings_for(store))}.")
     return EXIT_OK
 
 

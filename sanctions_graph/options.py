@@ -18,7 +18,7 @@ import click
 
 from graph.errors import ConfigError
 from graph.settings import STORES, Settings
-from graph.stores.factory import open_store
+from graph.stores.factory import store_session
 from graph.vocabulary import RelType, parse_rel_types
 
 PROG = "sanctions-graph"
@@ -83,11 +83,8 @@ def with_store(func: Callable[..., int]) -> Callable[..., int]:
 
     @functools.wraps(func)
     def run(store: str | None, **params: Any) -> int:
-        graph = open_store(settings_for(store))
-        try:
+        with store_session(settings_for(store)) as graph:
             return func(graph, **params)
-        finally:
-            graph.close()
 
     return store_option(run)
 

@@ -1,5 +1,8 @@
 # Sourced by scripts/demo and scripts/test: make .venv with Python >= 3.11 and install the project into it.
 # Usage: source scripts/_venv.sh [EXTRA]   (EXTRA: pip extra to install, e.g. "test")
+# Bash hands a script's own arguments to a file it sources without any, so scripts/demo sources this from a function
+# called without arguments (its --port must not become a pip extra).
+# The install is skipped when .venv already has it and pyproject.toml has not changed since (a stamp in .venv).
 _py="${PYTHON:-}"
 if [ -z "$_py" ]; then
   for candidate in python3.11 python3.12 python3.13 python3; do
@@ -15,8 +18,22 @@ if [ ! -x .venv/bin/python ]; then
   "$_py" -m venv .venv
 fi
 _extra="${1:-}"
+case "$_extra" in
+  -*|*[!a-z0-9_-]*) echo "scripts/_venv.sh: '$_extra' is not a pip extra (source it from a function without arguments)" >&2; exit 2 ;;
+esac
 _target="."
 [ -n "$_extra" ] && _target=".[$_extra]"
-echo "== installing sanctions-graph${_extra:+ with [$_extra]} into .venv"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$_target"
+_stamp=".venv/.sanctions-graph-installed-${_extra:-base}"
+_fresh=""
+# an install with any extra includes the plain one
+for _s in $([ -n "$_extra" ] && echo "$_stamp" || echo .venv/.sanctions-graph-installed-*); do
+  if [ -f "$_s" ] && [ "$_s" -nt pyproject.toml ]; then _fresh=1; fi
+done
+if [ -n "$_fresh" ] && [ -x .venv/bin/sanctions-graph ]; then
+  echo "== sanctions-graph${_extra:+ with [$_extra]} is installed in .venv (pyproject.toml unchanged since)"
+else
+  echo "== installing sanctions-graph${_extra:+ with [$_extra]} into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$_target"
+  touch "$_stamp"
+fi

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import click
@@ -13,7 +17,7 @@ import pytest
 
 from graph.settings import Settings
 from sanctions_graph import demo
-from sanctions_graph.cli import cli, main
+from sanctions_graph.cli import STOPPED, cli, main
 
 KIM = "ofac-43377"
 
@@ -149,19 +153,14 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
     assert "usage: sanctions-graph" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("signals", [1, 2], ids=["one SIGTERM", "a second SIGTERM while it closes"])
-def test_serve_leaves_nothing_running_when_it_ends(tmp_path: Path, signals: int) -> None:
-    """SIGTERM ends `serve` like Ctrl-C and stops the embedded server it started. A second signal while it closes
-    (an impatient Ctrl-C, a supervisor repeating itself) gets a sentence and does not cut the stop short."""
-    import os
-    import signal
-    import time
-    import urllib.request
-
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SANCTIONS_GRAPH_HOME": str(tmp_path), "SANCTIONS_GRAPH_STORE": "embedded"}
+        return int(s.getsockname()[1])
+
+
+def _start_serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+    """`sanctions-graph serve` in a process of its own, once its dashboard answers."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "sanctions_graph", "serve", "--port", str(port)],
         env=env,
@@ -169,17 +168,28 @@ def test_serve_leaves_nothing_running_when_it_ends(tmp_path: Path, signals: int)
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                assert response.status == 200
+                return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                _, stderr = proc.communicate()
+                raise AssertionError(f"the dashboard did not answer within 60 s: {stderr}") from None
+            time.sleep(0.3)
+
+
+@pytest.mark.parametrize("signals", [1, 2], ids=["one SIGTERM", "a second SIGTERM while it closes"])
+def test_serve_leaves_nothing_running_when_it_ends(tmp_path: Path, signals: int) -> None:
+    """SIGTERM ends `serve` like Ctrl-C and stops the embedded server it started. A second signal while it closes
+    (an impatient Ctrl-C, a supervisor repeating itself) gets a sentence and does not cut the stop short."""
+    port = _free_port()
+    env = {**os.environ, "SANCTIONS_GRAPH_HOME": str(tmp_path), "SANCTIONS_GRAPH_STORE": "embedded"}
+    proc = _start_serve(env, port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-                assert time.monotonic() < deadline, "the dashboard did not answer within 60 s"
-                time.sleep(0.3)
         status = subprocess.run(
             [sys.executable, "-m", "sanctions_graph", "db", "status"],
             env=env,
@@ -201,3 +211,88 @@ def test_serve_leaves_nothing_running_when_it_ends(tmp_path: Path, signals: int)
     )
     assert "is not running" in status.stdout
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["Ctrl-C", "SIGTERM"])
+def test_ctrl_c_and_sigterm_end_serve_with_one_sentence(tmp_path: Path, signum: int, code: int) -> None:
+    """Ctrl-C and SIGTERM stop `serve` the same way: the sentence STOPPED last, exit code 128 + the signal."""
+    env = {**os.environ, "SANCTIONS_GRAPH_HOME": str(tmp_path), "SANCTIONS_GRAPH_STORE": "embedded"}
+    proc = _start_serve(env, _free_port())
+    try:
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == code
+    assert stderr.strip().splitlines()[-1] == STOPPED == "Stopped on request."
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "defaults"),
+    [
+        (["search"], ["--limit INTEGER RANGE most hits [default: 20;"]),
+        (["neighbours"], ["[default: 1;", "[default: 200;"]),
+        (["trace"], ["[default: forward]"]),
+        (["serve"], ["[default: 127.0.0.1]", "[default: 8050;", "130 for Ctrl-C, 143 for SIGTERM"]),
+        (["load", "transfers"], ["[default: transfers]", "[default: 2000;", "[required]"]),
+        (["export", "ftm"], ["[default: (standard output)]", "[default: 5000;"]),
+    ],
+    ids=["search", "neighbours", "trace", "serve", "load transfers", "export ftm"],
+)
+def test_help_shows_defaults(command: list[str], defaults: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # help is wrapped to the terminal's width
+    for default in defaults:
+        assert default in text
+    assert "--store [embedded|neo4j" in text and "[default: ($SANCTIONS_GRAPH_STORE, else embedded)]" in text
+
+
+def test_show_hides_internal_properties_unless_all(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    internal = {"search_text", "lookup_text", "search_names", "lookup_keys", "stub", "id", "kind"}
+    plain = _json(capsys, ["show", KIM, "--json"])
+    everything = _json(capsys, ["show", KIM, "--all", "--json"])
+    assert isinstance(plain, dict) and isinstance(everything, dict)
+    assert not internal & set(plain["properties"])
+    assert {"lookup_keys", "search_names", "stub"} <= set(everything["properties"])
+    assert set(plain["properties"]) == set(everything["properties"]) - internal
+    assert plain["designations"] == everything["designations"] and plain["name"] == everything["name"]
+    assert main(["show", KIM]) == 0
+    text = capsys.readouterr().out
+    assert "programs:" in text and not any(f"  {p}:" in text for p in internal)
+    assert main(["show", KIM, "--all"]) == 0
+    assert "  search_names:" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2_with_the_usage_line(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["search", "x", "--limit", "0"], ["no-such-command"], ["load", "jsonl", "x.jsonl"], []):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2, argv
+        assert "usage: sanctions-graph" in capsys.readouterr().err
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_demo_script_help_and_arguments() -> None:
+    """`bash scripts/demo` passes its arguments to `sanctions-graph demo` (none of them reaches the venv setup)."""
+    shown = subprocess.run(["bash", "scripts/demo", "--help"], cwd=REPO, capture_output=True, text=True, check=False)
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("usage: bash scripts/demo") and "source .venv/bin/activate" in shown.stdout
+    dry = subprocess.run(
+        ["bash", "scripts/demo", "--dry-run", "--port", "8051", "--host", "127.0.0.1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.strip().splitlines()[-1] == (
+        ".venv/bin/sanctions-graph demo --store embedded --port 8051 --host 127.0.0.1"
+    )
+    assert "not a pip extra" not in dry.stderr
