@@ -8,6 +8,7 @@ configuration is unusable (and a usage error), 128 + the signal's number when Ct
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -516,6 +517,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StopRequested as exc:
         print(STOPPED, file=sys.stderr)
         return 128 + exc.signum
+    except BrokenPipeError:  # `sanctions-graph … | head` stopped reading: the command has done its part
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes stdout
+        return EXIT_OK
     except KeyboardInterrupt:  # Ctrl-C outside the main thread, where no handler is installed
         print(STOPPED, file=sys.stderr)
         return 128 + signal.SIGINT
