@@ -28,7 +28,7 @@ from graph.stores.factory import embedded_status, reset_store, stop_embedded, st
 from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, Prop
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
 from loaders.registry import SOURCES, SourceSpec, demo_sources
-from sanctions_graph import analytics_cli, demo
+from sanctions_graph import analytics_cli, demo, screen_cli
 from sanctions_graph.argtypes import int_between
 from sanctions_graph.options import (
     CONTEXT_SETTINGS,
@@ -227,6 +227,7 @@ def stats(store: GraphStore, as_json: bool) -> int:
 
 
 analytics_cli.register(cli)  # exposure, ownership, trace, shared, it-workers, analyze
+screen_cli.register(cli)  # screen FILE
 
 
 # --- load: one subcommand per loaders.registry.SOURCES entry --------------------------------------------------
