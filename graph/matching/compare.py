@@ -28,6 +28,7 @@ its weight.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -142,16 +143,28 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     return 0.0, ""
 
 
-def _joined(tokens: tuple[Token, ...], kind: NameKind) -> Token:
+@lru_cache(maxsize=65536)
+def _joined(forms: tuple[str, ...], written: tuple[str, ...], kind: NameKind) -> Token:
     """Adjacent words as one (its name symbols are those of the joined word, not of its parts)."""
-    form = "".join(t.form for t in tokens)
-    return replace(make_token(form, form, "latin", kind), written=" ".join(t.written for t in tokens))
+    form = "".join(forms)
+    return replace(make_token(form, form, "latin", kind), written=" ".join(written))
 
 
-def _spans(tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
+def _run(tokens: tuple[Token, ...], i: int, j: int, kind: NameKind) -> Token:
+    if j - i == 1:
+        return tokens[i]
+    part = tokens[i:j]
+    return _joined(tuple(t.form for t in part), tuple(t.written for t in part), kind)
+
+
+def _spans(tokens: tuple[Token, ...]) -> tuple[tuple[int, int], ...]:
     """(start, end) of single words and of runs of 2-3 adjacent words."""
-    n = len(tokens)
-    return [(i, j) for i in range(n) for j in range(i + 1, min(i + 3, n) + 1)]
+    return _spans_of(len(tokens))
+
+
+@lru_cache(maxsize=64)
+def _spans_of(n: int) -> tuple[tuple[int, int], ...]:
+    return tuple((i, j) for i in range(n) for j in range(i + 1, min(i + 3, n) + 1))
 
 
 def _total(tokens: tuple[Token, ...], middle: frozenset[int], used: set[int]) -> float:
@@ -164,17 +177,18 @@ def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknow
     """Align the words of two names and score the alignment."""
     q, c = query.tokens, candidate.tokens
     options: list[tuple[float, int, int, int, int, int, str]] = []
-    q_joined = {(i, j): _joined(q[i:j], kind) for i, j in _spans(q) if j - i > 1}
-    c_joined = {(i, j): _joined(c[i:j], kind) for i, j in _spans(c) if j - i > 1}
+    q_len = {(i, j): sum(len(t.form) for t in q[i:j]) for i, j in _spans(q)}
+    c_len = {(i, j): sum(len(t.form) for t in c[i:j]) for i, j in _spans(c)}
     for qi, qj in _spans(q):
         for ci, cj in _spans(c):
             q_run, c_run = qj - qi, cj - ci
             if q_run > 1 and c_run > 1:
                 continue
-            a = q[qi] if q_run == 1 else q_joined[(qi, qj)]
-            b = c[ci] if c_run == 1 else c_joined[(ci, cj)]
-            if (q_run > 1 or c_run > 1) and (a.form[0] != b.form[0] or abs(len(a.form) - len(b.form)) > 2):
-                continue
+            if (q_run > 1 or c_run > 1) and (
+                q[qi].form[0] != c[ci].form[0] or abs(q_len[(qi, qj)] - c_len[(ci, cj)]) > 2
+            ):
+                continue  # a run is only compared with a word of about its length and first letter
+            a, b = _run(q, qi, qj, kind), _run(c, ci, cj, kind)
             sim, how = token_similarity(a, b)
             if sim >= _MIN_PAIR:
                 if q_run > 1 or c_run > 1:

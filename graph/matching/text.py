@@ -340,10 +340,10 @@ def spelling_variants(word: str, limit: int = 24) -> tuple[str, ...]:
     if len(word) < 4 or not word.isalpha():
         return ()
     key = skeleton(word)
-    first = _apply_rules(word)
+    first = [v for v in _apply_rules(word) if skeleton(v) == key]  # rules that keep the consonants
     second = {v: None for w in first for v in _apply_rules(w) if v not in first}
-    same = [v for v in [*first, *second] if v != word and skeleton(v) == key and not _ODD.search(v)]
-    return tuple(same[:limit])
+    same = [*first, *(v for v in second if v != word and skeleton(v) == key)]
+    return tuple([v for v in same if not _ODD.search(v)][:limit])
 
 
 def vocalisations(form: str, limit: int = 27) -> tuple[str, ...]:
