@@ -121,7 +121,8 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     shortest = min(len(a.form), len(b.form))
     distance = Levenshtein.distance(a.form, b.form, score_cutoff=3)
     # two known given names that are not the same name are not a typo of each other (Qasim / Wasim)
-    other_names = bool(a.symbols and b.symbols)
+    # nor are two spellings of which one was read letter by letter from Arabic script (its short vowels guessed)
+    other_names = bool(a.symbols and b.symbols) or "arabic" in (a.script, b.script)
     if distance == 1 and len(a.skeleton) >= 2 and _consonants(a.form) == _consonants(b.form):
         return 0.9, "transliteration"  # a vowel more or less: Shabaab / Shabab, Quintero / Qintero
     if (

@@ -47,7 +47,7 @@ _LATIN_CONSONANT = set("bcdfghjklmnpqrstvxz")
 def _arabic_word(word: str) -> list[str]:
     """One Arabic or Persian word to Latin: a common name word as usually romanised (ARABIC_WORDS: 'محمد' ->
     ['muhammad']), others letter by letter with long vowels read as vowels: 'الشباب' -> ['al', 'shabab']."""
-    word = _ARABIC_MARKS.sub("", word).replace("\u200c", "")
+    word = _ARABIC_MARKS.sub("", word).replace("\u200c", "").replace("ی", "ي").replace("ک", "ك")
     if word in ARABIC_WORDS:
         return ARABIC_WORDS[word].split()
     out: list[str] = []
@@ -347,11 +347,13 @@ def spelling_variants(word: str, limit: int = 24) -> tuple[str, ...]:
 
 
 def vocalisations(form: str, limit: int = 27) -> tuple[str, ...]:
-    """Readings of a word written without vowels (Arabic script read letter by letter: 'hsn' -> hasan, husn…):
-    a vowel (a, i, u) or none after each consonant but the last, at most ``limit`` (for index look-ups)."""
-    if not 2 <= len(form) <= 5 or _VOWELS.search(form) or not form.isalpha():
+    """Readings of a word written without its short vowels (Arabic script read letter by letter: 'hsn' -> hasan,
+    husn…, 'slami' -> salami, sulami…): a vowel (a, i, u) or none between two adjacent consonants, at most
+    ``limit`` (for index look-ups)."""
+    if not 2 <= len(form) <= 9 or not form.isalpha():
         return ()
     readings = [""]
-    for ch in form[:-1]:
-        readings = [r + ch + v for r in readings for v in ("a", "i", "u", "")]
+    for i, ch in enumerate(form[:-1]):
+        between = ch not in "aeiouy" and form[i + 1] not in "aeiouy"
+        readings = [r + ch + v for r in readings for v in (("a", "i", "u", "") if between else ("",))][:81]
     return tuple(dict.fromkeys(r + form[-1] for r in readings if r + form[-1] != form))[:limit]
