@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import Direction, Entity, Link
-from graph.stores.base import GraphStore
+from graph.stores.base import GraphReader
 from graph.vocabulary import RELATIONSHIPS, Prop, RelType
 
 #: How far the on-demand walk looks for the nearest sanctioned entity by default, and at most.
@@ -287,7 +287,7 @@ def _path_back(
 
 
 def entity_exposure(
-    store: GraphStore,
+    store: GraphReader,
     entity_id: str,
     types: Sequence[RelType] | None = None,
     max_hops: int = DEFAULT_MAX_HOPS,

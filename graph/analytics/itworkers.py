@@ -21,7 +21,7 @@ from typing import Any
 
 from graph.analytics.trace import service_label
 from graph.model import Direction
-from graph.stores.base import GraphStore
+from graph.stores.base import GraphReader
 from graph.vocabulary import Prop, RelType
 
 DEFAULT_FLOW_HOPS = 3
@@ -74,7 +74,7 @@ class ItWorkerReport:
         return {"hops": self.hops, "workers": self.workers, "cases": [c.to_dict() for c in self.cases]}
 
 
-def find_it_workers(store: GraphStore, hops: int = DEFAULT_FLOW_HOPS) -> ItWorkerReport:
+def find_it_workers(store: GraphReader, hops: int = DEFAULT_FLOW_HOPS) -> ItWorkerReport:
     employers: dict[str, list[str]] = defaultdict(list)
     for batch in store.iter_relationship_values(RelType.EMPLOYS):
         for employer, worker, *_ in batch:

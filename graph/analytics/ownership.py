@@ -35,7 +35,7 @@ from typing import Any
 
 from graph.analytics.dates import parse_moment, today
 from graph.model import Direction, Entity
-from graph.stores.base import GraphStore
+from graph.stores.base import GraphReader
 from graph.vocabulary import Prop, RelType
 
 THRESHOLD = 50.0
@@ -296,7 +296,7 @@ def _text(value: Any) -> str | None:
 
 
 def entity_ownership(
-    store: GraphStore,
+    store: GraphReader,
     entity_id: str,
     as_of: date | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,

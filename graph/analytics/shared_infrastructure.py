@@ -22,7 +22,7 @@ from typing import Any
 
 from graph.ids import fold_text, lookup_key
 from graph.model import Direction, Entity
-from graph.stores.base import GraphStore
+from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
 
 #: Most co-holders read per value; a value held by more is reported with its count but without every holder.
@@ -102,7 +102,7 @@ def identifier_groups(entity: Entity) -> list[tuple[str, str, list[str]]]:
     return groups
 
 
-def shared_infrastructure(store: GraphStore, entity_id: str, limit: int = DEFAULT_LIMIT) -> SharedReport:
+def shared_infrastructure(store: GraphReader, entity_id: str, limit: int = DEFAULT_LIMIT) -> SharedReport:
     """Entities sharing an address, wallet or identifier with one entity, strongest first."""
     entity = store.get_entity(entity_id)
     links: dict[str, SharedLink] = {}

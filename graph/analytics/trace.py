@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 from graph.analytics.dates import Moment, day_interval, parse_moment
 from graph.model import Direction, Entity, Link
-from graph.stores.base import GraphStore
+from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
 
 #: Words that make an entity a service where the trace stops (matched case-insensitively as word starts).
@@ -325,7 +325,7 @@ def trace(
 
 
 def trace_funds(
-    store: GraphStore,
+    store: GraphReader,
     start_id: str,
     direction: TraceDirection = TraceDirection.FORWARD,
     hops: int = DEFAULT_HOPS,
