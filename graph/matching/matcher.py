@@ -31,6 +31,7 @@ from graph.matching.query import Identifier, IdKind, PartyKind, Query
 from graph.matching.tables import ABBREVIATIONS, VARIANT_GROUPS, WEAK_WORDS
 from graph.matching.text import NameForm, NameKind, prepare_name, spelling_variants, vocalisations
 from graph.model import Direction, Entity
+from graph.names import fold
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -99,6 +100,11 @@ def query_words(name: NameForm) -> list[list[str]]:
             spellings += vocalisations(w)
         spellings += [x for x in _EXPANSIONS.get(w, ()) if x not in WEAK_WORDS]
         groups.append(list(dict.fromkeys(spellings)))
+    # the index holds names as graph.names.fold writes them (SA'DU -> sa du): its words are looked up too
+    indexed = [w for w in fold(name.original).split() if len(w) > 1 and w not in WEAK_WORDS]
+    for w in indexed:
+        if not any(w in g for g in groups):
+            groups.append([w])
     forms = [t.form for t in name.tokens]
     for size in (2, 3):
         for i in range(len(forms) - size + 1):
@@ -194,7 +200,8 @@ class Matcher:
         return Hit(entity, round(score, 4), label_for(score, blocked), "; ".join(parts), best, tuple(evidence))
 
     def match(self, query: Query, limit: int = 5) -> list[Hit]:
-        """The best hits for a query, highest score first (ties: sanctioned first, then by id)."""
+        """The best hits for a query, highest score first (ties: the name as written first, then sanctioned, then
+        by id)."""
         names = [prepare_name(n, name_kind(query.kind)) for n in query.names if n.strip()]
         names = [n for n in names if n.tokens]
         candidates: dict[str, Entity] = {}
@@ -216,8 +223,17 @@ class Matcher:
             hit = self._score(query, names, entity, matched.get(rid, set()), extra.get(rid, []))
             if hit is not None:
                 hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, not h.entity.sanctioned, h.entity.id))
+        hits.sort(key=lambda h: (-h.score, not _same_written_name(h), not h.entity.sanctioned, h.entity.id))
         return hits[:limit]
+
+
+def _same_written_name(hit: Hit) -> bool:
+    """Ties go to the record whose matched name has the same legal form as written (NAI LOGISTICS B.V. before NAI
+    LOGISTICS LIMITED for 'Nai Logistics B.V.') and no word the query lacks."""
+    if hit.name is None:
+        return False
+    legal = hit.name.legal_form
+    return (not legal or ("=" not in legal and "differ" not in legal)) and hit.name.candidate_coverage >= 0.999
 
 
 def _entity(props: dict[str, object]) -> Entity:

@@ -24,7 +24,7 @@ WEAK_WORDS: frozenset[str] = frozenset(
     {
         "the", "of", "and", "for", "in", "on", "at", "to", "a", "an", "et", "und", "y", "i",
         "company", "co", "companies", "corporation", "corp", "limited", "ltd", "incorporated", "inc", "llc",
-        "plc", "group", "holding", "holdings", "international", "intl", "enterprise", "enterprises", "general",
+        "plc",
         "jsc", "ojsc", "pjsc", "cjsc", "ooo", "oao", "zao", "pao", "ao", "sa", "ag", "gmbh", "bv", "nv", "srl",
         "spa", "sas", "sarl", "pte", "pty", "kft", "ou", "oy", "ab", "as", "aps", "sro", "doo", "fze", "fzco",
         "fzc", "fzllc", "dmcc", "lp", "llp", "sdn", "bhd", "tbk", "jv", "coltd", "mr", "mrs", "ms", "dr",
@@ -36,6 +36,12 @@ WEAK_WORDS: frozenset[str] = frozenset(
 PERSON_WEAK_WORDS: frozenset[str] = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "prof", "sheikh", "shaykh", "haji", "hajji", "hajj", "sayyid", "sayed", "mullah",
      "gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "sir", "jr", "sr"}
+)  # fmt: skip
+
+#: Generic business words: they tell something (X Holdings is not X), but less than a distinctive word.
+GENERIC_WORDS: frozenset[str] = frozenset(
+    {"group", "holding", "holdings", "international", "intl", "enterprise", "enterprises", "general", "global",
+     "trading", "trade", "industries", "industrial", "services", "service", "investment", "investments", "bank"}
 )  # fmt: skip
 
 #: Abbreviations of long names written either way: both sides are rewritten to the short form before comparing.

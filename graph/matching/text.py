@@ -28,6 +28,7 @@ from graph.matching.tables import (
     ABBREVIATIONS,
     ARABIC_LETTERS,
     ARABIC_WORDS,
+    GENERIC_WORDS,
     PARTICLES,
     PERSON_WEAK_WORDS,
     VARIANT_GROUPS,
@@ -219,6 +220,8 @@ def make_token(form: str, written: str, script: str, kind: str) -> Token:
         weight = 0.25
     elif form in (PERSON_WEAK_WORDS if kind == "person" else WEAK_WORDS):
         weight = 0.1
+    elif kind != "person" and form in GENERIC_WORDS:
+        weight = 0.4
     elif form.isdigit():
         weight = 0.6
     elif len(form) == 1:
@@ -265,6 +268,25 @@ def _contract(words: list[str]) -> list[str]:
     return text.split()
 
 
+#: Abbreviated legal words spelled out, so that rigour finds the whole legal form ('Public Joint Stock Co.').
+_LEGAL_ABBREVIATIONS = (
+    (re.compile(r"\bCo\.?(?=[\s,]|$)", re.IGNORECASE), "Company"),
+    (re.compile(r"\bCorp\.?(?=[\s,]|$)", re.IGNORECASE), "Corporation"),
+    (re.compile(r"\bLtd\.?(?=[\s,]|$)", re.IGNORECASE), "Limited"),
+    (re.compile(r"\bInc\.?(?=[\s,]|$)", re.IGNORECASE), "Incorporated"),
+)
+#: What rigour leaves of some legal forms: 'S.A. de C.V.' written out leaves 'de C.V.'; 'Private'/'Public' before a
+#: joint-stock company.
+_LEGAL_REMNANTS = re.compile(r"\b(?:de\s+)?(?:C\.?\s?V|R\.?\s?L|S\.?\s?A)\.?(?=[\s,]|$)", re.IGNORECASE)
+_LEGAL_QUALIFIERS = re.compile(r"^\s*(?:private|public|closed|open)\b|\b(?:private|public|closed|open)\s*$", re.I)
+
+
+def _spell_out_legal(text: str) -> str:
+    for pattern, word in _LEGAL_ABBREVIATIONS:
+        text = pattern.sub(word, text)
+    return text
+
+
 #: What a name names, for the rules that depend on it: persons' given names carry name symbols, organisations'
 #: legal forms are set apart, objects' (vessels, aircraft) roman numerals are numbers; "unknown" gets all but the last.
 NameKind = Literal["person", "organization", "object", "unknown"]
@@ -276,12 +298,14 @@ def prepare_name(text: str, kind: NameKind) -> NameForm:
     raw = unicodedata.normalize("NFC", text.strip())
     legal: tuple[tuple[str, str], ...] = ()
     if kind in ("organization", "unknown"):
+        spelled = _spell_out_legal(raw)
         try:
-            legal = tuple((w, c) for w, c in extract_org_types(raw, generic=True))
+            legal = tuple((w, c) for w, c in extract_org_types(spelled, generic=True))
         except Exception:
             legal = ()
         if legal:
-            stripped = remove_org_types(raw, replacement=" ")
+            stripped = _LEGAL_REMNANTS.sub(" ", remove_org_types(spelled, replacement=" "))
+            stripped = _LEGAL_QUALIFIERS.sub(" ", stripped)
             if stripped.strip():
                 raw = stripped
     raw = _APOSTROPHES.sub("", raw)

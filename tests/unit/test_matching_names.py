@@ -177,3 +177,14 @@ def test_skeleton_and_variants() -> None:
     assert "hizballah" in spelling_variants("hezbollah")
     assert "hasan" in vocalisations("hsn")
     assert vocalisations("hasan") == ()
+
+
+def test_abbreviated_and_spanish_legal_forms() -> None:
+    assert score("Copa De Plata Sociedad Anonima De C.V.", "COPA DE PLATA S.A. DE C.V.", "organization") >= 0.95
+    assert score("Public Joint Stock Co. Zavod Tula", "PUBLIC JOINT STOCK COMPANY ZAVOD TULA", "organization") >= 0.95
+    mako = "PRIVATE JOINT-STOCK COMPANY MAKO HOLDING"
+    assert score("Private Joint-Stock Co. Mako Holding", mako, "organization") >= 0.95
+
+
+def test_generic_business_words_still_count() -> None:
+    assert score("Sokhra Holdings Ltd", "OOO SOKHRA", "organization") < 0.85
