@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from dashboard.components import error_message
 from dashboard.details import DetailRow, Link, Part
@@ -21,7 +21,7 @@ from dashboard.entity.filters import filter_view
 from dashboard.entity.state import ColourBy, GraphState, ViewState
 from dashboard.formatting import entity_href, format_number
 from graph.analytics.shared_infrastructure import shared_infrastructure
-from graph.stores.base import GraphReader, GraphStore
+from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind
 
 #: Entities checked for shared infrastructure per update of the view (each costs a few store calls).
@@ -175,7 +175,7 @@ def update_shared(
     checked = list(cache.checked)
     try:
         for entity_id in todo:
-            report = shared_infrastructure(cast(GraphStore, store), entity_id, limit=SHARED_HOLDER_LIMIT)
+            report = shared_infrastructure(store, entity_id, limit=SHARED_HOLDER_LIMIT)
             links = [link.to_dict() for link in report.links[:SHARED_PER_ENTITY]]
             for key, pair in shared_pairs_from(entity_id, links).items():
                 pairs.setdefault(key, pair)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 import dash
@@ -21,7 +21,7 @@ from dashboard.entity.styles import stylesheet
 from dashboard.formatting import entity_href, format_number
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
 from graph.analytics.trace import DEFAULT_HOPS, Trace, TraceDirection, trace_funds
-from graph.stores.base import GraphReader, GraphStore
+from graph.stores.base import GraphReader
 from graph.vocabulary import Prop
 
 MAX_TRACE_HOPS = 8
@@ -164,7 +164,7 @@ def render_trace(store: GraphReader, params: Mapping[str, Any]) -> html.Div:
     if not p["wallet"]:
         return html.Div(html.P("Enter a wallet or entity id to trace its funds."))
     # the analytics read only through the reader side of the store
-    result = trace_funds(cast(GraphStore, store), p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
+    result = trace_funds(store, p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
     graph = cyto.Cytoscape(
         id="trace-graph",
         elements=trace_elements(result),
@@ -259,7 +259,7 @@ def trace_layout(**params: Any) -> html.Div:
 def it_workers_layout(**params: Any) -> html.Div:
     store = context.current().store
     hops = _int(params.get("hops"), DEFAULT_FLOW_HOPS, 1, 6)
-    body = guarded(lambda: render_it_workers(find_it_workers(cast(GraphStore, store), hops)))
+    body = guarded(lambda: render_it_workers(find_it_workers(store, hops)))
     intro = html.P(
         "Workers whose pay reaches a wallet or account that also receives other workers' pay, or that leads to a "
         "sanctioned party within a few hops."
@@ -299,7 +299,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         import io
 
         p = trace_params(query)
-        result = trace_funds(cast(GraphStore, store), p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
+        result = trace_funds(store, p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
         buffer = io.StringIO()
         result.write_csv(buffer)
         return {"content": buffer.getvalue(), "filename": f"trace-{p['wallet']}.csv", "type": "text/csv"}
