@@ -38,6 +38,9 @@ class RecordingStore(MemoryStore):
         self.node_records: list[NodeRecord] = []
         self.rel_records: list[RelRecord] = []
         self.stub_ids: list[str] = []
+        #: the last record given for each id (nodes), and for each relationship id whose ends were in the store
+        self.nodes: dict[str, NodeRecord] = {}
+        self.rels: dict[str, RelRecord] = {}
         self._inner = 0
 
     def _record(self, method: str, name: str, ids: Sequence[str]) -> None:
@@ -51,11 +54,15 @@ class RecordingStore(MemoryStore):
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
         self._record("upsert_nodes", kind.value, [r.id for r in rows])
         self.node_records += rows
+        self.nodes.update({r.id: r for r in rows})
         return super().upsert_nodes(kind, rows)
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
         self._record("upsert_relationships", rel_type.value, [r.id for r in rows])
         self.rel_records += rows
+        known = self.get_entities([end for r in rows for end in (r.source, r.target)])
+        ids = {e.id for e in known}
+        self.rels.update({r.id: r for r in rows if r.source in ids and r.target in ids})
         return super().upsert_relationships(rel_type, rows)
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
@@ -88,6 +95,14 @@ class RecordingStore(MemoryStore):
     def writes(self, method: str) -> list[Call]:
         """The recorded calls of one method, in order."""
         return [c for c in self.calls if c.method == method]
+
+    def of_kind(self, kind: NodeKind) -> list[NodeRecord]:
+        """The last record given for each node of one kind."""
+        return [n for n in self.nodes.values() if n.kind is kind]
+
+    def of_type(self, rel_type: RelType) -> list[RelRecord]:
+        """The last record given for each written relationship of one type."""
+        return [r for r in self.rels.values() if r.type is rel_type]
 
     def last_node_record(self, node_id: str) -> NodeRecord:
         """The last record given for a node id (what the loader produced, before any merge)."""

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from graph.errors import SourceFormatError
 from graph.ids import wallet_id
-from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
+from graph.model import Designation, NodeRecord
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.common.chains import chain_for
 from loaders.framework import LoadReport, run_load
@@ -37,6 +35,7 @@ from loaders.sources.ofac_sdn import (
     split_remarks,
 )
 from sanctions_graph import demo
+from tests.doubles import RecordingStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ofac"
 #: The real extract as shipped with the demo data (a byte-identical copy of shared/data/ofac-sdn-2024-05-03-dprk).
@@ -44,53 +43,12 @@ REAL_EXTRACT = demo.ofac_dir() / "sdn.csv"
 NULL = "-0- "
 
 
-class FakeWriter:
-    """A GraphWriter that keeps every node and relationship it is given."""
-
-    write_workers = 1
-
-    def __init__(self) -> None:
-        self.nodes: dict[str, NodeRecord] = {}
-        self.rels: dict[str, RelRecord] = {}
-
-    def ensure_schema(self) -> None:
-        pass
-
-    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
-        new = sum(1 for r in rows if r.id not in self.nodes)
-        self.nodes.update({r.id: r for r in rows})
-        return WriteCounts(nodes_created=new, rows_written=len(rows))
-
-    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
-        ok = [r for r in rows if r.source in self.nodes and r.target in self.nodes]
-        self.rels.update({r.id: r for r in ok})
-        return WriteCounts(relationships_created=len(ok), rows_written=len(ok))
-
-    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
-        raise AssertionError("the OFAC loader makes no stubs")
-
-    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
-        raise AssertionError("the OFAC loader deletes nothing")
-
-    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
-        raise AssertionError("the OFAC loader writes no analysis results")
-
-    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
-        return WriteCounts()
-
-    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
-        return WriteCounts()
-
-    def of_kind(self, kind: NodeKind) -> list[NodeRecord]:
-        return [n for n in self.nodes.values() if n.kind is kind]
-
-    def of_type(self, rel_type: RelType) -> list[RelRecord]:
-        return [r for r in self.rels.values() if r.type is rel_type]
-
-
-def _load(paths: list[Path], tmp_path: Path) -> tuple[LoadReport, FakeWriter]:
-    writer = FakeWriter()
+def _load(paths: list[Path], tmp_path: Path) -> tuple[LoadReport, RecordingStore]:
+    writer = RecordingStore()
     report = run_load(OfacSdnSource(), paths, writer, rejects_path=tmp_path / "rejects.csv")
+    assert not writer.writes("ensure_stubs"), "the OFAC loader makes no stubs"
+    assert not writer.writes("delete_nodes"), "the OFAC loader deletes nothing"
+    assert not writer.writes("set_node_properties"), "the OFAC loader writes no analysis results"
     return report, writer
 
 
@@ -270,13 +228,13 @@ def test_fixture_files_keep_crlf_and_eof_byte() -> None:
 
 
 @pytest.fixture(scope="module")
-def fixture_load(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, FakeWriter, Path]:
+def fixture_load(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, RecordingStore, Path]:
     tmp = tmp_path_factory.mktemp("ofac-fixture")
     report, writer = _load([FIXTURES], tmp)
     return report, writer, tmp / "rejects.csv"
 
 
-def test_fixture_counts(fixture_load: tuple[LoadReport, FakeWriter, Path]) -> None:
+def test_fixture_counts(fixture_load: tuple[LoadReport, RecordingStore, Path]) -> None:
     report, _, _ = fixture_load
     assert report.records_read == 8  # 5 valid sdn.csv rows + 3 malformed ones
     assert dict(report.nodes) == {
@@ -295,7 +253,7 @@ def test_fixture_counts(fixture_load: tuple[LoadReport, FakeWriter, Path]) -> No
     assert any("NOBODY IN THIS LIST" in w for w in report.warnings)
 
 
-def test_fixture_rejects_name_file_line_field_and_reason(fixture_load: tuple[LoadReport, FakeWriter, Path]) -> None:
+def test_fixture_rejects_name_file_line_field_and_reason(fixture_load: tuple[LoadReport, RecordingStore, Path]) -> None:
     report, _, rejects_path = fixture_load
     with rejects_path.open(newline="", encoding="utf-8") as handle:
         rows = [(Path(r["file"]).name, r["line"], r["field"], r["reason"]) for r in csv.DictReader(handle)]
@@ -310,7 +268,7 @@ def test_fixture_rejects_name_file_line_field_and_reason(fixture_load: tuple[Loa
     assert report.rejects_file == str(rejects_path)
 
 
-def test_fixture_person_with_continuation_cut_mid_word(fixture_load: tuple[LoadReport, FakeWriter, Path]) -> None:
+def test_fixture_person_with_continuation_cut_mid_word(fixture_load: tuple[LoadReport, RecordingStore, Path]) -> None:
     _, writer, _ = fixture_load
     person = writer.nodes["ofac-10001"]
     p = person.props
@@ -334,7 +292,7 @@ def test_fixture_person_with_continuation_cut_mid_word(fixture_load: tuple[LoadR
     assert ("ofac-10001", "ofac-10002") in {(r.source, r.target) for r in link}
 
 
-def test_fixture_company_wallet_and_aliases(fixture_load: tuple[LoadReport, FakeWriter, Path]) -> None:
+def test_fixture_company_wallet_and_aliases(fixture_load: tuple[LoadReport, RecordingStore, Path]) -> None:
     _, writer, _ = fixture_load
     company = writer.nodes["ofac-10002"]
     assert company.kind is NodeKind.COMPANY
@@ -353,7 +311,7 @@ def test_fixture_company_wallet_and_aliases(fixture_load: tuple[LoadReport, Fake
     assert ("ofac-10002", wallet.id) in holds
 
 
-def test_fixture_vessel_aircraft_org_and_address(fixture_load: tuple[LoadReport, FakeWriter, Path]) -> None:
+def test_fixture_vessel_aircraft_org_and_address(fixture_load: tuple[LoadReport, RecordingStore, Path]) -> None:
     _, writer, _ = fixture_load
     vessel = writer.nodes["ofac-10003"].props
     assert writer.nodes["ofac-10003"].kind is NodeKind.VESSEL
@@ -380,7 +338,7 @@ def test_fixture_vessel_aircraft_org_and_address(fixture_load: tuple[LoadReport,
     assert all(r.props[Prop.ROLE] == "Linked To" for r in writer.of_type(RelType.LINKED_TO))
 
 
-def test_fixture_designation_and_provenance(fixture_load: tuple[LoadReport, FakeWriter, Path]) -> None:
+def test_fixture_designation_and_provenance(fixture_load: tuple[LoadReport, RecordingStore, Path]) -> None:
     _, writer, _ = fixture_load
     p = writer.nodes["ofac-10003"].props
     assert p[Prop.SANCTIONED] is True
@@ -507,11 +465,11 @@ def test_shared_wallet_and_self_and_ambiguous_links(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, FakeWriter]:
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, RecordingStore]:
     return _load([REAL_EXTRACT], tmp_path_factory.mktemp("ofac-real"))
 
 
-def test_real_extract_counts(real: tuple[LoadReport, FakeWriter]) -> None:
+def test_real_extract_counts(real: tuple[LoadReport, RecordingStore]) -> None:
     report, writer = real
     assert report.records_read == 749 and report.rejected == 0
     assert report.nodes["Person"] == 340
@@ -528,7 +486,7 @@ def test_real_extract_counts(real: tuple[LoadReport, FakeWriter]) -> None:
     assert len(writer.nodes) == 749 + 280
 
 
-def test_real_extract_record_43377(real: tuple[LoadReport, FakeWriter]) -> None:
+def test_real_extract_record_43377(real: tuple[LoadReport, RecordingStore]) -> None:
     _, writer = real
     kim = writer.nodes["ofac-43377"]
     p = kim.props
@@ -560,7 +518,7 @@ def test_real_extract_record_43377(real: tuple[LoadReport, FakeWriter]) -> None:
     assert writer.nodes[wallet_id("1D6gG9iKEhPitTcWRJiniuj1jYM2hNeAfJ")].props[Prop.CHAIN] == "bitcoin"
 
 
-def test_real_extract_oddities(real: tuple[LoadReport, FakeWriter]) -> None:
+def test_real_extract_oddities(real: tuple[LoadReport, RecordingStore]) -> None:
     _, writer = real
     # one address held by two people
     shared = wallet_id("1H939dom7i4WDLCKyGbXUp3fs9CSTNRzgL")
@@ -593,7 +551,7 @@ FULL_SLICE = Path(__file__).resolve().parents[1] / "fixtures" / "ofac-full-slice
 
 
 @pytest.fixture(scope="module")
-def full_slice(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, FakeWriter]:
+def full_slice(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, RecordingStore]:
     return _load([FULL_SLICE], tmp_path_factory.mktemp("ofac-full-slice"))
 
 
@@ -608,7 +566,7 @@ def test_full_slice_files_are_published_bytes() -> None:
     assert sum(p.stat().st_size for p in FULL_SLICE.iterdir()) < 300_000
 
 
-def test_full_slice_counts(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+def test_full_slice_counts(full_slice: tuple[LoadReport, RecordingStore]) -> None:
     report, _ = full_slice
     assert report.records_read == 346 and report.rejected == 0
     assert report.nodes["Person"] == 123
@@ -623,7 +581,7 @@ def test_full_slice_counts(full_slice: tuple[LoadReport, FakeWriter]) -> None:
     assert report.nodes["Address"] == report.relationships["LOCATED_AT"] == 796 - 65 - 54
 
 
-def test_full_slice_maps_every_identifier_kind(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+def test_full_slice_maps_every_identifier_kind(full_slice: tuple[LoadReport, RecordingStore]) -> None:
     _, writer = full_slice
     labels: set[str] = set()
     for node in writer.nodes.values():
@@ -657,7 +615,7 @@ def test_full_slice_maps_every_identifier_kind(full_slice: tuple[LoadReport, Fak
     assert len(labels) == 142
 
 
-def test_full_slice_continuation_joins_mid_word(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+def test_full_slice_continuation_joins_mid_word(full_slice: tuple[LoadReport, RecordingStore]) -> None:
     _, writer = full_slice
     tian = writer.nodes["ofac-28263"]  # sdn.csv ends "a.k.a. 'snowsjo", sdn_comments.csv goes on "hn'; Linked To: …"
     assert tian.kind is NodeKind.PERSON
@@ -669,7 +627,7 @@ def test_full_slice_continuation_joins_mid_word(full_slice: tuple[LoadReport, Fa
     assert "510.210; Transactions" in sum_cut.props[Prop.NOTES]
 
 
-def test_full_slice_vessels_and_aircraft(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+def test_full_slice_vessels_and_aircraft(full_slice: tuple[LoadReport, RecordingStore]) -> None:
     _, writer = full_slice
     ebano = writer.nodes["ofac-4243"].props
     assert ebano[Prop.IMO] == "7406784" and ebano[Prop.VESSEL_TYPE] == "General Cargo"
@@ -687,7 +645,7 @@ def test_full_slice_vessels_and_aircraft(full_slice: tuple[LoadReport, FakeWrite
     assert "Aircraft Construction Number (also called L/N or S/N or F/N): 8401" in plane.props[Prop.IDENTIFIERS]
 
 
-def test_full_slice_unlabelled_and_new_identifiers(full_slice: tuple[LoadReport, FakeWriter]) -> None:
+def test_full_slice_unlabelled_and_new_identifiers(full_slice: tuple[LoadReport, RecordingStore]) -> None:
     _, writer = full_slice
     manar = writer.nodes["ofac-9609"].props  # "info@manartv.com; www.manartv.com; www.almanar.com.lb."
     assert manar[Prop.IDENTIFIERS] == [
