@@ -104,13 +104,21 @@ def canonical(text: str) -> str:
     return " ".join(canonical_token(t) for t in fold(text).split())
 
 
+_APOSTROPHES = re.compile("['`\u2019\u2018\u02bc\u02bb]")
+
+
 def search_forms(name: str) -> list[str]:
-    """What is indexed for a name: its folded form and, when different, its canonical form."""
+    """What is indexed for a name: its folded form and, when different, its canonical form; for a name written
+    with apostrophes (McCune-Reischauer So'k-min, Arabic 'Abd), also its folded form without them (sok min)."""
     folded = fold(name)
     forms = [folded] if folded else []
     canon = " ".join(canonical_token(t) for t in folded.split())  # canonical(name), without folding it twice
     if canon and canon != folded:
         forms.append(canon)
+    if _APOSTROPHES.search(name):
+        joined = fold(_APOSTROPHES.sub("", name))
+        if joined and joined not in forms:
+            forms.append(joined)
     return forms
 
 

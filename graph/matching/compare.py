@@ -27,6 +27,7 @@ its weight.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -40,6 +41,8 @@ _VOWEL_START = frozenset("aeiou")
 #: A person's middle name left out of the other name counts this share of its weight (middle names are often
 #: dropped: Musa Abu Marzuq for ABU MARZOOK, Mousa Mohammed).
 MIDDLE_NAME_SHARE = 0.5
+#: Matched words in another order than a rotation of the other name's (given names swapped) cost this much.
+ORDER_PENALTY = 0.03
 #: Names of one word each that differ by a typo only weigh less (HAMAS / HAMMS; not Hezbollah / Hizballah).
 _ONE_WORD_FACTOR = 0.9
 _MIN_PAIR = 0.6
@@ -98,6 +101,14 @@ class NameMatch:
         return text
 
 
+def _vowels_nest(a: str, b: str) -> bool:
+    """The vowels of the shorter word are a subsequence of the longer's (Rimi / Raimi, Musa / Mousa; not Hyok / Hak)."""
+    va, vb = [ch for ch in a if ch in "aeiouy"], [ch for ch in b if ch in "aeiouy"]
+    short, long = (va, vb) if len(va) <= len(vb) else (vb, va)
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def _consonants(form: str) -> str:
     return "".join(ch for ch in form if ch not in "aeiouy")
 
@@ -133,7 +144,7 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     ):
         return 0.9, "one letter differs"
     same_start = a.form[0] == b.form[0] or (a.form[0] in _VOWEL_START and b.form[0] in _VOWEL_START)
-    if a.skeleton == b.skeleton and len(a.skeleton) >= 2 and same_start:
+    if a.skeleton == b.skeleton and len(a.skeleton) >= 2 and same_start and _vowels_nest(a.form, b.form):
         return 0.88, "transliteration"
     if a.skeleton == b.skeleton and len(a.skeleton) >= 3:
         return 0.88, "transliteration"
@@ -172,6 +183,14 @@ def _total(tokens: tuple[Token, ...], middle: frozenset[int], used: set[int]) ->
     """The weight of a name's words, middle names left unmatched counting MIDDLE_NAME_SHARE."""
     total = sum(t.weight * (MIDDLE_NAME_SHARE if i in middle and i not in used else 1) for i, t in enumerate(tokens))
     return total or 1.0
+
+
+def _in_order(pairs: list[Pair], q: tuple[Token, ...], c: tuple[Token, ...]) -> bool:
+    """Whether the matched words keep their order up to a rotation (surname first or last)."""
+    strong = [p for p in pairs if not all(t.weak or t.particle for t in p.query)]
+    seq = [c.index(p.candidate[0]) for p in sorted(strong, key=lambda p: q.index(p.query[0]))]
+    descents = sum(1 for x, y in itertools.pairwise(seq) if x > y)
+    return descents == 0 or (descents == 1 and seq[-1] < seq[0])
 
 
 def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknown") -> NameMatch:
@@ -218,6 +237,8 @@ def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknow
     if not any(not p.query[0].weak or len(p.query) > 1 for p in pairs):
         q_cov = c_cov = 0.0  # only particles or legal words in common
     score = QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * c_cov
+    if not _in_order(pairs, q, c):
+        score -= ORDER_PENALTY  # Ri Un Song is not Ri Song Un; Kim Jong Un = Jong Un Kim (a rotation) is free
     strong_q = [t for t in q if not t.weak and not t.particle]
     strong_c = [t for t in c if not t.weak and not t.particle]
     strong_pairs = [p for p in pairs if not all(t.weak or t.particle for t in p.query)]

@@ -31,7 +31,7 @@ from graph.matching.query import Identifier, IdKind, PartyKind, Query
 from graph.matching.tables import ABBREVIATIONS, VARIANT_GROUPS, WEAK_WORDS
 from graph.matching.text import NameForm, NameKind, prepare_name, spelling_variants, vocalisations
 from graph.model import Direction, Entity
-from graph.names import fold
+from graph.names import canonical_token, fold
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -83,7 +83,8 @@ class Hit:
 
 
 def query_words(name: NameForm) -> list[list[str]]:
-    """Per word worth looking up, its spellings: as written, spelling variants, Korean consonant pairs, readings
+    """Per word worth looking up, its spellings: as written, its canonical Korean syllable (graph.names, which
+    the index holds too), spelling variants, Korean consonant pairs, readings
     of a word written without vowels (Arabic script), an abbreviation's long form (DPRK: democratic, korea…), and
     the word joined with its neighbours (Cheng Xing -> chengxing; a run of particles and a name, bin al Shibh ->
     binalshibh, is a word of its own). The longest words first, at most _MAX_WORDS."""
@@ -93,7 +94,7 @@ def query_words(name: NameForm) -> list[list[str]]:
         w = t.form
         if any(g[0] == w for g in groups):
             continue
-        spellings = [w, *_VARIANTS.get(w, ()), *spelling_variants(w)]
+        spellings = [w, canonical_token(w), *_VARIANTS.get(w, ()), *spelling_variants(w)]
         if len(w) <= 5 and w.isalpha():
             spellings += [b + w[len(a) :] for a, b in _KOREAN_SWAPS if w.startswith(a)]
         if t.script == "arabic":

@@ -188,3 +188,17 @@ def test_abbreviated_and_spanish_legal_forms() -> None:
 
 def test_generic_business_words_still_count() -> None:
     assert score("Sokhra Holdings Ltd", "OOO SOKHRA", "organization") < 0.85
+
+
+def test_korean_given_names_keep_their_order_and_vowels() -> None:
+    assert score("Lee Eun-seong", "RI, U'n-so'ng") > score("Lee Eun-seong", "RI, Song Un")
+    assert score("Kim Gyong-hyok", "KIM, Kyong Hyok") > score("Kim Gyong-hyok", "KIM, Kyong Hak")
+    assert how("hyok", "hak") == ""
+    assert score("Mya Tun Oo", "OO, Mya Tun") == 1.0  # surname first or last is a rotation, not a reorder
+
+
+def test_names_with_apostrophes_are_indexed_without_them_too() -> None:
+    from graph.names import search_forms
+
+    assert "ri un song" in search_forms("RI, U'n-so'ng")
+    assert search_forms("KIM, Sang Man") == ["kim sang man"]
