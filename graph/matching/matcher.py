@@ -29,7 +29,7 @@ from graph.matching.evidence import (
 )
 from graph.matching.query import Identifier, IdKind, PartyKind, Query
 from graph.matching.tables import ABBREVIATIONS, VARIANT_GROUPS, WEAK_WORDS
-from graph.matching.text import NameForm, NameKind, prepare_name, spelling_variants, vocalisations
+from graph.matching.text import NameForm, NameKind, arabic_readings, prepare_name, spelling_variants
 from graph.model import Direction, Entity
 from graph.names import canonical_token, fold
 from graph.stores.base import GraphReader
@@ -98,7 +98,7 @@ def query_words(name: NameForm) -> list[list[str]]:
         if len(w) <= 5 and w.isalpha():
             spellings += [b + w[len(a) :] for a, b in _KOREAN_SWAPS if w.startswith(a)]
         if t.script == "arabic":
-            spellings += vocalisations(w)
+            spellings += arabic_readings(w)
         spellings += [x for x in _EXPANSIONS.get(w, ()) if x not in WEAK_WORDS]
         groups.append(list(dict.fromkeys(spellings)))
     # the index holds names as graph.names.fold writes them (SA'DU -> sa du): its words are looked up too

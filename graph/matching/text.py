@@ -381,3 +381,21 @@ def vocalisations(form: str, limit: int = 27) -> tuple[str, ...]:
         between = ch not in "aeiouy" and form[i + 1] not in "aeiouy"
         readings = [r + ch + v for r in readings for v in (("a", "i", "u", "") if between else ("",))][:81]
     return tuple(dict.fromkeys(r + form[-1] for r in readings if r + form[-1] != form))[:limit]
+
+
+_CONSONANT_Y = re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])y(?=[aeiou])")
+
+
+@lru_cache(maxsize=16384)
+def arabic_readings(form: str, limit: int = 40) -> tuple[str, ...]:
+    """Romanisations of a word read letter by letter from Arabic script: its vocalisations, a consonant y before a
+    vowel as iy, and a final a (ta marbuta) as ah or eh: 'hnya' -> haniya, haniyeh…"""
+    out: dict[str, None] = {}
+    for v in (form, *vocalisations(form)):
+        for w in dict.fromkeys((v, _CONSONANT_Y.sub("iy", v))):
+            out[w] = None
+            if w.endswith("a") and len(w) > 3:
+                out[w + "h"] = None
+                out[w[:-1] + "eh"] = None
+    out.pop(form, None)
+    return tuple(out)[:limit]

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from graph.matching.compare import compare_names, token_similarity
-from graph.matching.text import NameKind, make_token, prepare_name, skeleton, spelling_variants, vocalisations
+from graph.matching.text import (
+    NameKind,
+    arabic_readings,
+    make_token,
+    prepare_name,
+    skeleton,
+    spelling_variants,
+    vocalisations,
+)
 
 
 def score(query: str, listed: str, kind: NameKind = "person") -> float:
@@ -177,6 +185,7 @@ def test_skeleton_and_variants() -> None:
     assert "hizballah" in spelling_variants("hezbollah")
     assert "hasan" in vocalisations("hsn")
     assert vocalisations("hasan") == ()
+    assert "haniyeh" in arabic_readings("hnya")  # هنية, ta marbuta read as -eh
 
 
 def test_abbreviated_and_spanish_legal_forms() -> None:
