@@ -142,3 +142,28 @@ def test_screen_rows_and_frames(listed: GraphStore) -> None:
     assert results[2].hits[0].id == "ofac-2"
     frame, rejects = screen_frame(pd.DataFrame(rows), listed)
     assert list(frame["row_id"]) == ["a", "c"] and list(rejects["line"]) == [2]
+
+
+def test_hits_carry_what_the_graph_knows(listed: GraphStore) -> None:
+    """Analysis results written back (graph.analytics.analyze) reach each hit: 50% rule, exposure, nearest party."""
+    listed.upsert_nodes(NodeKind.COMPANY, [NodeRecord("c-front", NodeKind.COMPANY, {Prop.NAME: "APOLLON TRADING LLC"})])
+    listed.set_node_properties(
+        [Prop.BLOCKED_BY_OWNERSHIP, Prop.OWNERSHIP_UNKNOWN, Prop.EXPOSURE_HOPS, Prop.EXPOSURE_NEAREST],
+        [
+            (
+                "c-front",
+                {
+                    Prop.BLOCKED_BY_OWNERSHIP: True,
+                    Prop.OWNERSHIP_UNKNOWN: False,
+                    Prop.EXPOSURE_HOPS: 1,
+                    Prop.EXPOSURE_NEAREST: "ofac-10",
+                },
+            )
+        ],
+    )
+    rows = [{"name": "Apollon Trading Limited", "kind": "company"}]
+    result = next(screen_rows(rows, listed, find_columns(["name", "kind"])))
+    hit = result.hits[0]
+    assert (hit.id, hit.label, hit.sanctioned) == ("c-front", MATCH, False)
+    assert (hit.blocked_by_ownership, hit.ownership_unknown, hit.exposure_hops) == (True, False, 1)
+    assert (hit.exposure_nearest, hit.exposure_nearest_name) == ("ofac-10", "JOINT STOCK COMPANY ALFA-BANK")
