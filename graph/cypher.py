@@ -587,6 +587,7 @@ MATCH_CANDIDATE_PROPS = (
     Prop.ALIASES,
     Prop.COUNTRIES,
     Prop.BIRTH_DATE,
+    Prop.BIRTH_PLACE,
     Prop.IDENTIFIERS,
     Prop.LOOKUP_KEYS,
     Prop.IMO,

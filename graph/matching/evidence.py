@@ -12,12 +12,12 @@ birth year one off                                      -0.02
 birth year 2-4 years off                                -0.12
 birth year 5+ years off                                 -0.30
 a country in common                                     +0.04
-no country in common (both sides have some)             -0.08
+no country in common (persons; others -0.04)            -0.08
 IMO / SWIFT / tax id differs (one per party)            -0.35
 ======================================================  ======
 
 An equal strong identifier (IMO, passport, national or tax id, SWIFT/BIC, registration number, wallet) makes the
-candidate a match on its own (graph.matching.scoring).
+candidate a match on its own (graph.matching.matcher).
 """
 
 from __future__ import annotations
@@ -128,13 +128,22 @@ def birth_date_evidence(query: PartialDate, stored: str | None) -> Evidence | No
 
 
 # --- countries -----------------------------------------------------------------------------------------------------
+_PARENTHESES = re.compile(r"\(([^()]{2,40})\)")
+
+
 def candidate_countries(entity: Entity) -> dict[str, str]:
-    """ISO code -> the country as the record writes it (countries, and a vessel's flag)."""
+    """ISO code -> the country as the record writes it: its countries, a vessel's flag, the country of its place(s)
+    of birth ('Kafr Fila, Lebanon') and of its identifiers ('Passport: 123 (Iran)')."""
     out: dict[str, str] = {}
     values = [*entity.countries]
     flag = entity.properties.get(Prop.FLAG.value)
     if isinstance(flag, str) and flag:
         values.append(flag)
+    birth_place = entity.properties.get(Prop.BIRTH_PLACE.value)
+    if isinstance(birth_place, str):
+        values += [place.rsplit(",", 1)[-1] for place in birth_place.split(";") if place.strip()]
+    for ident in entity.properties.get(Prop.IDENTIFIERS.value) or []:
+        values += _PARENTHESES.findall(str(ident))
     for value in values:
         code = country_code(str(value))
         if code and code not in out:
@@ -151,8 +160,10 @@ def country_evidence(query: tuple[str, ...], entity: Entity) -> Evidence | None:
     common = [stored[c] for c in query if c in stored]
     if common:
         return Evidence(0.04, f"country {', '.join(c.upper() for c in query if c in stored)} agrees ({common[0]})")
+    penalty = -0.08 if entity.kind is NodeKind.PERSON else -0.04  # companies' and vessels' lists are less complete
     return Evidence(
-        -0.08, f"country {', '.join(c.upper() for c in query)} is not among the record's ({'; '.join(stored.values())})"
+        penalty,
+        f"country {', '.join(c.upper() for c in query)} is not among the record's ({'; '.join(stored.values())})",
     )
 
 

@@ -167,3 +167,14 @@ def test_results_and_rejects_frames() -> None:
     for r in results:
         summary.add(r)
     assert (summary.screened, summary.matches, summary.possible_matches, len(summary.rejected)) == (2, 1, 0, 1)
+
+
+def test_a_record_s_countries_include_places_of_birth_and_identifier_countries() -> None:
+    entity = _entity(birth_place="Kafr Fila, Lebanon", identifiers=["Passport: R85243 (Yemen)"])
+    agree = country_evidence(("lb",), entity)
+    assert agree is not None and agree.effect > 0
+    yemen = country_evidence(("ye",), entity)
+    assert yemen is not None and yemen.effect > 0
+    company = _entity(NodeKind.COMPANY, countries=["Iran"])
+    other = country_evidence(("ae",), company)
+    assert other is not None and other.effect == -0.04
