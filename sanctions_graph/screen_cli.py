@@ -108,6 +108,10 @@ def screen(
     hits: int,
     as_json: bool,
 ) -> int:
+    """Screen every row of FILE (CSV or Excel) against the graph: each row's best hits with score, label
+    (match / possible match), explanation, and what the graph knows about the hit (sanctioned, blocked under the
+    50% rule, exposure hops, nearest listed party). Shows a progress bar and ends with a summary; rows that cannot
+    be screened go to the rejects file with their line and reason."""
     frame = read_table(file)
     mapping = find_columns([str(c) for c in frame.columns], parse_mapping(columns))
     records = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
