@@ -43,6 +43,8 @@ _VOWEL_START = frozenset("aeiou")
 MIDDLE_NAME_SHARE = 0.5
 #: Matched words in another order than a rotation of the other name's (given names swapped) cost this much.
 ORDER_PENALTY = 0.03
+#: A vessel's or aircraft's number on one side only, or numbers that differ, cost this much.
+NUMBER_PENALTY = 0.15
 #: Names of one word each that differ by a typo only weigh less (HAMAS / HAMMS; not Hezbollah / Hizballah).
 _ONE_WORD_FACTOR = 0.9
 _MIN_PAIR = 0.6
@@ -237,6 +239,11 @@ def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknow
     if not any(not p.query[0].weak or len(p.query) > 1 for p in pairs):
         q_cov = c_cov = 0.0  # only particles or legal words in common
     score = QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * c_cov
+    if kind == "object":  # RYONG GUN BONG 2 is a sister ship of RYONG GUN BONG, not the ship
+        numbers = [t.form for i, t in enumerate(q) if t.form.isdigit() and i not in used_q]
+        numbers += [t.form for i, t in enumerate(c) if t.form.isdigit() and i not in used_c]
+        if numbers:
+            score -= NUMBER_PENALTY
     if not _in_order(pairs, q, c):
         score -= ORDER_PENALTY  # Ri Un Song is not Ri Song Un; Kim Jong Un = Jong Un Kim (a rotation) is free
     strong_q = [t for t in q if not t.weak and not t.particle]

@@ -211,3 +211,8 @@ def test_names_with_apostrophes_are_indexed_without_them_too() -> None:
 
     assert "ri un song" in search_forms("RI, U'n-so'ng")
     assert search_forms("KIM, Sang Man") == ["kim sang man"]
+
+
+def test_a_vessel_number_on_one_side_only_is_another_ship() -> None:
+    assert score("RYONG GUN BONG II", "RYONG GUN BONG", "object") < 0.85
+    assert score("BICENTENARIO 8", "BICENTENARIO VIII", "object") == 1.0
