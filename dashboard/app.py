@@ -16,7 +16,7 @@ from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity
 from dashboard.pages import analysis, not_found, paths, report, search
 from dashboard.theme import INDEX_STRING
-from graph.stores.base import GraphReader
+from graph import GraphReader
 
 NAV_PLACEHOLDER = "Search names, aliases, identifiers…"
 

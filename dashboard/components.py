@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard.details import DesignationRow, DetailRow, Link, Part, SourceRow
 from dashboard.entity.styles import WIDTH_NOTE, LegendItem, swatch_style
-from graph.errors import EntityNotFound, QueryTimeout, SanctionsGraphError
+from graph import EntityNotFound, QueryTimeout, SanctionsGraphError
 
 log = logging.getLogger(__name__)
 

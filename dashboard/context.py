@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import flask
 
-from graph.stores.base import GraphReader
+from graph import GraphReader
 
 EXTENSION_KEY = "sanctions_graph_dashboard"
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dashboard.formatting import entity_href, format_country, format_number, format_value, kind_caption, rel_caption
-from graph.model import Entity
-from graph.vocabulary import RELATIONSHIPS, Prop, RelType
+from graph import RELATIONSHIPS, Entity, Prop, RelType
 
 
 def _values(raw: Any) -> list[Any]:

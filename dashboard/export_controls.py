@@ -33,10 +33,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard.entity.filters import filter_view
 from dashboard.entity.state import GraphState, ViewState
 from dashboard.exporters import ExportFormat, GraphView, export_file, view_from_payload, view_to_payload
-from graph.exports.common import file_stem, without_internal
-from graph.model import Relationship
-from graph.stores.base import GraphReader
-from graph.vocabulary import RelType
+from graph import GraphReader, Relationship, RelType, file_stem, without_internal
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,21 @@ from xml.etree import ElementTree as ET
 
 from dashboard.entity.styles import CENTER_HALO, SANCTIONED_RED, kind_style, rel_style
 from dashboard.formatting import edge_label, short_label
-from graph.exports import ftm, graphml, tabular
-from graph.exports.common import INTERNAL, file_stem, shown_relationships
-from graph.exports.graphml import xml_text
-from graph.model import Entity, Relationship
-from graph.vocabulary import NodeKind, RelType
+from graph import (
+    EXPORT_HIDDEN_PROPS,
+    Entity,
+    ExportStats,
+    NodeKind,
+    Relationship,
+    RelType,
+    csv_zip,
+    export_entities,
+    file_stem,
+    ftm_jsonl,
+    graphml,
+    shown_relationships,
+    xml_text,
+)
 
 
 class ExportFormat(StrEnum):
@@ -68,7 +78,7 @@ def view_to_payload(view: GraphView) -> dict[str, Any]:
                 "kind": e.kind.value,
                 "name": e.name,
                 "sanctioned": e.sanctioned,
-                "properties": {k: v for k, v in e.properties.items() if k not in INTERNAL},
+                "properties": {k: v for k, v in e.properties.items() if k not in EXPORT_HIDDEN_PROPS},
             }
             for e in view.entities
         ],
@@ -105,12 +115,12 @@ def export_file(view: GraphView, fmt: ExportFormat | str) -> ExportFile:
     stem = file_stem(view.title)
     fmt = ExportFormat(fmt)
     if fmt is ExportFormat.CSV:
-        content = tabular.csv_zip(view.entities, view.relationships, label=edge_label)
+        content = csv_zip(view.entities, view.relationships, label=edge_label)
         return ExportFile(f"{stem}.csv.zip", content, "application/zip")
     if fmt is ExportFormat.GRAPHML:
-        document = graphml.graphml(view.entities, view.relationships, graph_id=stem, label=edge_label)
+        document = graphml(view.entities, view.relationships, graph_id=stem, label=edge_label)
         return ExportFile(f"{stem}.graphml", document.encode(), "application/graphml+xml")
-    lines = ftm.ftm_jsonl(ftm.export_entities(view.entities, view.relationships, ftm.ExportStats()))
+    lines = ftm_jsonl(export_entities(view.entities, view.relationships, ExportStats()))
     return ExportFile(f"{stem}.ftm.jsonl", lines.encode(), "application/x-ndjson")
 
 

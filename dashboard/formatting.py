@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from graph.model import Relationship
-from graph.vocabulary import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, Prop, RelType
+from graph import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, Prop, Relationship, RelType
 
 LABEL_MAX_CHARS = 32
 

@@ -11,8 +11,7 @@ from dash import dcc, html
 from dashboard.components import badges
 from dashboard.details import prop_caption
 from dashboard.formatting import entity_href, format_number, format_value, plural, rel_caption
-from graph.model import Entity, Path, Relationship
-from graph.vocabulary import RELATIONSHIPS, Prop
+from graph import RELATIONSHIPS, Entity, Path, Prop, Relationship
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,16 @@
 from __future__ import annotations
 
 from graph.analytics.analyze import AnalyzeSummary, analyze
-from graph.analytics.exposure import ExposureReport, entity_exposure
-from graph.analytics.itworkers import ItWorkerReport, find_it_workers
+from graph.analytics.dates import parse_day
+from graph.analytics.exposure import DEFAULT_MAX_HOPS as EXPOSURE_DEFAULT_HOPS
+from graph.analytics.exposure import MAX_MAX_HOPS as EXPOSURE_MAX_HOPS
+from graph.analytics.exposure import ExposureReport, entity_exposure, resolve_types
+from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
 from graph.analytics.ownership import OwnershipReport, entity_ownership
 from graph.analytics.shared_infrastructure import SharedReport, shared_infrastructure
-from graph.analytics.trace import Trace, TraceDirection, trace_funds
+from graph.analytics.trace import DEFAULT_HOPS as TRACE_DEFAULT_HOPS
+from graph.analytics.trace import MAX_HOPS as TRACE_MAX_HOPS
+from graph.analytics.trace import Trace, TraceDirection, trace_funds, trace_table_text
 from graph.errors import (
     ConfigError,
     EntityNotFound,
@@ -22,7 +27,31 @@ from graph.errors import (
     SourceFormatError,
     StoreUnavailable,
 )
+from graph.exports.common import INTERNAL as EXPORT_HIDDEN_PROPS
+from graph.exports.common import designation_text, file_stem, shown_relationships, without_internal
+from graph.exports.ftm import (
+    ExportStats,
+    export_entities,
+    export_graph,
+    export_subgraph,
+    ftm_jsonl,
+    judgements,
+    write_ftm,
+)
+from graph.exports.graphml import graphml, xml_text
+from graph.exports.tabular import csv_zip
+from graph.ftm_mapping import EDGE_SCHEMATA, INTERVAL_IGNORED, KIND_SCHEMATA, LINK_PROPS, NUMERIC_REL_PROPS, EdgeMap
 from graph.ids import fold_text, is_evm_address, lookup_key, normalize_address, ofac_id, rel_id, wallet_id
+from graph.matching.matcher import MATCH_THRESHOLD, POSSIBLE_THRESHOLD
+from graph.matching.screening import (
+    FIELD_HEADERS,
+    ScreenResult,
+    find_columns,
+    rejects_frame,
+    results_frame,
+    screen_rows,
+)
+from graph.matching.screening import Summary as ScreenSummary
 from graph.model import (
     Designation,
     Direction,
@@ -74,24 +103,40 @@ from graph.vocabulary import (
 
 __all__ = [
     "ANALYSIS_PROPS",
+    "DEFAULT_FLOW_HOPS",
     "DEFAULT_NEIGHBOURHOOD_LIMIT",
     "DEFAULT_START_TIMEOUT_S",
+    "EDGE_SCHEMATA",
     "ENTITY_LABEL",
+    "EXPORT_HIDDEN_PROPS",
+    "EXPOSURE_DEFAULT_HOPS",
+    "EXPOSURE_MAX_HOPS",
+    "FIELD_HEADERS",
     "FLAG_PROPS",
     "INTERNAL_PROPS",
+    "INTERVAL_IGNORED",
     "KIND_CAPTIONS",
+    "KIND_SCHEMATA",
+    "LINK_PROPS",
     "LIST_PROPS",
+    "MATCH_THRESHOLD",
     "MAX_HOPS",
     "MAX_PATH_HOPS",
+    "NUMERIC_REL_PROPS",
+    "POSSIBLE_THRESHOLD",
     "RELATIONSHIPS",
     "STORES",
+    "TRACE_DEFAULT_HOPS",
+    "TRACE_MAX_HOPS",
     "AnalyzeSummary",
     "ConfigError",
     "Designation",
     "Direction",
+    "EdgeMap",
     "Entity",
     "EntityNotFound",
     "ExpectedCountError",
+    "ExportStats",
     "ExposureReport",
     "GraphReader",
     "GraphStore",
@@ -109,6 +154,8 @@ __all__ = [
     "RelType",
     "Relationship",
     "SanctionsGraphError",
+    "ScreenResult",
+    "ScreenSummary",
     "SearchHit",
     "ServerStatus",
     "Settings",
@@ -121,24 +168,44 @@ __all__ = [
     "TraceDirection",
     "WriteCounts",
     "analyze",
+    "csv_zip",
+    "designation_text",
     "embedded_status",
     "entity_exposure",
     "entity_ownership",
+    "export_entities",
+    "export_graph",
+    "export_subgraph",
+    "file_stem",
+    "find_columns",
     "find_it_workers",
     "fold_text",
+    "ftm_jsonl",
+    "graphml",
     "is_evm_address",
+    "judgements",
     "lookup_key",
     "normalize_address",
     "ofac_id",
     "open_store",
+    "parse_day",
     "parse_kind",
     "parse_rel_types",
+    "rejects_frame",
     "rel_id",
     "reset_store",
+    "resolve_types",
+    "results_frame",
+    "screen_rows",
     "shared_infrastructure",
+    "shown_relationships",
     "stop_embedded",
     "store_session",
     "trace_funds",
+    "trace_table_text",
     "wait_for_embedded_persistence",
     "wallet_id",
+    "without_internal",
+    "write_ftm",
+    "xml_text",
 ]

@@ -14,16 +14,26 @@ from typing import Any, TypeVar
 
 import click
 
-from graph.analytics.analyze import analyze
-from graph.analytics.exposure import DEFAULT_MAX_HOPS, MAX_MAX_HOPS, entity_exposure, resolve_types
-from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, find_it_workers
-from graph.analytics.ownership import entity_ownership
-from graph.analytics.shared_infrastructure import shared_infrastructure
-from graph.analytics.trace import DEFAULT_HOPS, MAX_HOPS, TraceDirection, trace_funds, trace_table_text
-from graph.errors import ConfigError
-from graph.model import Direction
-from graph.stores.base import GraphStore
-from graph.vocabulary import RelType
+from graph import (
+    DEFAULT_FLOW_HOPS,
+    EXPOSURE_DEFAULT_HOPS,
+    EXPOSURE_MAX_HOPS,
+    TRACE_DEFAULT_HOPS,
+    TRACE_MAX_HOPS,
+    ConfigError,
+    Direction,
+    GraphStore,
+    RelType,
+    TraceDirection,
+    analyze,
+    entity_exposure,
+    entity_ownership,
+    find_it_workers,
+    resolve_types,
+    shared_infrastructure,
+    trace_funds,
+    trace_table_text,
+)
 from sanctions_graph.argtypes import DAY, int_between
 from sanctions_graph.options import EXIT_OK, Command, json_option, parse_types, print_json, with_store
 
@@ -58,7 +68,9 @@ def register(group: click.Group) -> None:
 
 @click.command(cls=Command, short_help="hops to the nearest sanctioned entity, its path, sanctioned within 1-3 hops")
 @click.argument("entity_id", metavar="ID", help="id of the entity")
-@click.option("--max-hops", type=int_between(1, MAX_MAX_HOPS), default=DEFAULT_MAX_HOPS, help="longest path looked for")
+@click.option(
+    "--max-hops", type=int_between(1, EXPOSURE_MAX_HOPS), default=EXPOSURE_DEFAULT_HOPS, help="longest path looked for"
+)
 @click.option(
     "--live",
     is_flag=True,
@@ -138,7 +150,9 @@ def ownership(store: GraphStore, entity_id: str, as_of: date | None, as_json: bo
     default=TraceDirection.FORWARD.value,
     help="forward: where the funds went; backward: where they came from",
 )
-@click.option("--hops", type=int_between(1, MAX_HOPS), default=DEFAULT_HOPS, help="transfers followed in a row")
+@click.option(
+    "--hops", type=int_between(1, TRACE_MAX_HOPS), default=TRACE_DEFAULT_HOPS, help="transfers followed in a row"
+)
 @click.option("--since", type=DAY, default=None, help="ignore transfers before this date")
 @click.option("--until", type=DAY, default=None, help="ignore transfers after this date")
 @click.option("--csv", metavar="FILE", help="also write the transfers table as CSV ('-' for standard output)")

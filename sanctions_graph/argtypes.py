@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from graph.analytics.dates import parse_day
+from graph import parse_day
 
 
 def int_between(low: int, high: int) -> click.IntRange:

@@ -19,13 +19,25 @@ from typing import Any
 
 import click
 
-from graph.errors import ConfigError, SanctionsGraphError, StoreUnavailable
-from graph.model import Entity, Relationship
-from graph.model import Path as GraphPath
-from graph.settings import Settings
-from graph.stores.base import MAX_HOPS, MAX_PATH_HOPS, GraphStore
-from graph.stores.factory import embedded_status, reset_store, stop_embedded, store_session
-from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, Prop
+from graph import (
+    INTERNAL_PROPS,
+    MAX_HOPS,
+    MAX_PATH_HOPS,
+    RELATIONSHIPS,
+    ConfigError,
+    Entity,
+    GraphStore,
+    Prop,
+    Relationship,
+    SanctionsGraphError,
+    Settings,
+    StoreUnavailable,
+    embedded_status,
+    reset_store,
+    stop_embedded,
+    store_session,
+)
+from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
 from loaders.registry import SOURCES, SourceSpec, demo_sources
 from sanctions_graph import analytics_cli, demo, screen_cli
@@ -347,7 +359,7 @@ def export_ftm(store: GraphStore, entity: str | None, hops: int, limit: int, out
     """FollowTheMoney entity JSON lines: the whole graph, or one entity's neighbourhood."""
     import gzip
 
-    from graph.exports.ftm import ExportStats, export_graph, export_subgraph, write_ftm
+    from graph import ExportStats, export_graph, export_subgraph, write_ftm
 
     stats = ExportStats()
     if entity:
@@ -375,7 +387,7 @@ def _serve(store: GraphStore, host: str, port: int, load_demo_first: bool) -> in
     if load_demo_first:
         for report in load_demo(store):
             print(report.to_text())
-        from graph.analytics.analyze import analyze
+        from graph import analyze
 
         # exposure and the 50% rule, precomputed so the demo's graph can be coloured by them
         print(analyze(store).to_text())

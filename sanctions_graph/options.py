@@ -16,10 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from graph.errors import ConfigError
-from graph.settings import STORES, Settings
-from graph.stores.factory import store_session
-from graph.vocabulary import RelType, parse_rel_types
+from graph import STORES, ConfigError, RelType, Settings, parse_rel_types, store_session
 
 PROG = "sanctions-graph"
 EXIT_OK, EXIT_FAILED, EXIT_UNAVAILABLE = 0, 1, 2

@@ -16,18 +16,19 @@ import click
 import pandas as pd
 from tqdm import tqdm
 
-from graph.errors import SanctionsGraphError
-from graph.matching.matcher import MATCH_THRESHOLD, POSSIBLE_THRESHOLD
-from graph.matching.screening import (
+from graph import (
     FIELD_HEADERS,
+    MATCH_THRESHOLD,
+    POSSIBLE_THRESHOLD,
+    GraphStore,
+    SanctionsGraphError,
     ScreenResult,
-    Summary,
+    ScreenSummary,
     find_columns,
     rejects_frame,
     results_frame,
     screen_rows,
 )
-from graph.stores.base import GraphStore
 from sanctions_graph.options import EXIT_OK, Command, json_option, print_json, with_store
 
 _SUFFIXES = (".csv", ".xlsx", ".xls")
@@ -68,7 +69,7 @@ def parse_mapping(text: str | None) -> dict[str, str]:
     return out
 
 
-def _summary_text(summary: Summary, total_s: float) -> str:
+def _summary_text(summary: ScreenSummary, total_s: float) -> str:
     lines = [
         f"screened {summary.screened:,} row(s) in {total_s:.1f} s: {summary.matches:,} match(es), "
         f"{summary.possible_matches:,} possible match(es), {len(summary.rejected):,} unusable row(s)"
@@ -116,7 +117,7 @@ def screen(
     mapping = find_columns([str(c) for c in frame.columns], parse_mapping(columns))
     records = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
     results: list[ScreenResult] = []
-    summary = Summary()
+    summary = ScreenSummary()
     started = time.perf_counter()
     with tqdm(total=len(records), unit="row", desc="screening", file=sys.stderr, disable=None) as bar:
 

@@ -19,9 +19,7 @@ from typing import Any
 
 from dashboard.entity.state import EdgeInfo, GraphState, NodeInfo
 from dashboard.formatting import plural
-from graph.model import Entity, Relationship, Subgraph
-from graph.stores.base import GraphReader
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph import Entity, GraphReader, NodeKind, Prop, Relationship, RelType, Subgraph
 
 #: At most this many neighbours of one entity are drawn at a time; the rest wait behind an "N more" node.
 HUB_CAP = 25

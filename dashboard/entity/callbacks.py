@@ -34,8 +34,7 @@ from dashboard.entity.render import omitted_note, render_view
 from dashboard.entity.state import GraphState, ViewState, from_controls, more_parent, parse_hops, view_state_to_query
 from dashboard.entity.timeline import brushed_range
 from dashboard.export_controls import register_export_callbacks, working_view
-from graph.stores.base import GraphReader
-from graph.vocabulary import NodeKind, RelType
+from graph import GraphReader, NodeKind, RelType
 
 ACTIONS = ("expand", "hide", "pin", "remove")
 

@@ -32,8 +32,7 @@ from dashboard.entity.positions import (
 from dashboard.entity.state import EdgeInfo, GraphState, Layout, NodeInfo, ViewState, more_id
 from dashboard.entity.timeline import TimelinePoint, timeline_points
 from dashboard.formatting import edge_label_of, kind_caption, short_label
-from graph.model import Entity, Relationship, Subgraph
-from graph.vocabulary import Prop, RelType
+from graph import Entity, Prop, Relationship, RelType, Subgraph
 
 Point = tuple[float, float]
 

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import Entity
-from graph.vocabulary import Prop
+from graph import Entity, Prop
 
 #: Exposure bands, in the legend's order: hops to the nearest sanctioned entity 0-3, further, none in reach, and
 #: entities the analysis has not seen (loaded after it ran, or never analysed).

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dashboard.entity.state import EdgeInfo, GraphState, NodeInfo, ViewState, date_end, date_start
-from graph.vocabulary import Prop, RelType
+from graph import Prop, RelType
 
 MONEY_TYPES = frozenset({RelType.PAID.value, RelType.TRANSFERRED.value})
 

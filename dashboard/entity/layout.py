@@ -50,9 +50,7 @@ from dashboard.entity.timeline import HEIGHT as TIMELINE_HEIGHT
 from dashboard.export_controls import export_controls
 from dashboard.exporters import GraphView
 from dashboard.formatting import entity_href, kind_caption, plural, rel_caption
-from graph.model import Entity
-from graph.stores.base import MAX_HOPS, GraphReader
-from graph.vocabulary import NodeKind, RelType
+from graph import MAX_HOPS, Entity, GraphReader, NodeKind, RelType
 
 DETAILS_HINT = "Click a node or a link to see its details and sources here. Double-click a node to expand it."
 

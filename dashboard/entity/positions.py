@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from graph.model import Subgraph
+from graph import Subgraph
 
 Point = tuple[float, float]
 Edge = tuple[str, str]

@@ -18,7 +18,7 @@ from dashboard.entity.state import GraphState, ViewState
 from dashboard.entity.styles import risk_legend_items, stylesheet
 from dashboard.entity.timeline import figure
 from dashboard.formatting import plural, rel_caption
-from graph.vocabulary import KIND_CAPTIONS, NodeKind, RelType
+from graph import KIND_CAPTIONS, NodeKind, RelType
 
 # --- sentences --------------------------------------------------------------------------------------------------
 

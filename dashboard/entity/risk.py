@@ -20,9 +20,7 @@ from dashboard.entity.exposure import Risk, exposure_sentence
 from dashboard.entity.filters import filter_view
 from dashboard.entity.state import ColourBy, GraphState, ViewState
 from dashboard.formatting import entity_href, format_number
-from graph.analytics.shared_infrastructure import shared_infrastructure
-from graph.stores.base import GraphReader
-from graph.vocabulary import NodeKind
+from graph import GraphReader, NodeKind, shared_infrastructure
 
 #: Entities checked for shared infrastructure per update of the view (each costs a few store calls).
 SHARED_CHECK_MAX = 60

@@ -32,9 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.entity.exposure import NOT_ANALYSED, Risk
-from graph.model import Entity, Relationship
-from graph.stores.base import MAX_HOPS
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph import MAX_HOPS, Entity, NodeKind, Prop, Relationship, RelType
 
 DEFAULT_HOPS = 2
 

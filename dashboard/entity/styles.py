@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from graph.vocabulary import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, RelType
+from graph import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, RelType
 
 SANCTIONED_RED = "#C00000"
 FRONT_ORANGE = "#E69F00"

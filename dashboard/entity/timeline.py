@@ -15,7 +15,7 @@ from dashboard.entity.filters import MONEY_TYPES, edge_amount, edge_date, filter
 from dashboard.entity.state import GraphState, ViewState, date_end, date_start, parse_date
 from dashboard.entity.styles import rel_style
 from dashboard.formatting import edge_label_of, short_label
-from graph.vocabulary import RelType
+from graph import RelType
 
 HEIGHT = 190
 EMPTY = "No payments or transfers in this view."

@@ -19,10 +19,17 @@ from dashboard.entity.elements import edge_element, largest_amount, node_element
 from dashboard.entity.state import EdgeInfo, NodeInfo
 from dashboard.entity.styles import stylesheet
 from dashboard.formatting import entity_href, format_number
-from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
-from graph.analytics.trace import DEFAULT_HOPS, Trace, TraceDirection, trace_funds
-from graph.stores.base import GraphReader
-from graph.vocabulary import Prop
+from graph import (
+    DEFAULT_FLOW_HOPS,
+    TRACE_DEFAULT_HOPS,
+    GraphReader,
+    ItWorkerReport,
+    Prop,
+    Trace,
+    TraceDirection,
+    find_it_workers,
+    trace_funds,
+)
 
 MAX_TRACE_HOPS = 8
 
@@ -50,14 +57,14 @@ def trace_params(params: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "wallet": str(params.get("wallet") or "").strip(),
         "direction": TraceDirection.BACKWARD if direction == "backward" else TraceDirection.FORWARD,
-        "hops": _int(params.get("hops"), DEFAULT_HOPS, 1, MAX_TRACE_HOPS),
+        "hops": _int(params.get("hops"), TRACE_DEFAULT_HOPS, 1, MAX_TRACE_HOPS),
         "since": _date(params.get("since")),
         "until": _date(params.get("until")),
     }
 
 
 def trace_href(
-    wallet: str, direction: str = "forward", hops: int = DEFAULT_HOPS, since: str = "", until: str = ""
+    wallet: str, direction: str = "forward", hops: int = TRACE_DEFAULT_HOPS, since: str = "", until: str = ""
 ) -> str:
     query = {"wallet": wallet, "direction": direction, "hops": hops, "since": since, "until": until}
     return "/trace?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
@@ -282,7 +289,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
     def submit_trace(n: int, wallet: str, direction: str, hops: int, since: str, until: str) -> tuple[str, str]:
         if not n:
             raise dash.exceptions.PreventUpdate
-        href = trace_href((wallet or "").strip(), direction or "forward", int(hops or DEFAULT_HOPS), since or "",
+        href = trace_href((wallet or "").strip(), direction or "forward", int(hops or TRACE_DEFAULT_HOPS), since or "",
                           until or "")  # fmt: skip
         path, _, query = href.partition("?")
         return path, "?" + query

@@ -27,9 +27,7 @@ from dashboard.export_controls import export_controls, register_export_callbacks
 from dashboard.exporters import GraphView
 from dashboard.formatting import kind_caption, plural, rel_caption
 from dashboard.path_display import path_section
-from graph.model import Entity, Path, SearchHit
-from graph.stores.base import MAX_PATH_HOPS, GraphReader
-from graph.vocabulary import RelType
+from graph import MAX_PATH_HOPS, Entity, GraphReader, Path, RelType, SearchHit
 
 log = logging.getLogger(__name__)
 

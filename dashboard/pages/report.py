@@ -27,10 +27,17 @@ from dashboard.exporters import GraphView, view_svg
 from dashboard.formatting import entity_href, kind_caption, rel_caption
 from dashboard.pages.paths import paths_href
 from dashboard.path_display import hop_evidence, path_section
-from graph.exports.common import designation_text, without_internal
-from graph.model import Entity, Path, Relationship, Subgraph
-from graph.stores.base import MAX_PATH_HOPS, GraphReader
-from graph.vocabulary import Prop
+from graph import (
+    MAX_PATH_HOPS,
+    Entity,
+    GraphReader,
+    Path,
+    Prop,
+    Relationship,
+    Subgraph,
+    designation_text,
+    without_internal,
+)
 
 REPORT_HOPS = 2  # how far the report looks for sanctioned entities
 MAX_SANCTIONED_PATHS = 5

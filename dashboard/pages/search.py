@@ -14,8 +14,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import context
 from dashboard.components import badges, guarded
 from dashboard.formatting import entity_href, format_country, kind_caption
-from graph.model import SearchHit
-from graph.stores.base import GraphReader
+from graph import GraphReader, SearchHit
 
 SEARCH_LIMIT = 50
 PLACEHOLDER = "Name, alias, passport or registration number, wallet address…"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from graph.ids import is_evm_address
+from graph import is_evm_address
 
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _TRON = re.compile(rf"^T[{_BASE58}]{{33}}$")

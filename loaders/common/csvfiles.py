@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import SourceFormatError
+from graph import SourceFormatError
 from loaders.common.values import DateOrder, decide_date_order, find_date_order
 from loaders.framework import LoadContext
 

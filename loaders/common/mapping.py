@@ -19,7 +19,7 @@ from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
-from graph.errors import SourceFormatError
+from graph import SourceFormatError
 from loaders.common.values import AUTO, TIMESTAMP_FORMATS, DateOrder
 
 M = TypeVar("M", bound="MappingModel")

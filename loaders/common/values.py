@@ -25,7 +25,7 @@ import prefixdate
 from babel.numbers import NumberFormatError, parse_decimal
 from dateutil import parser as dateutil_parser
 
-from graph.ids import normalize_address
+from graph import normalize_address
 
 # --- numbers and amounts ------------------------------------------------------------------------------------------
 

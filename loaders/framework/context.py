@@ -20,9 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from graph.model import NodeRecord, RelRecord, WriteCounts
-from graph.stores.base import GraphWriter
-from graph.vocabulary import LIST_PROPS, NodeKind, Prop, RelType
+from graph import LIST_PROPS, GraphWriter, NodeKind, NodeRecord, Prop, RelRecord, RelType, WriteCounts
 from loaders.framework.progress import Progress
 from loaders.framework.report import LoadReport, Rejected, RejectsWriter
 from loaders.framework.writer import BackgroundWriter

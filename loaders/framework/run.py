@@ -15,9 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from graph.errors import ExpectedCountError
-from graph.stores.base import GraphWriter
-from graph.vocabulary import NodeKind
+from graph import ExpectedCountError, GraphWriter, NodeKind
 from loaders.framework.context import DEFAULT_BATCH_SIZE, LoadContext
 from loaders.framework.progress import NoProgress, Progress
 from loaders.framework.report import LoadReport, RejectsWriter

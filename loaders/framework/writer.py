@@ -8,9 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import NodeRecord, RelRecord, WriteCounts
-from graph.stores.base import GraphWriter
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph import GraphWriter, NodeKind, NodeRecord, Prop, RelRecord, RelType, WriteCounts
 
 
 @dataclass

@@ -14,10 +14,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graph.errors import SourceFormatError
-from graph.ids import rel_id
-from graph.model import Designation, NodeRecord, RelRecord
-from graph.vocabulary import INTERNAL_PROPS, LIST_PROPS, NodeKind, Prop, RelType
+from graph import (
+    INTERNAL_PROPS,
+    LIST_PROPS,
+    Designation,
+    NodeKind,
+    NodeRecord,
+    Prop,
+    RelRecord,
+    RelType,
+    SourceFormatError,
+    rel_id,
+)
 from loaders.framework import LoadContext
 
 _NODE_KEYS = {"node", "id", "designation"}

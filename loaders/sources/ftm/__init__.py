@@ -43,7 +43,7 @@ remembers), ``reading`` (files, gzip, line decoding), ``nodes`` (a node's proper
 nodes, edges, attachments, deltas, the end of the load) and ``source`` (``FtmSource``).
 """
 
-from graph.ftm_mapping import EDGE_SCHEMATA, KIND_SCHEMATA
+from graph import EDGE_SCHEMATA, KIND_SCHEMATA
 from loaders.sources.ftm.properties import (
     ALL_NODE_PROPS,
     IDENTIFICATION_IGNORED,

@@ -12,10 +12,7 @@ from followthemoney import model as ftm_model
 from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
 
-from graph.ftm_mapping import EDGE_SCHEMATA, NUMERIC_REL_PROPS, EdgeMap
-from graph.ids import rel_id
-from graph.model import Designation, NodeRecord, RelRecord
-from graph.vocabulary import NodeKind, Prop
+from graph import EDGE_SCHEMATA, NUMERIC_REL_PROPS, Designation, EdgeMap, NodeKind, NodeRecord, Prop, RelRecord, rel_id
 from loaders.framework import LoadContext
 from loaders.sources.ftm.nodes import common, compact, identifiers, links, merge, names, read_number, scalars, wallet
 from loaders.sources.ftm.properties import (

@@ -8,9 +8,7 @@ from typing import Any
 
 from followthemoney.schema import Schema
 
-from graph.ftm_mapping import LINK_PROPS
-from graph.ids import normalize_address, wallet_id
-from graph.vocabulary import NodeKind, Prop
+from graph import LINK_PROPS, NodeKind, Prop, normalize_address, wallet_id
 from loaders.common.chains import chain_for, website_host
 from loaders.framework import LoadContext
 from loaders.sources.ftm.properties import (

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from followthemoney.schema import Schema
 
-from graph.ftm_mapping import INTERVAL_IGNORED as _INTERVAL_IGNORED
-from graph.ftm_mapping import KIND_SCHEMATA, LINK_PROPS
-from graph.vocabulary import NodeKind, Prop
+from graph import INTERVAL_IGNORED as _INTERVAL_IGNORED
+from graph import KIND_SCHEMATA, LINK_PROPS, NodeKind, Prop
 
 
 def _words(text: str) -> frozenset[str]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from graph.errors import SourceFormatError
+from graph import SourceFormatError
 from loaders.framework import LoadContext
 from loaders.sources.ftm.records import BadRecord, Line
 

@@ -9,7 +9,7 @@ from typing import Any
 from followthemoney import model as ftm_model
 from followthemoney.schema import Schema
 
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph import NodeKind, Prop, RelType
 from loaders.framework import LoadContext
 from loaders.sources.ftm.properties import ALL_ENTITY_KEYS, ENTITY_KEYS_KEPT_AS_SCALARS
 

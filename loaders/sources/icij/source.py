@@ -67,10 +67,7 @@ from typing import Any
 
 from followthemoney.types import registry
 
-from graph.errors import SourceFormatError
-from graph.ids import rel_id
-from graph.model import NodeRecord, RelRecord
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph import NodeKind, NodeRecord, Prop, RelRecord, RelType, SourceFormatError, rel_id
 from loaders.common.csvfiles import CsvRecord, iter_records, read_header, require_columns, unknown_columns
 from loaders.common.values import parse_date
 from loaders.framework import LoadContext

@@ -9,7 +9,7 @@ from typing import Any
 
 import prefixdate
 
-from graph.vocabulary import Prop
+from graph import Prop
 from loaders.sources.ofac_sdn.tables import NULL
 
 #: ``25 Apr 1965``, ``25 April 1965``, ``Apr. 1965``: a month word (its first three letters name it) and a year.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import SourceFormatError
+from graph import SourceFormatError
 from loaders.framework import LoadContext
 from loaders.sources.ofac_sdn.tables import COLUMNS, SDN_FILE
 

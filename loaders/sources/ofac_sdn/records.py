@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.errors import SourceFormatError
+from graph import SourceFormatError
 from loaders.sources.ofac_sdn.fields import add_unique, null, split_programs
 from loaders.sources.ofac_sdn.files import CsvRow, FileCheck, read_rows
 from loaders.sources.ofac_sdn.tables import ADD_FILE, ALT_FILE, ALT_TYPES, COMMENTS_FILE, NULL, SDN_FILE, SDN_TYPES

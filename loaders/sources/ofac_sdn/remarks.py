@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.vocabulary import NodeKind
+from graph import NodeKind
 from loaders.common.chains import website_host
 from loaders.sources.ofac_sdn.fields import DateText, add_unique, parse_date
 from loaders.sources.ofac_sdn.tables import (

@@ -8,9 +8,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.ids import normalize_address, ofac_id, rel_id, wallet_id
-from graph.model import Designation, NodeRecord, RelRecord
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph import (
+    Designation,
+    NodeKind,
+    NodeRecord,
+    Prop,
+    RelRecord,
+    RelType,
+    normalize_address,
+    ofac_id,
+    rel_id,
+    wallet_id,
+)
 from loaders.common.chains import chain_for, ticker_contradicts_address
 from loaders.framework import LoadContext
 from loaders.sources.ofac_sdn.fields import add_unique, compact, name_key, number

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from graph.errors import ConfigError
-from graph.vocabulary import NodeKind
+from graph import ConfigError, NodeKind
 
 TABLES_FILE = "tables.toml"
 

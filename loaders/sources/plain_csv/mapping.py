@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from graph.vocabulary import (
+from graph import (
     ANALYSIS_PROPS,
     FLAG_PROPS,
     INTERNAL_PROPS,

@@ -21,10 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graph.errors import SourceFormatError
-from graph.ids import rel_id, wallet_id
-from graph.model import NodeRecord, RelRecord
-from graph.vocabulary import FLAG_PROPS, LIST_PROPS, NodeKind, Prop
+from graph import FLAG_PROPS, LIST_PROPS, NodeKind, NodeRecord, Prop, RelRecord, SourceFormatError, rel_id, wallet_id
 from loaders.common.chains import address_chain
 from loaders.common.csvfiles import CsvRecord, file_date_order, iter_records, read_header, unknown_columns
 from loaders.common.values import (

@@ -57,10 +57,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from graph.errors import SourceFormatError
-from graph.ids import is_evm_address, rel_id, wallet_id
-from graph.model import NodeRecord, RelRecord
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph import NodeKind, NodeRecord, Prop, RelRecord, RelType, SourceFormatError, is_evm_address, rel_id, wallet_id
 from loaders.common.chains import TICKER_CHAINS, address_chain, chain_for, looks_bitcoin
 from loaders.common.csvfiles import CsvRecord, file_date_order, iter_records, read_header, unknown_columns
 from loaders.common.values import (
