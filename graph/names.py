@@ -12,6 +12,7 @@ import re
 
 from normality import normalize
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 # --- Hangul -> Revised Romanization, syllable by syllable (no sound-change rules: names are looked up by syllable)
 _INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h")
@@ -122,6 +123,10 @@ def search_forms(name: str) -> list[str]:
     return forms
 
 
+#: What a word one typo away scores (a letter added, dropped, changed, or two neighbours swapped: 'Unn', 'Bnak').
+ONE_TYPO_SCORE = 82.0
+
+
 def _token_similarity(query_token: str, name_tokens: list[str]) -> float:
     best = 0.0
     for token in name_tokens:
@@ -129,17 +134,21 @@ def _token_similarity(query_token: str, name_tokens: list[str]) -> float:
             return 100.0
         if len(query_token) >= 2 and token.startswith(query_token):
             best = max(best, 90.0)
-        elif len(query_token) >= 4:
+            continue
+        if len(query_token) >= 4:
             best = max(best, fuzz.ratio(query_token, token))
+        if len(query_token) >= 3 and len(token) >= 2 and OSA.distance(query_token, token, score_cutoff=1) <= 1:
+            best = max(best, ONE_TYPO_SCORE)
     return best
 
 
 def match_score(query: str, name: str) -> tuple[float, str] | None:
     """How well a name answers a query (0-100) and why, or None when some query word finds no match.
 
-    Every query word must match a word of the name exactly, as a prefix, or (words of 4+ letters) with at most
-    about one typo in five letters (rapidfuzz ratio >= 80), either as written or through its canonical
-    romanisation; word order, case, accents and punctuation do not matter.
+    Every query word must match a word of the name exactly, as a prefix, with one typo (words of 3+ letters: a
+    letter added, dropped or changed, or two neighbours swapped: 'Unn' finds Un, 'Bnak' Bank) or (words of 4+
+    letters) with at most about one typo in five letters (rapidfuzz ratio >= 80), either as written or through its
+    canonical romanisation; word order, case, accents and punctuation do not matter.
     """
     q_folded, n_folded = fold(query).split(), fold(name).split()
     if not q_folded or not n_folded:
