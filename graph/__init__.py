@@ -13,11 +13,13 @@ from graph.analytics.exposure import DEFAULT_MAX_HOPS as EXPOSURE_DEFAULT_HOPS
 from graph.analytics.exposure import MAX_MAX_HOPS as EXPOSURE_MAX_HOPS
 from graph.analytics.exposure import ExposureReport, entity_exposure, resolve_types
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
+from graph.analytics.listing import Listing, entity_listings, listed_status, listings, with_listings
 from graph.analytics.ownership import OwnershipReport, entity_ownership
 from graph.analytics.shared_infrastructure import SharedReport, shared_infrastructure
 from graph.analytics.trace import DEFAULT_HOPS as TRACE_DEFAULT_HOPS
 from graph.analytics.trace import MAX_HOPS as TRACE_MAX_HOPS
 from graph.analytics.trace import Trace, TraceDirection, trace_funds, trace_table_text
+from graph.countries import country_code, country_name, country_names
 from graph.errors import (
     ConfigError,
     EntityNotFound,
@@ -143,6 +145,7 @@ __all__ = [
     "GraphWriter",
     "ItWorkerReport",
     "Link",
+    "Listing",
     "NodeKind",
     "NodeRecord",
     "OwnershipReport",
@@ -168,10 +171,14 @@ __all__ = [
     "TraceDirection",
     "WriteCounts",
     "analyze",
+    "country_code",
+    "country_name",
+    "country_names",
     "csv_zip",
     "designation_text",
     "embedded_status",
     "entity_exposure",
+    "entity_listings",
     "entity_ownership",
     "export_entities",
     "export_graph",
@@ -184,6 +191,8 @@ __all__ = [
     "graphml",
     "is_evm_address",
     "judgements",
+    "listed_status",
+    "listings",
     "lookup_key",
     "normalize_address",
     "ofac_id",
@@ -205,6 +214,7 @@ __all__ = [
     "trace_table_text",
     "wait_for_embedded_persistence",
     "wallet_id",
+    "with_listings",
     "without_internal",
     "write_ftm",
     "xml_text",

@@ -108,6 +108,8 @@ class Prop(StrEnum):
     EFFECTIVE_BLOCKED_SHARE = "effective_blocked_share"  # percent of listed persons multiplied along ownership chains
     OWNERSHIP_AS_OF = "ownership_as_of"  # the date (ISO) the ownership results hold for
     ANALYZED_AT = "analyzed_at"  # when analyze wrote these results (ISO 8601, UTC)
+    # derived on read (graph.analytics.listing.with_listings), never stored nor set by a source
+    LISTED_VIA = "listed_via"  # a wallet's sanctions records: JSON texts naming the record and the listed party
 
 
 #: List-valued properties: a second source adds to them (set union) instead of replacing them.
