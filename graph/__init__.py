@@ -18,7 +18,7 @@ from graph.analytics.ownership import OwnershipReport, entity_ownership
 from graph.analytics.shared_infrastructure import SharedReport, shared_infrastructure
 from graph.analytics.trace import DEFAULT_HOPS as TRACE_DEFAULT_HOPS
 from graph.analytics.trace import MAX_HOPS as TRACE_MAX_HOPS
-from graph.analytics.trace import Trace, TraceDirection, trace_funds, trace_table_text
+from graph.analytics.trace import Trace, TraceDirection, resolve_start, trace_funds, trace_table_text
 from graph.countries import country_code, country_name, country_names
 from graph.errors import (
     ConfigError,
@@ -203,6 +203,7 @@ __all__ = [
     "rejects_frame",
     "rel_id",
     "reset_store",
+    "resolve_start",
     "resolve_types",
     "results_frame",
     "screen_rows",

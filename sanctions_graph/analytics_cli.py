@@ -143,7 +143,7 @@ def ownership(store: GraphStore, entity_id: str, as_of: date | None, as_json: bo
 
 
 @click.command(cls=Command, short_help="follow funds from (forward) or into (backward) a wallet, in time order")
-@click.argument("wallet", help="id of the wallet (or any payer/beneficiary) to start from")
+@click.argument("wallet", help="the wallet's address as pasted (any case) or the id of any payer/beneficiary")
 @click.option(
     "--direction",
     type=click.Choice([d.value for d in TraceDirection]),
@@ -156,6 +156,7 @@ def ownership(store: GraphStore, entity_id: str, as_of: date | None, as_json: bo
 @click.option("--since", type=DAY, default=None, help="ignore transfers before this date")
 @click.option("--until", type=DAY, default=None, help="ignore transfers after this date")
 @click.option("--csv", metavar="FILE", help="also write the transfers table as CSV ('-' for standard output)")
+@click.option("--through-services", is_flag=True, help="go on through exchanges, mixers and bridges (still marked)")
 @json_option
 @with_store
 def trace(
@@ -166,12 +167,15 @@ def trace(
     since: date | None,
     until: date | None,
     csv: str | None,
+    through_services: bool,
     as_json: bool,
 ) -> int:
     """Follow funds from (forward) or into (backward) WALLET, in time order; stops at exchanges, mixers, bridges."""
     if since and until and since > until:
         raise ConfigError("--since must not be after --until.")
-    result = trace_funds(store, wallet, TraceDirection(direction), hops, since, until)
+    result = trace_funds(
+        store, wallet, TraceDirection(direction), hops, since, until, through_services=through_services
+    )
     if csv:
         if csv == "-":
             result.write_csv(sys.stdout)
@@ -190,9 +194,10 @@ def trace(
     for end in data["endpoints"]:
         stop = f"  [stop: {end['stop']}]" if end["stop"] else ""
         mark = "  [SANCTIONED]" if end["sanctioned"] else ""
+        mark += f"  [service: {end['service']}]" if end["service"] and not end["stop"] else ""
         print(f"  {end['name']}: {end['transfers']} transfer(s), ${end['value_usd']:,.2f}{mark}{stop}")
     if not result.transfers:
-        held = store.links([wallet], (RelType.HOLDS,), Direction.OUT, limit=20)
+        held = store.links([result.start], (RelType.HOLDS,), Direction.OUT, limit=20)
         if held:
             print(f"It holds {len(held)} wallet(s); trace one of them: " + ", ".join(lk.other for lk in held))
     if csv and csv != "-":

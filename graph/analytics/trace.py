@@ -13,7 +13,8 @@ Rules:
 - the trace stops at services and at the hop limit. A *service* is an entity whose ``topics`` mention one of
   SERVICE_TERMS, or a Wallet whose labels (``name``, ``aliases``, ``notes``) mention one as a word: funds entering an
   exchange, mixer or bridge lose their identity there, so going on would follow other people's money. The start is
-  always expanded, even if it is a service.
+  always expanded, even if it is a service; ``through_services`` goes on through them (each stays marked);
+- the start may be given as an entity id or as the address an analyst pastes, in any case (``resolve_start``).
 Amounts are those of the transfers: a trace shows observed movements, not an allocation of tainted value (no
 FIFO/pro-rata haircut is applied).
 """
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graph.analytics.dates import Moment, day_interval, parse_moment
+from graph.errors import EntityNotFound
+from graph.ids import lookup_key, wallet_id
 from graph.model import Direction, Entity, Link
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
@@ -264,6 +267,7 @@ def trace(
     since: date | None = None,
     until: date | None = None,
     hop_limit: int = DEFAULT_HOP_LIMIT,
+    through_services: bool = False,
 ) -> Trace:
     """The time-respecting trace (see the module docstring); ``expand(ids)`` returns the next hop's links."""
     result = Trace(start.id, direction, hops, since, until)
@@ -311,7 +315,7 @@ def trace(
         frontier = []
         for pid in sorted(improved):
             party = result.parties[pid]
-            if party.service and pid != start.id:
+            if party.service and pid != start.id and not through_services:
                 result.stops[pid] = f"service ({party.service})"
             elif hop == hops:
                 result.stops.setdefault(pid, "hop limit")
@@ -319,9 +323,28 @@ def trace(
                 result.stops.pop(pid, None)
                 frontier.append(pid)
     for pid, party in result.parties.items():
-        if pid != start.id and pid not in result.stops and party.service:
+        if pid != start.id and pid not in result.stops and party.service and not through_services:
             result.stops[pid] = f"service ({party.service})"
     return result
+
+
+def resolve_start(store: GraphReader, text: str) -> str:
+    """The id of the entity a trace starts from: an entity id, or a wallet address as pasted, in any case
+    ('0xABC…' finds wallet-0xabc…), or another identifier the store can look up exactly. Raises EntityNotFound."""
+    value = text.strip()
+    if not value:
+        raise EntityNotFound("no wallet or entity given")
+    candidates = list(dict.fromkeys([value, wallet_id(value)]))
+    found = {e.id for e in store.get_entities(candidates)}
+    for candidate in candidates:
+        if candidate in found:
+            return candidate
+    key = lookup_key(value)
+    hits = store.search(value, 5) if key else []
+    exact = [h.entity.id for h in hits if key in (h.entity.properties.get(Prop.LOOKUP_KEYS.value) or [])]
+    if len(exact) == 1:
+        return exact[0]
+    raise EntityNotFound(value)
 
 
 def trace_funds(
@@ -332,16 +355,18 @@ def trace_funds(
     since: date | None = None,
     until: date | None = None,
     hop_limit: int = DEFAULT_HOP_LIMIT,
+    through_services: bool = False,
 ) -> Trace:
-    """Trace funds from (forward) or into (backward) one entity, reading one hop of the store at a time."""
-    entity: Entity = store.get_entity(start_id)
+    """Trace funds from (forward) or into (backward) one entity - its id or a pasted address (``resolve_start``) -
+    reading one hop of the store at a time."""
+    entity: Entity = store.get_entity(resolve_start(store, start_id))
     start = party_from_node(entity.id, entity.properties)
     towards = Direction.OUT if direction is TraceDirection.FORWARD else Direction.IN
 
     def expand(ids: list[str]) -> list[Link]:
         return store.links(ids, TRACE_TYPES, towards, _REL_PROPS, _NODE_PROPS, limit=hop_limit + 1)
 
-    return trace(start, direction, hops, expand, since, until, hop_limit)
+    return trace(start, direction, hops, expand, since, until, hop_limit, through_services)
 
 
 def trace_table_text(result: Trace) -> list[str]:

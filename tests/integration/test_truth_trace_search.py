@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pytest
+
 from graph import (
     Designation,
+    EntityNotFound,
     GraphStore,
     NodeKind,
     NodeRecord,
@@ -14,6 +19,8 @@ from graph import (
     listed_status,
     listings,
     rel_id,
+    resolve_start,
+    trace_funds,
     wallet_id,
     with_listings,
 )
@@ -82,3 +89,43 @@ def test_search_finds_names_with_a_one_letter_typo_in_any_word(store: GraphStore
     assert [h.entity.id for h in store.search("Kim Jong Unn", 5)] == ["p-kju"]
     assert [h.entity.id for h in store.search("Korea Daesong Bnak", 5)] == ["c-kdb"]
     assert [h.entity.id for h in store.search("Kim Jong Il", 5)] == []
+
+
+def _flow(store: GraphStore) -> list[str]:
+    ids = [wallet_id("0x" + c * 40) for c in "123"]
+    store.upsert_nodes(
+        NodeKind.WALLET,
+        [
+            NodeRecord(w, NodeKind.WALLET, {Prop.NAME: w.removeprefix("wallet-"), Prop.NOTES: note})
+            for w, note in zip(ids, ("", "Fictional mixer deposit wallet", ""), strict=True)
+        ],
+    )
+    store.upsert_relationships(
+        RelType.TRANSFERRED,
+        [
+            RelRecord(
+                rel_id(RelType.TRANSFERRED, a, b),
+                RelType.TRANSFERRED,
+                a,
+                b,
+                {Prop.AMOUNT: 1.5, Prop.ASSET: "eth", Prop.TIMESTAMP: f"2023-04-0{i + 4}T10:00:00Z"},
+            )
+            for i, (a, b) in enumerate(itertools.pairwise(ids))
+        ],
+    )
+    return ids
+
+
+def test_trace_from_a_pasted_address_in_any_case_stops_at_a_mixer_unless_asked(store: GraphStore) -> None:
+    start, mixer, beyond = _flow(store)
+    assert resolve_start(store, "0X" + "1" * 40) == start
+    assert resolve_start(store, start) == start
+    stopped = trace_funds(store, "  0x" + "1" * 40 + " ")
+    assert stopped.start == start
+    assert set(stopped.parties) == {start, mixer}
+    assert stopped.stops[mixer].startswith("service") and "mixer" in stopped.stops[mixer]
+    through = trace_funds(store, "0x" + "1" * 40, through_services=True)
+    assert set(through.parties) == {start, mixer, beyond}
+    assert mixer not in through.stops and "mixer" in str(through.parties[mixer].service)
+    with pytest.raises(EntityNotFound):
+        resolve_start(store, "0x" + "9" * 40)
