@@ -128,6 +128,9 @@ def ownership(store: GraphStore, entity_id: str, as_of: date | None, as_json: bo
         return EXIT_OK
     print(f"As of {data['as_of']}: {report.verdict()}")
     print(f"  {data['arithmetic']}")
+    print(f"  {data['equation']}")
+    for r in data["rounds"]:
+        print(f"  round {r['round']}: {', '.join(r['entities'])}")
     print(f"  Effective (multiplied-through) share of listed persons: {data['effective_blocked_share']:g}%")
     for h in data["holdings"]:
         pct = "?" if h["percentage"] is None else f"{h['percentage']:g}%"

@@ -363,6 +363,59 @@ class OwnershipReport:
             )
         return f"{e.name} is not blocked by the 50% rule: blocked persons own {share}% of it in the aggregate."
 
+    def standing(self, entity_id: str | None = None) -> str:
+        """'listed', 'blocked', 'possibly blocked' or 'not blocked': the verdict in two words."""
+        a, eid = self.analysis, entity_id or self.entity.id
+        if eid in a.listed:
+            return "listed"
+        if eid in a.blocked:
+            return "blocked"
+        return "possibly blocked" if eid in a.possibly else "not blocked"
+
+    def in_force(self, entity_id: str | None = None) -> list[Counted]:
+        """The holdings of the entity the rule weighs (in force as of the date, each owner once): counted ones first,
+        largest first."""
+        a, eid = self.analysis, entity_id or self.entity.id
+        out = [c for c in a.explain(eid) if a.pairs.get((c.holding.owner, c.holding.asset)) is c.holding]
+        return sorted(out, key=lambda c: (not c.counted, -(c.holding.percentage or 0.0), c.holding.owner))
+
+    def equation(self, entity_id: str | None = None) -> str:
+        """What every holding in force adds and the verdict, also when not blocked: '40% + 0% = 40% < 50%: not
+        blocked' (a holding adds its percentage when its owner is blocked, else 0%)."""
+        a, eid = self.analysis, entity_id or self.entity.id
+        if eid in a.listed:
+            return "itself listed: blocked"
+        terms = [f"{_fmt(c.holding.percentage)}%" if c.counted else "0%" for c in self.in_force(eid)]
+        total = a.share.get(eid, 0.0)
+        sign = "≥" if total >= THRESHOLD - _EPS else "<"
+        text = f"{' + '.join(terms) or '0%'} = {_fmt(total)}% {sign} {_fmt(THRESHOLD)}%: {self.standing(eid)}"
+        if eid in a.possibly:
+            text += f" (up to {_fmt(a.unknown_cap.get(eid, 100.0))}% more held with unknown percentages)"
+        return text
+
+    def rounds(self) -> list[tuple[int, list[str]]]:
+        """The fixpoint's rounds over the ownership read: round 0 the listed owners, round n the entities that
+        blocked owners of earlier rounds hold 50% or more of. (round, names), first round first."""
+        a = self.analysis
+        level = {i: 0 for i in self.names if i in a.listed}
+        pending = sorted(i for i in self.names if i in a.blocked and i not in a.listed)
+        n = 0
+        while pending:
+            n += 1
+            done = [
+                i
+                for i in pending
+                if sum(c.holding.percentage or 0.0 for c in self.in_force(i) if c.counted and c.holding.owner in level)
+                >= THRESHOLD - _EPS
+            ]
+            if not done:
+                break
+            level.update({i: n for i in done})
+            pending = [i for i in pending if i not in level]
+        return [
+            (r, sorted(self.names[i][0] for i, lv in level.items() if lv == r)) for r in sorted(set(level.values()))
+        ]
+
     def _holding_dict(self, c: Counted) -> dict[str, Any]:
         h = c.holding
         name, kind, _ = self.names.get(h.owner, (h.owner, "", False))
@@ -377,6 +430,7 @@ class OwnershipReport:
             "datasets": list(h.datasets),
             "relationship_id": h.rel_id,
             "counted": c.counted,
+            "adds": (c.holding.percentage or 0.0) if c.counted else 0.0,
             "reason": c.reason,
         }
 
@@ -416,6 +470,8 @@ class OwnershipReport:
             "threshold": THRESHOLD,
             "verdict": self.verdict(),
             "arithmetic": a.arithmetic(e.id),
+            "equation": self.equation(),
+            "rounds": [{"round": r, "entities": names} for r, names in self.rounds()],
             "holdings": [self._holding_dict(c) for c in a.explain(e.id)],
             "blocked_owners_upstream": chain,
             "complete": self.complete,
