@@ -95,6 +95,12 @@ class Prop(StrEnum):
     TX_HASH = "tx_hash"
     SCORE = "score"
     STATUS = "status"
+    # SAME_AS candidates (graph.matching.xref) and an analyst's judgement of them (graph.matching.judgements)
+    MATCH_LABEL = "match_label"  # the matcher's label: "match" or "possible match"
+    EXPLANATION = "explanation"  # why the matcher proposed the pair, in words
+    JUDGEMENT = "judgement"  # "accepted" or "rejected" by an analyst; absent: not judged (or undone)
+    JUDGED_BY = "judged_by"  # who judged (or undid) it
+    JUDGED_AT = "judged_at"  # when (ISO 8601, UTC)
     # analysis results written back by `sanctions-graph analyze` (graph/analytics); never set by a source
     EXPOSURE_HOPS = "exposure_hops"  # hops to the nearest sanctioned entity (0: itself), absent when none reachable
     EXPOSURE_NEAREST = "exposure_nearest"  # id of that nearest sanctioned entity
@@ -153,6 +159,10 @@ ANALYSIS_PROPS: tuple[Prop, ...] = (
 )
 
 
+#: An analyst's judgement of a SAME_AS candidate: set by review (graph.matching.judgements), never by a source.
+JUDGEMENT_PROPS: tuple[Prop, ...] = (Prop.JUDGEMENT, Prop.JUDGED_BY, Prop.JUDGED_AT)
+
+
 @dataclass(frozen=True)
 class RelSpec:
     """How a relationship type reads: its direction, caption and the properties it may carry."""
@@ -190,7 +200,13 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
         ),
         RelSpec(RelType.HOLDS, "holder", "wallet", "holds"),
         RelSpec(RelType.LOCATED_AT, "entity", "address", "located at"),
-        RelSpec(RelType.SAME_AS, "entity", "candidate", "same as?", (Prop.SCORE, Prop.STATUS)),
+        RelSpec(
+            RelType.SAME_AS,
+            "entity",
+            "candidate",
+            "same as?",
+            (Prop.SCORE, Prop.STATUS, Prop.MATCH_LABEL, Prop.EXPLANATION, *JUDGEMENT_PROPS),
+        ),
     )
 }
 

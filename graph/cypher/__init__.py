@@ -31,6 +31,7 @@ from graph.cypher.bulk import (
     set_node_properties,
 )
 from graph.cypher.read import GET_ENTITIES, GET_ENTITY, count_neighbours, edges_among, neighbours, shortest_path
+from graph.cypher.review import SAME_AS_OF, SAME_AS_QUEUE, UPSERT_SAME_AS, judge_same_as
 from graph.cypher.schema import schema_statements
 from graph.cypher.search import (
     COUNT_NAMES_CONTAINING,
@@ -83,9 +84,12 @@ __all__ = [
     "NODE_LIST_PROPS",
     "PING",
     "REL_LIST_PROPS",
+    "SAME_AS_OF",
+    "SAME_AS_QUEUE",
     "SEARCH_CANDIDATE_PROPS",
     "STATS_NODES",
     "STATS_RELATIONSHIPS",
+    "UPSERT_SAME_AS",
     "Dialect",
     "all_relationships",
     "count_links",
@@ -99,6 +103,7 @@ __all__ = [
     "existing_relationships",
     "fulltext_all_words",
     "fulltext_query",
+    "judge_same_as",
     "link_degrees",
     "links",
     "lookup_keys_query",

@@ -107,6 +107,7 @@ MATCH_CANDIDATE_PROPS = (
     Prop.IMO,
     Prop.FLAG,
     Prop.SANCTIONED,
+    Prop.DATASETS,
 )
 _MATCH_COLUMNS = ", ".join(f"node.{p.value} AS {p.value}" for p in MATCH_CANDIDATE_PROPS)
 

@@ -128,9 +128,15 @@ MATCH (a:{ENTITY_LABEL} {{{Prop.ID}: row.source}})
 MATCH (b:{ENTITY_LABEL} {{{Prop.ID}: row.target}})
 MERGE (a)-[r:{_rel_type(rel_type)} {{{Prop.ID}: row.id}}]->(b)
 SET r += row.scalars
+{KEEP_JUDGED_STATUS if rel_type is RelType.SAME_AS else ""}
 {_merge_lists("r", REL_LIST_PROPS)}
 RETURN count(r) AS written
 """
+
+
+#: After a SAME_AS upsert's ``SET r += row.scalars``: an analyst's judgement (graph/cypher/review.py) outlives a
+#: source's reload of the candidate, which would set its status back to "candidate".
+KEEP_JUDGED_STATUS = f"SET r.{Prop.STATUS} = coalesce(r.{Prop.JUDGEMENT}, r.{Prop.STATUS})"
 
 
 ENSURE_STUBS = f"""

@@ -185,8 +185,33 @@ class GraphReader(Protocol):
         entity carries only cypher.MATCH_CANDIDATE_PROPS."""
         ...
 
+    # --- SAME_AS review (graph.matching.judgements) -------------------------------------------------------------
+    def same_as_queue(self, statuses: Sequence[str], min_score: float = 0.0, limit: int = 100) -> list[Relationship]:
+        """SAME_AS relationships whose status is one of ``statuses`` and score at least ``min_score``, best first."""
+        ...
 
-class GraphStore(GraphWriter, GraphReader, Protocol):
+    def same_as_of(self, entity_id: str) -> list[Relationship]:
+        """The SAME_AS relationships of one entity (either direction), best score first."""
+        ...
+
+
+class ReviewWriter(Protocol):
+    """Writes of SAME_AS candidates and their review (graph.matching.xref, graph.matching.judgements): apart from
+    GraphWriter, which loaders wrap."""
+
+    def upsert_same_as(self, rows: Sequence[Relationship], candidate: str) -> WriteCounts:
+        """SAME_AS candidates keyed by their id (one per pair): a new one gets status ``candidate`` and its
+        datasets; an unjudged one its new score, match_label and explanation; a judged one is left untouched.
+        Rows whose ends are absent are not written."""
+        ...
+
+    def judge_same_as(self, rel_id: str, judgement: str | None, status: str, user: str, at: str) -> Relationship:
+        """Record an analyst's judgement (None: undone) with the resulting status, who and when; the updated
+        relationship. Raises SanctionsGraphError when no SAME_AS has this id."""
+        ...
+
+
+class GraphStore(GraphWriter, GraphReader, ReviewWriter, Protocol):
     """A whole store: both sides plus its lifecycle."""
 
     @property

@@ -471,3 +471,40 @@ class CypherStore(abc.ABC):
         )
         fields = [p.value for p in cypher.MATCH_CANDIDATE_PROPS]
         return [entity_from_props({f: row[f] for f in fields if row.get(f) is not None}) for row in rows]
+
+    # --- SAME_AS candidates and their review (graph.matching.xref, graph.matching.judgements) --------------------
+    def upsert_same_as(self, rows: Sequence[Relationship], candidate: str) -> WriteCounts:
+        if not rows:
+            return WriteCounts()
+        params = [
+            {
+                "id": r.id,
+                "source": r.source,
+                "target": r.target,
+                "score": r.properties.get(Prop.SCORE.value),
+                "label": r.properties.get(Prop.MATCH_LABEL.value),
+                "explanation": r.properties.get(Prop.EXPLANATION.value),
+                "datasets": list(r.properties.get(Prop.DATASETS.value) or []),
+            }
+            for r in rows
+        ]
+        result, counts = self._write(cypher.UPSERT_SAME_AS, {"rows": params, "candidate": candidate})
+        counts.rows_written = int(result[0]["written"]) if result else 0
+        return counts
+
+    def judge_same_as(self, rel_id: str, judgement: str | None, status: str, user: str, at: str) -> Relationship:
+        params = {"id": rel_id, "judgement": judgement, "status": status, "by": user, "at": at}
+        result, _ = self._write(cypher.judge_same_as(self.dialect), params)
+        if not result:
+            raise SanctionsGraphError(f"No SAME_AS candidate with id '{rel_id}' is in the graph.")
+        row = result[0]
+        return relationship_from(RelType.SAME_AS.value, row["source"], row["target"], row["rprops"])
+
+    def same_as_queue(self, statuses: Sequence[str], min_score: float = 0.0, limit: int = 100) -> list[Relationship]:
+        params = {"statuses": list(statuses), "min_score": float(min_score), "limit": int(limit)}
+        rows = self._read(cypher.SAME_AS_QUEUE, params)
+        return [relationship_from(RelType.SAME_AS.value, r["source"], r["target"], r["rprops"]) for r in rows]
+
+    def same_as_of(self, entity_id: str) -> list[Relationship]:
+        rows = self._read(cypher.SAME_AS_OF, {"id": entity_id})
+        return [relationship_from(RelType.SAME_AS.value, r["source"], r["target"], r["rprops"]) for r in rows]

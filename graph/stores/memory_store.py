@@ -55,6 +55,7 @@ _SEARCH_TEXT, _LOOKUP_TEXT = Prop.SEARCH_TEXT.value, Prop.LOOKUP_TEXT.value
 _NODE_LISTS = tuple(p.value for p in cypher.NODE_LIST_PROPS)
 _NODE_FLAGS = tuple(p.value for p in cypher.NODE_FLAG_PROPS)
 _REL_LISTS = tuple(p.value for p in cypher.REL_LIST_PROPS)
+_STATUS, _SCORE, _JUDGEMENT = Prop.STATUS.value, Prop.SCORE.value, Prop.JUDGEMENT.value
 
 #: A relationship's identity, as MERGE matches it: (type, id, source, target).
 RelKey = tuple[RelType, str, str, str]
@@ -166,6 +167,8 @@ class MemoryStore:
                             stored.props[name] = value
                     for name in _REL_LISTS:
                         stored.props[name] = _united(stored.props.get(name), row["lists"].get(name) or [])
+                    if stored.props.get(_JUDGEMENT):  # a judged SAME_AS keeps its status (cypher.KEEP_JUDGED_STATUS)
+                        stored.props[_STATUS] = stored.props[_JUDGEMENT]
                     counts.properties_set += len(row["scalars"]) + len(_REL_LISTS)
                 counts.rows_written += 1
         return counts
@@ -529,3 +532,63 @@ class MemoryStore:
                 props = _copy(self._nodes[node_id])
                 out.append(entity_from_props({k: props[k] for k in keep if props.get(k) is not None}))
         return out
+
+    # --- SAME_AS candidates and their review (graph.matching.xref, graph.matching.judgements) --------------------
+    def _same_as(self, rel_id: str) -> _Rel | None:
+        return next((r for k, r in self._rels.items() if k[0] is RelType.SAME_AS and k[1] == rel_id), None)
+
+    def upsert_same_as(self, rows: Sequence[Relationship], candidate: str) -> WriteCounts:
+        counts = WriteCounts()
+        with self._lock:
+            for r in rows:
+                if r.source not in self._nodes or r.target not in self._nodes:
+                    continue
+                key: RelKey = (RelType.SAME_AS, r.id, r.source, r.target)
+                stored = self._rels.get(key)
+                if stored is None:
+                    datasets = list(r.properties.get(Prop.DATASETS.value) or [])
+                    stored = _Rel(RelType.SAME_AS, r.source, r.target, {_ID: r.id, Prop.DATASETS.value: datasets})
+                    self._rels[key] = stored
+                    self._incident.setdefault(r.source, {})[key] = None
+                    self._incident.setdefault(r.target, {})[key] = None
+                    counts.relationships_created += 1
+                if stored.props.get(_JUDGEMENT) is not None:
+                    continue
+                for prop in (Prop.SCORE, Prop.MATCH_LABEL, Prop.EXPLANATION):
+                    stored.props[prop.value] = r.properties.get(prop.value)
+                stored.props[_STATUS] = candidate
+                counts.properties_set += 4
+                counts.rows_written += 1
+        return counts
+
+    def judge_same_as(self, rel_id: str, judgement: str | None, status: str, user: str, at: str) -> Relationship:
+        with self._lock:
+            rel = self._same_as(rel_id)
+            if rel is None:
+                raise SanctionsGraphError(f"No SAME_AS candidate with id '{rel_id}' is in the graph.")
+            if judgement is None:
+                rel.props.pop(_JUDGEMENT, None)
+            else:
+                rel.props[_JUDGEMENT] = judgement
+            rel.props.update({_STATUS: status, Prop.JUDGED_BY.value: user, Prop.JUDGED_AT.value: at})
+            return self._relationship(rel)
+
+    def same_as_queue(self, statuses: Sequence[str], min_score: float = 0.0, limit: int = 100) -> list[Relationship]:
+        wanted = set(statuses)
+        with self._lock:
+            rels = [
+                r
+                for k, r in self._rels.items()
+                if k[0] is RelType.SAME_AS
+                and r.props.get(_STATUS) in wanted
+                and (r.props.get(_SCORE) or 0.0) >= min_score
+            ]
+            rels.sort(key=lambda r: (-(r.props.get(_SCORE) or 0.0), r.id))
+            return [self._relationship(r) for r in rels[:limit]]
+
+    def same_as_of(self, entity_id: str) -> list[Relationship]:
+        with self._lock:
+            rels = sorted(
+                self._rels_of(entity_id, [RelType.SAME_AS]), key=lambda r: (-(r.props.get(_SCORE) or 0.0), r.id)
+            )
+            return [self._relationship(r) for r in rels]

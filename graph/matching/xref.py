@@ -1,0 +1,187 @@
+"""xref: the matcher run over the graph's own entities, writing SAME_AS candidates between sources.
+
+Each entity of ``dataset`` (all when None) becomes a Query (its name and aliases, kind, countries, birth date,
+identifiers) and the Matcher finds its candidates through the store's indexes (never a scan). A hit becomes a
+SAME_AS candidate when it scores at least ``threshold``, is not the entity itself, and is asserted by another
+dataset than the entity (by ``against`` when given). Nodes are never merged.
+
+A candidate's id is keyed by the pair (``same_as_id``: both ids sorted, so whichever side finds it, it is one
+relationship, written from the smaller id to the greater). Re-runs are idempotent: an unjudged candidate gets its
+new score, label and explanation; a judged one (accepted or rejected, graph.matching.judgements) is never touched,
+so a rejected pair is never proposed again. A pair that another SAME_AS already links (e.g. an ICIJ candidate) is
+left alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.ids import rel_id
+from graph.matching.evidence import identifier_kind
+from graph.matching.judgements import CANDIDATE
+from graph.matching.matcher import POSSIBLE_THRESHOLD, Hit, Matcher
+from graph.matching.query import Identifier, IdKind, PartialDate, PartyKind, Query, QueryError, parse_date
+from graph.model import Direction, Entity, Relationship
+from graph.stores.base import GraphReader, GraphStore
+from graph.vocabulary import NodeKind, Prop, RelType
+
+#: Kinds xref compares; addresses and wallets are joined by their normalised value already (graph.ids).
+XREF_KINDS: dict[NodeKind, PartyKind] = {
+    NodeKind.PERSON: PartyKind.PERSON,
+    NodeKind.COMPANY: PartyKind.COMPANY,
+    NodeKind.ORGANIZATION: PartyKind.COMPANY,
+    NodeKind.LEGAL_ENTITY: PartyKind.UNKNOWN,
+    NodeKind.VESSEL: PartyKind.VESSEL,
+    NodeKind.AIRCRAFT: PartyKind.AIRCRAFT,
+}
+DEFAULT_HITS = 5
+DEFAULT_BATCH = 500
+
+
+def same_as_id(a: str, b: str) -> str:
+    """The SAME_AS id of a pair, whichever side comes first."""
+    lo, hi = sorted((a, b))
+    return rel_id(RelType.SAME_AS, lo, hi)
+
+
+def _identifiers(entity: Entity) -> tuple[Identifier, ...]:
+    out: list[Identifier] = []
+    for label in entity.properties.get(Prop.IDENTIFIERS.value) or []:
+        head, sep, value = str(label).partition(":")
+        value = (value if sep else head).split(" (")[0].strip()
+        kind = identifier_kind(str(label)) if sep else IdKind.OTHER
+        if value and kind is not IdKind.WALLET:
+            out.append(Identifier(kind, value))
+    imo = entity.properties.get(Prop.IMO.value)
+    if imo:
+        out.append(Identifier(IdKind.IMO, str(imo)))
+    return tuple(dict.fromkeys(out))
+
+
+def _birth_date(entity: Entity) -> PartialDate | None:
+    raw = entity.properties.get(Prop.BIRTH_DATE.value)
+    first = str(raw[0] if isinstance(raw, list) and raw else raw or "")
+    try:
+        return parse_date(first)
+    except QueryError:
+        return None  # a birth date written as a range or in words: not used
+
+
+def entity_query(entity: Entity) -> Query | None:
+    """The Query describing a stored entity, or None for kinds xref does not compare (and nameless stubs)."""
+    kind = XREF_KINDS.get(entity.kind)
+    if kind is None or entity.properties.get(Prop.STUB.value):
+        return None
+    names = tuple(dict.fromkeys(n for n in [entity.name, *entity.aliases] if n and n.strip()))
+    identifiers = _identifiers(entity)
+    if not names and not identifiers:
+        return None
+    countries = tuple(str(c).lower() for c in entity.countries)
+    return Query(names, kind, countries, _birth_date(entity), identifiers)
+
+
+def _datasets(entity: Entity) -> set[str]:
+    return {str(d) for d in entity.properties.get(Prop.DATASETS.value) or []}
+
+
+def other_dataset(entity: Entity, hit: Entity, against: str | None) -> bool:
+    """Whether ``hit`` comes from another dataset than ``entity`` (from ``against`` when given)."""
+    theirs = _datasets(hit)
+    if against is not None:
+        return against in theirs and hit.id != entity.id
+    return hit.id != entity.id and bool(theirs - _datasets(entity))
+
+
+@dataclass
+class XrefSummary:
+    """What a run of xref did."""
+
+    dataset: str | None = None
+    against: str | None = None
+    threshold: float = POSSIBLE_THRESHOLD
+    entities: int = 0  # entities compared
+    pairs: int = 0  # distinct pairs found at or above the threshold
+    created: int = 0  # new candidates
+    updated: int = 0  # unjudged candidates written again
+    judged: int = 0  # pairs already judged: left untouched
+    linked_otherwise: int = 0  # pairs another SAME_AS already links
+    by_label: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+def _candidate(entity: Entity, hit: Hit) -> Relationship:
+    lo, hi = sorted((entity.id, hit.entity.id))
+    datasets = sorted(_datasets(entity) | _datasets(hit.entity))
+    props = {
+        Prop.SCORE.value: hit.score,
+        Prop.MATCH_LABEL.value: hit.label,
+        Prop.EXPLANATION.value: hit.explanation,
+        Prop.DATASETS.value: datasets,
+    }
+    return Relationship(same_as_id(lo, hi), RelType.SAME_AS, lo, hi, props)
+
+
+def _entities(store: GraphReader, dataset: str | None, batch_size: int) -> Iterable[list[Entity]]:
+    for batch in store.iter_entities(batch_size):
+        chosen = [e for e in batch if e.kind in XREF_KINDS and (dataset is None or dataset in _datasets(e))]
+        if chosen:
+            yield chosen
+
+
+def xref(
+    store: GraphStore,
+    dataset: str | None = None,
+    against: str | None = None,
+    threshold: float = POSSIBLE_THRESHOLD,
+    hits: int = DEFAULT_HITS,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> XrefSummary:
+    """Run the matcher over the entities of ``dataset`` (all when None) against those of another dataset
+    (``against`` when given) and write SAME_AS candidates scoring at least ``threshold`` (see the module's
+    docstring). ``progress`` is called with the number of entities compared after each batch."""
+    started = time.perf_counter()
+    summary = XrefSummary(dataset, against, threshold)
+    matcher = Matcher(store)
+    seen: set[str] = set()
+    for batch in _entities(store, dataset, batch_size):
+        ids = [e.id for e in batch]
+        existing = {
+            frozenset((link.origin, link.other)): link.rel_id
+            for link in store.links(ids, [RelType.SAME_AS], Direction.BOTH)
+        }
+        rows: list[Relationship] = []
+        for entity in batch:
+            query = entity_query(entity)
+            if query is None:
+                continue
+            summary.entities += 1
+            for hit in matcher.match(query, hits + 1):
+                if hit.score < threshold or not other_dataset(entity, hit.entity, against):
+                    continue
+                rel = _candidate(entity, hit)
+                if rel.id in seen:
+                    continue
+                seen.add(rel.id)
+                summary.pairs += 1
+                summary.by_label[hit.label] = summary.by_label.get(hit.label, 0) + 1
+                other_id = existing.get(frozenset((rel.source, rel.target)))
+                if other_id is not None and other_id != rel.id:
+                    summary.linked_otherwise += 1
+                    continue
+                rows.append(rel)
+        if rows:
+            counts = store.upsert_same_as(rows, CANDIDATE)
+            summary.created += counts.relationships_created
+            summary.updated += counts.rows_written - counts.relationships_created
+            summary.judged += len(rows) - counts.rows_written
+        if progress is not None:
+            progress(len(batch))
+    summary.seconds = time.perf_counter() - started
+    return summary
