@@ -40,7 +40,7 @@ from graph import (
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
 from loaders.registry import SOURCES, SourceSpec, demo_sources
-from sanctions_graph import analytics_cli, demo, screen_cli
+from sanctions_graph import analytics_cli, demo, screen_cli, xref_cli
 from sanctions_graph.argtypes import int_between
 from sanctions_graph.options import (
     CONTEXT_SETTINGS,
@@ -112,7 +112,7 @@ def entity_view(entity: Entity, everything: bool = False) -> dict[str, Any]:
 def cli(store: str | None) -> None:
     """Load sanctions and investigation data into a graph and explore it.
 
-    --store before COMMAND is the same as --store after it.
+    --store before COMMAND is the same as --store after it (and after a group's name: `db --store neo4j status`).
     """
 
 
@@ -246,7 +246,8 @@ screen_cli.register(cli)  # screen FILE
 
 
 @cli.group(short_help="load a source into the graph")
-def load() -> None:
+@store_option
+def load(store: str | None) -> None:
     """Load a source into the graph. Every load ends with a report (read, written, new, rejected, notes, speed) and
     fails (exit code 1) when it yields fewer records than the source's minimum counts."""
 
@@ -339,7 +340,8 @@ def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
 
 
 @cli.group(short_help="write the graph out in another format")
-def export() -> None:
+@store_option
+def export(store: str | None) -> None:
     """Write the graph out in another format."""
 
 
@@ -376,6 +378,9 @@ def export_ftm(store: GraphStore, entity: str | None, hops: int, limit: int, out
         write_ftm(items, handle)
     print(f"{stats.to_text()}\n  written to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+xref_cli.register(cli)  # xref, review, export judgements
 
 
 # --- the dashboard ------------------------------------------------------------------------------------------------
@@ -422,7 +427,8 @@ def demo_command(store: GraphStore, host: str, port: int) -> int:
 
 
 @cli.group(short_help="the embedded store: status, stop, or reset (delete all data)")
-def db() -> None:
+@store_option
+def db(store: str | None) -> None:
     """The embedded store: whether it runs, stop it, or delete all data (reset works on Neo4j too)."""
 
 

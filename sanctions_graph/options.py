@@ -57,7 +57,7 @@ STORE_DEFAULT = "$SANCTIONS_GRAPH_STORE, else embedded"
 
 
 def store_option(f: F) -> F:
-    """--store on a command (the same option before the command name serves every command)."""
+    """--store on a command or a group: given before or after a command's name, it means the same."""
     return click.option(
         "--store", type=click.Choice(STORES), default=None, show_default=STORE_DEFAULT, help=STORE_HELP
     )(f)
@@ -68,10 +68,23 @@ def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="print JSON (shapes documented in the README)")(f)
 
 
+def named_store(store: str | None = None) -> str | None:
+    """The store named on the command line: on the command itself, else on the nearest group before it
+    (`db --store neo4j status` is `db status --store neo4j` is `--store neo4j db status`). Two different names
+    are a ConfigError."""
+    named = {store} - {None}
+    ctx: click.Context | None = click.get_current_context()
+    while ctx is not None:
+        named |= {ctx.params.get("store")} - {None}
+        ctx = ctx.parent
+    if len(named) > 1:
+        raise ConfigError(f"--store is given twice with different stores ({', '.join(sorted(map(str, named)))}).")
+    return next(iter(named), None)
+
+
 def settings_for(store: str | None) -> Settings:
-    """Settings from the environment, with the store named on the command or, failing that, before it."""
-    root = click.get_current_context().find_root().params.get("store")
-    return Settings.from_env(os.environ, store=store or root)
+    """Settings from the environment, with the store named on the command or on a group before it."""
+    return Settings.from_env(os.environ, store=named_store(store))
 
 
 def with_store(func: Callable[..., int]) -> Callable[..., int]:
