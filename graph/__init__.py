@@ -44,6 +44,19 @@ from graph.exports.graphml import graphml, xml_text
 from graph.exports.tabular import csv_zip
 from graph.ftm_mapping import EDGE_SCHEMATA, INTERVAL_IGNORED, KIND_SCHEMATA, LINK_PROPS, NUMERIC_REL_PROPS, EdgeMap
 from graph.ids import fold_text, is_evm_address, lookup_key, normalize_address, ofac_id, rel_id, wallet_id
+from graph.matching.judgements import (
+    ACCEPTED,
+    CANDIDATE,
+    JUDGEMENT_COLUMNS,
+    REJECTED,
+    JudgementError,
+    SameAsPair,
+    followed_statuses,
+    judge,
+    judgement_rows,
+    review_queue,
+    with_entities,
+)
 from graph.matching.matcher import MATCH_THRESHOLD, POSSIBLE_THRESHOLD
 from graph.matching.screening import (
     FIELD_HEADERS,
@@ -54,6 +67,7 @@ from graph.matching.screening import (
     screen_rows,
 )
 from graph.matching.screening import Summary as ScreenSummary
+from graph.matching.xref import XrefSummary, xref
 from graph.model import (
     Designation,
     Direction,
@@ -104,7 +118,9 @@ from graph.vocabulary import (
 )
 
 __all__ = [
+    "ACCEPTED",
     "ANALYSIS_PROPS",
+    "CANDIDATE",
     "DEFAULT_FLOW_HOPS",
     "DEFAULT_NEIGHBOURHOOD_LIMIT",
     "DEFAULT_START_TIMEOUT_S",
@@ -117,6 +133,7 @@ __all__ = [
     "FLAG_PROPS",
     "INTERNAL_PROPS",
     "INTERVAL_IGNORED",
+    "JUDGEMENT_COLUMNS",
     "KIND_CAPTIONS",
     "KIND_SCHEMATA",
     "LINK_PROPS",
@@ -126,6 +143,7 @@ __all__ = [
     "MAX_PATH_HOPS",
     "NUMERIC_REL_PROPS",
     "POSSIBLE_THRESHOLD",
+    "REJECTED",
     "RELATIONSHIPS",
     "STORES",
     "TRACE_DEFAULT_HOPS",
@@ -144,6 +162,7 @@ __all__ = [
     "GraphStore",
     "GraphWriter",
     "ItWorkerReport",
+    "JudgementError",
     "Link",
     "Listing",
     "NodeKind",
@@ -156,6 +175,7 @@ __all__ = [
     "RelSpec",
     "RelType",
     "Relationship",
+    "SameAsPair",
     "SanctionsGraphError",
     "ScreenResult",
     "ScreenSummary",
@@ -170,6 +190,7 @@ __all__ = [
     "Trace",
     "TraceDirection",
     "WriteCounts",
+    "XrefSummary",
     "analyze",
     "country_code",
     "country_name",
@@ -187,9 +208,12 @@ __all__ = [
     "find_columns",
     "find_it_workers",
     "fold_text",
+    "followed_statuses",
     "ftm_jsonl",
     "graphml",
     "is_evm_address",
+    "judge",
+    "judgement_rows",
     "judgements",
     "listed_status",
     "listings",
@@ -206,6 +230,7 @@ __all__ = [
     "resolve_start",
     "resolve_types",
     "results_frame",
+    "review_queue",
     "screen_rows",
     "shared_infrastructure",
     "shown_relationships",
@@ -215,8 +240,10 @@ __all__ = [
     "trace_table_text",
     "wait_for_embedded_persistence",
     "wallet_id",
+    "with_entities",
     "with_listings",
     "without_internal",
     "write_ftm",
     "xml_text",
+    "xref",
 ]

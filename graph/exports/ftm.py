@@ -417,8 +417,8 @@ def judgement(rel: Relationship) -> dict[str, Any]:
         "source": min(left, right),
         "judgement": JUDGEMENTS.get(str(status).strip().casefold(), "no_judgement") if status else "no_judgement",
         "score": float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None,
-        "user": None,
-        "timestamp": None,
+        "user": rel.properties.get(Prop.JUDGED_BY.value),  # who judged it (graph.matching.judgements)
+        "timestamp": rel.properties.get(Prop.JUDGED_AT.value),
     }
 
 

@@ -65,7 +65,7 @@ def judge(store: ReviewWriter, rel_id: str, action: str, user: str | None = None
 
 
 @dataclass(frozen=True)
-class Pair:
+class SameAsPair:
     """One SAME_AS with both sides' records, for review."""
 
     rel: Relationship
@@ -85,16 +85,16 @@ class Pair:
         return self.rel.properties.get(prop.value)
 
 
-def with_entities(store: GraphReader, rels: Iterable[Relationship]) -> list[Pair]:
+def with_entities(store: GraphReader, rels: Iterable[Relationship]) -> list[SameAsPair]:
     """The SAME_AS relationships with both sides' whole records (pairs whose side is gone are left out)."""
     rels = list(rels)
     found = {e.id: e for e in store.get_entities([i for r in rels for i in (r.source, r.target)])}
-    return [Pair(r, found[r.source], found[r.target]) for r in rels if r.source in found and r.target in found]
+    return [SameAsPair(r, found[r.source], found[r.target]) for r in rels if r.source in found and r.target in found]
 
 
 def review_queue(
     store: GraphReader, statuses: Iterable[str] = (CANDIDATE,), min_score: float = 0.0, limit: int = 100
-) -> list[Pair]:
+) -> list[SameAsPair]:
     """The review queue: SAME_AS of these statuses, best score first, with both sides' records."""
     return with_entities(store, store.same_as_queue(list(statuses), min_score, limit))
 
@@ -105,7 +105,7 @@ JUDGEMENT_COLUMNS = (
 )  # fmt: skip
 
 
-def judgement_rows(pairs: Iterable[Pair]) -> Iterator[dict[str, Any]]:
+def judgement_rows(pairs: Iterable[SameAsPair]) -> Iterator[dict[str, Any]]:
     """One flat row per SAME_AS (JUDGEMENT_COLUMNS), for CSV."""
     for p in pairs:
         yield {
