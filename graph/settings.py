@@ -32,6 +32,9 @@ class Settings:
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
     query_timeout_s: float = 10.0
+    #: A read-only user for the dashboard (NEO4J_READ_USERNAME / NEO4J_READ_PASSWORD); empty: the user above.
+    neo4j_read_username: str = ""
+    neo4j_read_password: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, store: str | None = None) -> Settings:
@@ -50,6 +53,8 @@ class Settings:
             neo4j_password=e.get("NEO4J_PASSWORD", ""),
             neo4j_database=e.get("NEO4J_DATABASE", cls.neo4j_database),
             query_timeout_s=timeout,
+            neo4j_read_username=e.get("NEO4J_READ_USERNAME", ""),
+            neo4j_read_password=e.get("NEO4J_READ_PASSWORD", ""),
         )
         settings.validate()
         return settings
@@ -58,6 +63,12 @@ class Settings:
         s = replace(self, store=store.strip().lower())
         s.validate()
         return s
+
+    def for_reading(self) -> Settings:
+        """These settings with the read-only Neo4j user, when one is set (what the dashboard connects as)."""
+        if not self.neo4j_read_username:
+            return self
+        return replace(self, neo4j_username=self.neo4j_read_username, neo4j_password=self.neo4j_read_password)
 
     def validate(self) -> None:
         if self.store not in STORES:

@@ -40,6 +40,15 @@ class Neo4jStore(CypherStore):
         self._driver = driver
         self._database = database
         self._uri = uri
+        #: Causal chaining: every session of this store starts after the writes of the sessions before it, so on a
+        #: cluster (neo4j:// or neo4j+s:// routing URIs, reads routed to followers) a user reads their own load.
+        self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
+
+    def _session(self, access: str, **config: Any) -> neo4j.Session:
+        """A session on the store's database, chained to the previous ones by the bookmark manager."""
+        return self._driver.session(
+            database=self._database, default_access_mode=access, bookmark_manager=self._bookmarks, **config
+        )
 
     @classmethod
     def connect(cls, settings: Settings) -> Neo4jStore:
@@ -95,7 +104,7 @@ class Neo4jStore(CypherStore):
             return [{k: _plain(v) for k, v in rec.data().items()} for rec in tx.run(query, params or {})]
 
         try:
-            with self._driver.session(database=self._database) as session:
+            with self._session(neo4j.READ_ACCESS) as session:
                 return session.execute_read(work)
         except neo4j_errors.Neo4jError as exc:
             raise self._translate(exc) from exc
@@ -110,24 +119,22 @@ class Neo4jStore(CypherStore):
             return rows, WriteCounts(c.nodes_created, c.relationships_created, c.properties_set)
 
         try:
-            with self._driver.session(
-                database=self._database, max_transaction_retry_time=self.write_retry_s
-            ) as session:
+            with self._session(neo4j.WRITE_ACCESS, max_transaction_retry_time=self.write_retry_s) as session:
                 return session.execute_write(work)
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
     def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
         try:
-            with self._driver.session(database=self._database, fetch_size=page) as session:
-                for rec in session.run(whole):
+            with self._session(neo4j.READ_ACCESS, fetch_size=page) as session:
+                for rec in session.run(whole):  # an auto-commit read: routed to a reader on a cluster
                     yield {k: _plain(v) for k, v in rec.data().items()}
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
     def _schema(self, statement: str) -> None:
         try:
-            with self._driver.session(database=self._database) as session:
+            with self._session(neo4j.WRITE_ACCESS) as session:
                 session.run(neo4j.Query(statement)).consume()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise self._translate(exc) from exc
