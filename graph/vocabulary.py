@@ -241,3 +241,22 @@ def parse_rel_types(values: list[str] | tuple[str, ...]) -> tuple[RelType, ...]:
             known = ", ".join(t.value for t in RelType)
             raise ValueError(f"unknown relationship type {raw!r}; known types: {known}") from None
     return tuple(out)
+
+
+# --- the analysts' own records (graph.cases): cases, notes, asserted links, attached screening runs -------------
+class RecordLabel(StrEnum):
+    """Labels of nodes analysts write (graph.cases). They never carry ENTITY_LABEL and have no relationships, so
+    stats, search, analytics and exports (which read only :Entity) never count them, and no load touches them."""
+
+    CASE = "Case"
+    NOTE = "CaseNote"
+    ASSERTED_LINK = "AssertedLink"
+    SCREENING_RUN = "ScreeningRun"
+
+
+class RecordKey(StrEnum):
+    """The properties records are looked up by."""
+
+    ID = "id"
+    CASE_ID = "case_id"  # the case a note, link or run belongs to
+    TARGET = "target"  # what a note is on: an entity id, a relationship id, or the case id

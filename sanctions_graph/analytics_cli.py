@@ -45,11 +45,17 @@ def _follow(include: str | None, exclude: str | None) -> tuple[RelType, ...]:
 
 
 def _type_options(f: F) -> F:
-    """--include, --exclude and --follow-rejected: the relationship types exposure and analyze follow."""
+    """--include, --exclude, --candidates and --follow-rejected: the relationship types exposure and analyze follow
+    (SAME_AS: accepted ones; unjudged candidates and rejected ones when asked)."""
     f = click.option(
         "--follow-rejected",
         is_flag=True,
         help="also follow SAME_AS candidates whose status is 'rejected' (skipped by default)",
+    )(f)
+    f = click.option(
+        "--candidates",
+        is_flag=True,
+        help="also follow SAME_AS candidates nobody has judged yet (only accepted ones by default)",
     )(f)
     f = click.option("--exclude", metavar="TYPES", help="relationship types to ignore, e.g. SAME_AS")(f)
     return click.option(
@@ -88,6 +94,7 @@ def exposure(
     include: str | None,
     exclude: str | None,
     follow_rejected: bool,
+    candidates: bool,
     as_json: bool,
 ) -> int:
     """Hops from ID to the nearest sanctioned entity, the path, and sanctioned entities within 1-3 hops."""
@@ -98,6 +105,7 @@ def exposure(
         max_hops=max_hops,
         use_stored=not live,
         follow_rejected=follow_rejected,
+        candidates=candidates,
     )
     if as_json:
         print_json(report.to_dict())
@@ -266,6 +274,7 @@ def analyze_command(
     include: str | None,
     exclude: str | None,
     follow_rejected: bool,
+    candidates: bool,
     as_json: bool,
 ) -> int:
     """Precompute exposure and the 50% rule for every entity and write the results onto the entities."""
@@ -274,7 +283,10 @@ def analyze_command(
         if not as_json:
             print(line, flush=True)
 
-    summary = analyze(store, _follow(include, exclude), as_of=as_of, progress=progress, follow_rejected=follow_rejected)
+    follow = _follow(include, exclude)
+    summary = analyze(
+        store, follow, as_of=as_of, progress=progress, follow_rejected=follow_rejected, candidates=candidates
+    )
     if as_json:
         print_json(summary.to_dict())
     else:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from graph.analytics.dates import today, utc_now_iso
-from graph.analytics.exposure import ExposureGraph, exposure_props, is_rejected, types_key
+from graph.analytics.exposure import ExposureGraph, exposure_props, is_followed, types_key
 from graph.analytics.ownership import evaluate, holdings_from_rows, ownership_props
 from graph.stores.base import GraphStore
 from graph.vocabulary import ANALYSIS_PROPS, Prop, RelType
@@ -84,8 +84,10 @@ def analyze(
     write_batch: int = DEFAULT_WRITE_BATCH,
     read_batch: int = 50_000,
     follow_rejected: bool = False,
+    candidates: bool = False,
 ) -> AnalyzeSummary:
-    """Compute exposure (over ``types``, all if None; rejected SAME_AS candidates only with ``follow_rejected``) and
+    """Compute exposure (over ``types``, all if None; SAME_AS when accepted, unjudged candidates only with
+    ``candidates``, rejected ones only with ``follow_rejected``) and
     the 50% rule (as of ``as_of``, default today) for every entity and write them back. ``progress`` receives one
     line per phase."""
     follow = tuple(types) if types else tuple(RelType)
@@ -117,9 +119,10 @@ def analyze(
                 owns_rows.extend(batch)
                 if wanted:
                     graph.add_edges(rel_type, batch)
-        elif wanted and rel_type is RelType.SAME_AS and not follow_rejected:
+        elif wanted and rel_type is RelType.SAME_AS:
             for batch in store.iter_relationship_values(rel_type, (Prop.STATUS,), batch_size=read_batch):
-                graph.add_edges(rel_type, (row for row in batch if not is_rejected(rel_type, row[2])))
+                rows = (row for row in batch if is_followed(rel_type, row[2], candidates, follow_rejected))
+                graph.add_edges(rel_type, rows)
         elif wanted:
             for batch in store.iter_relationship_values(rel_type, (), batch_size=read_batch):
                 graph.add_edges(rel_type, batch)
@@ -143,7 +146,7 @@ def analyze(
     lap("ownership")
 
     batch_rows: list[tuple[str, dict[Prop, Any]]] = []
-    key = types_key(follow, follow_rejected)
+    key = types_key(follow, follow_rejected, candidates)
     for x in exposures:
         values = exposure_props(x, key)
         values.update(ownership_props(ownership, x.entity))

@@ -3,8 +3,9 @@ lie within 1, 2 and 3 hops.
 
 Rules (the same for one entity on demand and for every entity in `analyze`):
 - relationships are followed in both directions; the caller chooses which types (default: all);
-- a SAME_AS candidate whose ``status`` is "rejected" (an analyst or a resolver said no) is not followed, unless the
-  caller asks for it (``follow_rejected``);
+- a SAME_AS is followed when an analyst accepted it (``status`` "accepted"); an unjudged candidate only when the
+  caller asks for candidates (``candidates``), a rejected one only with ``follow_rejected``
+  (graph.matching.judgements.followed_statuses);
 - "sanctioned" means the entity's ``sanctioned`` mark (a designation by some authority);
 - a sanctioned entity is at 0 hops from itself and is not counted in its own ``sanctioned_within``;
 - the nearest one is the sanctioned entity at the fewest hops; ties go to the smallest id.
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.matching.judgements import followed_statuses, status_of
 from graph.model import Direction, Entity, Link
 from graph.stores.base import GraphReader
 from graph.vocabulary import RELATIONSHIPS, Prop, RelType
@@ -86,11 +88,20 @@ def is_rejected(rel_type: RelType, status: Any) -> bool:
     return rel_type is RelType.SAME_AS and isinstance(status, str) and status.strip().casefold() == REJECTED_STATUS
 
 
-def types_key(types: Sequence[RelType], follow_rejected: bool = False) -> str:
+def is_followed(rel_type: RelType, status: Any, candidates: bool = False, follow_rejected: bool = False) -> bool:
+    """Whether a walk crosses this relationship: any but SAME_AS; a SAME_AS when accepted, unjudged with
+    ``candidates``, rejected with ``follow_rejected``."""
+    if rel_type is not RelType.SAME_AS:
+        return True
+    return status_of({Prop.STATUS.value: status}) in followed_statuses(candidates, follow_rejected)
+
+
+def types_key(types: Sequence[RelType], follow_rejected: bool = False, candidates: bool = False) -> str:
     """How a set of followed types is recorded with stored results: 'ALL' or the type names in vocabulary order,
-    with '+rejected' when rejected SAME_AS candidates were followed too."""
+    with '+candidates' when unjudged SAME_AS candidates were followed and '+rejected' when rejected ones were."""
     chosen = set(types)
     key = "ALL" if chosen >= set(RelType) else ",".join(t.value for t in RelType if t in chosen)
+    key += "+candidates" if candidates and RelType.SAME_AS in chosen else ""
     return key + "+rejected" if follow_rejected and RelType.SAME_AS in chosen else key
 
 
@@ -295,14 +306,16 @@ def entity_exposure(
     use_stored: bool = True,
     expensive_hop: int = DEFAULT_EXPENSIVE_HOP,
     follow_rejected: bool = False,
+    candidates: bool = False,
 ) -> ExposureReport:
     """Exposure of one entity, read live from the store (a handful of one-hop queries); beyond 3 hops finished from
     analyze's stored results when they are there for the same types (``use_stored``; see ``exposure_of``).
-    Rejected SAME_AS candidates are skipped unless ``follow_rejected``."""
+    SAME_AS is crossed when accepted; unjudged candidates with ``candidates``, rejected ones with
+    ``follow_rejected``."""
     entity = store.get_entity(entity_id)
     follow = tuple(types) if types else tuple(RelType)
     node_props = (Prop.SANCTIONED, Prop.EXPOSURE_HOPS, Prop.EXPOSURE_NEAREST, Prop.EXPOSURE_TYPES)
-    screen = RelType.SAME_AS in follow and not follow_rejected
+    screen = RelType.SAME_AS in follow
     rel_props = (Prop.STATUS,) if screen else ()
 
     def expand(frontier: list[str], only_sanctioned: bool) -> list[Link]:
@@ -317,7 +330,8 @@ def entity_exposure(
             other_flag=flag,
         )
         if screen:
-            links = [lk for lk in links if not is_rejected(lk.type, lk.rel.get(Prop.STATUS.value))]
+            status = Prop.STATUS.value
+            links = [lk for lk in links if is_followed(lk.type, lk.rel.get(status), candidates, follow_rejected)]
         return links
 
     def stored_path(node_id: str) -> tuple[list[str], list[str]] | None:
@@ -328,7 +342,7 @@ def entity_exposure(
     def degree(frontier: list[str]) -> int:
         return sum(store.link_degrees(frontier, follow, Direction.BOTH).values())
 
-    key = types_key(follow, follow_rejected)
+    key = types_key(follow, follow_rejected, candidates)
     result = exposure_of(
         entity.id,
         entity.sanctioned,

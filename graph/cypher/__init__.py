@@ -30,6 +30,7 @@ from graph.cypher.bulk import (
     relationships_in_id_range,
     set_node_properties,
 )
+from graph.cypher.cases import delete_records, get_records, put_records
 from graph.cypher.read import GET_ENTITIES, GET_ENTITY, count_neighbours, edges_among, neighbours, shortest_path
 from graph.cypher.review import SAME_AS_OF, SAME_AS_QUEUE, UPSERT_SAME_AS, judge_same_as
 from graph.cypher.schema import schema_statements
@@ -121,3 +122,4 @@ __all__ = [
     "update_nodes",
     "upsert_relationships",
 ]
+__all__ += ["delete_records", "get_records", "put_records"]  # the analysts' records (graph.cases)

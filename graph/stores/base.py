@@ -18,7 +18,7 @@ from graph.model import (
     Subgraph,
     WriteCounts,
 )
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph.vocabulary import NodeKind, Prop, RecordKey, RecordLabel, RelType
 
 DEFAULT_NEIGHBOURHOOD_LIMIT = 200
 MAX_HOPS = 3
@@ -211,7 +211,27 @@ class ReviewWriter(Protocol):
         ...
 
 
-class GraphStore(GraphWriter, GraphReader, ReviewWriter, Protocol):
+class RecordStore(Protocol):
+    """The analysts' own records (graph.cases): nodes under a RecordLabel, never :Entity, without relationships,
+    so loads, stats, search, analytics and exports never see them. A record is a flat map of str, number, bool or
+    list-of-str values with a str ``id``."""
+
+    def put_records(self, label: RecordLabel, rows: Sequence[dict[str, Any]]) -> int:
+        """Create or replace records by id: each stored record becomes exactly its row (absent keys removed)."""
+        ...
+
+    def get_records(
+        self, label: RecordLabel, key: RecordKey | None = None, values: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Every record of ``label`` or, with ``key``, those whose ``key`` is one of ``values`` (no set order)."""
+        ...
+
+    def delete_records(self, label: RecordLabel, ids: Sequence[str]) -> int:
+        """Delete records of ``label`` by id; how many were deleted."""
+        ...
+
+
+class GraphStore(GraphWriter, GraphReader, ReviewWriter, RecordStore, Protocol):
     """A whole store: both sides plus its lifecycle."""
 
     @property

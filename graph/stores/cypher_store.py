@@ -42,7 +42,7 @@ from graph.stores.records import (
     relationship_from,
     value_rows,
 )
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph.vocabulary import NodeKind, Prop, RecordKey, RecordLabel, RelType
 
 __all__ = ["CypherStore", "Row", "node_row"]  # node_row: tests import it from here
 
@@ -508,3 +508,20 @@ class CypherStore(abc.ABC):
     def same_as_of(self, entity_id: str) -> list[Relationship]:
         rows = self._read(cypher.SAME_AS_OF, {"id": entity_id})
         return [relationship_from(RelType.SAME_AS.value, r["source"], r["target"], r["rprops"]) for r in rows]
+
+    # --- the analysts' records (graph.cases; RecordStore) --------------------------------------------------------
+    def put_records(self, label: RecordLabel, rows: Sequence[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        params = [{"id": r[RecordKey.ID], "props": {k: v for k, v in r.items() if v is not None}} for r in rows]
+        result, _ = self._write(cypher.put_records(label), {"rows": params})
+        return int(result[0]["written"]) if result else 0
+
+    def get_records(
+        self, label: RecordLabel, key: RecordKey | None = None, values: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        return [dict(r["props"]) for r in self._read(cypher.get_records(label, key), {"values": list(values)})]
+
+    def delete_records(self, label: RecordLabel, ids: Sequence[str]) -> int:
+        result, _ = self._write(cypher.delete_records(label), {"ids": list(ids)})
+        return int(result[0]["deleted"]) if result else 0

@@ -34,6 +34,7 @@ from graph.model import (
 )
 from graph.paths import bfs_path, k_shortest_paths
 from graph.stores.base import DEFAULT_NEIGHBOURHOOD_LIMIT, MAX_HOPS, MAX_PATH_HOPS
+from graph.stores.memory_records import MemoryRecords
 from graph.stores.records import (
     Ranked,
     best_hits,
@@ -90,7 +91,7 @@ def _set_texts(props: dict[str, Any]) -> None:
     props[_LOOKUP_TEXT] = "".join(" " + x for x in props.get(_LOOKUP_KEYS) or [])
 
 
-class MemoryStore:
+class MemoryStore(MemoryRecords):
     """The whole GraphStore protocol over dicts. Thread-safe (one lock); O(degree) hops, O(n) scans."""
 
     write_workers: int = 1
@@ -113,6 +114,7 @@ class MemoryStore:
             self._nodes.clear()
             self._rels.clear()
             self._incident.clear()
+            self._clear_records()
 
     # --- write side -----------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:

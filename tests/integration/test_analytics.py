@@ -142,13 +142,13 @@ def test_ownership_of_unknown_entity(store: GraphStore) -> None:
 
 @pytest.fixture
 def exposure_graph(store: GraphStore) -> GraphStore:
-    """s1 (sanctioned) -OWNS-> a -OWNS-> b <-DIRECTS- p ; b -SAME_AS-> s2 (sanctioned) ; c alone.
+    """s1 (sanctioned) -OWNS-> a -OWNS-> b <-DIRECTS- p ; b -SAME_AS-> s2 (sanctioned, accepted) ; c alone.
     p: 2 hops to s2 through SAME_AS; without SAME_AS, 3 hops to s1 (p -> b <- a <- s1)."""
     nodes(store, NodeKind.COMPANY, "s1", "s2", "a", "b", "c", sanctioned=("s1", "s2"))
     nodes(store, NodeKind.PERSON, "p")
     rels(store, RelType.OWNS, ("s1", "a", {"percentage": 10.0}), ("a", "b", {"percentage": 10.0}))
     rels(store, RelType.DIRECTS, ("p", "b"))
-    rels(store, RelType.SAME_AS, ("b", "s2", {"score": 0.7, "status": "candidate"}))
+    rels(store, RelType.SAME_AS, ("b", "s2", {"score": 0.7, "status": "accepted"}))
     return store
 
 
@@ -217,6 +217,20 @@ def test_rejected_same_as_candidates_are_not_followed_unless_asked(exposure_grap
     analyze(exposure_graph, follow_rejected=True)
     p = exposure_graph.get_entity("p").properties
     assert (p["exposure_hops"], p["exposure_types"], p["sanctioned_within"]) == (2, "ALL+rejected", [0, 1, 2])
+
+
+def test_unjudged_same_as_candidates_are_followed_only_when_asked(exposure_graph: GraphStore) -> None:
+    rels(exposure_graph, RelType.SAME_AS, ("b", "s2", {"score": 0.7, "status": "candidate"}))  # same id: updated
+    r = entity_exposure(exposure_graph, "p").to_dict()
+    assert (r["hops"], r["nearest"]) == (3, "s1")
+    r = entity_exposure(exposure_graph, "p", candidates=True).to_dict()
+    assert (r["hops"], r["nearest"], r["path"]) == (2, "s2", ["p", "b", "s2"])
+    analyze(exposure_graph)
+    assert exposure_graph.get_entity("p").properties["exposure_hops"] == 3
+    analyze(exposure_graph, candidates=True)
+    p = exposure_graph.get_entity("p").properties
+    assert (p["exposure_hops"], p["exposure_types"]) == (2, "ALL+candidates")
+    assert entity_exposure(exposure_graph, "p", candidates=True).to_dict()["hops"] == 2
 
 
 def test_analyze_agrees_with_single_entity_answers(exposure_graph: GraphStore) -> None:
