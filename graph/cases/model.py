@@ -8,8 +8,8 @@ by ``case_id``. ``to_dict``/``from_dict`` give the export file's shapes.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Self
 
 #: What a note is on.
 ON_CASE, ON_ENTITY, ON_RELATIONSHIP = "case", "entity", "relationship"
@@ -84,8 +84,19 @@ class Case:
         )
 
 
+class _TextRecord:
+    """A record whose fields are all text: to and from the export file's (and the store's) flat maps."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        return cls(**{f.name: str(d[f.name]) for f in fields(cls)})  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
-class Note:
+class Note(_TextRecord):
     """A note on the case, an entity or a relationship (``on`` says which; ``target`` is its id)."""
 
     id: str
@@ -96,16 +107,9 @@ class Note:
     author: str
     at: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Note:
-        return cls(**{k: str(d[k]) for k in ("id", "case_id", "on", "target", "text", "author", "at")})
-
 
 @dataclass(frozen=True)
-class AssertedLink:
+class AssertedLink(_TextRecord):
     """A relationship an analyst asserts between two entities ("same phone"), with the text that supports it.
     Kept as a record of its own: never a source relationship, never counted or exported as one."""
 
@@ -118,17 +122,9 @@ class AssertedLink:
     author: str
     at: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> AssertedLink:
-        keys = ("id", "case_id", "source", "target", "label", "source_text", "author", "at")
-        return cls(**{k: str(d[k]) for k in keys})
-
 
 @dataclass(frozen=True)
-class ScreeningRun:
+class ScreeningRun(_TextRecord):
     """The results file of a `sanctions-graph screen` run (CSV or JSON text) attached to a case."""
 
     id: str
@@ -138,11 +134,3 @@ class ScreeningRun:
     content: str
     attached_by: str
     at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> ScreeningRun:
-        keys = ("id", "case_id", "filename", "format", "content", "attached_by", "at")
-        return cls(**{k: str(d[k]) for k in keys})
