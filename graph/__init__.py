@@ -11,14 +11,44 @@ from graph.analytics.analyze import AnalyzeSummary, analyze
 from graph.analytics.dates import parse_day
 from graph.analytics.exposure import DEFAULT_MAX_HOPS as EXPOSURE_DEFAULT_HOPS
 from graph.analytics.exposure import MAX_MAX_HOPS as EXPOSURE_MAX_HOPS
-from graph.analytics.exposure import ExposureReport, entity_exposure, resolve_types
+from graph.analytics.exposure import ExposureReport, entity_exposure, is_rejected, resolve_types
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
-from graph.analytics.listing import Listing, entity_listings, listed_status, listings, with_listings
+from graph.analytics.listing import Listing, entity_listings, listed_status, listings, with_derived, with_listings
 from graph.analytics.ownership import OwnershipReport, entity_ownership
 from graph.analytics.shared_infrastructure import SharedReport, shared_infrastructure
 from graph.analytics.trace import DEFAULT_HOPS as TRACE_DEFAULT_HOPS
 from graph.analytics.trace import MAX_HOPS as TRACE_MAX_HOPS
 from graph.analytics.trace import Trace, TraceDirection, resolve_start, trace_funds, trace_table_text
+from graph.cases import (
+    AssertedLink,
+    Case,
+    CaseNotFound,
+    CaseStore,
+    Change,
+    Note,
+    SavedView,
+    ScreeningRun,
+    add_note,
+    assert_link,
+    asserted_links,
+    attach_run,
+    delete_case,
+    delete_note,
+    export_case,
+    get_case,
+    import_case,
+    list_cases,
+    new_case,
+    notes_of,
+    notes_on,
+    pin,
+    remove_link,
+    rescreen_all,
+    rescreen_case,
+    runs_of,
+    save_view,
+    unpin,
+)
 from graph.countries import country_code, country_name, country_names
 from graph.errors import (
     ConfigError,
@@ -42,7 +72,16 @@ from graph.exports.ftm import (
 )
 from graph.exports.graphml import graphml, xml_text
 from graph.exports.tabular import csv_zip
-from graph.ftm_mapping import EDGE_SCHEMATA, INTERVAL_IGNORED, KIND_SCHEMATA, LINK_PROPS, NUMERIC_REL_PROPS, EdgeMap
+from graph.ftm_mapping import (
+    EDGE_SCHEMATA,
+    EXPORT_EDGES,
+    INTERVAL_IGNORED,
+    KIND_SCHEMATA,
+    LINK_PROPS,
+    NUMERIC_REL_PROPS,
+    TRANSFER_MARK,
+    EdgeMap,
+)
 from graph.ids import fold_text, is_evm_address, lookup_key, normalize_address, ofac_id, rel_id, wallet_id
 from graph.matching.judgements import (
     ACCEPTED,
@@ -91,6 +130,7 @@ from graph.stores.base import (
     GraphStore,
     GraphWriter,
 )
+from graph.stores.bulk_import import BulkFiles, BulkImportWriter
 from graph.stores.factory import (
     DEFAULT_START_TIMEOUT_S,
     ServerStatus,
@@ -126,6 +166,7 @@ __all__ = [
     "DEFAULT_START_TIMEOUT_S",
     "EDGE_SCHEMATA",
     "ENTITY_LABEL",
+    "EXPORT_EDGES",
     "EXPORT_HIDDEN_PROPS",
     "EXPOSURE_DEFAULT_HOPS",
     "EXPOSURE_MAX_HOPS",
@@ -148,7 +189,10 @@ __all__ = [
     "STORES",
     "TRACE_DEFAULT_HOPS",
     "TRACE_MAX_HOPS",
+    "TRANSFER_MARK",
     "AnalyzeSummary",
+    "BulkFiles",
+    "BulkImportWriter",
     "ConfigError",
     "Designation",
     "Direction",
@@ -212,6 +256,7 @@ __all__ = [
     "ftm_jsonl",
     "graphml",
     "is_evm_address",
+    "is_rejected",
     "judge",
     "judgement_rows",
     "judgements",
@@ -240,10 +285,41 @@ __all__ = [
     "trace_table_text",
     "wait_for_embedded_persistence",
     "wallet_id",
+    "with_derived",
     "with_entities",
     "with_listings",
     "without_internal",
     "write_ftm",
     "xml_text",
     "xref",
+]
+__all__ += [  # cases (graph.cases)
+    "AssertedLink",
+    "Case",
+    "CaseNotFound",
+    "CaseStore",
+    "Change",
+    "Note",
+    "SavedView",
+    "ScreeningRun",
+    "add_note",
+    "assert_link",
+    "asserted_links",
+    "attach_run",
+    "delete_case",
+    "delete_note",
+    "export_case",
+    "get_case",
+    "import_case",
+    "list_cases",
+    "new_case",
+    "notes_of",
+    "notes_on",
+    "pin",
+    "remove_link",
+    "rescreen_all",
+    "rescreen_case",
+    "runs_of",
+    "save_view",
+    "unpin",
 ]
