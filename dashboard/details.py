@@ -6,12 +6,21 @@ The rows are plain data (``DetailRow``, ``SourceRow``, ``DesignationRow``) so th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.formatting import entity_href, format_country, format_number, format_value, kind_caption, rel_caption
-from graph import RELATIONSHIPS, Entity, Prop, RelType
+from dashboard.formatting import (
+    entity_href,
+    format_country,
+    format_number,
+    format_value,
+    kind_caption,
+    rel_caption,
+    trace_href,
+)
+from graph import RELATIONSHIPS, Entity, NodeKind, Prop, RelType, entity_listings, is_rejected, listed_status
 
 
 def _values(raw: Any) -> list[Any]:
@@ -125,13 +134,24 @@ _ENTITY_NOT_ROWS: frozenset[str] = frozenset(
         Prop.EFFECTIVE_BLOCKED_SHARE,
         Prop.OWNERSHIP_AS_OF,
         Prop.ANALYZED_AT,
+        Prop.LISTED_VIA,
+        Prop.EXPOSURE_NEAREST_NAME,
     )
 )
+
+#: How a rejected SAME_AS candidate reads in a panel.
+REJECTED_SAME_AS = "Rejected: an analyst judged them not the same (hidden by default in exports and reports)"
 
 
 def entity_status(entity: Entity) -> list[str]:
     """Plain sentences about the entity's standing."""
-    lines = ["Sanctioned" if entity.sanctioned else "No sanctions designation in the loaded data"]
+    listed = listed_status(entity)  # a wallet on a sanctions record (graph.with_listings)
+    if entity.sanctioned:
+        lines = ["Sanctioned"]
+    elif listed:
+        lines = [listed]
+    else:
+        lines = ["No sanctions designation in the loaded data"]
     if entity.properties.get(Prop.FRONT):
         lines.append("Front company (a source marks it as a shell or front)")
     if entity.properties.get(Prop.STUB):
@@ -164,7 +184,10 @@ def analysis_rows(entity: Entity) -> list[DetailRow]:
         step = "hop" if hops == 1 else "hops"
         parts: tuple[Part, ...] = (f"{hops} {step} from a sanctioned entity",)
         if nearest:
-            parts += (": ", Link(str(nearest), entity_href(str(nearest))))
+            name = p.get(Prop.EXPOSURE_NEAREST_NAME) or next(
+                (x.party_name for x in entity_listings(entity) if x.party == nearest), None
+            )
+            parts += (": ", Link(str(name or nearest), entity_href(str(nearest))))
         rows.append(DetailRow("Exposure", (parts,)))
     within = p.get(Prop.SANCTIONED_WITHIN)
     if isinstance(within, list) and within and any(within):
@@ -208,6 +231,16 @@ def entity_details(entity: Entity, with_sources: bool = True) -> list[DetailRow]
         fmt = format_country if prop is Prop.COUNTRIES else format_value
         rows.append(_row(prop_caption(prop), _values(p.get(prop)), fmt))
     rows += analysis_rows(entity)
+    if entity.kind is NodeKind.WALLET:
+        rows.append(
+            DetailRow(
+                "Funds",
+                (
+                    (Link("Trace funds", trace_href(entity.id)),),
+                    (Link("Trace where they came from", trace_href(entity.id, "backward")),),
+                ),
+            )
+        )
     shown = {prop.value for prop in _ENTITY_FIELDS} | _ENTITY_NOT_ROWS
     for key in sorted(k for k in p if k not in shown):
         rows.append(_row(prop_caption(key), _values(p[key])))
@@ -237,6 +270,8 @@ def relationship_details(edge_data: Mapping[str, Any], with_sources: bool = True
         DetailRow("From", ((Link(source_name, entity_href(source)),),)),
         DetailRow("To", ((Link(target_name, entity_href(target)),),)),
     ]
+    if rel_type == RelType.SAME_AS and is_rejected(RelType.SAME_AS, props.get(Prop.STATUS.value)):
+        rows.append(DetailRow("Judgement", ((REJECTED_SAME_AS,),)))
     shown: set[str] = set()
     for prop in spec.properties if spec else ():
         value = props.get(prop.value)
@@ -312,6 +347,9 @@ def source_rows(props: Mapping[str, Any]) -> list[SourceRow]:
             next(iter(by_dataset.values())).extend(loose)
         else:
             by_dataset.setdefault("", []).extend(loose)
+    for raw in _values(props.get(Prop.LISTED_VIA.value)):  # a listed wallet: the record that lists it
+        listing = json.loads(str(raw))
+        by_dataset.setdefault(str(listing.get("dataset") or ""), []).append(str(listing.get("record") or ""))
     first = props.get(Prop.FIRST_SEEN.value)
     last = props.get(Prop.LAST_SEEN.value)
     return [

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from graph import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, Prop, Relationship, RelType
+from graph import KIND_CAPTIONS, RELATIONSHIPS, TRACE_DEFAULT_HOPS, NodeKind, Prop, Relationship, RelType, country_name
 
 LABEL_MAX_CHARS = 32
 
@@ -18,6 +18,21 @@ def entity_href(entity_id: str, hops: int | None = None) -> str:
     """The shareable address of an entity's page."""
     href = "/entity/" + quote(entity_id, safe="")
     return f"{href}?hops={hops}" if hops is not None else href
+
+
+def trace_href(
+    wallet: str,
+    direction: str = "forward",
+    hops: int = TRACE_DEFAULT_HOPS,
+    since: str = "",
+    until: str = "",
+    through: bool = False,
+) -> str:
+    """The shareable address of a fund-flow trace (``/trace?wallet=…``); ``through``: on through services."""
+    query = {"wallet": wallet, "direction": direction, "hops": hops, "since": since, "until": until}
+    if through:
+        query["through"] = "1"
+    return "/trace?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
 
 
 def kind_caption(kind: NodeKind | str) -> str:
@@ -58,8 +73,9 @@ def format_value(value: Any) -> str:
 
 
 def format_country(value: str) -> str:
-    """Two-letter codes in capitals ('kp' → 'KP'); names as given."""
-    return value.upper() if len(value) == 2 and value.isalpha() else value
+    """One naming everywhere (graph.country_name): 'kp', 'KP' and 'Korea, North' → 'North Korea'; unknown values as
+    given."""
+    return country_name(value)
 
 
 def short_label(name: str, kind: NodeKind | str | None = None, max_chars: int = LABEL_MAX_CHARS) -> str:

@@ -19,36 +19,6 @@ from graph.analytics.shared_infrastructure import SharedReport, shared_infrastru
 from graph.analytics.trace import DEFAULT_HOPS as TRACE_DEFAULT_HOPS
 from graph.analytics.trace import MAX_HOPS as TRACE_MAX_HOPS
 from graph.analytics.trace import Trace, TraceDirection, resolve_start, trace_funds, trace_table_text
-from graph.cases import (
-    AssertedLink,
-    Case,
-    CaseNotFound,
-    CaseStore,
-    Change,
-    Note,
-    SavedView,
-    ScreeningRun,
-    add_note,
-    assert_link,
-    asserted_links,
-    attach_run,
-    delete_case,
-    delete_note,
-    export_case,
-    get_case,
-    import_case,
-    list_cases,
-    new_case,
-    notes_of,
-    notes_on,
-    pin,
-    remove_link,
-    rescreen_all,
-    rescreen_case,
-    runs_of,
-    save_view,
-    unpin,
-)
 from graph.countries import country_code, country_name, country_names
 from graph.errors import (
     ConfigError,
@@ -72,16 +42,7 @@ from graph.exports.ftm import (
 )
 from graph.exports.graphml import graphml, xml_text
 from graph.exports.tabular import csv_zip
-from graph.ftm_mapping import (
-    EDGE_SCHEMATA,
-    EXPORT_EDGES,
-    INTERVAL_IGNORED,
-    KIND_SCHEMATA,
-    LINK_PROPS,
-    NUMERIC_REL_PROPS,
-    TRANSFER_MARK,
-    EdgeMap,
-)
+from graph.ftm_mapping import EDGE_SCHEMATA, INTERVAL_IGNORED, KIND_SCHEMATA, LINK_PROPS, NUMERIC_REL_PROPS, EdgeMap
 from graph.ids import fold_text, is_evm_address, lookup_key, normalize_address, ofac_id, rel_id, wallet_id
 from graph.matching.judgements import (
     ACCEPTED,
@@ -130,7 +91,6 @@ from graph.stores.base import (
     GraphStore,
     GraphWriter,
 )
-from graph.stores.bulk_import import BulkFiles, BulkImportWriter
 from graph.stores.factory import (
     DEFAULT_START_TIMEOUT_S,
     ServerStatus,
@@ -166,7 +126,6 @@ __all__ = [
     "DEFAULT_START_TIMEOUT_S",
     "EDGE_SCHEMATA",
     "ENTITY_LABEL",
-    "EXPORT_EDGES",
     "EXPORT_HIDDEN_PROPS",
     "EXPOSURE_DEFAULT_HOPS",
     "EXPOSURE_MAX_HOPS",
@@ -189,10 +148,7 @@ __all__ = [
     "STORES",
     "TRACE_DEFAULT_HOPS",
     "TRACE_MAX_HOPS",
-    "TRANSFER_MARK",
     "AnalyzeSummary",
-    "BulkFiles",
-    "BulkImportWriter",
     "ConfigError",
     "Designation",
     "Direction",
@@ -292,34 +248,4 @@ __all__ = [
     "write_ftm",
     "xml_text",
     "xref",
-]
-__all__ += [  # cases (graph.cases)
-    "AssertedLink",
-    "Case",
-    "CaseNotFound",
-    "CaseStore",
-    "Change",
-    "Note",
-    "SavedView",
-    "ScreeningRun",
-    "add_note",
-    "assert_link",
-    "asserted_links",
-    "attach_run",
-    "delete_case",
-    "delete_note",
-    "export_case",
-    "get_case",
-    "import_case",
-    "list_cases",
-    "new_case",
-    "notes_of",
-    "notes_on",
-    "pin",
-    "remove_link",
-    "rescreen_all",
-    "rescreen_case",
-    "runs_of",
-    "save_view",
-    "unpin",
 ]

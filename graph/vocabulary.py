@@ -116,6 +116,7 @@ class Prop(StrEnum):
     ANALYZED_AT = "analyzed_at"  # when analyze wrote these results (ISO 8601, UTC)
     # derived on read (graph.analytics.listing.with_listings), never stored nor set by a source
     LISTED_VIA = "listed_via"  # a wallet's sanctions records: JSON texts naming the record and the listed party
+    EXPOSURE_NEAREST_NAME = "exposure_nearest_name"  # the name of the entity exposure_nearest names
 
 
 #: List-valued properties: a second source adds to them (set union) instead of replacing them.

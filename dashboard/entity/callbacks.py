@@ -34,7 +34,7 @@ from dashboard.entity.render import omitted_note, render_view
 from dashboard.entity.state import GraphState, ViewState, from_controls, more_parent, parse_hops, view_state_to_query
 from dashboard.entity.timeline import brushed_range
 from dashboard.export_controls import register_export_callbacks, working_view
-from graph import GraphReader, NodeKind, RelType
+from graph import GraphReader, NodeKind, RelType, with_derived
 
 ACTIONS = ("expand", "hide", "pin", "remove")
 
@@ -64,7 +64,7 @@ def show_details(
         shown = int(raw_shown) if isinstance(raw_shown, int | float) else None
 
         def panel() -> list[Any]:
-            entity = store.get_entity(entity_id)
+            entity = with_derived(store, [store.get_entity(entity_id)])[0]
             total = store.count_links([entity_id]).get(entity_id, 0)
             return entity_panel(entity, center_id, connections_sentence(total, shown))
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graph import Entity, Prop
+from graph import Entity, Prop, entity_listings
 
 #: Exposure bands, in the legend's order: hops to the nearest sanctioned entity 0-3, further, none in reach, and
 #: entities the analysis has not seen (loaded after it ran, or never analysed).
@@ -77,13 +77,16 @@ def risk_classes(risk: Risk) -> list[str]:
 
 
 def risk_badges(entity: Entity) -> list[tuple[str, str, str]]:
-    """(text, CSS class, tooltip) of the ownership badges an entity's panel shows."""
+    """(text, CSS class, tooltip) of the badges an entity's panel shows: a listed address (a wallet named on a
+    sanctions record, read with graph.with_listings) and the ownership badges."""
+    listed = [("LISTED ADDRESS", "badge-listed", x.status) for x in entity_listings(entity)[:1]]
     risk = Risk.of(entity.properties)
     if risk.blocked:
-        return [("BLOCKED (50% RULE)", "badge-blocked", "Owned 50% or more by blocked persons (OFAC 50 Percent Rule)")]
+        tip = "Owned 50% or more by blocked persons (OFAC 50 Percent Rule)"
+        return [*listed, ("BLOCKED (50% RULE)", "badge-blocked", tip)]
     if risk.possibly_blocked:
-        return [("POSSIBLY BLOCKED", "badge-possibly", "Part of its ownership by blocked persons is unknown")]
-    return []
+        return [*listed, ("POSSIBLY BLOCKED", "badge-possibly", "Part of its ownership by blocked persons is unknown")]
+    return listed
 
 
 def exposure_sentence(risks: Iterable[Risk]) -> str | None:

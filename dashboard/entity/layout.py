@@ -31,7 +31,7 @@ from dashboard.entity.actions import HUB_CAP
 from dashboard.entity.exposure import risk_badges
 from dashboard.entity.positions import BIG_VIEW
 from dashboard.entity.render import Rendered, omitted_note, render_view
-from dashboard.entity.risk import shared_details
+from dashboard.entity.risk import ownership_box, shared_details
 from dashboard.entity.state import (
     COLOUR_CAPTIONS,
     LAYOUT_CAPTIONS,
@@ -50,7 +50,7 @@ from dashboard.entity.timeline import HEIGHT as TIMELINE_HEIGHT
 from dashboard.export_controls import export_controls
 from dashboard.exporters import GraphView
 from dashboard.formatting import entity_href, kind_caption, plural, rel_caption
-from graph import MAX_HOPS, Entity, GraphReader, NodeKind, RelType
+from graph import MAX_HOPS, Entity, GraphReader, NodeKind, RelType, with_derived
 
 DETAILS_HINT = "Click a node or a link to see its details and sources here. Double-click a node to expand it."
 
@@ -432,7 +432,10 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
     if not isinstance(loaded, actions.Loaded):
         return html.Div(loaded, className="page page-entity")
     rendered = render_view(loaded.state, view, {})
-    return html.Div(_page(loaded.center, view, loaded.state, rendered), className="page page-entity")
+    center = with_derived(store, [loaded.center])[0]  # listed addresses, exposure named by name (graph)
+    page = _page(center, view, loaded.state, rendered)
+    page.insert(1, html.Div(ownership_box(store, center), id="ownership-box"))  # the 50% rule, worked out
+    return html.Div(page, className="page page-entity")
 
 
 def layout(entity_id: str | None = None, **query: Any) -> html.Div:

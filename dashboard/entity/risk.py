@@ -13,14 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashboard.components import error_message
+from dash import dcc, html
+
+from dashboard.components import error_message, guarded
 from dashboard.details import DetailRow, Link, Part
 from dashboard.entity.elements import shared_edge_elements, shared_label
 from dashboard.entity.exposure import Risk, exposure_sentence
 from dashboard.entity.filters import filter_view
 from dashboard.entity.state import ColourBy, GraphState, ViewState
 from dashboard.formatting import entity_href, format_number
-from graph import GraphReader, NodeKind, shared_infrastructure
+from graph import Entity, GraphReader, NodeKind, OwnershipReport, entity_ownership, shared_infrastructure
 
 #: Entities checked for shared infrastructure per update of the view (each costs a few store calls).
 SHARED_CHECK_MAX = 60
@@ -230,3 +232,83 @@ def risk_note(
     if view.shared:
         notes.append(shared_sentence(state, drawn, cache_json, shared_edges))
     return notes
+
+
+# --- the OFAC 50% rule, worked out (the entity page and the printable report) -------------------------------------
+
+#: Kinds the 50% rule is shown for (people, wallets and addresses are not owned).
+OWNED_KINDS = frozenset(
+    {NodeKind.COMPANY, NodeKind.ORGANIZATION, NodeKind.LEGAL_ENTITY, NodeKind.VESSEL, NodeKind.AIRCRAFT}
+)
+OWNERSHIP_HEADERS = ("Owner", "Owner's status", "Holds", "Adds", "Why", "In force", "Sources")
+
+
+def ownership_rows(report: OwnershipReport) -> list[tuple[str, str, str, str, str, str, str, str]]:
+    """One row per holding the rule weighs: (owner id, owner name, owner's status, percentage, what it adds, why,
+    dates, sources). Pure, for the page and for tests."""
+    rows = []
+    for c in report.in_force():
+        h = c.holding
+        name = report.names.get(h.owner, (h.owner, "", False))[0]
+        pct = "unknown" if h.percentage is None else f"{format_number(h.percentage)}%"
+        adds = f"{format_number(h.percentage or 0)}%" if c.counted else "0%"
+        dates = " to ".join((h.start_date or "…", h.end_date or "…")) if h.start_date or h.end_date else "not dated"
+        rows.append((h.owner, name, c.owner_status, pct, adds, c.reason, dates, ", ".join(h.datasets) or "—"))
+    return rows
+
+
+def ownership_section(report: OwnershipReport, heading: str = "H3") -> html.Section:
+    """The 50% rule for one entity: the verdict (also when not blocked), the arithmetic, the as-of date, every
+    holding with why it counts or not, and the fixpoint's rounds (id 'ownership')."""
+    standing = report.standing()
+    title = html.H2 if heading == "H2" else html.H3
+    children: list[Any] = [
+        title("OFAC 50% rule"),
+        html.P(
+            [
+                html.Span(standing.upper(), className=f"badge verdict-badge verdict-{standing.replace(' ', '-')}"),
+                " ",
+                report.verdict(),
+            ],
+            className="ownership-verdict",
+        ),
+        html.P(report.equation(), id="ownership-equation", className="ownership-equation"),
+        html.P(f"As of {report.analysis.as_of.isoformat()}", className="ownership-as-of"),
+    ]
+    rows = ownership_rows(report)
+    if rows:
+        body = [
+            html.Tr(
+                [
+                    html.Td(dcc.Link(name, href=entity_href(owner))),
+                    *(html.Td(v) for v in (status, pct, adds, why, dates, sources)),
+                ],
+                className="holding counted" if adds != "0%" else "holding",
+            )
+            for owner, name, status, pct, adds, why, dates, sources in rows
+        ]
+        children.append(
+            html.Table(
+                [html.Thead(html.Tr([html.Th(t) for t in OWNERSHIP_HEADERS])), html.Tbody(body)],
+                className="ownership-table report-table",
+            )
+        )
+    else:
+        children.append(html.P("No ownership of it is recorded.", className="hint"))
+    rounds = report.rounds()
+    if len(rounds) > 1:
+        items = [
+            html.Li(f"Round {n}{' (listed)' if n == 0 else ''}: {', '.join(names)}", className="ownership-round")
+            for n, names in rounds
+        ]
+        children += [html.P("How the rule got there, round by round:", className="hint"), html.Ol(items)]
+    for warning in report.to_dict()["warnings"]:
+        children.append(html.P(warning, className="note"))
+    return html.Section(children, id="ownership", className="ownership")
+
+
+def ownership_box(store: GraphReader, entity: Entity) -> Any:
+    """``ownership_section`` for an entity the rule applies to (one walk up its owners), else nothing."""
+    if entity.kind not in OWNED_KINDS:
+        return None
+    return guarded(lambda: ownership_section(entity_ownership(store, entity.id)), back_to_search=False)

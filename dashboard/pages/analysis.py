@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 import dash
 import dash_cytoscape as cyto
@@ -18,7 +17,7 @@ from dashboard.components import guarded
 from dashboard.entity.elements import edge_element, largest_amount, node_element, placed
 from dashboard.entity.state import EdgeInfo, NodeInfo
 from dashboard.entity.styles import stylesheet
-from dashboard.formatting import entity_href, format_number
+from dashboard.formatting import entity_href, format_number, trace_href
 from graph import (
     DEFAULT_FLOW_HOPS,
     TRACE_DEFAULT_HOPS,
@@ -63,11 +62,6 @@ def trace_params(params: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def trace_href(
-    wallet: str, direction: str = "forward", hops: int = TRACE_DEFAULT_HOPS, since: str = "", until: str = ""
-) -> str:
-    query = {"wallet": wallet, "direction": direction, "hops": hops, "since": since, "until": until}
-    return "/trace?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
 
 
 # --- rendering (pure) -----------------------------------------------------------------------------------------------

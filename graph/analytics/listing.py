@@ -146,3 +146,18 @@ def entity_listings(entity: Entity) -> list[Listing]:
 def listed_status(entity: Entity) -> str | None:
     """'Listed address of LAZARUS GROUP (US OFAC 27307)' for a listed wallet read with ``with_listings``."""
     return listing_status(entity_listings(entity)) or None
+
+
+def with_derived(reader: GraphReader, entities: Sequence[Entity]) -> list[Entity]:
+    """``with_listings``, and the name of each entity's nearest sanctioned entity (``exposure_nearest_name``), so
+    exposure names entities by name, never by id (at most two store calls)."""
+    listed = with_listings(reader, entities)
+    nearest = {
+        str(e.properties[Prop.EXPOSURE_NEAREST.value]) for e in listed if e.properties.get(Prop.EXPOSURE_NEAREST.value)
+    }
+    names = {e.id: e.name for e in reader.get_entities(sorted(nearest))} if nearest else {}
+    out: list[Entity] = []
+    for e in listed:
+        name = names.get(str(e.properties.get(Prop.EXPOSURE_NEAREST.value)))
+        out.append(replace(e, properties={**e.properties, Prop.EXPOSURE_NEAREST_NAME.value: name}) if name else e)
+    return out

@@ -176,7 +176,7 @@ def test_entity_details_show_what_an_analyst_needs() -> None:
     assert labels[:4] == ["Name", "Kind", "Status", "Designations"]
     assert flat(row(rows, "Status")) == ["Sanctioned"]
     assert flat(row(rows, "Also known as")) == ["Ri Chol-man"]
-    assert flat(row(rows, "Countries")) == ["KP"]
+    assert flat(row(rows, "Countries")) == ["North Korea (KP)"]  # one country naming (issue 12)
     assert flat(row(rows, "Identifiers")) == ["Passport: 836410021 (Korea, North)"]
     assert flat(row(rows, "Sanctions programs")) == ["DEMO-DPRK"]
     assert flat(row(rows, "Sources")) == ["demo_fictional"]

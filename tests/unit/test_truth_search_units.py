@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from graph.countries import country_code, country_name, country_names
+from graph import country_code, country_name, country_names
 from graph.names import match_score
 
 
 def test_one_country_naming_for_codes_and_names() -> None:
-    assert country_name("KP") == "North Korea"
-    assert country_name("kp") == "North Korea"
-    assert country_name("Korea, North") == "North Korea"
-    assert country_names(["KP", "Korea, North", "ir"]) == ["North Korea", "Iran"]
+    assert country_name("KP") == "North Korea (KP)"
+    assert country_name("kp") == "North Korea (KP)"
+    assert country_name("Korea, North") == "North Korea (KP)"
+    assert country_names(["KP", "Korea, North", "ir"]) == ["North Korea (KP)", "Iran (IR)"]
     assert country_code("Korea, North") == "kp"
     assert country_name("Atlantis") == "Atlantis"
     assert country_code("Atlantis") is None
