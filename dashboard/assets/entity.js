@@ -40,19 +40,153 @@ window.dash_clientside.entity = {
         cy.on('tap', 'node.more', function(evt) {
             setProps('more-request', {data: {id: evt.target.data('parent_id'), t: Date.now()}});
         });
+        cy.on('tap', 'node.group', function(evt) {
+            setProps('group-request', {data: {id: evt.target.id(), t: Date.now()}});
+        });
+        // readable at every zoom: labels sized for the screen, marks (the page's entity, sanctioned, blocked)
+        // kept visible however far out the view is zoomed
+        var sg = window.dash_clientside.entity;
+        // small views: every frame; big ones once the zoom settles (a style change would redraw every frame)
+        var pending = false, settle = null;
+        var rescale = function() {
+            if (cy.nodes().length > ((config && config.labelScaleMax) || 400)) {
+                clearTimeout(settle);
+                settle = setTimeout(function() { sg.fitStyles(cy, config); }, 150);
+                return;
+            }
+            if (pending) { return; }
+            pending = true;
+            requestAnimationFrame(function() { pending = false; sg.fitStyles(cy, config); });
+        };
+        cy.on('zoom', rescale);
+        cy.on('add remove layoutstop', rescale);
+        cy.on('mouseover', 'node', function(evt) { evt.target.addClass('hover'); sg.labelFor(cy, evt.target, config); });
+        cy.on('mouseout', 'node', function(evt) { evt.target.removeClass('hover'); sg.labelFor(cy, evt.target, config); });
+        cy.on('select unselect', 'node', function(evt) { sg.labelFor(cy, evt.target, config); });
+        sg.bindViewport();
+        sg.sizeGraph(cy);
+        window.addEventListener('resize', function() { sg.sizeGraph(cy); });
         // the first positions (they also mount the timeline) once the graph is painted and the browser idle
         var idle = window.requestIdleCallback || function(f) { return setTimeout(f, 50); };
         requestAnimationFrame(function() { requestAnimationFrame(function() { idle(push, {timeout: 1000}); }); });
         return nu;
     },
 
-    /* Writes the view's query string into the address bar without reloading the page (so it can be copied). */
-    syncUrl: function(query) {
-        if (typeof query === 'string' && window.location.search !== query) {
-            window.history.replaceState(
-                window.history.state, '', window.location.pathname + query + window.location.hash);
+    /* On-screen sizes whatever the zoom: every label LABEL_PX on screen in views up to labelScaleMax nodes
+       (bigger ones hide labels below MIN_LABEL_PX, the stylesheet's min-zoomed-font-size), and the marks (the
+       page's entity, sanctioned and blocked nodes) at least a visible size with borders in screen pixels. Style
+       bypasses on a few nodes (all nodes only in small views), so a zoom step stays cheap at 2,000 nodes. */
+    fitStyles: function(cy, config) {
+        var z = cy.zoom(), px = (config && config.labelPx) || 12;
+        var small = cy.nodes().length <= ((config && config.labelScaleMax) || 400);
+        cy.batch(function() {
+            if (small) {
+                var size = Math.max(px, px / z);
+                cy.nodes().forEach(function(n) {
+                    n.style('font-size', (n.hasClass('center') ? 1.2 * size : size) + 'px');
+                });
+            }
+            cy.nodes('.center, .sanctioned, .blocked, .possibly-blocked, .group-sanctioned').forEach(function(n) {
+                var border = n.hasClass('center') && !n.hasClass('sanctioned') ? 2 : 4;
+                n.style('border-width', Math.max(border, border / z * 1.5) + 'px');
+                var base = n.hasClass('center') ? 56 : 34;
+                var side = Math.max(base, (n.hasClass('center') ? 22 : 12) / z);
+                n.style({'width': side, 'height': side});
+                if (n.hasClass('center')) { n.style('underlay-padding', Math.max(12, 8 / z)); }
+            });
+        });
+        cy.nodes('.hover, :selected').forEach(function(n) {
+            window.dash_clientside.entity.labelFor(cy, n, config);
+        });
+    },
+
+    /* The node under the pointer or selected shows its label at a readable size on screen (any view size). */
+    labelFor: function(cy, node, config) {
+        var px = (config && config.labelPx) || 12;
+        var small = cy.nodes().length <= ((config && config.labelScaleMax) || 400);
+        if (node.hasClass('hover') || node.selected()) {
+            node.style('font-size', Math.max(px, (px + 1) / cy.zoom()) + 'px');
+        } else if (!small) {
+            node.removeStyle('font-size');
+        } else {
+            node.style('font-size', Math.max(px, px / cy.zoom()) + 'px');
+        }
+    },
+
+    /* The graph as tall as the window leaves below the controls (at least 360 px), so it is above the fold. */
+    sizeGraph: function(cy) {
+        var el = document.getElementById('graph');
+        if (!el) { return; }
+        var top = el.getBoundingClientRect().top + window.scrollY;
+        var height = Math.max(360, window.innerHeight - top - 10);
+        if (Math.abs(el.offsetHeight - height) > 2) {
+            el.style.height = height + 'px';
+            cy.resize();
+            cy.fit(undefined, 40);
+        }
+    },
+
+    /* Fit, zoom in, zoom out and centre: buttons under the graph's toolbar (bound once per page load). */
+    bindViewport: function() {
+        if (window._sgViewportBound) { return; }
+        window._sgViewportBound = true;
+        document.addEventListener('click', function(evt) {
+            var button = evt.target && evt.target.closest && evt.target.closest(
+                '#view-fit, #view-zoom-in, #view-zoom-out, #view-centre');
+            var el = document.getElementById('graph');
+            var cy = el && el._cyreg && el._cyreg.cy;
+            if (!button || !cy) { return; }
+            var box = {x: cy.width() / 2, y: cy.height() / 2};
+            if (button.id === 'view-fit') { cy.fit(undefined, 40); }
+            else if (button.id === 'view-zoom-in') { cy.zoom({level: cy.zoom() * 1.5, renderedPosition: box}); }
+            else if (button.id === 'view-zoom-out') { cy.zoom({level: cy.zoom() / 1.5, renderedPosition: box}); }
+            else { cy.center(cy.nodes('.center')); }
+        });
+    },
+
+    /* Writes the view (and the working graph's expansions and opened groups) into the address bar without
+       reloading the page, as a new history entry: Back and Forward walk hops, filters and expansions (the page
+       is drawn again from the URL), and a reload brings the expansions back. */
+    syncUrl: function(query, state) {
+        if (typeof query !== 'string') { return window.dash_clientside.no_update; }
+        var enc = function(ids) { return ids.map(function(i) { return encodeURIComponent(i).replace(/%2C/g, ',').replace(/%3A/g, ':'); }).join(','); };
+        var full = query;
+        if (state && state.expanded && state.expanded.length) { full += '&exp=' + enc(state.expanded); }
+        if (state && state.opened && state.opened.length) { full += '&open=' + enc(state.opened.slice().sort()); }
+        if (window.location.search !== full) {
+            window.history.pushState(null, '', window.location.pathname + full + window.location.hash);
         }
         return window.dash_clientside.no_update;
+    },
+
+    /* Keeps the working graphs before the current one (undo) and after it (redo), per page, in the browser. */
+    recordState: function(state, config) {
+        var h = window._sgHistory;
+        var center = state && state.center;
+        if (!h || h.center !== center) { h = window._sgHistory = {center: center, past: [], future: [], now: null}; }
+        if (h.restoring) { h.restoring = false; }
+        else if (state && h.now && JSON.stringify(h.now) !== JSON.stringify(state)) {
+            h.past.push(h.now);
+            if (h.past.length > ((config && config.undoDepth) || 30)) { h.past.shift(); }
+            h.future = [];
+        }
+        h.now = state;
+        return [h.past.length === 0, h.future.length === 0];
+    },
+
+    /* Undo / Redo: the working graph before or after the current one. */
+    undoRedo: function(undo, redo) {
+        var h = window._sgHistory, nu = window.dash_clientside.no_update;
+        var ctx = window.dash_clientside.callback_context;
+        var which = ctx && ctx.triggered && ctx.triggered.length ? ctx.triggered[0].prop_id : '';
+        if (!h) { return nu; }
+        if (which.indexOf('undo') === 0 && h.past.length) {
+            h.future.push(h.now); h.now = h.past.pop();
+        } else if (which.indexOf('redo') === 0 && h.future.length) {
+            h.past.push(h.now); h.now = h.future.pop();
+        } else { return nu; }
+        h.restoring = true;
+        return h.now;
     },
 
     /* Mounts the timeline once the graph has been drawn and its positions reported (plotly is a big script:

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dashboard.entity.state import EdgeInfo, GraphState, NodeInfo
-from dashboard.formatting import plural
-from graph import Entity, GraphReader, NodeKind, Prop, Relationship, RelType, Subgraph
+from dashboard.entity.state import DEFAULT_PAGE, EdgeInfo, GraphState, NodeInfo
+from dashboard.formatting import plural, rel_caption
+from graph import Direction, Entity, GraphReader, NodeKind, Prop, Relationship, RelType, Subgraph
 
 #: At most this many neighbours of one entity are drawn at a time; the rest wait behind an "N more" node.
-HUB_CAP = 25
+HUB_CAP = DEFAULT_PAGE
 #: A view never holds more entities than this (the page stays usable up to here).
 MAX_VIEW_NODES = 2000
 #: How many links from newly shown entities are read to find those to entities already in the view.
@@ -177,26 +177,76 @@ class Expansion:
     message: str | None = None
 
 
-def expand(store: GraphReader, state: GraphState, entity_id: str, size: int = HUB_CAP) -> Expansion:
-    """Bring the next ``size`` neighbours of ``entity_id`` into the view (an "N more" click does the same)."""
+def _refusal(state: GraphState, entity_id: str) -> Expansion | None:
+    """Why an expansion of ``entity_id`` cannot be done (gone from the view, or the view is full), else None."""
     if entity_id not in state.nodes:
         return Expansion(state, 0, "That entity is no longer in the view.")
+    if len(state.nodes) < MAX_VIEW_NODES:
+        return None
+    return Expansion(
+        state,
+        0,
+        f"The view already holds {MAX_VIEW_NODES:,} entities, as many as it can draw. Remove or hide some, "
+        "or open a node's own page to explore from there.",
+    )
+
+
+def expand(store: GraphReader, state: GraphState, entity_id: str, size: int = HUB_CAP) -> Expansion:
+    """Bring the next ``size`` neighbours of ``entity_id`` into the view (an "N more" click does the same)."""
+    refused = _refusal(state, entity_id)
+    if refused:
+        return refused
     room = MAX_VIEW_NODES - len(state.nodes)
-    if room <= 0:
-        return Expansion(
-            state,
-            0,
-            f"The view already holds {MAX_VIEW_NODES:,} entities, as many as it can draw. Remove or hide some, "
-            "or open a node's own page to explore from there.",
-        )
     shown = state.neighbours(entity_id)
     page = fetch_neighbours(store, entity_id, len(shown), min(size, room))
     new = [e for e in page.entities if e.id not in state.nodes][: min(size, room)]
+    return _bring(store, state, entity_id, new, page.relationships, page.total)
+
+
+def expand_by(
+    store: GraphReader, state: GraphState, entity_id: str, rel_type: RelType, outgoing: bool, size: int = HUB_CAP
+) -> Expansion:
+    """Bring the next ``size`` neighbours of ``entity_id`` linked by ``rel_type`` in one direction (the right-click
+    menu's "Expand: owns (outgoing)"…): one call for the links, one for the entities, one for links to the view."""
+    refused = _refusal(state, entity_id)
+    if refused:
+        return refused
+    room = MAX_VIEW_NODES - len(state.nodes)
+    direction = Direction.OUT if outgoing else Direction.IN
+    links = store.links(
+        [entity_id], types=[rel_type], direction=direction, rel_props=_REL_PROPS, limit=CROSS_LINK_LIMIT
+    )
+    wanted = list(dict.fromkeys(lk.other for lk in links if lk.other not in state.nodes))[: min(size, room)]
+    found = {e.id: e for e in store.get_entities(wanted)} if wanted else {}
+    new = [found[i] for i in wanted if i in found]
+    rels = tuple(_link_relationship(entity_id, lk) for lk in links if lk.other in found or lk.other in state.nodes)
+    name = state.nodes[entity_id].name
+    way = "outgoing" if outgoing else "incoming"
+    if not new:
+        return Expansion(state, 0, f"No more {rel_caption(rel_type)} links ({way}) of {name} to show.")
+    result = _bring(store, state, entity_id, new, rels, None)
+    left = len({lk.other for lk in links} - set(result.state.nodes))
+    message = f"Added {plural(len(new), 'entity', 'entities')} ({rel_caption(rel_type)}, {way}) connected to {name}."
+    if left > 0:
+        message += f" {left:,} more of them: choose the same again."
+    return Expansion(result.state, result.added, message)
+
+
+def _bring(
+    store: GraphReader,
+    state: GraphState,
+    entity_id: str,
+    new: list[Entity],
+    relationships: Iterable[Relationship],
+    total: int | None,
+) -> Expansion:
+    """The working graph with ``new`` entities, the ``relationships`` among the view's entities, and the links from
+    the newcomers to entities already in the view; ``entity_id`` marked expanded (``total``: its neighbours in all)."""
     nodes = dict(state.nodes)
     for e in new:
         nodes[e.id] = NodeInfo.of(e)
     edges = dict(state.edges)
-    for r in page.relationships:
+    for r in relationships:
         if r.source in nodes and r.target in nodes:
             edges.setdefault(r.id, EdgeInfo.of(r))
     if new:  # links from the newcomers to entities already in the view (beyond the expanded one)
@@ -206,7 +256,8 @@ def expand(store: GraphReader, state: GraphState, entity_id: str, size: int = HU
                 rel = _link_relationship(link.origin, link)
                 edges.setdefault(rel.id, EdgeInfo.of(rel))
     degree = dict(state.degree)
-    degree[entity_id] = page.total
+    if total is not None:
+        degree[entity_id] = total
     expanded = state.expanded if entity_id in state.expanded else (*state.expanded, entity_id)
     new_state = replace(state, nodes=nodes, edges=edges, degree=degree, expanded=expanded)
     name = state.nodes[entity_id].name
@@ -260,9 +311,27 @@ def remove(state: GraphState, entity_id: str) -> GraphState:
     )
 
 
-def reload(store: GraphReader, state: GraphState, hops: int) -> Loaded:
+def open_group(state: GraphState, group: str) -> GraphState:
+    """Open a group of leaves (``dashboard.entity.groups``): its members are drawn one by one. No store call."""
+    return state if group in state.opened else replace(state, opened=(*state.opened, group))
+
+
+def replay(
+    store: GraphReader, state: GraphState, expansions: Iterable[str], opened: Iterable[str], size: int = HUB_CAP
+) -> GraphState:
+    """The working graph with the expansions and opened groups a URL names done again (each expansion one or two
+    store calls; entities no longer in the view are skipped)."""
+    for entity_id in expansions:
+        if entity_id in state.nodes:
+            state = expand(store, state, entity_id, size).state
+    for group in opened:
+        state = open_group(state, group)
+    return state
+
+
+def reload(store: GraphReader, state: GraphState, hops: int, cap: int = HUB_CAP) -> Loaded:
     """The view for other hops: loaded again, keeping what was pinned or hidden and is still there."""
-    loaded = load_view(store, state.center, hops)
+    loaded = load_view(store, state.center, hops, cap)
     fresh = loaded.state
     return Loaded(
         replace(

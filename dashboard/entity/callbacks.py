@@ -15,17 +15,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, ctx
+from dash import ClientsideFunction, Input, Output, State, ctx, html
 
 from dashboard.components import error_message, guarded, notice
 from dashboard.entity import actions, risk
+from dashboard.entity.actions import HUB_CAP
 from dashboard.entity.elements import SHARED_TYPE, positions_from
 from dashboard.entity.filters import filter_view
+from dashboard.entity.groups import group_parent
 from dashboard.entity.layout import (
     connections_sentence,
     edge_panel,
     entity_panel,
     graph_class,
+    group_panel,
     more_panel,
     risk_note,
     shared_panel,
@@ -59,6 +62,8 @@ def show_details(
         entity_id = str(node_data["id"])
         if more_parent(entity_id) is not None:
             return more_panel(node_data)
+        if group_parent(entity_id) is not None:
+            return group_panel(node_data)
         center_id = entity_id if node_data.get("center") else None
         raw_shown = node_data.get("in_view")
         shown = int(raw_shown) if isinstance(raw_shown, int | float) else None
@@ -69,6 +74,24 @@ def show_details(
             return entity_panel(entity, center_id, connections_sentence(total, shown))
 
         return guarded(panel, back_to_search=False)
+    raise dash.exceptions.PreventUpdate
+
+
+def current_details(state_json: Mapping[str, Any] | None, node_data: Mapping[str, Any] | None) -> Any:
+    """Callback: the working graph changed while an "N more" or a group node was shown in the panel → its panel
+    with the count of now (or the hint, when the node is gone); entities' panels stay as they are."""
+    node_id = str(node_data.get("id") or "") if node_data else ""
+    parent = more_parent(node_id)
+    if not state_json or (parent is None and group_parent(node_id) is None):
+        raise dash.exceptions.PreventUpdate
+    state = GraphState.from_json(state_json)
+    if parent is not None:
+        count = state.more().get(parent, 0)
+        if count:
+            return more_panel({**(node_data or {}), "count": count})
+        return [html.P("All its connections are in the view now.", className="hint")]
+    if node_id in state.opened:
+        return [html.P("The group is open: its members are drawn one by one.", className="hint")]
     raise dash.exceptions.PreventUpdate
 
 
@@ -86,8 +109,11 @@ def controls_view(
     hide_datasets: list[str] | None,
     colour: Any = None,
     shared: Any = None,
+    size: Any = None,
+    page: Any = None,
 ) -> tuple[dict[str, Any], str]:
-    """Callback: the controls → the view (stored) and its query string (written to the address bar)."""
+    """Callback: the controls → the view (stored) and its query string (written to the address bar, with the
+    working graph's expansions and opened groups added by assets/entity.js)."""
     all_kinds = {k.value for k in NodeKind}
     all_rels = {t.value for t in RelType}
     view = from_controls(
@@ -101,6 +127,8 @@ def controls_view(
         hide_datasets=hide_datasets,
         colour=colour,
         shared=shared,
+        size=size,
+        page=page,
     )
     return view.to_json(), view_state_to_query(view)
 
@@ -130,6 +158,9 @@ def _target(trigger: str | None, payload: Any, selected: Mapping[str, Any] | Non
         if not isinstance(payload, Mapping):
             return "", None
         return str(payload.get("menuItemId") or ""), str(payload.get("elementId") or "") or None
+    if trigger == "group-request":
+        node = str(payload.get("id")) if isinstance(payload, Mapping) and payload.get("id") else None
+        return "open-group", node
     if trigger == "show-hidden":
         return "show-hidden", None
     if trigger and trigger.startswith("node-"):
@@ -145,30 +176,42 @@ def apply_action(
     selected: Mapping[str, Any] | None,
     state_json: Mapping[str, Any] | None,
     hops: Any = None,
+    view_json: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """Callback: an action on the graph → the new working graph and a sentence about it.
 
-    Triggers: a double-click or an "N more" click (``payload`` {'id': …}), the right-click menu (``payload`` the
-    graph's contextMenuData), the toolbar buttons (on the ``selected`` node), "Show hidden", or the hops."""
+    Triggers: a double-click or an "N more" click (``payload`` {'id': …}), a click on a group (``group-request``),
+    the right-click menu (``payload`` the graph's contextMenuData; 'expand:<TYPE>:<out|in>' expands by one kind of
+    relationship), the toolbar buttons (on the ``selected`` node), "Show hidden", or the hops. ``view_json``: the
+    view, for how many connections an expansion brings."""
     if not state_json:
         raise dash.exceptions.PreventUpdate
     state = GraphState.from_json(state_json)
+    size = ViewState.from_json(view_json).page if view_json else HUB_CAP
     if trigger == "hops":
         value, _ = parse_hops(hops)
         if value == state.hops:
             raise dash.exceptions.PreventUpdate
         try:
-            loaded = actions.reload(store, state, value)
+            loaded = actions.reload(store, state, value, size)
         except Exception as exc:
             return state.to_json(), notice(error_message(exc), "error")
         return loaded.state.to_json(), None
     action, node = _target(trigger, payload, selected)
-    if action not in (*ACTIONS, "show-hidden"):
+    by_type = _by_type(action)
+    if action not in (*ACTIONS, "show-hidden", "open-group") and by_type is None:
         raise dash.exceptions.PreventUpdate
     if action == "show-hidden":
         return actions.show_all(state).to_json(), None
     if not node:
         return state.to_json(), notice("Click a node first, then choose what to do with it.")
+    group = group_parent(node)
+    if group is not None:
+        if action in ("open-group", "expand"):
+            return actions.open_group(state, node).to_json(), notice("The group is open: its members are drawn.")
+        return state.to_json(), notice("That is a group of entities; click it to open it.")
+    if action == "open-group":
+        raise dash.exceptions.PreventUpdate
     parent = more_parent(node)
     if parent is not None:
         if action != "expand":
@@ -177,9 +220,15 @@ def apply_action(
     if node not in state.nodes:
         return state.to_json(), notice("That entity is no longer in the view.")
     name = state.nodes[node].name
+    if by_type is not None:
+        try:
+            result = actions.expand_by(store, state, node, by_type[0], by_type[1], size)
+        except Exception as exc:
+            return state.to_json(), notice(error_message(exc), "error")
+        return result.state.to_json(), notice(result.message)
     if action == "expand":
         try:
-            result = actions.expand(store, state, node)
+            result = actions.expand(store, state, node, size)
         except Exception as exc:
             return state.to_json(), notice(error_message(exc), "error")
         return result.state.to_json(), notice(result.message)
@@ -192,6 +241,17 @@ def apply_action(
         pinned = node in new.pinned
         return new.to_json(), notice(f"{name} is {'pinned: layouts leave it where it is' if pinned else 'unpinned'}.")
     return actions.remove(state, node).to_json(), notice(f"{name} was removed from the view.")
+
+
+def _by_type(action: str) -> tuple[RelType, bool] | None:
+    """'expand:OWNS:out' → (OWNS, outgoing); None for any other action."""
+    parts = action.split(":")
+    if len(parts) != 3 or parts[0] != "expand" or parts[2] not in ("out", "in"):
+        return None
+    try:
+        return RelType(parts[1]), parts[2] == "out"
+    except ValueError:
+        return None
 
 
 def redraw(
@@ -253,6 +313,8 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Input("filter-datasets", "value"),
         Input("colour", "value"),
         Input("shared", "value"),
+        Input("size-degree", "value"),
+        Input("page-size", "value"),
         prevent_initial_call=True,
     )(controls_view)
 
@@ -284,6 +346,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Output("graph-message", "children"),
         Input("graph-dbltap", "data"),
         Input("more-request", "data"),
+        Input("group-request", "data"),
         Input("graph", "contextMenuData"),
         Input("node-expand", "n_clicks"),
         Input("node-hide", "n_clicks"),
@@ -293,18 +356,22 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Input("hops", "value"),
         State("graph", "tapNodeData"),
         State("graph-state", "data"),
+        State("view-state", "data"),
         prevent_initial_call=True,
     )
     def _action(
         dbltap: Any,
         more: Any,
+        group: Any,
         menu: Any,
         *rest: Any,
     ) -> tuple[dict[str, Any], Any]:
-        hops, selected, state_json = rest[-3], rest[-2], rest[-1]
+        hops, selected, state_json, view_json = rest[-4], rest[-3], rest[-2], rest[-1]
         trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
-        payload = {"graph-dbltap": dbltap, "more-request": more, "graph": menu}.get(trigger or "")
-        return apply_action(store, trigger, payload, selected, state_json, hops)
+        payload = {"graph-dbltap": dbltap, "more-request": more, "group-request": group, "graph": menu}.get(
+            trigger or ""
+        )
+        return apply_action(store, trigger, payload, selected, state_json, hops, view_json)
 
     app.callback(
         Output("graph", "elements"),
@@ -368,6 +435,13 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         prop_id = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
         return show_details(store, prop_id, node_data, edge_data)
 
+    app.callback(
+        Output("details", "children", allow_duplicate=True),
+        Input("graph-state", "data"),
+        State("graph", "tapNodeData"),
+        prevent_initial_call=True,
+    )(current_details)
+
     clientside: Callable[..., None] = app.clientside_callback
 
     def js(name: str) -> ClientsideFunction:
@@ -389,7 +463,28 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Input("shared-cache", "data"),
         State("risk-note", "children"),
     )
-    clientside(js("syncUrl"), Output("url-sync", "data"), Input("view-query", "data"), prevent_initial_call=True)
+    clientside(
+        js("syncUrl"),
+        Output("url-sync", "data"),
+        Input("view-query", "data"),
+        Input("graph-state", "data"),
+        prevent_initial_call=True,
+    )
+    # undo/redo: the working graphs before and after each change, kept in the browser (never sent to the server)
+    clientside(
+        js("recordState"),
+        Output("undo", "disabled"),
+        Output("redo", "disabled"),
+        Input("graph-state", "data"),
+        State("graph-config", "data"),
+    )
+    clientside(
+        js("undoRedo"),
+        Output("graph-state", "data", allow_duplicate=True),
+        Input("undo", "n_clicks"),
+        Input("redo", "n_clicks"),
+        prevent_initial_call=True,
+    )
     clientside(
         js("selected"), Output("selected-node", "children"), Input("graph", "tapNodeData"), prevent_initial_call=True
     )

@@ -20,6 +20,7 @@ from typing import Any
 
 from dashboard.entity.exposure import risk_classes
 from dashboard.entity.filters import MONEY_TYPES, Filtered, edge_amount, filter_view
+from dashboard.entity.groups import Group, find_groups, group_elements
 from dashboard.entity.positions import (
     BIG_VIEW,
     LIGHT_VIEW,
@@ -29,7 +30,7 @@ from dashboard.entity.positions import (
     radial_positions,
     seed_positions,
 )
-from dashboard.entity.state import EdgeInfo, GraphState, Layout, NodeInfo, ViewState, more_id
+from dashboard.entity.state import AUTO_FORCE_MAX, EdgeInfo, GraphState, Layout, NodeInfo, ViewState, more_id
 from dashboard.entity.timeline import TimelinePoint, timeline_points
 from dashboard.formatting import edge_label_of, kind_caption, short_label
 from graph import Entity, Prop, Relationship, RelType, Subgraph
@@ -45,10 +46,16 @@ LAYOUT_PADDING = 40
 
 
 def node_element(
-    node: NodeInfo, center: str, pinned: bool = False, expanded: bool = False, in_view: int | None = None
+    node: NodeInfo,
+    center: str,
+    pinned: bool = False,
+    expanded: bool = False,
+    in_view: int | None = None,
+    degree: int | None = None,
 ) -> dict[str, Any]:
     """An entity as a cytoscape node: classes by kind, marks ('sanctioned', 'front', 'stub'), 'center', 'pinned',
-    'expanded' and risk (``risk_classes``); ``in_view``: its neighbours loaded in the page's view, when known."""
+    'expanded' and risk (``risk_classes``); ``in_view``: its neighbours loaded in the page's view, when known;
+    ``degree``: its connections in the graph where known (else in the view), for sizing nodes by degree."""
     classes = [node.kind]
     for flag, name in ((node.sanctioned, "sanctioned"), (node.front, "front"), (node.stub, "stub")):
         if flag:
@@ -74,6 +81,8 @@ def node_element(
     }
     if in_view is not None:
         data["in_view"] = in_view
+    if degree is not None or in_view is not None:
+        data["degree"] = max(degree or 0, in_view or 0)
     return {"data": data, "classes": " ".join(classes), "locked": pinned}
 
 
@@ -232,6 +241,22 @@ def shared_edge_elements(
 
 # --- layout ------------------------------------------------------------------------------------------------------
 
+#: Relationship types that read top-down (owner above what it owns): a view made of them is drawn as a hierarchy.
+_HIERARCHICAL = frozenset({RelType.OWNS.value, RelType.DIRECTS.value})
+
+
+def choose_layout(view: ViewState, nodes: int, rel_types: Sequence[str]) -> Layout:
+    """The layout to draw: the analyst's choice, or by size and shape when the view leaves it to the page
+    (``view.auto``): an ownership/control tree as a hierarchy, other small views force-directed, big ones in rings;
+    the page's own choice is always computed on the server (``arrange(server=True)``), so it is drawn at once."""
+    if not view.auto:
+        return view.layout
+    if nodes > AUTO_FORCE_MAX:
+        return Layout.CONCENTRIC
+    if len(rel_types) >= 3 and all(t in _HIERARCHICAL for t in rel_types):
+        return Layout.HIERARCHY
+    return Layout.FORCE
+
 
 def _layout_key(layout: Layout, ids: Sequence[str]) -> str:
     """Changes when the drawn nodes or the layout change: only then does the browser run the layout again."""
@@ -272,10 +297,12 @@ def arrange(
     current: Mapping[str, Point],
     pinned: Iterable[str],
     order: Mapping[str, tuple[str, ...]],
+    server: bool = False,
 ) -> tuple[dict[str, Point], dict[str, Any]]:
-    """Positions for ``ids`` and the cytoscape layout to run. Pinned entities keep their current place."""
+    """Positions for ``ids`` and the cytoscape layout to run. Pinned entities keep their current place.
+    ``server``: positions computed here whatever the size (the layout the page chose itself: drawn at once)."""
     key = _layout_key(layout, ids)
-    big = len(ids) > BIG_VIEW
+    big = len(ids) > BIG_VIEW or server
     keep = {i: current[i] for i in pinned if i in current}
     if layout is Layout.CONCENTRIC:
         positions = radial_layout(ids, edges, center, order)
@@ -302,6 +329,8 @@ class ComposedView:
     big: bool  # drawn lighter: more than BIG_VIEW nodes or LIGHT_VIEW elements
     present: frozenset[str]  # kinds and relationship types drawn (for the legend)
     timeline: list[TimelinePoint] = field(default_factory=list)
+    groups: tuple[Group, ...] = ()
+    layout_used: Layout = Layout.CONCENTRIC  # what ``choose_layout`` drew
 
     @property
     def node_count(self) -> int:
@@ -318,22 +347,36 @@ class ComposedView:
 
 def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | None = None) -> ComposedView:
     """Elements and layout of the page's graph for ``state`` seen through ``view``; ``current``: positions the
-    browser has now (entities that keep theirs do not jump)."""
+    browser has now (entities that keep theirs do not jump). Leaves in groups (``dashboard.entity.groups``) are
+    drawn as one group node each."""
     current = current or {}
     shown = filter_view(state, view)
     drawn = set(shown.nodes)
     more = {p: n for p, n in state.more().items() if p in drawn}
     names = {i: n.name for i, n in state.nodes.items()}
     edges = [state.edges[i] for i in shown.edges]
+    pinned = [p for p in state.pinned if p in drawn]
+    keep = {state.center, *pinned, *more}
+    groups = [
+        g
+        for g in find_groups(state.nodes, shown.nodes, edges, keep, state.opened, view.group_min)
+        if g.parent not in state.expanded
+    ]
+    grouped = {m for g in groups for m in g.members}
+    grouped_edges = {e for g in groups for e in g.edges}
+    edges = [e for e in edges if e.id not in grouped_edges]
     pairs = [(e.source, e.target) for e in edges]
     order: dict[str, tuple[str, ...]] = {i: (n.kind, n.name.casefold(), i) for i, n in state.nodes.items()}
-    ids = list(shown.nodes)
-    pinned = [p for p in state.pinned if p in drawn]
-    # "N more" nodes are laid out with the rest, as one more neighbour of their entity
-    stub_ids = [more_id(p) for p in more]
-    stub_pairs = [(p, more_id(p)) for p in more]
+    ids = [i for i in shown.nodes if i not in grouped]
+    # "N more" and group nodes are laid out with the rest, as one more neighbour of their entity
+    extra_ids = [more_id(p) for p in more] + [g.id for g in groups]
+    extra_pairs = [(p, more_id(p)) for p in more] + [(g.parent, g.id) for g in groups]
     order.update({more_id(p): ("~", p) for p in more})
-    positions, layout = arrange(view.layout, ids + stub_ids, pairs + stub_pairs, state.center, current, pinned, order)
+    order.update({g.id: ("~", g.id) for g in groups})
+    layout_choice = choose_layout(view, len(ids) + len(extra_ids), [e.type for e in edges])
+    positions, layout = arrange(
+        layout_choice, ids + extra_ids, pairs + extra_pairs, state.center, current, pinned, order, server=view.auto
+    )
     largest = largest_amount(edges)
     pinned_set, expanded = set(pinned), set(state.expanded)
     loaded_neighbours: dict[str, set[str]] = {}
@@ -344,25 +387,36 @@ def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | N
     elements: list[dict[str, Any]] = []
     for i in ids:
         in_view = len(loaded_neighbours.get(i, ()))
-        node = node_element(state.nodes[i], state.center, i in pinned_set, i in expanded, in_view)
+        node = node_element(state.nodes[i], state.center, i in pinned_set, i in expanded, in_view, state.degree.get(i))
         elements.append(placed(node, positions))
-    stubs: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     for parent, count in more.items():
         node, line = more_elements(state.nodes[parent], count)
         elements.append(placed(node, positions))
-        stubs.append(line)
+        lines.append(line)
+    for g in groups:
+        node, line = group_elements(g, names.get(g.parent, g.parent), _sanctioned(state, g))
+        elements.append(placed(node, positions))
+        lines.append(line)
     elements += [edge_element(e, names, largest) for e in edges]
-    elements += stubs
-    present = frozenset({state.nodes[i].kind for i in ids} | {e.type for e in edges})
+    elements += lines
+    present = frozenset({state.nodes[i].kind for i in shown.nodes} | {e.type for e in edges})
+    count = len(ids) + len(extra_ids)
     return ComposedView(
         elements=elements,
         layout=layout,
         filtered=shown,
         more=more,
-        big=len(ids) + len(more) > BIG_VIEW or len(ids) + len(more) + len(edges) > LIGHT_VIEW,
+        big=count > BIG_VIEW or count + len(edges) > LIGHT_VIEW,
         present=present,
         timeline=timeline_points(state, view),
+        groups=tuple(groups),
+        layout_used=layout_choice,
     )
+
+
+def _sanctioned(state: GraphState, group: Group) -> int:
+    return sum(1 for m in group.members if state.nodes[m].sanctioned)
 
 
 def positions_from(raw: Any) -> dict[str, Point]:

@@ -33,8 +33,10 @@ from dashboard.entity.positions import BIG_VIEW
 from dashboard.entity.render import Rendered, omitted_note, render_view
 from dashboard.entity.risk import ownership_box, shared_details
 from dashboard.entity.state import (
+    AUTO_LAYOUT,
     COLOUR_CAPTIONS,
     LAYOUT_CAPTIONS,
+    PAGE_SIZES,
     ColourBy,
     GraphState,
     Layout,
@@ -44,7 +46,7 @@ from dashboard.entity.state import (
     parse_view_state,
     view_state_to_query,
 )
-from dashboard.entity.styles import legend_items, stylesheet
+from dashboard.entity.styles import LABEL_PX, legend_items, stylesheet
 from dashboard.entity.timeline import CONFIG as TIMELINE_CONFIG
 from dashboard.entity.timeline import HEIGHT as TIMELINE_HEIGHT
 from dashboard.export_controls import export_controls
@@ -54,17 +56,43 @@ from graph import MAX_HOPS, Entity, GraphReader, NodeKind, RelType, with_derived
 
 DETAILS_HINT = "Click a node or a link to see its details and sources here. Double-click a node to expand it."
 
+#: Relationship types offered by the right-click menu's "Expand: <type> (outgoing/incoming)".
+MENU_TYPES: tuple[RelType, ...] = (
+    RelType.OWNS,
+    RelType.DIRECTS,
+    RelType.EMPLOYS,
+    RelType.PAID,
+    RelType.TRANSFERRED,
+    RelType.HOLDS,
+)
+
 #: Right-click menu on nodes; a choice arrives as the graph's ``contextMenuData``.
 CONTEXT_MENU: list[dict[str, Any]] = [
     {"id": "expand", "label": "Expand: show connections", "availableOn": ["node"]},
+    *(
+        {
+            "id": f"expand:{rel.value}:{way}",
+            "label": f"Expand: {rel_caption(rel)} ({way_caption})",
+            "availableOn": ["node"],
+        }
+        for rel in MENU_TYPES
+        for way, way_caption in (("out", "outgoing"), ("in", "incoming"))
+    ),
     {"id": "pin", "label": "Pin / unpin", "availableOn": ["node"]},
     {"id": "hide", "label": "Hide", "availableOn": ["node"]},
     {"id": "remove", "label": "Remove from view", "availableOn": ["node"]},
 ]
 
+#: Up to this many nodes, assets/entity.js sizes every label for the screen at any zoom; above, only the node under
+#: the pointer and the selected one (the others are hidden while smaller than MIN_LABEL_PX on screen).
+LABEL_SCALE_MAX = 400
+
 #: What the page's clientside script (assets/entity.js) needs to know from the server.
 GRAPH_CONFIG: dict[str, Any] = {
     "bigView": BIG_VIEW,
+    "labelPx": LABEL_PX,
+    "labelScaleMax": LABEL_SCALE_MAX,
+    "undoDepth": 30,
     "timelineConfig": TIMELINE_CONFIG,
     "timelineHeight": TIMELINE_HEIGHT,
 }
@@ -130,6 +158,21 @@ def more_panel(node_data: Mapping[str, Any]) -> list[Any]:
     ]
 
 
+def group_panel(node_data: Mapping[str, Any]) -> list[Any]:
+    count = int(node_data.get("count") or 0)
+    listed = int(node_data.get("sanctioned_members") or 0)
+    children: list[Any] = [
+        html.H2(f"Group: {node_data.get('name') or ''}"),
+        html.P(
+            f"{count:,} entities of one kind, each linked only to this one. Click the group to open it.",
+            className="hint",
+        ),
+    ]
+    if listed:
+        children.append(html.P(f"{listed:,} of them sanctioned.", className="note"))
+    return children
+
+
 # --- controls -----------------------------------------------------------------------------------------------------
 
 
@@ -142,8 +185,22 @@ def hops_selector(hops: int) -> dcc.RadioItems:
     return _radio("hops", options, hops)
 
 
-def layout_selector(layout: Layout) -> dcc.RadioItems:
-    return _radio("layout", [{"label": LAYOUT_CAPTIONS[la], "value": la.value} for la in Layout], layout.value)
+def layout_selector(layout: Layout, auto: bool = False) -> dcc.RadioItems:
+    """The layouts, and "Auto" (by the size and shape of the view)."""
+    options = [{"label": "Auto", "value": AUTO_LAYOUT}]
+    options += [{"label": LAYOUT_CAPTIONS[la], "value": la.value} for la in Layout]
+    return _radio("layout", options, AUTO_LAYOUT if auto else layout.value)
+
+
+def page_selector(page: int) -> dcc.Dropdown:
+    """How many connections Expand and "N more" bring at a time."""
+    options = [{"label": f"{p:,} at a time", "value": p} for p in PAGE_SIZES]
+    return dcc.Dropdown(id="page-size", options=options, value=page, clearable=False, searchable=False)
+
+
+def size_toggle(on: bool) -> dcc.Checklist:
+    option = {"label": "Size by connections", "value": "on"}
+    return dcc.Checklist(id="size-degree", options=[option], value=["on"] if on else [], inline=True, className="radio")
 
 
 def colour_selector(colour: ColourBy) -> dcc.RadioItems:
@@ -236,8 +293,8 @@ def filters_panel(view: ViewState, rendered: Rendered | None) -> html.Details:
 
 
 def node_toolbar(hidden_label: str, hidden_disabled: bool) -> html.Div:
-    def button(component_id: str, text: str, title: str) -> html.Button:
-        return html.Button(text, id=component_id, n_clicks=0, className="button-light", title=title)
+    def button(component_id: str, text: str, title: str, disabled: bool = False) -> html.Button:
+        return html.Button(text, id=component_id, n_clicks=0, className="button-light", title=title, disabled=disabled)
 
     return html.Div(
         [
@@ -254,6 +311,23 @@ def node_toolbar(hidden_label: str, hidden_disabled: bool) -> html.Div:
                 disabled=hidden_disabled,
                 title="Show every hidden node again",
             ),
+            html.Span(
+                [
+                    button("undo", "Undo", "Undo the last expand, hide, remove, pin or group opening", disabled=True),
+                    button("redo", "Redo", "Do again what Undo undid", disabled=True),
+                ],
+                className="history-buttons",
+            ),
+            html.Span(
+                [
+                    button("view-fit", "Fit", "Show the whole view"),
+                    button("view-zoom-in", "+", "Zoom in"),
+                    button("view-zoom-out", "-", "Zoom out"),
+                    button("view-centre", "Centre", "Centre on the page's entity"),
+                ],
+                className="viewport-buttons",
+                role="group",
+            ),
         ],
         className="node-toolbar",
         role="toolbar",
@@ -266,15 +340,20 @@ def graph_view(rendered: Rendered | None) -> cyto.Cytoscape:
         elements=rendered.elements if rendered else [],
         stylesheet=rendered.stylesheet if rendered else stylesheet(),
         layout=rendered.layout if rendered else {"name": "preset"},
-        style={"width": "100%", "height": "66vh"},
-        minZoom=0.05,
-        maxZoom=2,
+        style={"width": "100%"},
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,
         boxSelectionEnabled=False,
         autoRefreshLayout=False,  # the page decides when the layout runs (its layout's "key" changes)
         responsive=True,
         contextMenu=CONTEXT_MENU,
         className=graph_class(rendered.layout if rendered else {}),
     )
+
+
+#: Low enough to see a 2,000-node view whole on a small screen; high enough to read one node's neighbourhood.
+MIN_ZOOM = 0.002
+MAX_ZOOM = 4
 
 
 def graph_class(layout_spec: Mapping[str, Any]) -> str:
@@ -325,12 +404,14 @@ def _stores(view: ViewState, state: GraphState | None, rendered: Rendered | None
         dcc.Store(id="graph-positions", data={}),
         dcc.Store(id="graph-dbltap"),
         dcc.Store(id="more-request"),
+        dcc.Store(id="group-request"),
         dcc.Store(id="graph-events"),
         dcc.Store(id="url-sync"),
         dcc.Store(id="shared-cache"),
         dcc.Store(id="shared-trigger"),
         dcc.Store(id="risk-trigger"),
         dcc.Store(id="graph-config", data=GRAPH_CONFIG),
+        dcc.Store(id="undo-sync"),
     ]
 
 
@@ -354,9 +435,16 @@ def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rend
                 html.Div(
                     [html.Label("Connections up to", className="field", htmlFor="hops"), hops_selector(view.hops)]
                 ),
-                html.Div([html.Label("Layout", className="field", htmlFor="layout"), layout_selector(view.layout)]),
+                html.Div(
+                    [html.Label("Layout", className="field", htmlFor="layout"), layout_selector(view.layout, view.auto)]
+                ),
                 html.Div([html.Label("Colour by", className="field", htmlFor="colour"), colour_selector(view.colour)]),
                 html.Div(shared_toggle(view.shared), title=SHARED_HINT),
+                html.Div(size_toggle(view.size_by_degree), title="Nodes sized by their number of connections"),
+                html.Div(
+                    [html.Label("Expand brings", className="field", htmlFor="page-size"), page_selector(view.page)],
+                    className="page-size",
+                ),
             ],
             className="view-controls",
         ),
@@ -399,6 +487,16 @@ def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rend
                 ),
                 html.Aside(
                     [
+                        html.Details(
+                            [
+                                html.Summary("Legend"),
+                                html.Div(
+                                    rendered.legend if rendered else legend(legend_items(), set()), id="legend-box"
+                                ),
+                            ],
+                            open=True,
+                            className="legend-details",
+                        ),
                         html.P(DETAILS_HINT, className="hint"),
                         dcc.Loading(
                             html.Div(
@@ -407,7 +505,6 @@ def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rend
                             type="dot",
                             delay_show=300,
                         ),
-                        html.Div(rendered.legend if rendered else legend(legend_items(), set()), id="legend-box"),
                     ],
                     className="side",
                 ),
@@ -428,7 +525,13 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
     if bare or (query is not None and not isinstance(query, str | Mapping)):
         query = {"hops": query}
     view = parse_view_state(query)
-    loaded = guarded(lambda: actions.load_view(store, entity_id, view.hops))
+
+    def load() -> actions.Loaded:
+        first = actions.load_view(store, entity_id, view.hops, view.page)
+        state = actions.replay(store, first.state, view.expansions, sorted(view.opened), view.page)
+        return actions.Loaded(state, first.center)
+
+    loaded = guarded(load)
     if not isinstance(loaded, actions.Loaded):
         return html.Div(loaded, className="page page-entity")
     rendered = render_view(loaded.state, view, {})

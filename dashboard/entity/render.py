@@ -23,17 +23,25 @@ from graph import KIND_CAPTIONS, NodeKind, RelType
 # --- sentences --------------------------------------------------------------------------------------------------
 
 
-def graph_summary(composed: ComposedView, hops: int, name: str, filtered: bool) -> str:
+def graph_summary(composed: ComposedView, hops: int, name: str, filtered: bool, expanded: int = 0) -> str:
+    """What the view holds, counted from what is drawn now (after expansions, groups, hiding, filters)."""
     others = composed.node_count - 1
     if others <= 0:
         if filtered:
             return f"No entity connected to {name} passes the filters."
         return f"{name} has no recorded relationships."
-    return (
+    text = (
         f"Showing {plural(others, 'connected entity', 'connected entities')} and "
         f"{plural(composed.edge_count, 'relationship', 'relationships')} "
-        f"within {plural(hops, 'hop', 'hops')} of {name}."
+        f"within {plural(hops, 'hop', 'hops')} of {name}"
     )
+    if expanded:
+        text += f", plus what {plural(expanded, 'expansion', 'expansions')} brought"
+    if composed.groups:
+        members = sum(len(g.members) for g in composed.groups)
+        text += f"; {plural(members, 'entity', 'entities')} in {plural(len(composed.groups), 'group', 'groups')}"
+        text += " (click a group to open it)"
+    return text + "."
 
 
 def omitted_sentence(omitted: int) -> str | None:
@@ -136,8 +144,8 @@ def render_view(
     return Rendered(
         elements=composed.elements + shared_edges,
         layout=composed.layout,
-        stylesheet=stylesheet(big=composed.big, colour=view.colour.value),
-        summary=graph_summary(composed, state.hops, name, view.filtered),
+        stylesheet=stylesheet(big=composed.big, colour=view.colour.value, by_degree=view.size_by_degree),
+        summary=graph_summary(composed, state.hops, name, view.filtered, len(state.expanded)),
         filter_note=filter_sentence(composed, view),
         omitted=omitted_sentence(not_shown),
         legend=legend(risk_legend_items(view.colour.value, view.shared), present),

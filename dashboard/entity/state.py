@@ -16,6 +16,13 @@ Parameters:
     hide      datasets whose links are hidden when no other dataset asserts them, comma separated
     colour    kind (default) | exposure: what the nodes' colour tells (exposure: hops to a sanctioned entity)
     shared    1: draw shared infrastructure (address, phone, e-mail, wallet…) as dashed links (default 0)
+    size      degree: nodes sized by their number of connections (default: one size per kind)
+    group     leaves of one kind on one entity drawn as one group node from this many (default 30; 0: never)
+    open      groups opened by the analyst, comma separated; exp: entities expanded, comma separated (replayed
+              on a reload, so a copied URL or Back/Forward brings the expansions back)
+
+Without ``layout`` the page chooses by size and shape (``ViewState.auto``; ``choose_layout``): small views
+force-directed, bigger ones in rings computed on the server.
 
 The working graph (``GraphState``): what has been loaded, expanded, hidden, pinned or removed, as JSON in the
 page's ``graph-state`` store, never on the server (``dashboard.entity.actions`` are the analyst's actions on it).
@@ -44,6 +51,16 @@ class Layout(StrEnum):
     FORCE = "force"  # force-directed (fcose in the browser; computed on the server for big views)
     HIERARCHY = "hierarchy"  # top-down along relationship direction: owners above what they own (dagre)
 
+
+#: The layout radio's value for "choose by size and shape" (not a Layout: the view keeps its default layout).
+AUTO_LAYOUT = "auto"
+#: Up to this many drawn nodes, "auto" draws force-directed; above, rings (server positions, fast at any size).
+AUTO_FORCE_MAX = 120
+#: From this many leaves of one kind, hanging on one entity by one kind of relationship, they are drawn as a group.
+DEFAULT_GROUP_MIN = 30
+#: How many neighbours an entity brings at a time (first load, Expand, a click on "N more"): the analyst's choice.
+PAGE_SIZES = (25, 100, 250, 1000)
+DEFAULT_PAGE = PAGE_SIZES[0]
 
 LAYOUT_CAPTIONS: dict[Layout, str] = {
     Layout.CONCENTRIC: "Rings by distance",
@@ -83,8 +100,15 @@ class ViewState:
     hide_datasets: frozenset[str] = frozenset()
     colour: ColourBy = DEFAULT_COLOUR
     shared: bool = False
+    size_by_degree: bool = False
+    group_min: int = DEFAULT_GROUP_MIN
+    page: int = DEFAULT_PAGE
+    opened: frozenset[str] = frozenset()
+    expansions: tuple[str, ...] = ()
     #: Sentences about parameters that had to be corrected (not part of the state itself).
     notes: tuple[str, ...] = field(default=(), compare=False)
+    #: No layout chosen: the page picks one by the size and shape of the view (``choose_layout``).
+    auto: bool = field(default=False, compare=False)
 
     @property
     def filtered(self) -> bool:
@@ -99,7 +123,18 @@ class ViewState:
         )
 
     def without_filters(self) -> ViewState:
-        return ViewState(hops=self.hops, layout=self.layout, colour=self.colour, shared=self.shared)
+        return ViewState(
+            hops=self.hops,
+            layout=self.layout,
+            colour=self.colour,
+            shared=self.shared,
+            size_by_degree=self.size_by_degree,
+            group_min=self.group_min,
+            page=self.page,
+            opened=self.opened,
+            expansions=self.expansions,
+            auto=self.auto,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The form kept in a ``dcc.Store`` (lists sorted, so equal states give equal JSON)."""
@@ -114,6 +149,12 @@ class ViewState:
             "hide_datasets": sorted(self.hide_datasets),
             "colour": self.colour.value,
             "shared": self.shared,
+            "size": self.size_by_degree,
+            "group": self.group_min,
+            "page": self.page,
+            "opened": sorted(self.opened),
+            "exp": list(self.expansions),
+            "auto": self.auto,
         }
 
     @classmethod
@@ -132,6 +173,12 @@ class ViewState:
             hide_datasets=data.get("hide_datasets"),
             colour=data.get("colour"),
             shared=data.get("shared"),
+            size=data.get("size"),
+            group=data.get("group"),
+            page=data.get("page"),
+            opened=data.get("opened"),
+            expansions=data.get("exp"),
+            auto=data.get("auto"),
         )
 
 
@@ -249,6 +296,39 @@ def parse_datasets(raw: Any) -> frozenset[str]:
     return frozenset(_items(raw))
 
 
+def _whole(raw: Any, least: int) -> int | None:
+    """A whole number of at least ``least`` from a URL or a control, else None (absent: ``least - 1``)."""
+    raw = _first(raw)
+    if raw is None or str(raw).strip() == "":
+        return least - 1
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        return None
+    return value if value >= least else None
+
+
+def parse_group_min(raw: Any) -> tuple[int, str | None]:
+    """The group size: a whole number, 0 for never; else the default with a sentence."""
+    value = _whole(raw, 0)
+    if value is None:
+        return (
+            DEFAULT_GROUP_MIN,
+            f"Group size '{_first(raw)}' is not a whole number; grouping from {DEFAULT_GROUP_MIN}.",
+        )
+    return (DEFAULT_GROUP_MIN if value < 0 else value), None
+
+
+def parse_page(raw: Any) -> tuple[int, str | None]:
+    """How many neighbours "N more" and Expand bring: one of PAGE_SIZES (the next one up for anything between)."""
+    value = _whole(raw, 1)
+    if value is None:
+        return DEFAULT_PAGE, f"'{_first(raw)}' is not a number of connections; showing {DEFAULT_PAGE} at a time."
+    if value < 1:
+        return DEFAULT_PAGE, None
+    return next((p for p in PAGE_SIZES if p >= value), PAGE_SIZES[-1]), None
+
+
 def parse_colour(raw: Any) -> tuple[ColourBy, str | None]:
     raw = _first(raw)
     if raw is None or str(raw).strip() == "":
@@ -307,14 +387,22 @@ def from_controls(
     hide_datasets: Any = None,
     colour: Any = None,
     shared: Any = None,
+    size: Any = None,
+    group: Any = None,
+    page: Any = None,
+    opened: Any = None,
+    expansions: Any = None,
+    auto: Any = None,
 ) -> ViewState:
     """A ViewState from loose values (URL parameters, control values, stored JSON), with notes on corrections.
 
-    ``kinds``/``rels``: None means all; a list (even empty) means exactly those."""
+    ``kinds``/``rels``: None means all; a list (even empty) means exactly those. ``layout`` 'auto' (or ``auto``
+    true) leaves the choice to the page."""
     notes: list[str | None] = []
     hops_value, note = parse_hops(hops)
     notes.append(note)
-    layout_value, note = parse_layout(layout)
+    is_auto = parse_flag(auto) or str(_first(layout) or "").strip().lower() == AUTO_LAYOUT
+    layout_value, note = parse_layout(None if is_auto else layout)
     notes.append(note)
     kinds_value, note = parse_kinds(kinds)
     notes.append(note)
@@ -331,6 +419,10 @@ def from_controls(
     notes.append(note)
     colour_value, note = parse_colour(colour)
     notes.append(note)
+    group_value, note = parse_group_min(group)
+    notes.append(note)
+    page_value, note = parse_page(page)
+    notes.append(note)
     return ViewState(
         hops=hops_value,
         layout=layout_value,
@@ -342,7 +434,13 @@ def from_controls(
         hide_datasets=parse_datasets(hide_datasets),
         colour=colour_value,
         shared=parse_flag(shared),
+        size_by_degree=parse_flag(size) or str(_first(size) or "").strip().lower() == "degree",
+        group_min=group_value,
+        page=page_value,
+        opened=frozenset(_items(opened)),
+        expansions=tuple(dict.fromkeys(_items(expansions))),
         notes=tuple(n for n in notes if n),
+        auto=is_auto,
     )
 
 
@@ -369,6 +467,12 @@ def parse_view_state(query: str | Mapping[str, Any] | None) -> ViewState:
         hide_datasets=params.get("hide"),
         colour=params.get("colour"),
         shared=params.get("shared"),
+        size=params.get("size"),
+        group=params.get("group"),
+        page=params.get("page"),
+        opened=params.get("open"),
+        expansions=params.get("exp"),
+        auto=params.get("layout") is None,
     )
 
 
@@ -401,7 +505,17 @@ def view_state_to_query(state: ViewState) -> str:
         pairs.append(("colour", state.colour.value))
     if state.shared:
         pairs.append(("shared", "1"))
-    return "?" + urlencode(pairs, safe=",")
+    if state.size_by_degree:
+        pairs.append(("size", "degree"))
+    if state.group_min != DEFAULT_GROUP_MIN:
+        pairs.append(("group", str(state.group_min)))
+    if state.page != DEFAULT_PAGE:
+        pairs.append(("page", str(state.page)))
+    if state.opened:
+        pairs.append(("open", _joined(state.opened)))
+    if state.expansions:
+        pairs.append(("exp", ",".join(state.expansions)))
+    return "?" + urlencode(pairs, safe=",:")
 
 
 def with_dates(state: ViewState, date_from: str | None, date_to: str | None) -> ViewState:
@@ -495,6 +609,8 @@ class GraphState:
     pinned: tuple[str, ...] = ()
     #: Entities within the hops the first load left out because the view was full.
     omitted: int = 0
+    #: Groups of leaves the analyst opened (``dashboard.entity.groups``).
+    opened: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -507,6 +623,7 @@ class GraphState:
             "hidden": list(self.hidden),
             "pinned": list(self.pinned),
             "omitted": self.omitted,
+            "opened": list(self.opened),
         }
 
     @classmethod
@@ -523,6 +640,7 @@ class GraphState:
             hidden=tuple(data.get("hidden") or ()),
             pinned=tuple(data.get("pinned") or ()),
             omitted=int(data.get("omitted") or 0),
+            opened=tuple(data.get("opened") or ()),
         )
 
     def neighbours(self, node_id: str) -> set[str]:

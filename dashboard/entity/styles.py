@@ -22,6 +22,16 @@ NODE_SIZE = 34
 CENTER_SIZE = 56
 BLOCKED_RED = SANCTIONED_RED  # blocked by ownership is a way of being sanctioned: the same red, dashed
 SHARED_PURPLE = "#5E3C99"
+GROUP_FILL = "#FFF7E0"
+#: Labels are drawn at this size at zoom 1, and hidden where they would be smaller than MIN_LABEL_PX on screen
+#: (assets/entity.js scales them with the zoom in views up to ``LABEL_SCALE_MAX`` nodes, and for the node under the
+#: pointer or selected at any size, so shown labels measure at least MIN_LABEL_PX).
+LABEL_PX = 12
+MIN_LABEL_PX = 11
+#: Size by degree: nodes from DEGREE_MIN_SIZE (1 connection) to DEGREE_MAX_SIZE (DEGREE_TOP connections or more).
+DEGREE_MIN_SIZE = 24
+DEGREE_MAX_SIZE = 96
+DEGREE_TOP = 60
 
 #: Colour by exposure (``ColourBy.EXPOSURE``): hops to the nearest sanctioned entity, red (0: sanctioned) to pale
 #: yellow (3), grey further away, light blue when no sanctioned entity is in reach, white when not analysed. Keys are
@@ -120,13 +130,45 @@ def exposure_rules() -> list[dict[str, Any]]:
     return rules
 
 
-def stylesheet(big: bool = False, colour: str = "kind") -> list[dict[str, Any]]:
+def degree_rules() -> list[dict[str, Any]]:
+    """Size by degree: a node's width and height from its number of connections (data 'degree')."""
+    size = f"mapData(degree, 1, {DEGREE_TOP}, {DEGREE_MIN_SIZE}, {DEGREE_MAX_SIZE})"
+    return [{"selector": "node[degree]", "style": {"width": size, "height": size}}]
+
+
+def group_rules() -> list[dict[str, Any]]:
+    """A group of leaves: the members' shape, pale, with a thick dashed border and its count as the label inside."""
+    return [
+        {
+            "selector": "node.group",
+            "style": {
+                "width": 58,
+                "height": 58,
+                "background-color": GROUP_FILL,
+                "border-width": 3,
+                "border-style": "dashed",
+                "border-color": "#333333",
+                "label": "data(label)",
+                "font-weight": "bold",
+                "text-valign": "center",
+                "text-margin-y": 0,
+                "text-max-width": "90px",
+            },
+        },
+        {"selector": "node.group-sanctioned", "style": {"border-color": SANCTIONED_RED, "border-width": 5}},
+        {"selector": "edge.group-edge", "style": {"width": 5, "line-style": "solid", "opacity": 0.8}},
+    ]
+
+
+def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False) -> list[dict[str, Any]]:
     """The cytoscape stylesheet. Later rules win, so the marks (front, blocked, sanctioned, centre) come after the
     kinds.
 
     ``big``: a view of hundreds of nodes, drawn lighter (no edge labels until an edge is selected, node labels only
     when zoomed in enough to read them), so panning and zooming stay smooth. ``colour``: 'kind' (default) or
-    'exposure' (``exposure_rules``; kinds keep their shapes)."""
+    'exposure' (``exposure_rules``; kinds keep their shapes). ``by_degree``: node sizes by number of connections.
+    Labels smaller than MIN_LABEL_PX on screen are not drawn, except on the selected node or the one under the
+    pointer (class 'hover')."""
     rules: list[dict[str, Any]] = [
         {
             "selector": "node",
@@ -134,7 +176,8 @@ def stylesheet(big: bool = False, colour: str = "kind") -> list[dict[str, Any]]:
                 "label": "data(label)",
                 "width": NODE_SIZE,
                 "height": NODE_SIZE,
-                "font-size": 11,
+                "font-size": LABEL_PX,
+                "min-zoomed-font-size": MIN_LABEL_PX,
                 "color": "#1A1A1A",
                 "text-valign": "bottom",
                 "text-halign": "center",
@@ -166,6 +209,9 @@ def stylesheet(big: bool = False, colour: str = "kind") -> list[dict[str, Any]]:
         )
     if colour == "exposure":
         rules += exposure_rules()
+    if by_degree:
+        rules += degree_rules()
+    rules += group_rules()
     rules += [
         {"selector": "node.stub", "style": {"background-opacity": 0.45, "border-style": "dotted"}},
         {
@@ -222,7 +268,7 @@ def stylesheet(big: bool = False, colour: str = "kind") -> list[dict[str, Any]]:
                 "text-background-color": "#FFFFFF",
                 "text-background-opacity": 0.85,
                 "text-background-padding": "1px",
-                "min-zoomed-font-size": 7,
+                "min-zoomed-font-size": MIN_LABEL_PX,
             },
         },
     ]
@@ -296,9 +342,10 @@ def stylesheet(big: bool = False, colour: str = "kind") -> list[dict[str, Any]]:
         {"selector": "node:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
         {"selector": "edge:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
     ]
+    rules += hover_rules()
     if big:
         rules += [
-            {"selector": "node", "style": {"min-zoomed-font-size": 9, "text-background-opacity": 0.6}},
+            {"selector": "node", "style": {"min-zoomed-font-size": MIN_LABEL_PX, "text-background-opacity": 0.6}},
             {
                 "selector": "edge",
                 "style": {"label": "", "curve-style": "haystack", "target-arrow-shape": "none", "opacity": 0.8},
@@ -307,8 +354,15 @@ def stylesheet(big: bool = False, colour: str = "kind") -> list[dict[str, Any]]:
                 "selector": "edge:selected",
                 "style": {"label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle"},
             },
+            *hover_rules(),  # last, so they win over the lighter drawing
         ]
     return rules
+
+
+def hover_rules() -> list[dict[str, Any]]:
+    """The node under the pointer or selected shows its label at any zoom (entity.js sizes it for the screen)."""
+    hover = {"min-zoomed-font-size": 0, "z-index": 20, "text-background-opacity": 1}
+    return [{"selector": "node.hover", "style": hover}, {"selector": "node:selected", "style": hover}]
 
 
 # --- legend -----------------------------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ def test_big_views_get_positions_from_the_server(monkeypatch: pytest.MonkeyPatch
     rels = [rel(f"r{k:03d}", RelType.EMPLOYS, "hub", f"p{k:03d}") for k in range(450)]
     state = state_from_subgraph(Subgraph("hub", (hub, *people), tuple(rels)), 1, cap=1000)
     for layout in Layout:
-        composed = compose(state, ViewState(layout=layout))
+        composed = compose(state, ViewState(layout=layout, group_min=0))  # no grouping: 450 nodes drawn
         assert composed.big and composed.layout["name"] == "preset", layout
         points = {(e["position"]["x"], e["position"]["y"]) for e in composed.elements if "position" in e}
         assert len(points) == 451  # every node its own place, none piled up
