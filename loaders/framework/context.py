@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph import LIST_PROPS, GraphWriter, NodeKind, NodeRecord, Prop, RelRecord, RelType, WriteCounts
+from loaders.framework.guard import DEFAULT_LIMITS, DERIVED_PROPS, InputLimits, text_problem, value_problem
 from loaders.framework.progress import Progress
 from loaders.framework.report import LoadReport, Rejected, RejectsWriter
 from loaders.framework.writer import BackgroundWriter
@@ -38,7 +39,10 @@ class LoadContext:
         progress: Progress,
         rejects: RejectsWriter,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        limits: InputLimits = DEFAULT_LIMITS,
     ) -> None:
+        self.limits = limits
+        self._where: tuple[str, int | None] = (", ".join(report.files), None)
         self._background = BackgroundWriter(writer, workers=writer.write_workers) if writer is not None else None
         self._writer: GraphWriter | None = self._background
         self._report = report
@@ -60,16 +64,43 @@ class LoadContext:
         self.stub_ids: set[str] = set()
 
     # --- for source modules -------------------------------------------------------------------------------
-    def record_read(self, n: int = 1) -> None:
+    def record_read(self, n: int = 1, file: str | None = None, line: int | None = None) -> None:
+        """Count records read; ``file`` and ``line`` say where the next emissions come from (named in rejections
+        of bad values found by the context)."""
         self._report.records_read += n
         self._progress.update(n)
+        if file is not None:
+            self._where = (file, line)
+
+    def at(self, file: str, line: int | None) -> None:
+        """Where the next emissions come from (named in rejections of bad values the context finds)."""
+        self._where = (file, line)
+
+    def _checked(self, record_id: str, props: dict[Prop, Any], what: str) -> bool:
+        """Drop derived properties (counted) and reject the record if a value is unfit for the store."""
+        problem = text_problem(record_id, self.limits) if isinstance(record_id, str) else "id is not text"
+        if problem:
+            self.reject(*self._where, "id", f"bad value: {problem}", repr(record_id)[:200])
+            return False
+        for prop in [p for p in props if p in DERIVED_PROPS]:
+            del props[prop]
+            self._report.derived_dropped[prop.value] += 1
+        for prop, value in props.items():
+            problem = value_problem(value, self.limits)
+            if problem:
+                self.reject(*self._where, prop.value, f"bad value: {problem}", f"{what} {record_id}"[:200])
+                return False
+        return True
 
     def expect_total(self, total: int) -> None:
         self._progress.set_total(total)
 
     def node(self, record: NodeRecord) -> None:
         """Emit a node. Two emissions of one id in a load are merged (lists united, later scalars win, the later
-        kind wins)."""
+        kind wins). A record with a value the store cannot keep is rejected (with file, line and field); derived
+        properties are dropped."""
+        if not self._checked(record.id, record.props, "node"):
+            return
         if self._deletes:
             self._flush_deletes()
         old_kind = self._buffered_kind.get(record.id)
@@ -91,6 +122,13 @@ class LoadContext:
             self._flush_nodes()
 
     def rel(self, record: RelRecord) -> None:
+        if not self._checked(record.id, record.props, "relationship"):
+            return
+        for end, name in ((record.source, "source"), (record.target, "target")):
+            problem = text_problem(end, self.limits) if isinstance(end, str) else "id is not text"
+            if problem:
+                self.reject(*self._where, name, f"bad value: {problem}", f"relationship {record.id}"[:200])
+                return
         self._seq += 1
         self._rels.append((self._seq, record))
 

@@ -40,6 +40,8 @@ class LoadReport:
     rejected: int = 0
     rejected_reasons: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
+    #: derived properties (analysis results, search fields, review marks) found in source records and dropped
+    derived_dropped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rejects_file: str | None = None
@@ -65,6 +67,7 @@ class LoadReport:
             "rejected": self.rejected,
             "rejected_reasons": dict(self.rejected_reasons.most_common()),
             "notes": dict(sorted(self.notes.items())),
+            "derived_dropped": dict(sorted(self.derived_dropped.items())),
             "warnings": self.warnings,
             "seconds": round(self.seconds, 3),
             "records_per_second": round(self.records_per_second, 1),
@@ -94,6 +97,11 @@ class LoadReport:
         ]
         if self.notes:
             lines.append("  notes:" + "".join(f"\n    {k}: {v}" for k, v in sorted(self.notes.items())))
+        if self.derived_dropped:
+            lines.append(
+                "  derived fields dropped (never read from sources):"
+                + "".join(f"\n    {k}: {v}" for k, v in sorted(self.derived_dropped.items()))
+            )
         for w in self.warnings:
             lines.append(f"  warning: {w}")
         if self.rejects_file:

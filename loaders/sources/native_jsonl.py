@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from graph import (
-    INTERNAL_PROPS,
     LIST_PROPS,
     Designation,
     NodeKind,
@@ -26,6 +25,7 @@ from graph import (
     SourceFormatError,
     rel_id,
 )
+from loaders.common.lines import bounded_lines
 from loaders.framework import LoadContext
 
 _NODE_KEYS = {"node", "id", "designation"}
@@ -46,24 +46,43 @@ class NativeJsonlSource:
     def read(self, paths: Sequence[Path], ctx: LoadContext) -> None:
         for path in paths:
             try:
-                handle = path.open(encoding="utf-8")
+                handle = path.open("rb")
             except OSError as exc:
                 raise SourceFormatError(str(path), None, None, f"cannot be read ({exc.strerror})") from exc
             with handle:
-                for number, line in enumerate(handle, start=1):
-                    if not line.strip():
+                for number, raw in enumerate(bounded_lines(handle, ctx.limits.line_bytes), start=1):
+                    if not raw.strip():
                         continue
-                    ctx.record_read()
+                    ctx.record_read(file=str(path), line=number)
+                    if len(raw.rstrip(b"\r\n")) > ctx.limits.line_bytes:
+                        cap = ctx.limits.line_bytes
+                        ctx.reject(
+                            str(path),
+                            number,
+                            None,
+                            f"line too long: over {cap:,} bytes",
+                            raw[:200].decode("utf-8", "replace"),
+                        )
+                        continue
+                    try:
+                        line = raw.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        reason = f"not UTF-8 text: byte {exc.start + 1} cannot be decoded (is the file UTF-16?)"
+                        ctx.reject(str(path), number, None, reason, raw[:200].decode("utf-8", "replace"))
+                        continue
                     self._line(str(path), number, line, ctx)
 
     def _line(self, file: str, number: int, line: str, ctx: LoadContext) -> None:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            ctx.reject(file, number, None, f"not JSON: {exc.msg}", line.strip())
+            ctx.reject(file, number, None, f"not JSON: {exc.msg}", line.strip()[:1000])
+            return
+        except RecursionError:
+            ctx.reject(file, number, None, "nested too deeply", line.strip()[:200])
             return
         if not isinstance(data, dict):
-            ctx.reject(file, number, None, "not a JSON object", line.strip())
+            ctx.reject(file, number, None, "not a JSON object", line.strip()[:1000])
             return
         try:
             if "node" in data:
@@ -71,9 +90,9 @@ class NativeJsonlSource:
             elif "rel" in data:
                 ctx.rel(self._rel(data))
             else:
-                ctx.reject(file, number, None, "neither 'node' nor 'rel' given", line.strip())
+                ctx.reject(file, number, None, "neither 'node' nor 'rel' given", line.strip()[:1000])
         except _Bad as bad:
-            ctx.reject(file, number, bad.field, bad.reason, line.strip())
+            ctx.reject(file, number, bad.field, bad.reason, line.strip()[:1000])
 
     def _props(self, data: dict[str, Any], reserved: set[str]) -> dict[Prop, Any]:
         props: dict[Prop, Any] = {}
@@ -84,7 +103,7 @@ class NativeJsonlSource:
                 prop = Prop(key)
             except ValueError:
                 raise _Bad(key, f"unknown property: {key}") from None
-            if prop in INTERNAL_PROPS:
+            if prop in (Prop.ID, Prop.KIND):  # other derived properties are dropped (and counted) by the context
                 raise _Bad(key, f"internal property: {key} is set by the store")
             if prop in LIST_PROPS and not isinstance(value, list):
                 raise _Bad(key, f"list expected: {key} must be a list")
@@ -105,6 +124,8 @@ class NativeJsonlSource:
             raise _Bad("name", "missing name")
         if "designation" in data:
             d = data["designation"]
+            if not isinstance(d, dict) or not isinstance(d.get("programs", []), list):
+                raise _Bad("designation", "a map expected: designation must be {authority, programs, ...}")
             designation = Designation(
                 authority=str(d.get("authority", "")),
                 programs=tuple(d.get("programs", [])),

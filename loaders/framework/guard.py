@@ -1,0 +1,126 @@
+"""What a source may hand the store: the caps on input (configurable) and the check of every value emitted.
+
+A bad value costs only its own record: ``value_problem`` says in words what is wrong with a value the stores cannot
+keep faithfully (a NUL, NaN or Infinity, an integer beyond int64, a map or a list of maps, text longer than the cap,
+text that is not valid Unicode), and the load context rejects that record with file, line and field. Derived
+properties (analysis results, search and lookup fields, review marks: what the store or ``analyze`` maintains) are
+never read from a source: ``DERIVED_PROPS`` are dropped from source records and counted in the report.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, fields
+from typing import Any
+
+from graph import ANALYSIS_PROPS, INTERNAL_PROPS, Prop
+
+#: Properties no source may set: the store's own fields, what `analyze` writes back, what is derived on reading and
+#: an analyst's review marks. Dropped from source records (and counted in the load report).
+DERIVED_PROPS: frozenset[Prop] = frozenset(
+    {
+        *ANALYSIS_PROPS,
+        *(INTERNAL_PROPS - {Prop.ID, Prop.KIND}),
+        Prop.LISTED_VIA,
+        Prop.EXPOSURE_NEAREST_NAME,
+        Prop.MATCH_LABEL,
+        Prop.EXPLANATION,
+        Prop.JUDGEMENT,
+        Prop.JUDGED_BY,
+        Prop.JUDGED_AT,
+    }
+)
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Caps on what a load reads, so that memory stays bounded whatever the input. Each one can be set from the
+    environment (``SANCTIONS_GRAPH_MAX_<NAME>``, e.g. ``SANCTIONS_GRAPH_MAX_FIELD_CHARS=200000``)."""
+
+    #: characters of one text value (a name, a note…); longer values reject their record
+    field_chars: int = 100_000
+    #: values in one list property
+    list_items: int = 10_000
+    #: bytes of one line of a JSON-lines file or one CSV record
+    line_bytes: int = 8_000_000
+    #: columns of a CSV file
+    columns: int = 2_000
+    #: bytes a compressed file may expand to
+    decompressed_bytes: int = 20_000_000_000
+    #: how many times larger than the compressed file its content may be (gzip bombs reach 1000x)
+    decompressed_ratio: int = 200
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> InputLimits:
+        env = os.environ if environ is None else environ
+        values: dict[str, int] = {}
+        for f in fields(cls):
+            raw = env.get(f"SANCTIONS_GRAPH_MAX_{f.name.upper()}")
+            if raw is None:
+                continue
+            try:
+                values[f.name] = int(raw)
+            except ValueError:
+                continue
+            if values[f.name] <= 0:
+                del values[f.name]
+        return cls(**values)
+
+    def describe(self) -> str:
+        """The caps in one line (for --help and the benchmark)."""
+        return ", ".join(f"{f.name}={getattr(self, f.name):,}" for f in fields(self))
+
+
+DEFAULT_LIMITS = InputLimits()
+
+
+def text_problem(text: str, limits: InputLimits = DEFAULT_LIMITS) -> str | None:
+    if "\x00" in text:
+        return "NUL character in text"
+    if len(text) > limits.field_chars:
+        return f"too long: {len(text):,} characters (the cap is {limits.field_chars:,})"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not valid Unicode (a lone surrogate)"
+    return None
+
+
+def _scalar_problem(value: Any, limits: InputLimits) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return text_problem(value, limits)
+    if isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            return "integer beyond 64 bits"
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "not a number (NaN)"
+        if math.isinf(value):
+            return "infinite number"
+        return None
+    if isinstance(value, dict):
+        return "a map where a value is expected"
+    if isinstance(value, list | tuple):
+        return "a nested list where a value is expected"
+    return f"unsupported value of type {type(value).__name__}"
+
+
+def value_problem(value: Any, limits: InputLimits = DEFAULT_LIMITS) -> str | None:
+    """What makes ``value`` unfit for a property (in words), or None: scalars, or lists of scalars, only."""
+    if isinstance(value, list | tuple):
+        if len(value) > limits.list_items:
+            return f"too many values: {len(value):,} (the cap is {limits.list_items:,})"
+        for item in value:
+            if isinstance(item, dict):
+                return "a list of maps where values are expected"
+            problem = _scalar_problem(item, limits)
+            if problem:
+                return problem
+        return None
+    return _scalar_problem(value, limits)
