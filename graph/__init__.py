@@ -72,7 +72,16 @@ from graph.exports.ftm import (
 )
 from graph.exports.graphml import graphml, xml_text
 from graph.exports.tabular import csv_zip
-from graph.ftm_mapping import EDGE_SCHEMATA, INTERVAL_IGNORED, KIND_SCHEMATA, LINK_PROPS, NUMERIC_REL_PROPS, EdgeMap
+from graph.ftm_mapping import (
+    EDGE_SCHEMATA,
+    EXPORT_EDGES,
+    INTERVAL_IGNORED,
+    KIND_SCHEMATA,
+    LINK_PROPS,
+    NUMERIC_REL_PROPS,
+    TRANSFER_MARK,
+    EdgeMap,
+)
 from graph.ids import fold_text, is_evm_address, lookup_key, normalize_address, ofac_id, rel_id, wallet_id
 from graph.matching.judgements import (
     ACCEPTED,
@@ -156,6 +165,7 @@ __all__ = [
     "DEFAULT_START_TIMEOUT_S",
     "EDGE_SCHEMATA",
     "ENTITY_LABEL",
+    "EXPORT_EDGES",
     "EXPORT_HIDDEN_PROPS",
     "EXPOSURE_DEFAULT_HOPS",
     "EXPOSURE_MAX_HOPS",
@@ -178,6 +188,7 @@ __all__ = [
     "STORES",
     "TRACE_DEFAULT_HOPS",
     "TRACE_MAX_HOPS",
+    "TRANSFER_MARK",
     "AnalyzeSummary",
     "ConfigError",
     "Designation",

@@ -140,7 +140,7 @@ EDGE_SCHEMATA: dict[str, EdgeMap] = {
 }
 
 #: Relationship properties that hold numbers (FtM writes every value as a string).
-NUMERIC_REL_PROPS = frozenset({Prop.PERCENTAGE, Prop.AMOUNT})
+NUMERIC_REL_PROPS = frozenset({Prop.PERCENTAGE, Prop.AMOUNT, Prop.VALUE_USD})
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,11 @@ def _export_edge(schema: str) -> ExportEdge:
     return ExportEdge(schema, source, target, tuple((prop, name) for prop, name in first.items()))
 
 
+#: The Payment property that names an on-chain transaction (its hash). A Payment with it whose payer and beneficiary
+#: are both CryptoWallets is a transfer: ``load ftm`` reads it as TRANSFERRED by ``EXPORT_EDGES[TRANSFERRED]``
+#: (the table the export writes it by), any other Payment as PAID.
+TRANSFER_MARK = "transactionNumber"
+
 #: Relationship type -> FtM edge entity. Every imported edge schema exported back as itself, plus TRANSFERRED
 #: (wallet -> wallet), which FtM has no schema for: a Payment between the two CryptoWallets, the asset as its
 #: currency and the transaction hash as its transactionNumber (docs/ftm-mapping.md).
@@ -198,7 +203,7 @@ EXPORT_EDGES: dict[RelType, ExportEdge] = {
             (Prop.ASSET, "currency"),
             (Prop.VALUE_USD, "amountUsd"),
             (Prop.TIMESTAMP, "date"),
-            (Prop.TX_HASH, "transactionNumber"),
+            (Prop.TX_HASH, TRANSFER_MARK),
         ),
     ),
 }

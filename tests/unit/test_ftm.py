@@ -319,6 +319,75 @@ def test_sanction_with_an_end_date_is_a_designation_but_no_mark(tmp_path: Path) 
     assert report.notes["sanctions with an end date (kept as designations, not marking the entity sanctioned)"] == 1
 
 
+def test_a_sanctions_record_id_is_the_designations_record_id(tmp_path: Path) -> None:
+    path = _lines(
+        tmp_path / "record.json",
+        [
+            {"id": "fict-p", "schema": "Person", "properties": {"name": ["Listed Person"]}},
+            {"id": "fict-s1", "schema": "Sanction", "properties": {"entity": ["fict-p"], "recordId": ["SDN-123"]}},
+            {"id": "fict-s2", "schema": "Sanction", "properties": {"entity": ["fict-p"], "program": ["P2"]}},
+        ],
+    )
+    writer = RecordingWriter()
+    report = _load([path], writer)
+    records = {Designation.from_json(d).record_id for d in writer.nodes["fict-p"].props[Prop.DESIGNATIONS]}
+    assert records == {"SDN-123", "fict-s2"}  # the list's own record id, else the Sanction entity's id
+    assert not [note for note in report.notes if "recordId" in note]
+
+
+_ETH_A, _ETH_B = "0x1111111111111111111111111111111111111111", "0x2222222222222222222222222222222222222222"
+
+
+def _wallet_payment(tmp_path: Path, payer: str, **extra: list[str]) -> Path:
+    return _lines(
+        tmp_path / "payments.json",
+        [
+            {"id": "fict-cw-a", "schema": "CryptoWallet", "properties": {"publicKey": [_ETH_A]}},
+            {"id": "fict-cw-b", "schema": "CryptoWallet", "properties": {"publicKey": [_ETH_B]}},
+            {"id": "fict-co", "schema": "Company", "properties": {"name": ["Fictional Payer Ltd"]}},
+            {
+                "id": "fict-pay",
+                "schema": "Payment",
+                "properties": {"payer": [payer], "beneficiary": ["fict-cw-b"], "amount": ["1.5"], **extra},
+            },
+        ],
+    )
+
+
+def test_a_payment_naming_a_transaction_between_two_wallets_is_transferred(tmp_path: Path) -> None:
+    tx = "0xf314002d9c28ddbf6d931e56a35e8598b263c13236db4d5b158d9ddabf2c8cf2"
+    extra = {"currency": ["ETH"], "amountUsd": ["2800"], "date": ["2023-08-01T10:12:00"], "transactionNumber": [tx]}
+    writer = RecordingWriter()
+    report = _load([_wallet_payment(tmp_path, "fict-cw-a", **extra)], writer)
+    rel = writer.rels["fict-pay"]
+    assert (rel.type, rel.source, rel.target) == (RelType.TRANSFERRED, wallet_id(_ETH_A), wallet_id(_ETH_B))
+    assert rel.props == {
+        Prop.AMOUNT: 1.5,
+        Prop.ASSET: "eth",  # lower case, as the transfer loaders write it
+        Prop.VALUE_USD: 2800.0,
+        Prop.TIMESTAMP: "2023-08-01T10:12:00Z",  # FtM dates are UTC
+        Prop.TX_HASH: tx,
+        Prop.DATASETS: ["ftm"],
+        Prop.SOURCE_IDS: ["fict-pay"],
+    }
+    assert report.relationships == {"TRANSFERRED": 1}
+    assert report.notes["Payments between two CryptoWallets with a transaction (read as TRANSFERRED)"] == 1
+
+
+def test_other_payments_are_paid(tmp_path: Path) -> None:
+    # a company paying a wallet, with a transaction number: PAID, the number not kept
+    writer = RecordingWriter()
+    report = _load([_wallet_payment(tmp_path, "fict-co", currency=["USD"], transactionNumber=["T-1"])], writer)
+    rel = writer.rels["fict-pay"]
+    assert (rel.type, rel.source, rel.target) == (RelType.PAID, "fict-co", wallet_id(_ETH_B))
+    assert rel.props[Prop.CURRENCY] == "USD" and Prop.TX_HASH not in rel.props
+    assert report.notes["Payments with a transactionNumber not between two CryptoWallets of the load (read as PAID)"]
+    # two wallets without a transaction: PAID
+    writer = RecordingWriter()
+    _load([_wallet_payment(tmp_path, "fict-cw-a", currency=["ETH"])], writer)
+    assert writer.rels["fict-pay"].type is RelType.PAID and writer.rels["fict-pay"].props[Prop.CURRENCY] == "ETH"
+
+
 def test_directory_of_files_and_a_report_with_stubs(tmp_path: Path) -> None:
     (tmp_path / "net.ftm.json").write_bytes(NETWORK.read_bytes())
     (tmp_path / "notes.txt").write_text("not an FtM file", encoding="utf-8")

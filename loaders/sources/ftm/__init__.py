@@ -14,8 +14,11 @@ counted; the schema tables are graph.ftm_mapping):
 - Edges: ``EDGE_SCHEMATA`` (Ownership → OWNS …), ends from the FtM model's edge definition, relationship id = the
   FtM id (``<id>.<n>`` when a property holds several ends). Link properties of nodes: ``addressEntity`` →
   LOCATED_AT, CryptoWallet ``holder`` → HOLDS, Vessel/Airplane ``owner`` → OWNS, ``operator`` and LegalEntity
-  ``parent`` → LINKED_TO with that role.
-- Sanction → a designation (authority, program, start date, source url) on its entity and its sanctioned mark
+  ``parent`` → LINKED_TO with that role. A Payment with a ``transactionNumber`` between two CryptoWallets of the load
+  is TRANSFERRED (tx hash, amount, asset, value in USD, timestamp), by the table the export writes it by; any other
+  Payment is PAID.
+- Sanction → a designation (authority, program, start date, source url, record id: its ``recordId``, else its FtM
+  id) on its entity and its sanctioned mark
   (unless the sanction has an end date); Identification/Passport → identifiers of the holder
   (``"Passport: 123 (kp)"``, the raw number as a lookup key). ``target: true`` and the topic ``sanction`` mark an
   entity sanctioned; the topic ``corp.shell`` marks it a front.

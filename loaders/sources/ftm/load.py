@@ -4,6 +4,8 @@ delta operations in order, and the end of the load (edge ends resolved, stubs, a
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,20 @@ from followthemoney import model as ftm_model
 from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
 
-from graph import EDGE_SCHEMATA, NUMERIC_REL_PROPS, Designation, EdgeMap, NodeKind, NodeRecord, Prop, RelRecord, rel_id
+from graph import (
+    EDGE_SCHEMATA,
+    EXPORT_EDGES,
+    NUMERIC_REL_PROPS,
+    TRANSFER_MARK,
+    Designation,
+    EdgeMap,
+    NodeKind,
+    NodeRecord,
+    Prop,
+    RelRecord,
+    RelType,
+    rel_id,
+)
 from loaders.framework import LoadContext
 from loaders.sources.ftm.nodes import common, compact, identifiers, links, merge, names, read_number, scalars, wallet
 from loaders.sources.ftm.properties import (
@@ -120,6 +135,8 @@ class Load:
         node_id = wallet(entity, props, self.ctx) if kind is NodeKind.WALLET else entity.id
         name = names(entity, kind, props)
         common(entity, props)
+        if kind is NodeKind.WALLET:  # the FtM records it was read from, not its own node id (an export's FtM id)
+            props[Prop.SOURCE_IDS] = [i for i in props[Prop.SOURCE_IDS] if i != node_id]
         scalars(entity, kind, props, self.ctx)
         identifiers(entity, props)
         self._check_props(entity, ALL_NODE_PROPS)
@@ -144,19 +161,15 @@ class Load:
         if not sources or not targets:
             missing = source_prop if not sources else target_prop
             raise BadRecord(missing, f"missing edge end: {schema.name} needs {source_prop} and {target_prop}")
-        props: dict[Prop, Any] = {Prop.DATASETS: entity.datasets, Prop.SOURCE_IDS: [entity.id, *entity.referents]}
-        for name, prop in spec.props.items():
-            found = values.get(name)
-            if not found or prop in props:
-                continue
-            if prop in NUMERIC_REL_PROPS:
-                number = read_number(found[0])
-                if number is None:
-                    self.ctx.note(f"unreadable numbers (dropped): {schema.name}:{name}")
-                    continue
-                props[prop] = number
-            else:
-                props[prop] = "; ".join(found)
+        provenance: dict[Prop, Any] = {
+            Prop.DATASETS: entity.datasets,
+            Prop.SOURCE_IDS: [entity.id, *entity.referents],
+        }
+        props = self._edge_props(entity, spec.props.items(), provenance)
+        transfer: dict[Prop, Any] | None = None
+        if spec.rel_type is RelType.PAID and values.get(TRANSFER_MARK):
+            # read as TRANSFERRED at the end of the load if both ends are wallets (``finish``)
+            transfer = _as_transfer(self._edge_props(entity, _TRANSFER_PROPS, provenance))
         known = _edge_props_known(schema)
         if not known.issuperset(values):
             for name in values:
@@ -166,7 +179,7 @@ class Load:
         clear = frozenset(spec.props.values()) if replace else frozenset()
         if len(sources) == 1 and len(targets) == 1:
             source, target = (targets[0], sources[0]) if spec.reverse else (sources[0], targets[0])
-            edges = [Edge(key, spec.rel_type, source, target, key, props, clear)]
+            edges = [Edge(key, spec.rel_type, source, target, key, props, clear, transfer)]
         else:
             pairs = [(s, t) for s in sources for t in targets]
             edges = []
@@ -174,9 +187,30 @@ class Load:
                 if spec.reverse:
                     source, target = target, source
                 edge_id = key if len(pairs) == 1 else f"{key}.{n + 1}"
-                edges.append(Edge(key, spec.rel_type, source, target, edge_id, dict(props), clear))
+                copied = dict(transfer) if transfer is not None else None
+                edges.append(Edge(key, spec.rel_type, source, target, edge_id, dict(props), clear, copied))
         self.edge_keys.add(key)
         self._set_edges(key, edges)
+
+    def _edge_props(
+        self, entity: Entity, mapping: Iterable[tuple[str, Prop]], provenance: dict[Prop, Any]
+    ) -> dict[Prop, Any]:
+        """The relationship properties of an edge entity by ``mapping`` (FtM property -> vocabulary property; the
+        first FtM property read into a vocabulary property wins), after its provenance."""
+        props = dict(provenance)
+        for name, prop in mapping:
+            found = entity.props.get(name)
+            if not found or prop in props:
+                continue
+            if prop in NUMERIC_REL_PROPS:
+                number = read_number(found[0])
+                if number is None:
+                    self.ctx.note(f"unreadable numbers (dropped): {entity.schema.name}:{name}")
+                    continue
+                props[prop] = number
+            else:
+                props[prop] = "; ".join(found)
+        return props
 
     def _set_edges(self, key: str, edges: list[Edge]) -> None:
         if not edges and key not in self.edges:
@@ -208,7 +242,7 @@ class Load:
             programs=tuple(entity.values("program") or entity.values("programId")),
             start_date=start,
             source_url=entity.first("sourceUrl") or entity.first("programUrl"),
-            record_id=entity.id,
+            record_id=entity.first("recordId") or entity.id,  # the list's own record id, else the Sanction's
         )
         props: dict[Prop, Any] = {Prop.DESIGNATIONS: [designation.to_json()], Prop.DATASETS: entity.datasets}
         if entity.values("endDate"):
@@ -300,11 +334,26 @@ class Load:
         return ftm_id not in self.nodes and (ftm_id in self.not_nodes or ftm_id in self.edge_keys)
 
     # --- the end of the load --------------------------------------------------------------------------------------
+    def _is_wallet(self, ftm_id: str) -> bool:
+        node = self.nodes.get(ftm_id)
+        return node is not None and node.kind is NodeKind.WALLET
+
+    def _transfer(self, edge: Edge) -> Edge:
+        """A Payment that names a transaction between two wallets of this load, as TRANSFERRED; else the edge."""
+        if edge.transfer is None:
+            return edge
+        if not (self._is_wallet(edge.source) and self._is_wallet(edge.target)):
+            self.ctx.note(f"Payments with a {TRANSFER_MARK} not between two CryptoWallets of the load (read as PAID)")
+            return edge
+        self.ctx.note("Payments between two CryptoWallets with a transaction (read as TRANSFERRED)")
+        clear = frozenset(_TRANSFER_CLEAR) if edge.clear else frozenset()
+        return Edge(edge.key, RelType.TRANSFERRED, edge.source, edge.target, edge.rel_id, edge.transfer, clear)
+
     def finish(self) -> None:
         absent_ends: set[str] = set()
         dangling = skipped = 0
-        for edges in self.edges.values():
-            for edge in edges:
+        for found in self.edges.values():
+            for edge in map(self._transfer, found):
                 ends: list[str] = []
                 for end in (edge.source, edge.target):
                     node = self.nodes.get(end)
@@ -365,3 +414,23 @@ def _edge_props_known(schema: Schema) -> frozenset[str]:
     """The properties of an edge schema (one of EDGE_SCHEMATA) the mapping uses or ignores, its ends included."""
     spec = EDGE_SCHEMATA[schema.name]
     return frozenset({*spec.props, *spec.ignored, schema.edge_source or "", schema.edge_target or ""})
+
+
+#: How a Payment reads as TRANSFERRED: the inverse of the export's table (the asset lower case, as the transfer
+#: loaders write it; the date a UTC timestamp).
+_TRANSFER_PROPS: tuple[tuple[str, Prop], ...] = tuple(
+    (name, prop) for prop, name in EXPORT_EDGES[RelType.TRANSFERRED].props
+)
+_TRANSFER_CLEAR = frozenset(prop for _, prop in _TRANSFER_PROPS)
+
+
+def _as_transfer(props: dict[Prop, Any]) -> dict[Prop, Any]:
+    asset, timestamp = props.get(Prop.ASSET), props.get(Prop.TIMESTAMP)
+    if isinstance(asset, str):
+        props[Prop.ASSET] = asset.lower()
+    if isinstance(timestamp, str) and "T" in timestamp and not _ZONED.search(timestamp):
+        props[Prop.TIMESTAMP] = timestamp + "Z"  # FtM dates are UTC without a zone
+    return props
+
+
+_ZONED = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")

@@ -80,9 +80,20 @@ IGNORED_NODE_PROPS = (
 )
 
 SANCTION_PROPS = frozenset(
-    {"entity", "authority", "program", "programId", "startDate", "listingDate", "endDate", "sourceUrl", "programUrl"}
+    {
+        "entity",
+        "authority",
+        "program",
+        "programId",
+        "startDate",
+        "listingDate",
+        "endDate",
+        "sourceUrl",
+        "programUrl",
+        "recordId",
+    }
 )
-SANCTION_IGNORED = (_INTERVAL_IGNORED - {"sourceUrl"}) | {
+SANCTION_IGNORED = (_INTERVAL_IGNORED - {"sourceUrl", "recordId"}) | {
     "authorityId",
     "country",
     "duration",

@@ -86,6 +86,7 @@ class Edge:
     rel_id: str | None  # None: derived from the resolved ends
     props: dict[Prop, Any] = field(default_factory=dict)
     clear: frozenset[Prop] = frozenset()  # a MOD's edge: scalars a stored relationship loses when absent here
+    transfer: dict[Prop, Any] | None = None  # a Payment naming a transaction: its props as TRANSFERRED (wallet ends)
 
 
 @dataclass
