@@ -12,6 +12,7 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import context
+from dashboard.auth import Security, protect
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity
 from dashboard.pages import analysis, not_found, paths, report, search
@@ -21,7 +22,7 @@ from graph import GraphReader
 NAV_PLACEHOLDER = "Search names, aliases, identifiers…"
 
 
-def navbar(title: str) -> html.Header:
+def navbar(title: str, sign_out: bool = False) -> html.Header:
     return html.Header(
         [
             dcc.Link(title, href="/", className="brand"),
@@ -41,17 +42,27 @@ def navbar(title: str) -> html.Header:
                 className="nav-search",
                 role="search",
             ),
+            *([_sign_out_form()] if sign_out else []),
         ],
         className="navbar",
     )
 
 
-def app_layout(title: str) -> html.Div:
+def _sign_out_form() -> html.Form:
+    return html.Form(
+        html.Button("Sign out", id="sign-out-button", type="submit"),
+        action="/logout",
+        method="POST",
+        className="nav-sign-out",
+    )
+
+
+def app_layout(title: str, sign_out: bool = False) -> html.Div:
     return html.Div(
         [
             # Callbacks navigate by writing to this location; Dash pages re-renders from the new URL.
             dcc.Location(id="url", refresh="callback-nav"),
-            navbar(title),
+            navbar(title, sign_out),
             html.Main(
                 dcc.Loading(
                     dash.page_container,
@@ -70,8 +81,9 @@ def _register_page(module: str, **kwargs: Any) -> None:
     register(module, **kwargs)
 
 
-def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
-    """A Dash app showing ``store``. Each app keeps its own store; several apps can live in one process."""
+def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: Security | None = None) -> Dash:
+    """A Dash app showing ``store``. Each app keeps its own store; several apps can live in one process.
+    ``security``: users, allowed host names, session key (default: no users, loopback names only)."""
     app = Dash(
         __name__,
         use_pages=True,
@@ -81,6 +93,8 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
         suppress_callback_exceptions=False,
     )
     context.attach(app.server, context.DashboardContext(store=store))
+    security = security or Security()
+    protect(app, security, title)
     app.index_string = INDEX_STRING
 
     # Dash keeps pages in one process-wide registry: the layouts find this app's store through `context`.
@@ -127,7 +141,7 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph") -> Dash:
         title=f"Page not found · {title}",
         layout=not_found.layout,
     )
-    app.layout = app_layout(title)
+    app.layout = app_layout(title, sign_out=security.users is not None)
 
     search.register_callbacks(app)
     entity_callbacks.register_callbacks(app, store)

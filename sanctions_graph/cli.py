@@ -40,7 +40,7 @@ from graph import (
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
 from loaders.registry import SOURCES, SourceSpec, demo_sources
-from sanctions_graph import analytics_cli, demo, screen_cli, xref_cli
+from sanctions_graph import analytics_cli, demo, screen_cli, users_cli, xref_cli
 from sanctions_graph.argtypes import int_between
 from sanctions_graph.options import (
     CONTEXT_SETTINGS,
@@ -381,46 +381,62 @@ def export_ftm(store: GraphStore, entity: str | None, hops: int, limit: int, out
 
 
 xref_cli.register(cli)  # xref, review, export judgements
+cli.add_command(users_cli.users)  # users add|list|remove|passwd
 
 
 # --- the dashboard ------------------------------------------------------------------------------------------------
 
 
-def _serve(store: GraphStore, host: str, port: int, load_demo_first: bool) -> int:
+def _serve(store: str | None, host: str, port: int, load_demo_first: bool, **options: Any) -> int:
+    """The dashboard behind waitress (sanctions_graph/server.py); the guard is settled before the store opens, and
+    `serve` reads through the read-only Neo4j user when one is set."""
     from dashboard.app import create_app
+    from sanctions_graph import server
 
-    if load_demo_first:
-        for report in load_demo(store):
-            print(report.to_text())
-        from graph import analyze
+    settings = settings_for(store)
+    security = server.security_for(settings, host, options["allowed_host"], options["behind_https_proxy"])
+    with store_session(settings if load_demo_first else settings.for_reading()) as graph:
+        if load_demo_first:
+            for report in load_demo(graph):
+                print(report.to_text())
+            from graph import analyze
 
-        # exposure and the 50% rule, precomputed so the demo's graph can be coloured by them
-        print(analyze(store).to_text())
-    app = create_app(store)
-    print(f"sanctions-graph dashboard on http://{host}:{port}/  (store: {store.description}; Ctrl-C stops)")
-    app.run(host=host, port=port, debug=False)
+            # exposure and the 50% rule, precomputed so the demo's graph can be coloured by them
+            print(analyze(graph).to_text())
+        app = create_app(graph, security=security)
+        login = "login required" if security.users else "no users: open on loopback"
+        print(
+            f"sanctions-graph dashboard on http://{host}:{port}/  (store: {graph.description}; {login}; Ctrl-C stops)"
+        )
+        server.run(app, host, port, threads=options["threads"], https=options["behind_https_proxy"])
     return EXIT_OK
 
 
 def _server_options(f: Any) -> Any:
+    f = click.option("--behind-https-proxy", is_flag=True, help="a TLS proxy serves it: Secure cookies, HSTS")(f)
+    f = click.option(
+        "--allowed-host", multiple=True, help="a host name the dashboard answers to besides loopback (repeatable)"
+    )(f)
+    f = click.option("--threads", type=int_between(1, 64), default=8, help="requests answered at once")(f)
     f = click.option("--port", type=int_between(1, 65535), default=8050, help="port the dashboard listens on")(f)
-    return click.option("--host", default="127.0.0.1", help="address the dashboard listens on (0.0.0.0: all)")(f)
+    f = click.option(
+        "--host", default="127.0.0.1", help="address the dashboard listens on (0.0.0.0: all; needs users)"
+    )(f)
+    return store_option(f)
 
 
 @cli.command(short_help="run the dashboard on the store's current data", epilog=SIGNALS_HELP)
 @_server_options
-@with_store
-def serve(store: GraphStore, host: str, port: int) -> int:
-    """Run the dashboard on the store's current data."""
-    return _serve(store, host, port, load_demo_first=False)
+def serve(store: str | None, host: str, port: int, **options: Any) -> int:
+    """Run the dashboard on the store's current data (`sanctions-graph users` adds the logins it asks for)."""
+    return _serve(store, host, port, load_demo_first=False, **options)
 
 
 @cli.command("demo", short_help="load the demo data (idempotent) and run the dashboard", epilog=SIGNALS_HELP)
 @_server_options
-@with_store
-def demo_command(store: GraphStore, host: str, port: int) -> int:
+def demo_command(store: str | None, host: str, port: int, **options: Any) -> int:
     """Load the demo data (idempotent), run `analyze`, and run the dashboard."""
-    return _serve(store, host, port, load_demo_first=True)
+    return _serve(store, host, port, load_demo_first=True, **options)
 
 
 # --- db -----------------------------------------------------------------------------------------------------------
