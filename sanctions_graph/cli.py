@@ -42,6 +42,7 @@ from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoPro
 from loaders.registry import SOURCES, SourceSpec, demo_sources
 from sanctions_graph import analytics_cli, demo, screen_cli, users_cli, xref_cli
 from sanctions_graph.argtypes import int_between
+from sanctions_graph.case_cli import register as register_cases
 from sanctions_graph.options import (
     CONTEXT_SETTINGS,
     EXIT_FAILED,
@@ -240,6 +241,8 @@ def stats(store: GraphStore, as_json: bool) -> int:
 
 analytics_cli.register(cli)  # exposure, ownership, trace, shared, it-workers, analyze
 screen_cli.register(cli)  # screen FILE
+export_cli.register(cli)  # export ftm, export csv
+register_cases(cli)  # case new|list|show|pin|view|note|link|unlink|attach|export|import|delete, rescreen
 
 
 # --- load: one subcommand per loaders.registry.SOURCES entry --------------------------------------------------

@@ -1,0 +1,289 @@
+"""`sanctions-graph case …` and `sanctions-graph rescreen`: cases (graph.cases) from the command line.
+
+Thin like the rest of the CLI: parse, call one graph.cases function, print text or JSON. The user is the OS user
+(``--user`` overrides it). Registered on the root group by ``sanctions_graph.cli``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graph import (
+    Case,
+    Change,
+    GraphStore,
+    SanctionsGraphError,
+    add_note,
+    assert_link,
+    asserted_links,
+    attach_run,
+    delete_case,
+    export_case,
+    get_case,
+    import_case,
+    list_cases,
+    new_case,
+    notes_of,
+    pin,
+    remove_link,
+    rescreen_all,
+    rescreen_case,
+    runs_of,
+    save_view,
+    unpin,
+)
+from sanctions_graph.options import EXIT_OK, Command, Group, json_option, print_json, store_option, with_store
+
+#: Where the dashboard serves the case pages, for the links rescreen prints.
+DEFAULT_BASE_URL = "http://127.0.0.1:8050"
+
+
+def cli_user(user: str | None = None) -> str:
+    """Who acts: --user, else $SANCTIONS_GRAPH_USER, else the OS user, else 'analyst'."""
+    if user:
+        return user
+    try:
+        return os.environ.get("SANCTIONS_GRAPH_USER") or getpass.getuser() or "analyst"
+    except (KeyError, OSError):
+        return "analyst"
+
+
+def user_option(f: Any) -> Any:
+    return click.option("--user", default=None, help="who acts (default: $SANCTIONS_GRAPH_USER, else the OS user)")(f)
+
+
+def case_url(case_id: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    return f"{base_url.rstrip('/')}/case/{case_id}"
+
+
+def case_text(case: Case, store: GraphStore) -> str:
+    lines = [f"{case.id}  {case.title}", f"  created by {case.created_by} at {case.created_at}"]
+    names = {e.id: e.name for e in store.get_entities(case.pinned)} if case.pinned else {}
+    lines.append(f"  pinned ({len(case.pinned)}):")
+    lines += [f"    {i}  {names.get(i, '(not in the graph now)')}" for i in case.pinned]
+    lines.append(f"  saved views ({len(case.views)}):")
+    lines += [f"    {v.name}: {v.url}" for v in case.views]
+    notes = notes_of(store, case.id)
+    lines.append(f"  notes ({len(notes)}):")
+    lines += [f"    [{n.at} {n.author} on {n.on} {n.target}] {n.text}" for n in notes]
+    links = asserted_links(store, case.id)
+    lines.append(f"  analyst-asserted links ({len(links)}):")
+    lines += [f"    {a.id}: {a.source} -[{a.label}]- {a.target} ({a.source_text}; {a.author})" for a in links]
+    runs = runs_of(store, case.id)
+    lines.append(f"  screening runs ({len(runs)}):")
+    lines += [f"    {r.id}: {r.filename} ({r.format}, {r.attached_by} at {r.at})" for r in runs]
+    if case.rescreened_at:
+        lines.append(f"  last rescreen {case.rescreened_at}: {len(case.changes)} change(s)")
+    return "\n".join(lines)
+
+
+@click.group(cls=Group, short_help="cases: save an investigation, pin entities, write notes, export it")
+@store_option
+def case(store: str | None) -> None:
+    """Cases: named investigations kept in the graph store (docs/cases.md)."""
+
+
+@case.command("new", cls=Command)
+@click.argument("title")
+@user_option
+@json_option
+@with_store
+def case_new(store: GraphStore, title: str, user: str | None, as_json: bool) -> int:
+    """Create a case named TITLE and print its id."""
+    created = new_case(store, title, cli_user(user))
+    print_json(created.to_dict()) if as_json else print(created.id)
+    return EXIT_OK
+
+
+@case.command("list", cls=Command)
+@json_option
+@with_store
+def case_list(store: GraphStore, as_json: bool) -> int:
+    """List the cases, oldest first."""
+    cases = list_cases(store)
+    if as_json:
+        print_json([c.to_dict() for c in cases])
+        return EXIT_OK
+    for c in cases:
+        changed = f"  {len(c.changes)} change(s) at the last rescreen" if c.changes else ""
+        print(f"{c.id}\t{c.title}\t{c.created_by}\t{c.created_at}\t{len(c.pinned)} pinned{changed}")
+    return EXIT_OK
+
+
+@case.command("show", cls=Command)
+@click.argument("case_id", metavar="ID")
+@json_option
+@with_store
+def case_show(store: GraphStore, case_id: str, as_json: bool) -> int:
+    """Show a case: pinned entities, saved views, notes, asserted links, screening runs."""
+    if as_json:
+        print_json(export_case(store, case_id))
+    else:
+        print(case_text(get_case(store, case_id), store))
+    return EXIT_OK
+
+
+@case.command("pin", cls=Command)
+@click.argument("case_id", metavar="ID")
+@click.argument("entity_ids", metavar="ENTITY_ID...", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="unpin them instead")
+@with_store
+def case_pin(store: GraphStore, case_id: str, entity_ids: tuple[str, ...], remove: bool) -> int:
+    """Pin entities to a case (their picture is kept for rescreen), or unpin them with --remove."""
+    updated = unpin(store, case_id, entity_ids) if remove else pin(store, case_id, entity_ids)
+    print(f"{updated.id}: {len(updated.pinned)} pinned")
+    return EXIT_OK
+
+
+@case.command("view", cls=Command)
+@click.argument("case_id", metavar="ID")
+@click.argument("name")
+@click.argument("url")
+@with_store
+def case_view(store: GraphStore, case_id: str, name: str, url: str) -> int:
+    """Save an explorer view (the entity page's URL, with its query string) under NAME."""
+    updated = save_view(store, case_id, name, url)
+    print(f"{updated.id}: {len(updated.views)} saved view(s)")
+    return EXIT_OK
+
+
+@case.command("note", cls=Command)
+@click.argument("case_id", metavar="ID")
+@click.argument("text")
+@click.option("--on", "target", metavar="ENTITY_OR_REL_ID", help="an entity or relationship id (default: the case)")
+@user_option
+@with_store
+def case_note(store: GraphStore, case_id: str, text: str, target: str | None, user: str | None) -> int:
+    """Write a note on the case, or with --on on an entity or a relationship."""
+    note = add_note(store, case_id, text, cli_user(user), target=target)
+    print(f"{note.id}: on {note.on} {note.target}")
+    return EXIT_OK
+
+
+@case.command("link", cls=Command)
+@click.argument("case_id", metavar="ID")
+@click.argument("source")
+@click.argument("target")
+@click.argument("label")
+@click.option("--text", "source_text", required=True, help="what supports it (document, page, quote)")
+@user_option
+@with_store
+def case_link(
+    store: GraphStore, case_id: str, source: str, target: str, label: str, source_text: str, user: str | None
+) -> int:
+    """Assert a link of your own between two entities (e.g. 'same phone'), marked analyst-asserted."""
+    link = assert_link(store, case_id, source, target, label, source_text, cli_user(user))
+    print(link.id)
+    return EXIT_OK
+
+
+@case.command("unlink", cls=Command)
+@click.argument("link_id")
+@with_store
+def case_unlink(store: GraphStore, link_id: str) -> int:
+    """Remove an analyst-asserted link."""
+    if not remove_link(store, link_id):
+        raise SanctionsGraphError(f"No analyst-asserted link with id '{link_id}'.")
+    print(f"removed {link_id}")
+    return EXIT_OK
+
+
+@case.command("attach", cls=Command)
+@click.argument("case_id", metavar="ID")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@user_option
+@with_store
+def case_attach(store: GraphStore, case_id: str, file: Path, user: str | None) -> int:
+    """Attach the results of `sanctions-graph screen` (its -o CSV, or its --json output saved to a file)."""
+    try:
+        content = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SanctionsGraphError(f"{file}: cannot be read: {exc}") from exc
+    run = attach_run(store, case_id, file.name, content, cli_user(user))
+    print(run.id)
+    return EXIT_OK
+
+
+@case.command("export", cls=Command)
+@click.argument("case_id", metavar="ID")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="the JSON file (default: stdout)")
+@with_store
+def case_export(store: GraphStore, case_id: str, output: Path | None) -> int:
+    """Export a case (with its notes, asserted links and screening runs) as one JSON file."""
+    document = export_case(store, case_id)
+    if output is None:
+        print_json(document)
+    else:
+        output.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(f"{case_id}: {output}")
+    return EXIT_OK
+
+
+@case.command("import", cls=Command)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_store
+def case_import(store: GraphStore, file: Path) -> int:
+    """Import a case exported by `case export` (same ids: a second import replaces it)."""
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SanctionsGraphError(f"{file}: not a JSON file: {exc}") from exc
+    if not isinstance(document, dict):
+        raise SanctionsGraphError(f"{file}: not a case export (a JSON object is expected)")
+    imported = import_case(store, document, where=str(file))
+    print(imported.id)
+    return EXIT_OK
+
+
+@case.command("delete", cls=Command)
+@click.argument("case_id", metavar="ID")
+@with_store
+def case_delete(store: GraphStore, case_id: str) -> int:
+    """Delete a case with its notes, asserted links and screening runs (the graph's entities are untouched)."""
+    delete_case(store, case_id)
+    print(f"deleted {case_id}")
+    return EXIT_OK
+
+
+def changes_text(changes: dict[str, list[Change]], titles: dict[str, str], base_url: str) -> str:
+    lines = []
+    for case_id, found in changes.items():
+        if not found:
+            continue
+        lines.append(f"{case_id}  {titles.get(case_id, '')}: {len(found)} change(s)  {case_url(case_id, base_url)}")
+        lines += [f"  {c.text}" for c in found]
+    quiet = sum(1 for found in changes.values() if not found)
+    lines.append(f"{len(changes) - quiet} case(s) changed, {quiet} unchanged")
+    return "\n".join(lines)
+
+
+@click.command(cls=Command, short_help="compare every case's pinned entities with their picture when last screened")
+@click.argument("case_ids", metavar="[ID...]", nargs=-1)
+@click.option("--base-url", default=DEFAULT_BASE_URL, help="the dashboard's address, for the links printed")
+@json_option
+@with_store
+def rescreen(store: GraphStore, case_ids: tuple[str, ...], base_url: str, as_json: bool) -> int:
+    """After a load: for each case (or the IDs given), compare each pinned entity's picture (sanctioned, programs,
+    blocked under the 50% rule, exposure hops and nearest listed party, transfers) with the one kept when it was
+    pinned or last rescreened; print each change with a link to the case page, and keep the new pictures."""
+    changes = {i: rescreen_case(store, i) for i in case_ids} if case_ids else rescreen_all(store)
+    if as_json:
+        print_json({i: [c.to_dict() for c in found] for i, found in changes.items()})
+    else:
+        titles = {c.id: c.title for c in list_cases(store)}
+        print(changes_text(changes, titles, base_url))
+    return EXIT_OK
+
+
+def register(group: click.Group) -> None:
+    group.add_command(case)
+    group.add_command(rescreen)
+
+
+__all__ = ["case", "case_url", "changes_text", "cli_user", "register", "rescreen"]

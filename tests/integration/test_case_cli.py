@@ -1,0 +1,136 @@
+"""`sanctions-graph case …` and `sanctions-graph rescreen` on both servers: a case survives a full re-load of the
+demo sources and is never counted as data; rescreen finds exactly the changes that the second version of a small
+list brings (tests/fixtures/cases)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.settings import Settings
+from sanctions_graph import demo
+from sanctions_graph.cli import main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "cases"
+PERSON, FRONT = "demo-ri-chol-man", "demo-sunrise-digital"
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def env(request: pytest.FixtureRequest, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch) -> str:
+    settings = store_settings[request.param]
+    monkeypatch.setenv("SANCTIONS_GRAPH_HOME", str(settings.home))
+    monkeypatch.setenv("SANCTIONS_GRAPH_STORE", settings.store)
+    monkeypatch.setenv("SANCTIONS_GRAPH_USER", "carol")
+    assert main(["db", "reset", "--yes"]) == 0
+    return str(request.param)
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    code = main(args)
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
+def _load_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every demo source, as the demo loads them (loaders.registry.demo_sources)."""
+    _run(["load", "ofac-sdn", str(demo.ofac_dir()), "--no-progress"], capsys)
+    _run(["load", "jsonl", str(demo.scenario_file()), "--dataset", demo.SCENARIO_DATASET, "--no-progress"], capsys)
+
+
+def _stats(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    return dict(json.loads(_run(["stats", "--json"], capsys)))
+
+
+def test_case_commands_survive_a_full_reload(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _load_demo(capsys)
+    before = _stats(capsys)
+    case_id = _run(["case", "new", "Ri Chol Man network"], capsys).strip()
+    assert case_id.startswith("case-")
+    assert "2 pinned" in _run(["case", "pin", case_id, PERSON, FRONT], capsys)
+    _run(["case", "view", case_id, "two hops", f"/entity/{PERSON}?hops=2"], capsys)
+    _run(["case", "note", case_id, "Directs the front.", "--on", PERSON], capsys)
+    _run(["case", "note", case_id, "Opened after a SAR."], capsys)
+    link_id = _run(["case", "link", case_id, PERSON, FRONT, "same phone", "--text", "SAR p. 3"], capsys).strip()
+    results = tmp_path / "results.csv"
+    results.write_text("row_id,name,label\nr1,Ri Chol Man,match\n", encoding="utf-8")
+    _run(["case", "attach", case_id, str(results)], capsys)
+    exported = tmp_path / "case.json"
+    _run(["case", "export", case_id, "-o", str(exported)], capsys)
+    assert _stats(capsys) == before  # cases are never counted as entities or relationships
+
+    _load_demo(capsys)  # a full re-load of every demo source
+
+    document = json.loads(_run(["case", "show", case_id, "--json"], capsys))
+    saved = json.loads(exported.read_text(encoding="utf-8"))
+    assert {k: v for k, v in document.items() if k != "exported_at"} == {
+        k: v for k, v in saved.items() if k != "exported_at"
+    }
+    assert document["case"]["created_by"] == "carol" and document["case"]["pinned"] == [PERSON, FRONT]
+    assert [n["author"] for n in document["notes"]] == ["carol", "carol"]
+    assert document["screening_runs"][0]["content"].startswith("row_id,name,label")
+    shown = _run(["case", "show", case_id], capsys)
+    assert "Ri Chol Man network" in shown and "Directs the front." in shown and "same phone" in shown
+
+    _run(["case", "delete", case_id], capsys)
+    assert main(["case", "show", case_id]) == 1
+    assert _run(["case", "import", str(exported)], capsys).strip() == case_id
+    assert [c["id"] for c in json.loads(_run(["case", "list", "--json"], capsys))] == [case_id]
+    assert "removed" in _run(["case", "unlink", link_id], capsys)
+    assert main(["case", "unlink", link_id]) == 1
+    assert main(["case", "pin", case_id, "no-such-entity"]) == 1
+
+
+PINNED = ["cx-pe-a", "cx-co-x", "cx-pe-b", "cx-co-y", "cx-pe-c"]
+#: What list-v2 changes for the case pinning PINNED (tests/fixtures/cases/README.md).
+EXPECTED = {
+    ("cx-pe-a", "exists", True, False),
+    ("cx-co-x", "blocked", True, False),
+    ("cx-co-x", "exposure_hops", 1, None),
+    ("cx-co-x", "nearest", "cx-pe-a", None),
+    ("cx-pe-b", "sanctioned", False, True),
+    ("cx-pe-b", "programs", (), ("FICT-B",)),
+    ("cx-pe-b", "blocked", False, True),
+    ("cx-pe-b", "exposure_hops", None, 0),
+    ("cx-pe-b", "nearest", None, "cx-pe-b"),
+    ("cx-co-y", "blocked", False, True),
+    ("cx-co-y", "exposure_hops", None, 1),
+    ("cx-co-y", "nearest", None, "cx-pe-b"),
+    ("cx-pe-c", "name", "Charlie Oldname", "Charlie Newname"),
+}
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def test_rescreen_finds_exactly_what_a_new_list_version_changes(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(["load", "ftm", str(FIXTURES / "list-v1.ftm.json"), "--no-progress"], capsys)
+    case_id = _run(["case", "new", "Counterparties of Xylo"], capsys).strip()
+    _run(["case", "pin", case_id, *PINNED], capsys)
+    assert json.loads(_run(["rescreen", "--json"], capsys)) == {case_id: []}
+
+    _run(["load", "ftm", str(FIXTURES / "list-v2.ftm.json"), "--no-progress"], capsys)
+    found = json.loads(_run(["rescreen", "--json"], capsys))[case_id]
+    assert {(c["entity_id"], c["field"], _frozen(c["before"]), _frozen(c["after"])) for c in found} == EXPECTED
+    assert all(c["case_id"] == case_id for c in found)
+
+    listed = json.loads(_run(["case", "list", "--json"], capsys))
+    assert len(listed[0]["changes"]) == len(EXPECTED)  # kept for the dashboard's badge
+    text = _run(["rescreen", case_id], capsys)  # nothing changed since: the new pictures were kept
+    assert "0 case(s) changed, 1 unchanged" in text
+
+
+def test_rescreen_prints_each_change_with_a_link(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(["load", "ftm", str(FIXTURES / "list-v1.ftm.json"), "--no-progress"], capsys)
+    case_id = _run(["case", "new", "Charlie"], capsys).strip()
+    _run(["case", "pin", case_id, "cx-pe-c"], capsys)
+    _run(["load", "ftm", str(FIXTURES / "list-v2.ftm.json"), "--no-progress"], capsys)
+    text = _run(["rescreen", "--base-url", "http://dash.example:8050/"], capsys)
+    assert f"http://dash.example:8050/case/{case_id}" in text
+    assert "Charlie Newname (cx-pe-c): name Charlie Oldname -> Charlie Newname" in text
+    assert "1 case(s) changed, 0 unchanged" in text
