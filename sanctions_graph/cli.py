@@ -241,7 +241,6 @@ def stats(store: GraphStore, as_json: bool) -> int:
 
 analytics_cli.register(cli)  # exposure, ownership, trace, shared, it-workers, analyze
 screen_cli.register(cli)  # screen FILE
-export_cli.register(cli)  # export ftm, export csv
 register_cases(cli)  # case new|list|show|pin|view|note|link|unlink|attach|export|import|delete, rescreen
 
 
