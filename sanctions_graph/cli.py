@@ -480,11 +480,26 @@ def stop(store: str | None) -> int:
 
 
 @db.command(short_help="delete every entity and relationship")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation (for scripts)")
 @store_option
-def reset(store: str | None) -> int:
-    """Delete every entity and relationship from the store."""
-    print(f"Deleted every entity and relationship from {reset_store(settings_for(store))}.")
+def reset(store: str | None, yes: bool) -> int:
+    """Delete every entity and relationship from the store (asks first, unless --yes)."""
+    settings = settings_for(store)
+    if not yes and not _confirmed(f"Delete every entity and relationship from the {settings.store} store?"):
+        return EXIT_FAILED
+    print(f"Deleted every entity and relationship from {reset_store(settings)}.")
     return EXIT_OK
+
+
+def _confirmed(question: str) -> bool:
+    """Ask on a terminal; elsewhere (a script, a pipe) refuse with a sentence: --yes is how a script confirms."""
+    if not sys.stdin.isatty():
+        print("Nothing deleted: confirm on a terminal, or add --yes.", file=sys.stderr)
+        return False
+    if click.confirm(question, default=False, err=True):
+        return True
+    print("Nothing deleted.", file=sys.stderr)
+    return False
 
 
 # --- signals and the entry point ----------------------------------------------------------------------------------

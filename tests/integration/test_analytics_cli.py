@@ -39,7 +39,7 @@ def cli_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         mp.setenv("SANCTIONS_GRAPH_STORE", kind)
         scenario = home / "scenario.jsonl"
         scenario.write_text("\n".join(json.dumps(line) for line in SCENARIO) + "\n")
-        assert main(["db", "reset"]) == 0
+        assert main(["db", "reset", "--yes"]) == 0
         for argv in (
             ["load", "ofac-sdn", str(demo.ofac_dir())],
             ["load", "jsonl", str(demo.scenario_file()), "--dataset", "demo_fictional"],
@@ -47,7 +47,7 @@ def cli_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         ):
             assert main([*argv, "--no-progress"]) == 0
         yield kind
-        assert main(["db", "reset"]) == 0
+        assert main(["db", "reset", "--yes"]) == 0
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str], code: int = 0) -> dict[str, Any]:

@@ -202,7 +202,7 @@ def test_cli_load_report_rejects_and_export(
 ) -> None:
     monkeypatch.setenv("SANCTIONS_GRAPH_HOME", str(store_settings[kind].home))
     monkeypatch.setenv("SANCTIONS_GRAPH_STORE", kind)
-    assert main(["db", "reset"]) == 0
+    assert main(["db", "reset", "--yes"]) == 0
     try:
         report, rejects = tmp_path / "report.json", tmp_path / "rejects.csv"
         args = ["load", "ftm", str(NETWORK), str(FIXTURES / "malformed.ftm.json"), "--no-progress"]
@@ -227,7 +227,7 @@ def test_cli_load_report_rejects_and_export(
         assert "fict-co-front" in {d["id"] for d in around} and "fict-pe-decoy" not in {d["id"] for d in around}
         assert main(["export", "ftm", "--entity", "fict-nobody"]) == 1
     finally:
-        assert main(["db", "reset"]) == 0
+        assert main(["db", "reset", "--yes"]) == 0
 
 
 # --- deltas against what earlier loads wrote (issue 3, item 1) --------------------------------------------------

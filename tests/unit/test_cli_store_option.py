@@ -58,7 +58,7 @@ def test_every_group_shows_store_in_its_help() -> None:
 @pytest.mark.parametrize(
     ("path", "rest"),
     [
-        (["db", "reset"], []),
+        (["db", "reset"], ["--yes"]),
         (["export", "ftm"], []),
         (["stats"], []),
         (["load", "jsonl"], [str(demo.scenario_file()), "--dataset", "t", "--no-progress"]),
@@ -94,4 +94,4 @@ def test_db_status_and_stop_take_the_store_at_every_level(
 def test_two_different_stores_are_a_sentence_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--store", "embedded", "db", "--store", "neo4j", "status"]) == 2
     assert capsys.readouterr().err == ("error: --store is given twice with different stores (embedded, neo4j).\n")
-    assert main(["db", "--store", "memory", "reset", "--store", "memory"]) == 0  # the same store twice is fine
+    assert main(["db", "--store", "memory", "reset", "--store", "memory", "--yes"]) == 0  # the same store twice is fine
