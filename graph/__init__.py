@@ -13,8 +13,16 @@ from graph.analytics.exposure import DEFAULT_MAX_HOPS as EXPOSURE_DEFAULT_HOPS
 from graph.analytics.exposure import MAX_MAX_HOPS as EXPOSURE_MAX_HOPS
 from graph.analytics.exposure import ExposureReport, entity_exposure, is_rejected, resolve_types
 from graph.analytics.itworkers import DEFAULT_FLOW_HOPS, ItWorkerReport, find_it_workers
-from graph.analytics.listing import Listing, entity_listings, listed_status, listings, with_derived, with_listings
-from graph.analytics.ownership import OwnershipReport, entity_ownership
+from graph.analytics.listing import (
+    Listing,
+    entity_listings,
+    listed_status,
+    listings,
+    named_nearest,
+    with_derived,
+    with_listings,
+)
+from graph.analytics.ownership import OwnershipReport, entity_ownership, ownership_from_subgraph
 from graph.analytics.shared_infrastructure import SharedReport, shared_infrastructure
 from graph.analytics.trace import DEFAULT_HOPS as TRACE_DEFAULT_HOPS
 from graph.analytics.trace import MAX_HOPS as TRACE_MAX_HOPS
@@ -260,9 +268,11 @@ __all__ = [
     "listed_status",
     "listings",
     "lookup_key",
+    "named_nearest",
     "normalize_address",
     "ofac_id",
     "open_store",
+    "ownership_from_subgraph",
     "parse_day",
     "parse_kind",
     "parse_rel_types",

@@ -10,6 +10,8 @@ from rigour.territories import get_territory
 
 from graph.matching.query import country_code
 
+__all__ = ["country_code", "country_name", "country_names"]
+
 
 @lru_cache(maxsize=4096)
 def country_name(value: str) -> str:

@@ -20,7 +20,7 @@ import dash_cytoscape as cyto
 from dash import Input, Output, State, dcc, html
 
 from dashboard import context
-from dashboard.components import guarded, stylesheet_link
+from dashboard.components import guarded
 from dashboard.entity.elements import entity_to_element, placed, relationship_elements
 from dashboard.entity.styles import stylesheet
 from dashboard.export_controls import export_controls, register_export_callbacks
@@ -37,32 +37,6 @@ MAX_K = 5
 DEFAULT_MAX_HOPS = MAX_PATH_HOPS
 SEARCH_LIMIT = 20
 MIN_SEARCH_CHARS = 2
-
-CSS = """
-.paths-form { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: .6rem 1.2rem; max-width: 1100px;
-       background: #fff; border: 1px solid #d1d5db; border-radius: 4px; padding: .8rem 1rem; }
-.paths-form label.field { font-weight: 600; color: #374151; display: block; margin-bottom: .2rem; }
-.paths-form .wide { grid-column: 1 / -1; }
-.paths-form .inline label { margin-right: .8rem; cursor: pointer; }
-.paths-form .types label { display: inline-block; margin: 0 .9rem .2rem 0; cursor: pointer; }
-.paths-result { margin-top: 1rem; }
-.paths-graph { background: #fff; border: 1px solid #d1d5db; border-radius: 4px; }
-.paths-summary { font-size: 1.05rem; }
-.no-path { font-size: 1.1rem; font-weight: 600; }
-.export-controls { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: .5rem 0; }
-.export-label { font-weight: 600; color: #374151; margin-right: .2rem; }
-.export-button { padding: .25rem .7rem; border-radius: 4px; border: 1px solid #0b57d0; background: #fff;
-       color: #0b57d0; cursor: pointer; font-size: .9rem; }
-.path { background: #fff; border: 1px solid #d1d5db; border-radius: 4px; padding: .6rem 1rem; margin: .8rem 0;
-       max-width: 1100px; break-inside: avoid; }
-.path h3 { margin: .1rem 0 .4rem; font-size: 1rem; }
-.hop-list { margin: 0; padding-left: 1.4rem; }
-.hop { margin: .35rem 0; }
-.hop-line { font-size: 1rem; }
-.hop-arrow { color: #374151; font-weight: 600; white-space: nowrap; }
-.hop-evidence { color: #4b5563; font-size: .88rem; margin-top: .1rem; }
-"""
-
 
 # --- the query string ---------------------------------------------------------------------------------------------
 
@@ -415,7 +389,6 @@ def render_paths(store: GraphReader, params: Mapping[str, Any]) -> html.Div:
                 children.append(html.P("This graph store finds one shortest path at a time.", className="note"))
     return html.Div(
         [
-            stylesheet_link(CSS),
             html.H1("Paths between two entities"),
             path_form(query, ends),
             _result_area(children, paths, title),

@@ -20,9 +20,11 @@ import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import context
-from dashboard.components import badges, detail_list, error_alert, guarded, stylesheet_link
+from dashboard.components import badges, detail_list, error_alert, guarded
 from dashboard.details import entity_details, entity_status
+from dashboard.entity.exposure import risk_badges
 from dashboard.entity.positions import radial_positions
+from dashboard.entity.risk import OWNED_KINDS, ownership_section
 from dashboard.exporters import GraphView, view_svg
 from dashboard.formatting import entity_href, kind_caption, rel_caption
 from dashboard.pages.paths import paths_href
@@ -31,52 +33,23 @@ from graph import (
     MAX_PATH_HOPS,
     Entity,
     GraphReader,
+    OwnershipReport,
     Path,
     Prop,
     Relationship,
     Subgraph,
     designation_text,
+    entity_listings,
+    is_rejected,
+    named_nearest,
+    ownership_from_subgraph,
+    with_listings,
     without_internal,
 )
 
 REPORT_HOPS = 2  # how far the report looks for sanctioned entities
 MAX_SANCTIONED_PATHS = 5
 MAX_DRAWN = 40  # direct connections drawn; the table lists them all
-
-CSS = """
-.page-report { max-width: 1000px; background: #fff; margin: 0 auto; }
-.report-actions { display: flex; gap: .6rem; align-items: center; margin: .4rem 0 1rem; }
-.report-meta { color: #4b5563; font-size: .9rem; }
-.report-section { margin: 1.2rem 0; break-inside: avoid-page; }
-.report-section h2 { border-bottom: 2px solid #1f2a37; padding-bottom: .2rem; }
-.report-figure { margin: 0; }
-.report-figure img { max-width: 100%; height: auto; border: 1px solid #d1d5db; }
-.report-figure figcaption { color: #4b5563; font-size: .85rem; }
-.report-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-.report-table th, .report-table td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e5e7eb;
-       vertical-align: top; }
-.report-table th { background: #eef1f5; }
-.designation-list li, .source-list li { margin: .2rem 0; }
-.path { border: 1px solid #d1d5db; border-radius: 4px; padding: .5rem .9rem; margin: .6rem 0; break-inside: avoid; }
-.path h3 { margin: .1rem 0 .4rem; font-size: 1rem; }
-.hop-list { margin: 0; padding-left: 1.4rem; }
-.hop-arrow { color: #374151; font-weight: 600; }
-.hop-evidence { color: #4b5563; font-size: .85rem; }
-@media print {
-  @page { margin: 14mm; }
-  body { background: #fff; font-size: 11pt; }
-  .navbar, .no-print, button { display: none !important; }
-  .page { padding: 0; }
-  .page-report { max-width: none; }
-  a { color: #000; text-decoration: none; }
-  .report-section a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 9pt; color: #444;
-       overflow-wrap: anywhere; }
-  .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .report-figure img { border: none; }
-  h1, h2, h3 { break-after: avoid; }
-}
-"""
-
 
 # --- pure helpers -------------------------------------------------------------------------------------------------
 
@@ -151,6 +124,7 @@ def report_sources(entity: Entity, relationships: Sequence[Relationship]) -> lis
 
     add(entity.properties.get(Prop.DATASETS), "Dataset: ")
     add(entity.properties.get(Prop.SOURCE_IDS), "Source record: ")
+    add([x.text for x in entity_listings(entity)], "Listed on: ")
     for d in entity.designations:
         add(d.source_url, "Designation: ")
     for r in relationships:
@@ -171,6 +145,12 @@ def _section(title: str, children: list[Any], section_id: str) -> html.Section:
 
 
 def _designations(entity: Entity) -> list[Any]:
+    listed = [
+        html.Li(f"{x.status}: the record designating {x.party_name} names this address")
+        for x in entity_listings(entity)
+    ]
+    if listed:
+        return [html.Ul(listed, className="designation-list listed-address")]
     if not entity.designations:
         return [html.P("No sanctions designation in the loaded data.")]
     items = []
@@ -197,6 +177,8 @@ def _connections_table(center: Entity, subgraph: Subgraph) -> list[Any]:
             continue
         caption = rel_caption(r.type)
         relation = f"{center.name} {caption} …" if outgoing else f"… {caption} {center.name}"
+        if is_rejected(r.type, r.properties.get(Prop.STATUS.value)):
+            relation += " (rejected: not the same)"
         rows.append(
             html.Tr(
                 [
@@ -282,29 +264,44 @@ def render_report(store: GraphReader, entity_id: str, now: datetime | None = Non
             return html.Div([found, *_print_controls(hidden=True)], className="page page-report")
         center = found
         subgraph = Subgraph(center.id, (center, *subgraph.entities), subgraph.relationships, subgraph.omitted)
+    known = {e.id: e.name for e in subgraph.entities}
+    # a listed address; the nearest sanctioned entity named from the view (the paths section names one further off)
+    center = named_nearest(with_listings(store, [center]), known)[0]
+    # the 50% rule from the two-hop neighbourhood already read (owners of owners; stored results at its edge)
+    ownership = ownership_from_subgraph(subgraph) if center.kind in OWNED_KINDS else None
     paths = sanctioned_paths(subgraph)
     drawn = direct_view(subgraph, center, paths)
     when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     details = [r for r in entity_details(without_internal(center)) if r.label not in ("Designations", "Status", "Name")]
+    specs = risk_badges(center)  # a listed address; the stored 50% rule unless worked out here
+    if isinstance(ownership, OwnershipReport):
+        specs = [b for b in specs if b[1] not in ("badge-blocked", "badge-possibly")]
+        if ownership.standing() in ("blocked", "possibly blocked"):
+            cls = "badge-blocked" if ownership.standing() == "blocked" else "badge-possibly"
+            specs.append((f"{ownership.standing().upper()} (50% RULE)", cls, ownership.equation()))
+    marks = [html.Span(text, className=f"badge {cls}", title=tip) for text, cls, tip in specs]
+    status = "; ".join(entity_status(center))
+    if isinstance(ownership, OwnershipReport) and not center.sanctioned and ownership.standing() != "not blocked":
+        status = f"{ownership.standing().capitalize()} under the OFAC 50% rule (not listed itself)"
     direct_rels = [r for r in subgraph.relationships if center.id in (r.source, r.target)]
     path_rels = [r for p in paths for r in p.relationships]
     return html.Div(
         [
-            stylesheet_link(CSS),
             html.P("Entity report", className="report-meta"),
-            html.H1([html.Span(center.name, id="report-name"), " ", *badges(center.sanctioned, False)]),
+            html.H1([html.Span(center.name, id="report-name"), " ", *badges(center.sanctioned, False), *marks]),
             html.P(
                 [
                     kind_caption(center.kind),
                     " · ",
                     *badges(False, bool(center.properties.get(Prop.FRONT))),
-                    "; ".join(entity_status(center)),
+                    status,
                     f" · Prepared {when} from the loaded data · Id {center.id}",
                 ],
                 className="report-meta",
             ),
             *_print_controls(center),
             _section("Designations", _designations(center), "report-designations"),
+            *([ownership_section(ownership, heading="H2")] if isinstance(ownership, OwnershipReport) else []),
             _section("Details", [detail_list(details)], "report-details"),
             _section(
                 "Connections",

@@ -10,7 +10,7 @@ The CLI, exports and the dashboard all read it from ``listings``, so they agree.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -148,16 +148,27 @@ def listed_status(entity: Entity) -> str | None:
     return listing_status(entity_listings(entity)) or None
 
 
-def with_derived(reader: GraphReader, entities: Sequence[Entity]) -> list[Entity]:
-    """``with_listings``, and the name of each entity's nearest sanctioned entity (``exposure_nearest_name``), so
-    exposure names entities by name, never by id (at most two store calls)."""
-    listed = with_listings(reader, entities)
-    nearest = {
-        str(e.properties[Prop.EXPOSURE_NEAREST.value]) for e in listed if e.properties.get(Prop.EXPOSURE_NEAREST.value)
-    }
-    names = {e.id: e.name for e in reader.get_entities(sorted(nearest))} if nearest else {}
+def named_nearest(entities: Sequence[Entity], names: Mapping[str, str]) -> list[Entity]:
+    """The entities, each carrying the name of its nearest sanctioned entity (``exposure_nearest_name``) when
+    ``names`` (id -> name) knows it (pure)."""
     out: list[Entity] = []
-    for e in listed:
-        name = names.get(str(e.properties.get(Prop.EXPOSURE_NEAREST.value)))
+    for e in entities:
+        name = names.get(str(e.properties.get(Prop.EXPOSURE_NEAREST.value) or ""))
         out.append(replace(e, properties={**e.properties, Prop.EXPOSURE_NEAREST_NAME.value: name}) if name else e)
     return out
+
+
+def with_derived(
+    reader: GraphReader, entities: Sequence[Entity], known: Mapping[str, str] | None = None
+) -> list[Entity]:
+    """``with_listings``, and the name of each entity's nearest sanctioned entity (``exposure_nearest_name``), so
+    exposure names entities by name, never by id. Names in ``known`` (id -> name, e.g. a view's entities) and the
+    entity itself cost nothing; others one store call."""
+    listed = with_listings(reader, entities)
+    names = {e.id: e.name for e in listed} | dict(known or {})
+    wanted = sorted(
+        {str(n) for e in listed if (n := e.properties.get(Prop.EXPOSURE_NEAREST.value)) and str(n) not in names}
+    )
+    if wanted:
+        names |= {e.id: e.name for e in reader.get_entities(wanted)}
+    return named_nearest(listed, names)

@@ -34,7 +34,7 @@ from datetime import date
 from typing import Any
 
 from graph.analytics.dates import parse_moment, today
-from graph.model import Direction, Entity
+from graph.model import Direction, Entity, Subgraph
 from graph.stores.base import GraphReader
 from graph.vocabulary import Prop, RelType
 
@@ -336,6 +336,24 @@ def entity_ownership(
     listed = [i for i, (_, _, sanctioned) in names.items() if sanctioned]
     analysis = evaluate(holdings, listed, as_of)
     return OwnershipReport(entity, analysis, names, complete)
+
+
+def ownership_from_subgraph(subgraph: Subgraph, as_of: date | None = None) -> OwnershipReport:
+    """The 50% rule for a subgraph's centre from the ownership the subgraph holds (no store call, e.g. a report's
+    two-hop neighbourhood). Owners at its edge count as blocked when listed or when ``analyze`` stored them as
+    blocked by ownership; ``complete`` is false when the subgraph was cut short."""
+    entities = {e.id: e for e in subgraph.entities}
+    center = entities[subgraph.center]
+    holdings = [
+        holding_from_values(r.source, r.target, r.properties, r.id)
+        for r in subgraph.relationships
+        if r.type is RelType.OWNS and r.source in entities and r.target in entities
+    ]
+    listed = [
+        i for i, e in entities.items() if e.sanctioned or e.properties.get(Prop.BLOCKED_BY_OWNERSHIP.value) is True
+    ]
+    names = {i: (e.name, e.kind.value, e.sanctioned) for i, e in entities.items()}
+    return OwnershipReport(center, evaluate(holdings, listed, as_of), names, subgraph.omitted == 0)
 
 
 @dataclass(frozen=True)
