@@ -151,7 +151,9 @@ from graph.stores.factory import (
 from graph.vocabulary import (
     ANALYSIS_PROPS,
     ENTITY_LABEL,
+    write_session,
     FLAG_PROPS,
+from graph.stores.write_lock import StoreBusy
     INTERNAL_PROPS,
     KIND_CAPTIONS,
     LIST_PROPS,
@@ -241,6 +243,7 @@ __all__ = [
     "WriteCounts",
     "XrefSummary",
     "analyze",
+    "StoreBusy",
     "country_code",
     "country_name",
     "country_names",
@@ -306,6 +309,7 @@ __all__ += [  # cases (graph.cases)
     "CaseNotFound",
     "CaseStore",
     "Change",
+    "write_session",
     "Note",
     "SavedView",
     "ScreeningRun",

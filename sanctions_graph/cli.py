@@ -36,6 +36,7 @@ from graph import (
     reset_store,
     stop_embedded,
     store_session,
+    write_session,
 )
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
@@ -269,7 +270,7 @@ def _load_command(spec: SourceSpec) -> click.Command:
     ) -> int:
         source, files = spec.build(options, list(paths))
         settings = settings_for(store)
-        with nullcontext(None) if dry_run else store_session(settings) as graph:
+        with nullcontext(None) if dry_run else write_session(settings) as graph:
             result = run_load(
                 source,
                 files,

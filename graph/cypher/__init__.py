@@ -33,7 +33,7 @@ from graph.cypher.bulk import (
 from graph.cypher.cases import delete_records, get_records, put_records
 from graph.cypher.read import GET_ENTITIES, GET_ENTITY, count_neighbours, edges_among, neighbours, shortest_path
 from graph.cypher.review import SAME_AS_OF, SAME_AS_QUEUE, UPSERT_SAME_AS, judge_same_as
-from graph.cypher.schema import schema_statements
+from graph.cypher.schema import FALKORDB_CONSTRAINTS, falkordb_unique_ids, schema_statements
 from graph.cypher.search import (
     COUNT_NAMES_CONTAINING,
     FULLTEXT_LOOKUP,
@@ -74,6 +74,7 @@ __all__ = [
     "ENSURE_STUBS",
     "ENTITIES_IN_ID_RANGE",
     "EXISTING_KINDS",
+    "FALKORDB_CONSTRAINTS",
     "FULLTEXT_LOOKUP",
     "FULLTEXT_NAMES",
     "GET_ENTITIES",
@@ -102,6 +103,7 @@ __all__ = [
     "entities_with_list_value",
     "entities_with_lookup_key",
     "existing_relationships",
+    "falkordb_unique_ids",
     "fulltext_all_words",
     "fulltext_query",
     "judge_same_as",

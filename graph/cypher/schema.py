@@ -17,10 +17,12 @@ def schema_statements(dialect: Dialect) -> list[str]:
             f"CREATE INDEX entity_kind IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON (n.{Prop.KIND})",
             f"CREATE INDEX entity_sanctioned IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON (n.{Prop.SANCTIONED})",
         ]
-        stmts += [
-            f"CREATE INDEX rel_{t.value.lower()}_id IF NOT EXISTS FOR ()-[r:{_rel_type(t)}]-() ON (r.{Prop.ID})"
-            for t in RelType
-        ]
+        for t in RelType:  # unique relationship ids; the constraint's index replaces the plain index of before
+            stmts += [
+                f"DROP INDEX rel_{t.value.lower()}_id IF EXISTS",
+                f"CREATE CONSTRAINT rel_{t.value.lower()}_id_unique IF NOT EXISTS"
+                f" FOR ()-[r:{_rel_type(t)}]-() REQUIRE r.{Prop.ID} IS UNIQUE",
+            ]
         stmts += [
             f"CREATE FULLTEXT INDEX {FULLTEXT_NAMES} IF NOT EXISTS FOR (n:{ENTITY_LABEL})"
             f" ON EACH [n.{Prop.SEARCH_TEXT}]"
@@ -30,6 +32,7 @@ def schema_statements(dialect: Dialect) -> list[str]:
             " OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
         ]
         return stmts
+
     stmts = [
         f"CREATE INDEX FOR (n:{ENTITY_LABEL}) ON (n.{Prop.ID})",
         f"CREATE INDEX FOR (n:{ENTITY_LABEL}) ON (n.{Prop.KIND})",
@@ -42,3 +45,12 @@ def schema_statements(dialect: Dialect) -> list[str]:
     return stmts
 
 
+#: FalkorDB's constraints, as they are: rows of (type, label, properties, entity type, status).
+FALKORDB_CONSTRAINTS = "CALL db.constraints()"
+
+
+def falkordb_unique_ids() -> list[tuple[str, str]]:
+    """(entity type, label or relationship type) whose ``id`` FalkorDB keeps unique: the arguments of
+    ``GRAPH.CONSTRAINT CREATE <graph> UNIQUE <entity type> <label> PROPERTIES 1 id`` (a command, not Cypher; it
+    needs the exact-match index of ``schema_statements`` first and is built asynchronously)."""
+    return [("NODE", ENTITY_LABEL)] + [("RELATIONSHIP", _rel_type(t)) for t in RelType]

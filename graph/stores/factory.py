@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.stores.embedded_server import DEFAULT_START_TIMEOUT_S, EmbeddedServer, ServerStatus
+from graph.stores.write_lock import exclusive_writer, lock_path
 
 __all__ = [
     "DEFAULT_START_TIMEOUT_S",
@@ -21,6 +22,7 @@ __all__ = [
     "stop_embedded",
     "store_session",
     "wait_for_embedded_persistence",
+    "write_session",
 ]
 
 
@@ -49,6 +51,20 @@ def store_session(settings: Settings, start_timeout_s: float = DEFAULT_START_TIM
         yield store
     finally:
         store.close()
+
+
+@contextlib.contextmanager
+def write_session(settings: Settings, start_timeout_s: float = DEFAULT_START_TIMEOUT_S) -> Iterator[GraphStore]:
+    """A store session for a load: it holds the store's write lock (one writer at a time per store; a second load
+    is refused with a sentence, StoreBusy) for the whole session."""
+    address = settings.store if settings.store != "neo4j" else f"{settings.neo4j_uri}/{settings.neo4j_database}"
+    if settings.store == "memory":
+        with store_session(settings, start_timeout_s) as store:
+            yield store
+        return
+    path = lock_path(settings.home, settings.store, address)
+    with exclusive_writer(path, f"the {settings.store} store"), store_session(settings, start_timeout_s) as store:
+        yield store
 
 
 # --- the embedded server of ``settings.home`` (whatever ``settings.store`` says) ---------------------------------

@@ -16,6 +16,7 @@ from graph.model import WriteCounts
 from graph.settings import Settings
 from graph.stores.cypher_store import CypherStore, Row
 from graph.stores.embedded_server import DEFAULT_START_TIMEOUT_S, EmbeddedServer
+from graph.stores.refusal import CONCURRENT_WRITE, store_refusal
 from graph.vocabulary import Prop
 
 
@@ -86,7 +87,9 @@ class FalkorStore(CypherStore):
             return QueryTimeout("The graph took too long to answer; try fewer hops or a narrower filter.")
         if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OSError):
             return StoreUnavailable("The embedded store stopped answering; run the command again to restart it.")
-        return SanctionsGraphError(f"The embedded store could not run a query: {text}")
+        if "unique constraint violation" in text:
+            return SanctionsGraphError(CONCURRENT_WRITE)
+        return SanctionsGraphError(store_refusal(text))
 
     def _read(self, query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> list[Row]:
         try:
@@ -132,3 +135,30 @@ class FalkorStore(CypherStore):
         if self._owns_server:
             self._server.stop()
             self._owns_server = False
+
+    def ensure_schema(self) -> None:
+        """Indexes, then ids unique by constraint (entities and every relationship type): a second writer of an id
+        fails instead of duplicating it. A constraint that cannot hold (ids already duplicated) is a sentence."""
+        super().ensure_schema()
+        for entity_type, label in cypher.falkordb_unique_ids():
+            try:
+                self._graph.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self._graph_name, "UNIQUE", entity_type, label, "PROPERTIES", 1, "id"
+                )
+            except redis.ResponseError as exc:
+                if "already exists" not in str(exc):
+                    raise self._translate(exc) from exc
+            except (redis.RedisError, OSError) as exc:
+                raise self._translate(exc) from exc
+        deadline = time.monotonic() + 600.0
+        while True:  # constraints are built in the background: a load starts once they hold
+            states = {(str(r["label"]), str(r["status"])) for r in self._read(cypher.FALKORDB_CONSTRAINTS)}
+            failed = sorted(label for label, status in states if status == "FAILED")
+            if failed:
+                raise SanctionsGraphError(
+                    f"The embedded store holds duplicate ids ({', '.join(failed)}), written by an earlier version: "
+                    "export what you need, run `sanctions-graph db reset` and load again."
+                )
+            if all(status == "OPERATIONAL" for _, status in states) or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)

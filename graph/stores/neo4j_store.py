@@ -13,6 +13,7 @@ from graph.errors import QueryTimeout, SanctionsGraphError, StoreUnavailable
 from graph.model import WriteCounts
 from graph.settings import Settings
 from graph.stores.cypher_store import CypherStore, Row
+from graph.stores.refusal import CONCURRENT_WRITE, store_refusal
 
 
 def _plain(value: Any) -> Any:
@@ -96,7 +97,9 @@ class Neo4jStore(CypherStore):
             return QueryTimeout("The graph took too long to answer; try fewer hops or a narrower filter.")
         if isinstance(exc, neo4j_errors.DatabaseUnavailable):
             return StoreUnavailable(f"The Neo4j database '{self._database}' is not available.")
-        return SanctionsGraphError(f"Neo4j could not run a query: {exc}")
+        if isinstance(exc, neo4j_errors.ConstraintError) or "ConstraintValidationFailed" in str(exc):
+            return SanctionsGraphError(CONCURRENT_WRITE)
+        return SanctionsGraphError(store_refusal(str(exc)))
 
     def _read(self, query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> list[Row]:
         @neo4j.unit_of_work(timeout=timeout_s or self.query_timeout_s)
