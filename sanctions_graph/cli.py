@@ -394,6 +394,7 @@ def _serve(store: str | None, host: str, port: int, load_demo_first: bool, **opt
     """The dashboard behind waitress (sanctions_graph/server.py); the guard is settled before the store opens, and
     `serve` reads through the read-only Neo4j user when one is set."""
     from dashboard.app import create_app
+    from dashboard.deadline import with_deadline
     from sanctions_graph import server
 
     settings = settings_for(store)
@@ -406,7 +407,8 @@ def _serve(store: str | None, host: str, port: int, load_demo_first: bool, **opt
 
             # exposure and the 50% rule, precomputed so the demo's graph can be coloured by them
             print(analyze(graph).to_text())
-        app = create_app(graph, security=security)
+        # a hung store gives a sentence a little after its own query timeout, not a blank page
+        app = create_app(with_deadline(graph, settings.query_timeout_s + 3), security=security)
         login = "login required" if security.users else "no users: open on loopback"
         print(
             f"sanctions-graph dashboard on http://{host}:{port}/  (store: {graph.description}; {login}; Ctrl-C stops)"
