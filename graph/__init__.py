@@ -79,7 +79,7 @@ from graph.exports.ftm import (
     write_ftm,
 )
 from graph.exports.graphml import graphml, xml_text
-from graph.exports.tabular import csv_zip
+from graph.exports.tabular import csv_zip, write_graph_csv_zip
 from graph.ftm_mapping import (
     EDGE_SCHEMATA,
     EXPORT_EDGES,
@@ -300,6 +300,7 @@ __all__ = [
     "with_listings",
     "without_internal",
     "write_ftm",
+    "write_graph_csv_zip",
     "xml_text",
     "xref",
 ]

@@ -41,7 +41,7 @@ from graph import (
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
 from loaders.registry import SOURCES, SourceSpec, demo_sources
-from sanctions_graph import analytics_cli, demo, screen_cli, users_cli, xref_cli
+from sanctions_graph import analytics_cli, demo, export_cli, screen_cli, users_cli, xref_cli
 from sanctions_graph.argtypes import int_between
 from sanctions_graph.case_cli import register as register_cases
 from sanctions_graph.options import (
@@ -242,6 +242,7 @@ def stats(store: GraphStore, as_json: bool) -> int:
 
 analytics_cli.register(cli)  # exposure, ownership, trace, shared, it-workers, analyze
 screen_cli.register(cli)  # screen FILE
+export_cli.register(cli)  # export ftm, export csv
 register_cases(cli)  # case new|list|show|pin|view|note|link|unlink|attach|export|import|delete, rescreen
 
 
@@ -337,50 +338,6 @@ def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
         progress = NoProgress() if quiet else BarProgress(source.name)
         reports.append(run_load(source, paths, store, progress=progress))
     return reports
-
-
-# --- export ---------------------------------------------------------------------------------------------------
-
-
-@cli.group(short_help="write the graph out in another format")
-@store_option
-def export(store: str | None) -> None:
-    """Write the graph out in another format."""
-
-
-@export.command("ftm", short_help="FollowTheMoney entity JSON lines: the whole graph or one entity's neighbourhood")
-@click.option("--entity", metavar="ID", help="export only this entity's neighbourhood (default: the whole graph)")
-@click.option("--hops", type=int_between(1, MAX_HOPS), default=1, help="with --entity: hops around it")
-@click.option("--limit", type=int_between(1, 100_000), default=5000, help="with --entity: most entities")
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    show_default="standard output",
-    help="output file (.gz: gzip); '-': standard output",
-)
-@with_store
-def export_ftm(store: GraphStore, entity: str | None, hops: int, limit: int, output: str | None) -> int:
-    """FollowTheMoney entity JSON lines: the whole graph, or one entity's neighbourhood."""
-    import gzip
-
-    from graph import ExportStats, export_graph, export_subgraph, write_ftm
-
-    stats = ExportStats()
-    if entity:
-        items = export_subgraph(store.neighbourhood(entity, hops=hops, limit=limit), stats)
-    else:
-        items = export_graph(store, stats)
-    if output in (None, "-"):
-        write_ftm(items, sys.stdout)
-        print(stats.to_text(), file=sys.stderr)
-        return EXIT_OK
-    out = Path(str(output))
-    opener = gzip.open if out.suffix == ".gz" else open
-    with opener(out, "wt", encoding="utf-8") as handle:
-        write_ftm(items, handle)
-    print(f"{stats.to_text()}\n  written to {out}", file=sys.stderr)
-    return EXIT_OK
 
 
 xref_cli.register(cli)  # xref, review, export judgements

@@ -13,6 +13,8 @@ from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, Prop
 
 #: How a relationship is labelled in a file (the dashboard passes its own, e.g. 'owns 60%').
 EdgeLabel = Callable[[Relationship], str]
+#: Told, after each page a whole-graph export reads, how many entities or relationships it held.
+PageRead = Callable[[int], object]
 
 #: Bookkeeping properties a file (or a printed page) does not need: the store derives them for its search.
 INTERNAL = frozenset({p.value for p in INTERNAL_PROPS if p not in (Prop.ID, Prop.KIND)} | {Prop.LOOKUP_KEYS.value})

@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import IO, Any
 
 from followthemoney import model as ftm_model
 from followthemoney.exc import InvalidData
@@ -37,7 +37,7 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 
 from graph.analytics.exposure import REJECTED_STATUS
-from graph.exports.common import shown_relationships
+from graph.exports.common import PageRead, shown_relationships
 from graph.ftm_mapping import (
     EXPORT_EDGES,
     FRONT_TOPIC,
@@ -312,21 +312,30 @@ def export_subgraph(sub: Subgraph, stats: ExportStats) -> Iterator[dict[str, Any
         stats.skipped["entities beyond the neighbourhood limit"] += sub.omitted
 
 
-def export_graph(reader: GraphReader, stats: ExportStats, batch_size: int = 10_000) -> Iterator[dict[str, Any]]:
-    """The whole graph as FtM dicts, in pages: entities (with their sanctions), then edges."""
+def export_graph(
+    reader: GraphReader, stats: ExportStats, batch_size: int = 10_000, progress: PageRead | None = None
+) -> Iterator[dict[str, Any]]:
+    """The whole graph as FtM dicts, in pages: entities (with their sanctions), then edges. ``progress`` is told how
+    many entities or relationships were read after each page (every one is read once)."""
     links: list[Relationship] = []
     for batch in reader.iter_relationships(tuple(PROPERTY_LINKS), batch_size=batch_size):
         links += batch
+        if progress:
+            progress(len(batch))
     holders, addresses = _property_links(links)
     for entities in reader.iter_entities(batch_size=batch_size):
         for entity in entities:
             yield from entity_to_ftm(entity, stats, holders.get(entity.id, ()), addresses.get(entity.id, ()))
+        if progress:
+            progress(len(entities))
     edge_types = [t for t in RelType if t not in PROPERTY_LINKS]
     for rels in reader.iter_relationships(edge_types, batch_size=batch_size):
         for rel in rels:
             data = relationship_to_ftm(rel, stats)
             if data is not None:
                 yield data
+        if progress:
+            progress(len(rels))
 
 
 def ftm_line(item: dict[str, Any]) -> str:
@@ -338,7 +347,7 @@ def ftm_jsonl(items: Iterable[dict[str, Any]]) -> str:
     return "".join(ftm_line(item) for item in items)
 
 
-def write_ftm(items: Iterable[dict[str, Any]], handle: TextIO) -> int:
+def write_ftm(items: Iterable[dict[str, Any]], handle: IO[str]) -> int:
     """Write FtM dicts as JSON lines; returns how many."""
     count = 0
     for item in items:

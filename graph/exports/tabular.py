@@ -13,11 +13,12 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from graph.exports.common import (
     INTERNAL,
     EdgeLabel,
+    PageRead,
     caption_label,
     designation_text,
     joined,
@@ -176,10 +177,12 @@ def csv_zip(
     return buffer.getvalue()
 
 
-def write_graph_csv_zip(reader: GraphReader, handle: BinaryIO, batch_size: int = 10_000) -> tuple[int, int]:
+def write_graph_csv_zip(
+    reader: GraphReader, handle: IO[bytes], batch_size: int = 10_000, progress: PageRead | None = None
+) -> tuple[int, int]:
     """The whole graph as ``csv_zip`` writes a part of it, streamed into ``handle`` page by page (only the entities'
     names are held, for the edges' ``source_name`` and ``target_name``; labels are the types' captions); returns
-    how many entities and relationships were written."""
+    how many entities and relationships were written. ``progress`` is told how many were read after each page."""
     names: dict[str, str] = {}
     entity_count = rel_count = 0
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -189,11 +192,15 @@ def write_graph_csv_zip(reader: GraphReader, handle: BinaryIO, batch_size: int =
                     write(row)
                 names.update((e.id, e.name) for e in entities)
                 entity_count += len(entities)
+                if progress:
+                    progress(len(entities))
         with _csv_member(z, "edges.csv", EDGE_COLUMNS) as write:
             for rels in reader.iter_relationships(batch_size=batch_size):
                 for r in rels:
                     write(_edge_row(r, names, caption_label))
                 rel_count += len(rels)
+                if progress:
+                    progress(len(rels))
     return entity_count, rel_count
 
 

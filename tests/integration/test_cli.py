@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import click
@@ -77,6 +80,55 @@ def test_not_found_is_a_sentence_and_exit_1(loaded: str, capsys: pytest.CaptureF
 def test_unknown_relationship_type_is_a_sentence(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["neighbours", KIM, "--types", "OWNED_BY"]) == 2
     assert "error: Unknown relationship type 'OWNED_BY'; known types: OWNS," in capsys.readouterr().err
+
+
+def test_export_csv_writes_every_entity_and_relationship(
+    loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counts = _json(capsys, ["stats", "--json"])
+    assert isinstance(counts, dict)
+    out = tmp_path / "graph.zip"
+    assert main(["export", "csv", str(out), "--no-progress"]) == 0
+    nodes, edges = counts["total_nodes"], counts["total_relationships"]
+    assert (
+        capsys.readouterr().out
+        == f"{nodes} entities (nodes.csv) and {edges} relationships (edges.csv) written to {out}\n"
+    )
+    with zipfile.ZipFile(out) as z:
+        assert z.namelist() == ["nodes.csv", "edges.csv"]
+        rows = {name: list(csv.DictReader(io.StringIO(z.read(name).decode("utf-8-sig")))) for name in z.namelist()}
+    assert (len(rows["nodes.csv"]), len(rows["edges.csv"])) == (nodes, edges)
+    assert {r["id"] for r in rows["nodes.csv"]} >= {KIM, "demo-ri-chol-man"}
+    assert list(tmp_path.iterdir()) == [out]  # no partial file left
+
+
+def test_export_ftm_writes_same_as_as_judgements(
+    loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines, found = tmp_path / "graph.ftm.json", tmp_path / "judgements.json"
+    capsys.readouterr()
+    argv = ["export", "ftm", "-o", str(lines), "--judgements", str(found), "--no-progress"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    # the demo's one SAME_AS, rejected by an analyst: a negative judgement, the greater id as target
+    expected = {
+        "source": "demo-ri-chol-man",
+        "target": "demo-ri-chol-mann",
+        "judgement": "negative",
+        "score": 0.62,
+        "user": None,
+        "timestamp": None,
+    }
+    assert [json.loads(line) for line in found.read_text(encoding="utf-8").splitlines()] == [expected]
+    assert f"written to {lines}\n1 SAME_AS judgement(s) written to {found}" in err
+    assert "SAME_AS relationships (no FtM edge)" in err
+    assert all(json.loads(line)["schema"] != "Similar" for line in lines.read_text(encoding="utf-8").splitlines())
+    # one entity's neighbourhood: the judgements among its relationships
+    assert main([*argv, "--entity", "demo-ri-chol-man"]) == 0
+    assert [json.loads(line) for line in found.read_text(encoding="utf-8").splitlines()] == [expected]
+    assert main([*argv, "--entity", KIM]) == 0
+    assert found.read_text(encoding="utf-8") == ""
+    assert "0 SAME_AS judgement(s) written" in capsys.readouterr().err
 
 
 def test_unreachable_neo4j_is_one_sentence_and_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -237,7 +289,7 @@ def test_ctrl_c_and_sigterm_end_serve_with_one_sentence(tmp_path: Path, signum: 
         (["trace"], ["[default: forward]"]),
         (["serve"], ["[default: 127.0.0.1]", "[default: 8050;", "130 for Ctrl-C, 143 for SIGTERM"]),
         (["load", "transfers"], ["[default: transfers]", "[default: 2000;", "[required]"]),
-        (["export", "ftm"], ["[default: (standard output)]", "[default: 5000;"]),
+        (["export", "ftm"], ["[default: (standard output)]", "[default: 5000;", "[default: not written]"]),
     ],
     ids=["search", "neighbours", "trace", "serve", "load transfers", "export ftm"],
 )
