@@ -11,6 +11,8 @@ from typing import Any, cast
 import dash
 from dash import Dash, Input, Output, State, dcc, html
 
+import dashboard.entity.notes_panel as entity_notes
+import dashboard.pages.cases as case_pages
 from dashboard import context
 from dashboard.auth import Security, protect
 from dashboard.entity import callbacks as entity_callbacks
@@ -29,6 +31,7 @@ def navbar(title: str, sign_out: bool = False) -> html.Header:
             dcc.Link("Paths", href="/paths", className="nav-link", style={"color": "#fff"}),
             dcc.Link("Trace", href="/trace", className="nav-link", style={"color": "#fff"}),
             dcc.Link("IT workers", href="/it-workers", className="nav-link", style={"color": "#fff"}),
+            dcc.Link("Cases", href="/cases", className="nav-link", style={"color": "#fff"}),
             html.Div(
                 [
                     dcc.Input(
@@ -135,6 +138,16 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
         layout=analysis.it_workers_layout,
     )
     _register_page(
+        "dashboard.pages.cases", path="/cases", name="Cases", title=f"Cases · {title}", layout=case_pages.cases_layout
+    )
+    _register_page(
+        "dashboard.pages.case",
+        path_template="/case/<case_id>",
+        name="Case",
+        title=lambda **kw: f"{case_pages.case_title(**kw)} · {title}",
+        layout=case_pages.case_layout,
+    )
+    _register_page(
         "dashboard.pages.not_found_404",
         path="/not-found",
         name="Not found",
@@ -148,6 +161,8 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     paths.register_callbacks(app, store)
     report.register_callbacks(app)
     analysis.register_callbacks(app, store)
+    case_pages.register_callbacks(app, store)  # /cases, /case/<id>
+    entity_notes.register_callbacks(app, store)  # the entity page's notes panel
     app.callback(
         Output("url", "pathname", allow_duplicate=True),
         Output("url", "search", allow_duplicate=True),

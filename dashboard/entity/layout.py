@@ -29,6 +29,7 @@ from dashboard.details import designation_rows, entity_details, relationship_det
 from dashboard.entity import actions
 from dashboard.entity.actions import HUB_CAP
 from dashboard.entity.exposure import risk_badges
+from dashboard.entity.notes_panel import panel as notes_panel
 from dashboard.entity.positions import BIG_VIEW
 from dashboard.entity.render import Rendered, omitted_note, render_view
 from dashboard.entity.risk import ownership_box, shared_details
@@ -538,6 +539,7 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
     center = with_derived(store, [loaded.center])[0]  # listed addresses, exposure named by name (graph)
     page = _page(center, view, loaded.state, rendered)
     page.insert(1, html.Div(ownership_box(store, center), id="ownership-box"))  # the 50% rule, worked out
+    page.insert(2, notes_panel(store, center.id))  # notes of every case, pin to a case (notes_panel.py)
     return html.Div(page, className="page page-entity")
 
 

@@ -1,0 +1,79 @@
+"""The cases pages and the entity page's notes panel, their callbacks called as functions on the memory store."""
+
+from __future__ import annotations
+
+import dash
+import pytest
+
+from dashboard.entity import notes_panel
+from dashboard.pages import cases
+from graph import SanctionsGraphError, add_note, assert_link, delete_case, list_cases, new_case, notes_of, pin
+from graph.stores.memory_store import MemoryStore
+from graph.vocabulary import RecordLabel
+from sanctions_graph.cli import load_demo
+
+PERSON, FRONT = "demo-ri-chol-man", "demo-sunrise-digital"
+
+
+@pytest.fixture(scope="module")
+def demo() -> MemoryStore:
+    store = MemoryStore()
+    load_demo(store, quiet=True)
+    return store
+
+
+@pytest.fixture
+def store(demo: MemoryStore) -> MemoryStore:
+    for case in list_cases(demo):
+        delete_case(demo, case.id)
+    return demo
+
+
+def test_create_case_goes_to_its_page(store: MemoryStore) -> None:
+    assert cases.create_case(store, 0, "x") == (dash.no_update, "")
+    pathname, message = cases.create_case(store, 1, "  Sunrise  ")
+    (created,) = list_cases(store)
+    assert pathname == f"/case/{created.id}" and message == "" and created.title == "Sunrise"
+    assert created.created_by == "analyst"  # outside a request
+    nowhere, alert = cases.create_case(store, 1, " ")
+    assert nowhere is dash.no_update and "Give the case a name" in str(alert)
+
+
+def test_case_page_shows_pins_notes_links_and_changes(store: MemoryStore) -> None:
+    case = new_case(store, "Ri network", "alice")
+    pin(store, case.id, [PERSON])
+    add_note(store, case.id, "Directs the front.", "alice", target=PERSON)
+    assert_link(store, case.id, PERSON, FRONT, "same phone", "SAR p. 3", "alice")
+    text = str(cases.case_body(store, case.id))
+    assert "Ri network" in text and "Directs the front." in text and "same phone" in text and PERSON in text
+    listing = str(cases.case_rows(store))
+    assert "Ri network" in listing and "badge-changed" not in listing
+    case.changes = [{"text": "Ri (x): sanctioned no -> yes"}]  # as rescreen keeps them
+    store.put_records(RecordLabel.CASE, [case.to_record()])
+    assert "1 change" in str(cases.case_rows(store))
+    assert "sanctioned no -> yes" in str(cases.case_body(store, case.id))
+
+
+def test_note_callbacks(store: MemoryStore) -> None:
+    case = new_case(store, "Notes", "alice")
+    items, message, cleared = cases.write_note(store, 1, "On the case.", case.id)
+    assert "On the case." in str(items) and message == "Note added." and cleared == ""
+    _, alert, kept = cases.write_note(store, 1, "  ", case.id)
+    assert "needs some text" in str(alert) and kept is dash.no_update
+
+    items, message, cleared = notes_panel.act(store, "entity-note-button", case.id, "Seen in Dubai.", PERSON)
+    assert "Seen in Dubai." in str(items) and message == "Note added." and cleared == ""
+    assert {n.on for n in notes_of(store, case.id)} == {"case", "entity"}
+    _, message, _ = notes_panel.act(store, "entity-pin-button", case.id, None, PERSON)
+    assert message == "Pinned to the case." and list_cases(store)[0].pinned == [PERSON]
+    _, message, _ = notes_panel.act(store, "entity-note-button", None, "x", PERSON)
+    assert "Choose a case first" in message
+    assert "Seen in Dubai." in str(notes_panel.panel(store, PERSON))
+
+
+def test_read_only_store_is_a_sentence() -> None:
+    class ReadOnly:
+        pass
+
+    with pytest.raises(SanctionsGraphError, match="read-only"):
+        cases.case_store(ReadOnly())  # type: ignore[arg-type]
