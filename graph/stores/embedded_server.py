@@ -11,8 +11,10 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -26,6 +28,13 @@ DEFAULT_START_TIMEOUT_S = 600.0
 _STOP_TIMEOUT_S = 20.0
 _COMPACT_TIMEOUT_S = 300.0
 _MAX_SOCKET_PATH = 100
+#: the data files of the server (what a snapshot copies), and the file that marks a complete snapshot
+_DATA_FILES = ("appendonlydir", "graph.rdb")
+_SNAPSHOT_MARK = "taken"
+
+
+class _CrashedOnStart(Exception):
+    """The server ended while loading its data (the tail of its log is the message)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,10 @@ class EmbeddedServer:
         self.data_dir = (home / "falkordb").resolve()
         self.pid_file = self.data_dir / "falkordb.pid"
         self.log_file = self.data_dir / "falkordb.log"
+        #: the last good copy of the data files, taken after every clean stop (and after a load, see snapshot())
+        self.snapshot_dir = self.data_dir / "last-good"
+        #: what a start said about a restore of the last good copy (None: none was needed)
+        self.restored: str | None = None
         socket = self.data_dir / "falkordb.sock"
         if len(str(socket)) > _MAX_SOCKET_PATH:  # unix socket paths are limited to ~107 bytes
             digest = hashlib.sha1(str(self.data_dir).encode()).hexdigest()[:16]
@@ -105,6 +118,72 @@ class EmbeddedServer:
             return True
 
     def _start(self) -> None:
+        try:
+            self._start_once()
+        except _CrashedOnStart as crash:
+            if not (self.snapshot_dir / _SNAPSHOT_MARK).exists():
+                raise StoreUnavailable(
+                    f"The embedded store cannot start on its data and there is no last good copy to restore; see its "
+                    f"log {self.log_file}: {crash}"
+                ) from None
+            kept = self._restore_snapshot()
+            self.restored = (
+                "The embedded store could not start on its data (the server crashed while reading it); the last good "
+                f"copy, of {(self.snapshot_dir / _SNAPSHOT_MARK).read_text().strip()}, was restored and the damaged "
+                f"files kept in {kept}. Run again the loads made since then."
+            )
+            print(self.restored, file=sys.stderr)
+            try:
+                self._start_once()
+            except _CrashedOnStart as again:
+                raise StoreUnavailable(
+                    f"The embedded store cannot start even on its last good copy; see its log {self.log_file}: {again}"
+                ) from None
+
+    def _data_files(self, root: Path) -> list[Path]:
+        return [root / name for name in _DATA_FILES if (root / name).exists()]
+
+    def snapshot(self) -> None:
+        """Keep a copy of the data files as the last good one (after a clean stop or a finished load; the server
+        must be stopped, or its log rewritten just before: see snapshot_running)."""
+        staging = self.data_dir / "last-good.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for path in self._data_files(self.data_dir):
+            if path.is_dir():
+                shutil.copytree(path, staging / path.name)
+            else:
+                shutil.copy2(path, staging / path.name)
+        (staging / _SNAPSHOT_MARK).write_text(time.strftime("%Y-%m-%d %H:%M:%S UTC\n", time.gmtime()))
+        old = self.data_dir / "last-good.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if self.snapshot_dir.exists():
+            self.snapshot_dir.rename(old)
+        staging.rename(self.snapshot_dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def snapshot_running(self) -> None:
+        """Keep a last good copy while the server runs: rewrite its log as one snapshot first, then copy."""
+        with self._lock():
+            if self.status().running:
+                self._compact()
+                self.snapshot()
+
+    def _restore_snapshot(self) -> Path:
+        """Move the damaged data files aside and put the last good copy in their place; returns where the damaged
+        files went."""
+        kept = self.data_dir / time.strftime("damaged-%Y%m%d-%H%M%S", time.gmtime())
+        kept.mkdir(parents=True, exist_ok=True)
+        for path in self._data_files(self.data_dir):
+            path.rename(kept / path.name)
+        for path in self._data_files(self.snapshot_dir):
+            if path.is_dir():
+                shutil.copytree(path, self.data_dir / path.name)
+            else:
+                shutil.copy2(path, self.data_dir / path.name)
+        return kept
+
+    def _start_once(self) -> None:
         redis_server, module = _binaries()
         with contextlib.suppress(FileNotFoundError):
             self.socket.unlink()
@@ -142,9 +221,7 @@ class EmbeddedServer:
         deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise StoreUnavailable(
-                    f"The embedded store stopped while starting; see its log {self.log_file}: {self._log_tail()}"
-                )
+                raise _CrashedOnStart(self._log_tail())
             if self.socket.exists() and self._ping():
                 self.pid_file.write_text(f"{proc.pid}\n")
                 return
@@ -223,8 +300,12 @@ class EmbeddedServer:
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(status.pid, os.WNOHANG)
                 time.sleep(0.05)
-            if _pid_alive(status.pid):
+            clean = not _pid_alive(status.pid)
+            if not clean:
                 os.kill(status.pid, signal.SIGKILL)
             with contextlib.suppress(FileNotFoundError):
                 self.pid_file.unlink()
+            if clean:
+                with contextlib.suppress(OSError):
+                    self.snapshot()
             return True

@@ -56,15 +56,19 @@ def store_session(settings: Settings, start_timeout_s: float = DEFAULT_START_TIM
 @contextlib.contextmanager
 def write_session(settings: Settings, start_timeout_s: float = DEFAULT_START_TIMEOUT_S) -> Iterator[GraphStore]:
     """A store session for a load: it holds the store's write lock (one writer at a time per store; a second load
-    is refused with a sentence, StoreBusy) for the whole session."""
+    is refused with a sentence, StoreBusy) for the whole session. After a load that ends well the embedded store's
+    data is kept as its last good copy (restored by itself when the server cannot start on damaged files)."""
     address = settings.store if settings.store != "neo4j" else f"{settings.neo4j_uri}/{settings.neo4j_database}"
     if settings.store == "memory":
         with store_session(settings, start_timeout_s) as store:
             yield store
         return
     path = lock_path(settings.home, settings.store, address)
-    with exclusive_writer(path, f"the {settings.store} store"), store_session(settings, start_timeout_s) as store:
-        yield store
+    with exclusive_writer(path, f"the {settings.store} store"):
+        with store_session(settings, start_timeout_s) as store:
+            yield store
+        if settings.store == "embedded":  # a server that goes on running (serve): keep a last good copy now
+            EmbeddedServer(settings.home).snapshot_running()
 
 
 # --- the embedded server of ``settings.home`` (whatever ``settings.store`` says) ---------------------------------
