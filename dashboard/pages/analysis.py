@@ -62,6 +62,9 @@ def trace_params(params: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def wants_through(params: Mapping[str, Any]) -> bool:
+    """Whether the URL asks to go on through services (``&through=1``)."""
+    return str(params.get("through") or "").lower() in ("1", "true", "yes", "on")
 
 
 # --- rendering (pure) -----------------------------------------------------------------------------------------------
@@ -85,6 +88,12 @@ def trace_elements(result: Trace) -> list[dict[str, Any]]:
         element = placed(node_element(node, result.start), {pid: (220.0 * col, 110.0 * row_index)})
         label = f"{node.name} [{party.service}]" if party and party.service else node.name
         element["data"]["label"] = label[:40]
+        if party and party.service:  # where funds lose their identity: drawn apart, and whether the trace stopped
+            element["classes"] = f"{element.get('classes', '')} service".strip()
+            element["data"]["service"] = party.service
+        if pid in result.stops:
+            element["classes"] = f"{element.get('classes', '')} trace-stop".strip()
+            element["data"]["stop"] = result.stops[pid]
         elements.append(element)
     names = {pid: p.name for pid, p in result.parties.items()}
     edges = [
@@ -142,6 +151,8 @@ def trace_summary(result: Trace) -> html.Div:
     items = []
     for end in result.endpoints():
         why = f" — stops here: {end['stop']}" if end["stop"] else ""
+        if end["service"] and not end["stop"]:
+            why = f" — service ({end['service']}), traced through"
         mark = " (SANCTIONED)" if end["sanctioned"] else ""
         usd = f", {format_number(end['value_usd'])} USD" if end["value_usd"] else ""
         items.append(
@@ -156,30 +167,82 @@ def trace_summary(result: Trace) -> html.Div:
     if not result.transfers:
         return html.Div(f"No transfers or payments {verb.replace('went', 'leave')} {start} in the chosen period.")
     note = [] if result.complete else [html.P("The trace was cut at its size limit; some transfers are not shown.")]
-    return html.Div([html.P(f"Where the funds of {start} {verb}, within {result.hops} hops:"), html.Ul(items), *note])
+    return html.Div(
+        [html.P(f"Where the funds of {start} {verb}, within {result.hops} hops:"), html.Ul(items), *note],
+        id="trace-summary",
+    )
+
+
+#: How the trace graph may zoom: it opens fitted to its box, never blown up past readable size for a short trace.
+TRACE_MIN_ZOOM, TRACE_MAX_ZOOM = 0.05, 1.2
+#: Services (exchange, mixer, bridge) and where the trace stopped, on top of the entity page's styles.
+TRACE_STYLES: list[dict[str, Any]] = [
+    {
+        "selector": "node.service",
+        "style": {"shape": "diamond", "border-style": "dashed", "border-width": 4, "border-color": "#7c3aed"},
+    },
+    {"selector": "node.trace-stop", "style": {"border-color": "#b45309", "border-width": 5}},
+]
+
+
+def continue_link(result: Trace, p: Mapping[str, Any]) -> Any:
+    """'Continue through services' when the trace stopped at one (a URL), nothing otherwise."""
+    stopped = [pid for pid, why in result.stops.items() if why.startswith("service")]
+    if not stopped:
+        return None
+    since = p["since"].isoformat() if p.get("since") else ""
+    until = p["until"].isoformat() if p.get("until") else ""
+    href = trace_href(result.start, p["direction"].value, p["hops"], since, until, through=True)
+    names = ", ".join(result.parties[pid].name for pid in stopped[:3] if pid in result.parties)
+    return html.P(
+        [f"The trace stopped at {len(stopped)} service(s) ({names}). ", dcc.Link("Continue through them →", href=href)],
+        id="trace-continue",
+        className="note",
+    )
 
 
 def render_trace(store: GraphReader, params: Mapping[str, Any]) -> html.Div:
     """The trace's summary, flow and table (the form, download button and stores are in the page layout)."""
     p = trace_params(params)
     if not p["wallet"]:
-        return html.Div(html.P("Enter a wallet or entity id to trace its funds."))
+        return html.Div(html.P("Paste a wallet address (any case) or an entity id to trace its funds."))
     # the analytics read only through the reader side of the store
-    result = trace_funds(store, p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
+    result = trace_funds(
+        store, p["wallet"], p["direction"], p["hops"], p["since"], p["until"], through_services=wants_through(params)
+    )
     graph = cyto.Cytoscape(
         id="trace-graph",
         elements=trace_elements(result),
-        layout={"name": "preset", "fit": True, "padding": 30},
-        stylesheet=stylesheet(),
-        style={"width": "100%", "height": "420px"},
+        layout={"name": "preset", "fit": True, "padding": 40},
+        stylesheet=[*stylesheet(), *TRACE_STYLES],
+        minZoom=TRACE_MIN_ZOOM,
+        maxZoom=TRACE_MAX_ZOOM,
+        className="trace-graph",
+        style={"width": "100%", "height": "460px"},
     )
-    return html.Div([trace_summary(result), graph, trace_table(result)])
+    return html.Div([trace_summary(result), continue_link(result, p), graph, trace_table(result)])
 
 
-def trace_form(p: Mapping[str, Any]) -> html.Div:
+def trace_form(p: Mapping[str, Any], through: bool = False) -> html.Div:
+    """The trace's question: a pasted address or id, the direction, hops, dates, and whether to go on through
+    services. Styled by dashboard/assets/analysis.css."""
+
+    def field(label: str, control: Any) -> html.Label:
+        return html.Label([html.Span(label, className="field"), control], className="trace-field")
+
+    since = p["since"].isoformat() if p["since"] else ""
+    until = p["until"].isoformat() if p["until"] else ""
     return html.Div(
         [
-            dcc.Input(id="trace-wallet", value=p["wallet"], placeholder="Wallet or entity id", style={"width": "28em"}),
+            field(
+                "Wallet address or entity id",
+                dcc.Input(
+                    id="trace-wallet",
+                    value=p["wallet"],
+                    placeholder="0x… as pasted, any case; or an id",
+                    className="trace-input trace-wallet",
+                ),
+            ),
             dcc.RadioItems(
                 id="trace-direction",
                 options=[
@@ -188,17 +251,23 @@ def trace_form(p: Mapping[str, Any]) -> html.Div:
                 ],
                 value=p["direction"].value,
                 inline=True,
+                className="trace-radio",
             ),
-            html.Label(["Hops ", dcc.Input(id="trace-hops", type="number", min=1, max=MAX_TRACE_HOPS,
-                                           value=p["hops"])]),
-            html.Label(["From ", dcc.Input(id="trace-since", type="text", placeholder="YYYY-MM-DD",
-                                            value=p["since"].isoformat() if p["since"] else "")]),
-            html.Label(["until ", dcc.Input(id="trace-until", type="text", placeholder="YYYY-MM-DD",
-                                             value=p["until"].isoformat() if p["until"] else "")]),
-            html.Button("Trace", id="trace-button", n_clicks=0),
+            field("Hops", dcc.Input(id="trace-hops", type="number", min=1, max=MAX_TRACE_HOPS, value=p["hops"],
+                                    className="trace-input trace-hops")),
+            field("From", dcc.Input(id="trace-since", type="text", placeholder="YYYY-MM-DD", value=since,
+                                    className="trace-input trace-date")),
+            field("until", dcc.Input(id="trace-until", type="text", placeholder="YYYY-MM-DD", value=until,
+                                     className="trace-input trace-date")),
+            dcc.Checklist(
+                id="trace-through",
+                options=[{"label": "go on through exchanges, mixers and bridges", "value": "through"}],
+                value=["through"] if through else [],
+                className="trace-through",
+            ),
+            html.Button("Trace", id="trace-button", n_clicks=0, className="button"),
         ],
         className="trace-form",
-        style={"display": "flex", "gap": ".8rem", "flexWrap": "wrap", "alignItems": "center", "margin": "1rem 0"},
     )  # fmt: skip
 
 
@@ -247,13 +316,13 @@ def trace_layout(**params: Any) -> html.Div:
     return html.Div(
         [
             html.H1("Fund-flow trace"),
-            trace_form(p),
+            trace_form(p, wants_through(params)),
             body,
             html.Button("Download the table (CSV)", id="trace-download-button", n_clicks=0, disabled=not p["wallet"]),
             dcc.Download(id="trace-download"),
-            dcc.Store(id="trace-query", data=query),
+            dcc.Store(id="trace-query", data={**query, "through": "1" if wants_through(params) else ""}),
         ],
-        className="page",
+        className="page page-trace",
     )
 
 
@@ -278,13 +347,16 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         State("trace-hops", "value"),
         State("trace-since", "value"),
         State("trace-until", "value"),
+        State("trace-through", "value"),
         prevent_initial_call=True,
     )
-    def submit_trace(n: int, wallet: str, direction: str, hops: int, since: str, until: str) -> tuple[str, str]:
+    def submit_trace(
+        n: int, wallet: str, direction: str, hops: int, since: str, until: str, through: list[str] | None
+    ) -> tuple[str, str]:
         if not n:
             raise dash.exceptions.PreventUpdate
         href = trace_href((wallet or "").strip(), direction or "forward", int(hops or TRACE_DEFAULT_HOPS), since or "",
-                          until or "")  # fmt: skip
+                          until or "", through=bool(through))  # fmt: skip
         path, _, query = href.partition("?")
         return path, "?" + query
 
@@ -300,7 +372,9 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         import io
 
         p = trace_params(query)
-        result = trace_funds(store, p["wallet"], p["direction"], p["hops"], p["since"], p["until"])
+        result = trace_funds(
+            store, p["wallet"], p["direction"], p["hops"], p["since"], p["until"], through_services=wants_through(query)
+        )
         buffer = io.StringIO()
         result.write_csv(buffer)
         return {"content": buffer.getvalue(), "filename": f"trace-{p['wallet']}.csv", "type": "text/csv"}
