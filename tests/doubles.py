@@ -38,7 +38,8 @@ class RecordingStore(MemoryStore):
         self.node_records: list[NodeRecord] = []
         self.rel_records: list[RelRecord] = []
         self.stub_ids: list[str] = []
-        #: the last record given for each id (nodes), and for each relationship id whose ends were in the store
+        #: the last record given for each id (nodes), and for each relationship id whose ends were in the store;
+        #: deletes take them out again
         self.nodes: dict[str, NodeRecord] = {}
         self.rels: dict[str, RelRecord] = {}
         self._inner = 0
@@ -73,6 +74,10 @@ class RecordingStore(MemoryStore):
 
     def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
         self._record("delete_nodes", "", ids)
+        gone = set(ids)
+        for node_id in gone:
+            self.nodes.pop(node_id, None)
+        self.rels = {k: r for k, r in self.rels.items() if r.source not in gone and r.target not in gone}
         return super().delete_nodes(ids)
 
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
@@ -89,6 +94,8 @@ class RecordingStore(MemoryStore):
 
     def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
         self._record("delete_relationships", "", ids)
+        for rel_id in ids:
+            self.rels.pop(rel_id, None)
         return super().delete_relationships(ids)
 
     # --- views for assertions ----------------------------------------------------------------------------------
