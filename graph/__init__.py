@@ -138,6 +138,7 @@ from graph.stores.base import (
     GraphStore,
     GraphWriter,
 )
+from graph.stores.bulk_import import BulkFiles, BulkImportWriter
 from graph.stores.factory import (
     DEFAULT_START_TIMEOUT_S,
     ServerStatus,
@@ -200,6 +201,8 @@ __all__ = [
     "TRACE_MAX_HOPS",
     "TRANSFER_MARK",
     "AnalyzeSummary",
+    "BulkFiles",
+    "BulkImportWriter",
     "ConfigError",
     "Designation",
     "Direction",

@@ -41,7 +41,7 @@ from graph import (
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
 from loaders.registry import SOURCES, SourceSpec, demo_sources
-from sanctions_graph import analytics_cli, demo, export_cli, screen_cli, users_cli, xref_cli
+from sanctions_graph import analytics_cli, bulk_load, demo, export_cli, screen_cli, users_cli, xref_cli
 from sanctions_graph.argtypes import int_between
 from sanctions_graph.case_cli import register as register_cases
 from sanctions_graph.options import (
@@ -267,10 +267,20 @@ def _load_command(spec: SourceSpec) -> click.Command:
         report: Path | None,
         batch_size: int,
         no_progress: bool,
+        bulk: bool,
         **options: Any,
     ) -> int:
         source, files = spec.build(options, list(paths))
         settings = settings_for(store)
+        if bulk and not dry_run:  # a first load into an empty Neo4j database through its import tool
+            bar = NoProgress() if no_progress else BarProgress(source.name)
+            result = bulk_load.bulk_load(
+                settings, source, files, rejects_path=rejects, progress=bar, batch_size=batch_size
+            )
+            if report:
+                write_report_json(result, report)
+            print(result.to_text())
+            return EXIT_OK
         with nullcontext(None) if dry_run else write_session(settings) as graph:
             result = run_load(
                 source,
@@ -300,6 +310,7 @@ def _load_command(spec: SourceSpec) -> click.Command:
         )(command)
     file_option = click.Path(dir_okay=False, path_type=Path)
     for decorator in (
+        click.option("--bulk", is_flag=True, help="first load into an empty Neo4j by its import tool (docs/scale.md)"),
         click.option("--no-progress", is_flag=True, help="no progress bar"),
         click.option(
             "--batch-size", type=int_between(1, 100_000), default=DEFAULT_BATCH_SIZE, help="records per write"

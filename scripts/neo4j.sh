@@ -29,6 +29,9 @@ Commands:
   start     install if needed, start Neo4j on 127.0.0.1 with a generated password and an empty database,
             wait until Bolt answers, write an env file (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
             NEO4J_DATABASE) and print its path as the last line of stdout
+  import DIR  replace the running server's database by neo4j-admin database import full with the arguments in
+            DIR/import.args (what \`sanctions-graph load ... --bulk\` writes): stop, import, start again on the
+            same port with the same password
   stop      stop it (TERM, then KILL after ${STOP_TIMEOUT}s)
   status    say whether it runs and where (exit 0 if it runs, 3 if not)
 
@@ -169,7 +172,7 @@ log_tail() {
 }
 
 start_packaged() {
-  local port="$1" password="$2"
+  local port="$1" password="$2" state="${3:-new}"
   export NEO4J_HOME="$DIST/server" NEO4J_CONF="$RUN_DIR/conf"
   mkdir -p "$NEO4J_CONF"
   {
@@ -188,7 +191,7 @@ start_packaged() {
     echo "server.memory.pagecache.size=$PAGECACHE"
     for opt in ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"}; do echo "server.jvm.additional=$opt"; done
   } > "$NEO4J_CONF/neo4j.conf"
-  "$NEO4J_HOME/bin/neo4j-admin" dbms set-initial-password "$password" >> "$LOG" 2>&1
+  [ "$state" = kept ] || "$NEO4J_HOME/bin/neo4j-admin" dbms set-initial-password "$password" >> "$LOG" 2>&1
   nohup "$NEO4J_HOME/bin/neo4j" console < /dev/null >> "$LOG" 2>&1 &
   echo $! > "$PID_FILE"
 }
@@ -202,7 +205,7 @@ start_embedded() {
 }
 
 cmd_start() {
-  local pid port password bolt=""
+  local pid port password
   if pid="$(running_pid)"; then
     [ -f "$ENV_FILE" ] || die "Neo4j (pid $pid) is starting or half-started in $RUN_DIR; stop it first"
     say "already running (pid $pid)"
@@ -215,8 +218,15 @@ cmd_start() {
   password="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
   mkdir -p "$RUN_DIR"
   rm -rf "${RUN_DIR:?}/home" "$RUN_DIR/conf" "$ENV_FILE"   # every start begins with an empty database
+  launch "$port" "$password" new
+}
+
+# Start the server on PORT with PASSWORD (its data as it is: "new" for an empty one), wait until Bolt answers and
+# write the env file.
+launch() {
+  local port="$1" password="$2" state="$3" pid bolt=""
   : > "$LOG"
-  if [ -x "$DIST/server/bin/neo4j" ]; then start_packaged "$port" "$password"; else start_embedded "$port" "$password"; fi
+  if [ -x "$DIST/server/bin/neo4j" ]; then start_packaged "$port" "$password" "$state"; else start_embedded "$port" "$password"; fi
   pid="$(cat "$PID_FILE")"
   SECONDS=0
   until grep -qE '^READY|Started\.' "$LOG" && bolt="$(bolt_version "$port")"; do
@@ -234,11 +244,39 @@ cmd_start() {
   (
     umask 077
     echo "export NEO4J_URI=bolt://127.0.0.1:$port NEO4J_USERNAME=neo4j NEO4J_PASSWORD=$password NEO4J_DATABASE=neo4j" \
-      > "$ENV_FILE"
+      "NEO4J_RUN_DIR=$RUN_DIR" > "$ENV_FILE"
   )
   say "$(grep -m1 '^READY' "$LOG" | cut -d' ' -f3- || echo "Neo4j $VERSION") answers Bolt $bolt on 127.0.0.1:$port" \
     "after ${SECONDS}s (pid $pid, log $LOG)"
   echo "$ENV_FILE"
+}
+
+# neo4j-admin database import full with the arguments in DIR/import.args (written by graph/stores/bulk_import.py):
+# the running server is stopped, the database replaced by the import and the server started again on the same port
+# with the same password (the env file is rewritten alike).
+cmd_import() {
+  local dir="${1:-}" pid port password args
+  [ -n "$dir" ] && [ -f "$dir/import.args" ] || die "usage: neo4j.sh import DIR (DIR/import.args: the import's arguments)"
+  args="$(cd "$dir" && pwd)/import.args"
+  pid="$(running_pid)" && [ -f "$ENV_FILE" ] || die "Neo4j does not run in $RUN_DIR: start it first (neo4j.sh start)"
+  # shellcheck disable=SC1090
+  port="$(. "$ENV_FILE"; echo "${NEO4J_URI##*:}")"
+  password="$(. "$ENV_FILE"; echo "$NEO4J_PASSWORD")"
+  cmd_stop
+  SECONDS=0
+  : > "$RUN_DIR/import.log"
+  if [ -x "$DIST/server/bin/neo4j-admin" ]; then
+    NEO4J_HOME="$DIST/server" NEO4J_CONF="$RUN_DIR/conf" "$DIST/server/bin/neo4j-admin" database import full "@$args" \
+      >> "$RUN_DIR/import.log" 2>&1 || { tail -n 30 "$RUN_DIR/import.log" >&2; die "the import failed (log $RUN_DIR/import.log)"; }
+  else
+    compile_launcher
+    mkdir -p "$RUN_DIR/conf" && touch "$RUN_DIR/conf/neo4j.conf"
+    NEO4J_HOME="$RUN_DIR/home" NEO4J_CONF="$RUN_DIR/conf" java "-Xmx$HEAP" -cp "$DIST/lib/*" org.neo4j.cli.AdminTool \
+      database import full "@$args" >> "$RUN_DIR/import.log" 2>&1 \
+      || { tail -n 30 "$RUN_DIR/import.log" >&2; die "the import failed (log $RUN_DIR/import.log)"; }
+  fi
+  say "imported in ${SECONDS}s ($(grep -A3 '^Imported:' "$RUN_DIR/import.log" | tail -n 3 | xargs))"
+  launch "$port" "$password" kept
 }
 
 cmd_stop() {
@@ -274,6 +312,7 @@ cmd_status() {
 case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;
+  import) shift; cmd_import "$@" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   -h|--help|help) usage ;;

@@ -1,0 +1,108 @@
+"""The bulk first load into Neo4j (import CSV files + neo4j-admin database import full, run by scripts/neo4j.sh
+import, which restarts the local server) gives the same graph as the transactional load of the same file: every
+node with its labels and properties, every relationship with its properties."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import BulkImportWriter, ConfigError, NodeKind, NodeRecord, Prop, RelRecord, RelType, Settings
+from graph.stores.neo4j_store import Neo4jStore
+from loaders.framework import run_load
+from loaders.registry import SOURCES
+from sanctions_graph.bulk_load import bulk_load
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FILES = [FIXTURES / "ftm" / "network.ftm.json"]
+
+LABELS = "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+RELS = "MATCH (a)-[r]->(b) RETURN a.id AS s, type(r) AS t, b.id AS e, properties(r) AS props"
+
+
+def _digest(store: Neo4jStore) -> tuple[str, int, int]:
+    """A hash of every node (labels, properties) and relationship (type, ends, properties), and their counts."""
+    nodes = sorted(json.dumps([r["id"], sorted(r["labels"]), r["props"]], sort_keys=True) for r in store._read(LABELS))
+    rels = sorted(json.dumps([r["s"], r["t"], r["e"], r["props"]], sort_keys=True) for r in store._read(RELS))
+    text = "\n".join([*nodes, "--", *rels])
+    return hashlib.sha256(text.encode()).hexdigest(), len(nodes), len(rels)
+
+
+def _settings() -> Settings:
+    return Settings.from_env(store="neo4j")
+
+
+def _empty(settings: Settings) -> None:
+    store = Neo4jStore.connect(settings)
+    try:
+        store.clear()
+    finally:
+        store.close()
+
+
+@pytest.mark.skipif(not os.environ.get("NEO4J_RUN_DIR"), reason="needs the local server of scripts/neo4j.sh")
+def test_bulk_and_transactional_loads_give_the_same_graph(tmp_path: Path) -> None:
+    settings = _settings()
+    source, files = SOURCES["ftm"].build({}, FILES)
+    _empty(settings)
+    store = Neo4jStore.connect(settings)
+    try:
+        transactional = run_load(source, files, store)
+        expected = _digest(store)
+        store.clear()
+    finally:
+        store.close()
+    bulk = bulk_load(settings, source, files, directory=tmp_path / "bulk")
+    store = Neo4jStore.connect(settings)
+    try:
+        assert _digest(store) == expected
+        assert expected[1] > 10 and expected[2] > 10
+        assert bulk.nodes == transactional.nodes and bulk.relationships == transactional.relationships
+        assert store.search("Golden Maple") or store.stats().total_nodes  # the indexes answer after the import
+        names = {r["name"] for r in store._read("SHOW INDEXES YIELD name RETURN name")}
+        assert {"entity_id", "entity_names_fulltext"} & names
+        with pytest.raises(ConfigError, match="not empty"):
+            bulk_load(settings, source, files, directory=tmp_path / "again")
+        store.clear()
+    finally:
+        store.close()
+
+
+def test_import_files_have_typed_headers_and_skip_what_the_graph_would_not_hold(tmp_path: Path) -> None:
+    writer = BulkImportWriter(tmp_path)
+    a = NodeRecord("a", NodeKind.COMPANY, {Prop.NAME: "Alpha Ltd", Prop.ALIASES: ["A1", "A2"], Prop.TONNAGE: 5})
+    b = NodeRecord("b", NodeKind.PERSON, {Prop.NAME: "Bo", Prop.SANCTIONED: True})
+    assert writer.upsert_nodes(NodeKind.COMPANY, [a]).nodes_created == 1
+    writer.upsert_nodes(NodeKind.PERSON, [b])
+    again = writer.upsert_nodes(NodeKind.COMPANY, [NodeRecord("a", NodeKind.COMPANY, {Prop.ALIASES: ["A3"]})])
+    assert again.nodes_created == 0
+    rels = [
+        RelRecord("r1", RelType.OWNS, "b", "a", {Prop.PERCENTAGE: 60.0}),
+        RelRecord("r2", RelType.OWNS, "b", "nowhere", {}),
+    ]
+    assert writer.upsert_relationships(RelType.OWNS, rels).rows_written == 1
+    writer.ensure_stubs(["a", "stub-1"])
+    files = writer.close()
+    assert len(files.node_repeats) == 1 and files.stubs == ["stub-1"]
+    rows: dict[str, Any] = {}
+    for path in files.nodes:
+        with path.open(encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            rows.update({row["id:ID"]: row for row in reader})
+    assert set(rows) == {"a", "b", "stub-1"}
+    assert rows["a"][":LABEL"] == "Entity\x1fCompany"
+    assert rows["a"]["aliases:string[]"] == "A1\x1fA2"
+    assert rows["a"]["tonnage:long"] == "5"
+    assert rows["b"]["sanctioned:boolean"] == "true"
+    assert rows["stub-1"]["stub:boolean"] == "true"
+    (rel_file,) = files.relationships
+    assert rel_file.read_text(encoding="utf-8").splitlines()[1].startswith('"b","a","OWNS"')
+    assert "percentage:double" in rel_file.read_text(encoding="utf-8").splitlines()[0]
+    args = (tmp_path / "import.args").read_text(encoding="utf-8")
+    assert "--array-delimiter=U+001F" in args and args.rstrip().endswith('"neo4j"')
