@@ -9,6 +9,9 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from graph import (
     asserted_links,
     attach_run,
     delete_case,
+    evidence_pack,
     export_case,
     get_case,
     import_case,
@@ -210,18 +214,48 @@ def case_attach(store: GraphStore, case_id: str, file: Path, user: str | None) -
     return EXIT_OK
 
 
+def print_pdf(html_file: Path, pdf: Path, timeout_s: float = 120.0) -> None:
+    """Print an HTML file to PDF with headless Chromium (Debian's `chromium`)."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if binary is None:
+        raise SanctionsGraphError("--pdf needs Chromium (`chromium` on PATH; Debian: apt-get install chromium).")
+    args = [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"]
+    args += [f"--print-to-pdf={pdf.resolve()}", html_file.resolve().as_uri()]
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout_s, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SanctionsGraphError(f"Chromium could not print {pdf}: {exc}") from exc
+    if done.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
+        raise SanctionsGraphError(f"Chromium could not print {pdf}: {done.stderr.strip()[-300:]}")
+
+
 @case.command("export", cls=Command)
 @click.argument("case_id", metavar="ID")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="the JSON file (default: stdout)")
+@click.option("--pack", type=click.Path(dir_okay=False, path_type=Path), help="the evidence pack: one HTML file")
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="the evidence pack as PDF (Chromium)")
 @with_store
-def case_export(store: GraphStore, case_id: str, output: Path | None) -> int:
-    """Export a case (with its notes, asserted links and screening runs) as one JSON file."""
-    document = export_case(store, case_id)
-    if output is None:
-        print_json(document)
-    else:
-        output.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
-        print(f"{case_id}: {output}")
+def case_export(store: GraphStore, case_id: str, output: Path | None, pack: Path | None, pdf: Path | None) -> int:
+    """Export a case (with its notes, asserted links and screening runs) as one JSON file; with --pack and/or --pdf,
+    its evidence pack instead: facts with sources, paths to listed parties hop by hop, the 50% rule worked out,
+    notes (docs/cases.md)."""
+    if pack is None and pdf is None:
+        document = export_case(store, case_id)
+        if output is None:
+            print_json(document)
+        else:
+            output.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+            print(f"{case_id}: {output}")
+        return EXIT_OK
+    text = evidence_pack(store, case_id)
+    with tempfile.TemporaryDirectory(prefix="sanctions-graph-pack-") as tmp:
+        html_file = pack or Path(tmp) / "pack.html"
+        html_file.write_text(text, encoding="utf-8")
+        if pack is not None:
+            print(f"{case_id}: {pack}")
+        if pdf is not None:
+            print_pdf(html_file, pdf)
+            print(f"{case_id}: {pdf}")
     return EXIT_OK
 
 

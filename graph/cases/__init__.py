@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.cases.model import ON_CASE, ON_ENTITY, ON_RELATIONSHIP, AssertedLink, Case, Note, SavedView, ScreeningRun
+from graph.cases.pack import evidence_pack
 from graph.cases.rescreen import Change, compare, picture
 from graph.cases.service import (
     EXPORT_FORMAT,
@@ -50,6 +51,7 @@ __all__ = [
     "compare",
     "delete_case",
     "delete_note",
+    "evidence_pack",
     "export_case",
     "get_case",
     "import_case",

@@ -134,3 +134,23 @@ def test_rescreen_prints_each_change_with_a_link(env: str, capsys: pytest.Captur
     assert f"http://dash.example:8050/case/{case_id}" in text
     assert "Charlie Newname (cx-pe-c): name Charlie Oldname -> Charlie Newname" in text
     assert "1 case(s) changed, 0 unchanged" in text
+
+
+def test_evidence_pack_html_and_pdf(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _load_demo(capsys)
+    case_id = _run(["case", "new", "Golden Maple <pack>"], capsys).strip()
+    _run(["case", "pin", case_id, "demo-golden-maple", PERSON], capsys)
+    _run(["case", "note", case_id, "Owned through Pyongsan Tech.", "--on", "demo-golden-maple"], capsys)
+    _run(["case", "link", case_id, PERSON, FRONT, "same phone", "--text", "SAR p. 3"], capsys)
+    pack, pdf = tmp_path / "pack.html", tmp_path / "pack.pdf"
+    _run(["case", "export", case_id, "--pack", str(pack), "--pdf", str(pdf)], capsys)
+    text = pack.read_text(encoding="utf-8")
+    assert "Golden Maple &lt;pack&gt;" in text  # escaped
+    assert "src=" not in text and "<link" not in text  # self-contained
+    # the path to the listed party hop by hop, the 50% rule worked out, facts with their sources, notes, links
+    assert "2 hop(s) to sanctioned RI Chol Man" in text
+    assert "Golden Maple Trading Co ←owns— Pyongsan Tech Solutions Ltd" in text
+    assert "0% + 0% = 0% &lt; 50%: not blocked" in text
+    assert "Fictional demo authority: DEMO-DPRK" in text and "demo_fictional" in text
+    assert "Owned through Pyongsan Tech." in text and "same phone" in text and "SAR p. 3" in text
+    assert pdf.read_bytes().startswith(b"%PDF")
