@@ -60,6 +60,7 @@ window.dash_clientside.entity = {
         };
         cy.on('zoom', rescale);
         cy.on('add remove layoutstop', rescale);
+        cy.on('layoutstop', function() { sg.sizeGraph(cy); });
         cy.on('mouseover', 'node', function(evt) { evt.target.addClass('hover'); sg.labelFor(cy, evt.target, config); });
         cy.on('mouseout', 'node', function(evt) { evt.target.removeClass('hover'); sg.labelFor(cy, evt.target, config); });
         cy.on('select unselect', 'node', function(evt) { sg.labelFor(cy, evt.target, config); });
@@ -140,7 +141,10 @@ window.dash_clientside.entity = {
             if (button.id === 'view-fit') { cy.fit(undefined, 40); }
             else if (button.id === 'view-zoom-in') { cy.zoom({level: cy.zoom() * 1.5, renderedPosition: box}); }
             else if (button.id === 'view-zoom-out') { cy.zoom({level: cy.zoom() / 1.5, renderedPosition: box}); }
-            else { cy.center(cy.nodes('.center')); }
+            else {  // the node itself in the middle (cy.center would centre its box, label included)
+                var p = cy.nodes('.center').position();
+                if (p) { cy.pan({x: cy.width() / 2 - p.x * cy.zoom(), y: cy.height() / 2 - p.y * cy.zoom()}); }
+            }
         });
     },
 

@@ -319,19 +319,27 @@ def node_toolbar(hidden_label: str, hidden_disabled: bool) -> html.Div:
                 ],
                 className="history-buttons",
             ),
-            html.Span(
-                [
-                    button("view-fit", "Fit", "Show the whole view"),
-                    button("view-zoom-in", "+", "Zoom in"),
-                    button("view-zoom-out", "-", "Zoom out"),
-                    button("view-centre", "Centre", "Centre on the page's entity"),
-                ],
-                className="viewport-buttons",
-                role="group",
-            ),
         ],
         className="node-toolbar",
         role="toolbar",
+    )
+
+
+def viewport_buttons() -> html.Div:
+    """Fit, zoom in, zoom out and centre, over the graph's top right corner (assets/entity.js does them)."""
+
+    def button(component_id: str, text: str, title: str) -> html.Button:
+        return html.Button(text, id=component_id, className="button-light", title=title, **{"aria-label": title})
+
+    return html.Div(
+        [
+            button("view-fit", "Fit", "Show the whole view"),
+            button("view-zoom-in", "+", "Zoom in"),
+            button("view-zoom-out", "-", "Zoom out"),
+            button("view-centre", "Centre", "Centre on the page's entity"),
+        ],
+        className="viewport-buttons",
+        role="group",
     )
 
 
@@ -460,8 +468,8 @@ def _page(entity: Entity | None, view: ViewState, state: GraphState | None, rend
                             rendered.hidden_disabled if rendered else True,
                         ),
                         html.Div(id="graph-message"),
+                        html.Div([viewport_buttons(), graph_view(rendered)], className="graph-frame"),
                         export_controls("graph", GraphView(f"{entity.name} graph", (), ()) if entity else None),
-                        graph_view(rendered),
                         html.Div(
                             [
                                 html.Div(
