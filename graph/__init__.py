@@ -80,7 +80,7 @@ from graph.exports.ftm import (
     write_ftm,
 )
 from graph.exports.graphml import graphml, xml_text
-from graph.exports.tabular import csv_zip, write_graph_csv_zip
+from graph.exports.tabular import csv_safe_row, csv_zip, formula_safe, write_graph_csv_zip
 from graph.ftm_mapping import (
     EDGE_SCHEMATA,
     EXPORT_EDGES,
@@ -132,6 +132,7 @@ from graph.model import (
 )
 from graph.settings import STORES, Settings
 from graph.stores.base import (
+from graph.safe_text import terminal_text
     DEFAULT_NEIGHBOURHOOD_LIMIT,
     MAX_HOPS,
     MAX_PATH_HOPS,
@@ -255,6 +256,7 @@ __all__ = [
     "designation_text",
     "embedded_status",
     "entity_exposure",
+    "csv_safe_row",
     "entity_listings",
     "entity_ownership",
     "export_entities",
@@ -269,6 +271,7 @@ __all__ = [
     "graphml",
     "is_evm_address",
     "is_rejected",
+    "formula_safe",
     "judge",
     "judgement_rows",
     "judgements",
@@ -301,6 +304,7 @@ __all__ = [
     "wallet_id",
     "with_derived",
     "with_entities",
+    "terminal_text",
     "with_listings",
     "without_internal",
     "write_ftm",

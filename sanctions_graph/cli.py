@@ -37,6 +37,7 @@ from graph import (
     stop_embedded,
     store_session,
     write_session,
+    terminal_text,
 )
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
@@ -82,7 +83,7 @@ HIDDEN_PROPS: frozenset[str] = frozenset(INTERNAL_PROPS | {Prop.LOOKUP_KEYS, Pro
 def _entity_line(e: Entity) -> str:
     mark = "  [SANCTIONED]" if e.sanctioned else ""
     countries = f"  ({', '.join(e.countries)})" if e.countries else ""
-    return f"{e.id:<28} {e.kind.value:<13} {e.name}{countries}{mark}"
+    return terminal_text(f"{e.id:<28} {e.kind.value:<13} {e.name}{countries}{mark}")
 
 
 def _rel_line(r: Relationship, names: dict[str, str]) -> str:
@@ -91,7 +92,7 @@ def _rel_line(r: Relationship, names: dict[str, str]) -> str:
     )
     caption = RELATIONSHIPS[r.type].caption
     text = f"{names.get(r.source, r.source)} —{caption}→ {names.get(r.target, r.target)}"
-    return f"{text}  ({detail})" if detail else text
+    return terminal_text(f"{text}  ({detail})" if detail else text)
 
 
 def entity_view(entity: Entity, everything: bool = False) -> dict[str, Any]:
@@ -133,10 +134,10 @@ def search(store: GraphStore, text: str, limit: int, as_json: bool) -> int:
         print_json([h.to_dict() for h in hits])
         return EXIT_OK
     if not hits:
-        print(f"No entity matches '{text}'.")
+        print(f"No entity matches '{terminal_text(text)}'.")
         return EXIT_OK
     for h in hits:
-        print(f"{_entity_line(h.entity)}   matched {h.reason}: {h.matched}")
+        print(f"{_entity_line(h.entity)}   matched {h.reason}: {terminal_text(str(h.matched))}")
     return EXIT_OK
 
 
@@ -160,14 +161,16 @@ def show(store: GraphStore, entity_id: str, everything: bool, as_json: bool) -> 
     print(_entity_line(entity))
     for d in entity.designations:
         print(
-            f"  designated by {d.authority}: {', '.join(d.programs)}"
-            + (f" since {d.start_date}" if d.start_date else "")
+            terminal_text(
+                f"  designated by {d.authority}: {', '.join(d.programs)}"
+                + (f" since {d.start_date}" if d.start_date else "")
+            )
         )
     for key, value in data["properties"].items():
         if value in (None, [], ""):
             continue
         shown = "; ".join(map(str, value)) if isinstance(value, list) else value
-        print(f"  {key}: {shown}")
+        print(terminal_text(f"  {key}: {shown}"))
     return EXIT_OK
 
 

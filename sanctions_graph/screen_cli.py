@@ -25,6 +25,7 @@ from graph import (
     ScreenResult,
     ScreenSummary,
     find_columns,
+    formula_safe,
     rejects_frame,
     results_frame,
     screen_rows,
@@ -39,6 +40,7 @@ def read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
         raise SanctionsGraphError(f"{path}: not a .csv or .xlsx file")
+    frame = frame.map(formula_safe)  # a spreadsheet runs no formula from the data (CSV and Excel alike)
     try:
         if suffix == ".csv":
             return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -132,7 +134,7 @@ def screen(
         write_table(results_frame(results, hits), output)
     rejects_path = rejects or (output.with_name(output.stem + ".rejects.csv") if output and summary.rejected else None)
     if rejects_path is not None:
-        rejects_frame(results).to_csv(rejects_path, index=False)
+        rejects_frame(results).map(formula_safe).to_csv(rejects_path, index=False)
     counts: dict[str, Any] = {
         "screened": summary.screened,
         "matches": summary.matches,

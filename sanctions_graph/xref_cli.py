@@ -27,6 +27,7 @@ from graph import (
     RelType,
     SanctionsGraphError,
     XrefSummary,
+    csv_safe_row,
     judge,
     judgement_rows,
     judgements,
@@ -148,7 +149,7 @@ def export_judgements(store: GraphStore, output: Path) -> int:
         if suffix == ".csv":
             writer = csv.DictWriter(handle, fieldnames=list(JUDGEMENT_COLUMNS))
             writer.writeheader()
-            writer.writerows(judgement_rows(with_entities(store, rels)))
+            writer.writerows(csv_safe_row(row) for row in judgement_rows(with_entities(store, rels)))
         else:
             for item in judgements(rels):
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")

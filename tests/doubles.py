@@ -111,6 +111,15 @@ class RecordingStore(MemoryStore):
         """The last record given for each written relationship of one type."""
         return [r for r in self.rels.values() if r.type is rel_type]
 
+    def rel(self, rel_type: RelType, source: str, target: str) -> list[RelRecord]:
+        """The last record given for each written relationship of one type from ``source`` to ``target``."""
+        return [r for r in self.of_type(rel_type) if (r.source, r.target) == (source, target)]
+
+    @property
+    def upserts(self) -> int:
+        """How many upsert calls (of nodes or relationships) were made."""
+        return len(self.writes("upsert_nodes")) + len(self.writes("upsert_relationships"))
+
     def last_node_record(self, node_id: str) -> NodeRecord:
         """The last record given for a node id (what the loader produced, before any merge)."""
         for record in reversed(self.node_records):

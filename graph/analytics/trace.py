@@ -32,6 +32,7 @@ from typing import Any, TextIO
 
 from graph.analytics.dates import Moment, day_interval, parse_moment
 from graph.errors import EntityNotFound
+from graph.exports.tabular import csv_safe_row
 from graph.ids import lookup_key, wallet_id
 from graph.model import Direction, Entity, Link
 from graph.stores.base import GraphReader
@@ -247,7 +248,7 @@ class Trace:
         columns += ["tx_hash", "relationship_id", "undated"]
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_safe_row(row) for row in rows)
 
     def save_csv(self, path: Path) -> None:
         with path.open("w", encoding="utf-8", newline="") as handle:

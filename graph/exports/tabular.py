@@ -84,8 +84,17 @@ def cell(value: Any) -> Any:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return text(value)
-    out = value if isinstance(value, str) else joined(value)
-    return "'" + out if out.startswith(FORMULA_START) else out
+    return formula_safe(value if isinstance(value, str) else joined(value))
+
+
+def formula_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading quote; anything else is returned as it is. The one
+    guard of every CSV the product writes (`csv_safe_row` for dict rows)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def csv_safe_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: formula_safe(value) for key, value in row.items()}
 
 
 def _other(props: Mapping[str, Any], shown: Iterable[str]) -> str:

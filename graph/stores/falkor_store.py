@@ -16,7 +16,7 @@ from graph.model import WriteCounts
 from graph.settings import Settings
 from graph.stores.cypher_store import CypherStore, Row
 from graph.stores.embedded_server import DEFAULT_START_TIMEOUT_S, EmbeddedServer
-from graph.stores.refusal import CONCURRENT_WRITE, store_refusal
+from graph.stores.refusal import CONCURRENT_WRITE, NUL_REFUSAL, has_nul, store_refusal
 from graph.vocabulary import Prop
 
 
@@ -81,8 +81,10 @@ class FalkorStore(CypherStore):
     def description(self) -> str:
         return f"embedded FalkorDB, data in {self._server.data_dir}"
 
-    def _translate(self, exc: Exception) -> SanctionsGraphError:
+    def _translate(self, exc: Exception, params: dict[str, Any] | None = None) -> SanctionsGraphError:
         text = str(exc)
+        if isinstance(exc, redis.ResponseError) and has_nul(params):  # the client cuts the query at a NUL
+            return SanctionsGraphError(NUL_REFUSAL)
         if isinstance(exc, redis.ResponseError) and "timed out" in text.lower():
             return QueryTimeout("The graph took too long to answer; try fewer hops or a narrower filter.")
         if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OSError):
@@ -95,7 +97,7 @@ class FalkorStore(CypherStore):
         try:
             result = self._graph.ro_query(query, params or {}, timeout=int((timeout_s or self.query_timeout_s) * 1000))
         except (redis.RedisError, OSError) as exc:
-            raise self._translate(exc) from exc
+            raise self._translate(exc, params) from exc
         header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
         return [{str(k): _plain(v) for k, v in zip(header, row, strict=True)} for row in result.result_set]
 
@@ -103,7 +105,7 @@ class FalkorStore(CypherStore):
         try:
             result = self._graph.query(query, params or {})
         except (redis.RedisError, OSError) as exc:
-            raise self._translate(exc) from exc
+            raise self._translate(exc, params) from exc
         header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
         rows = [{str(k): _plain(v) for k, v in zip(header, row, strict=True)} for row in result.result_set]
         counts = WriteCounts(

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from graph import formula_safe
+
 
 @dataclass(frozen=True)
 class Rejected:
@@ -128,7 +130,8 @@ class RejectsWriter:
             self._handle = self.path.open("w", newline="", encoding="utf-8")
             self._csv = csv.writer(self._handle)
             self._csv.writerow(self.HEADER)
-        self._csv.writerow((rej.file, rej.line if rej.line is not None else "", rej.field or "", rej.reason, rej.raw))
+        row = (rej.file, rej.line if rej.line is not None else "", rej.field or "", rej.reason, rej.raw)
+        self._csv.writerow([formula_safe(v) for v in row])
 
     def close(self) -> None:
         if self._handle is not None:

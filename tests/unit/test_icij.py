@@ -9,7 +9,6 @@ import pytest
 
 from graph.errors import SourceFormatError
 from graph.ids import rel_id
-from graph.model import RelRecord
 from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.framework import LoadReport, run_load
 from loaders.sources.icij import IcijSource, classify, countries, dataset_of, icij_date
@@ -18,10 +17,6 @@ from tests.doubles import RecordingStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "icij"
 RELEASE = FIXTURES / "release"
-
-
-def _rels(writer: RecordingStore, rel_type: RelType, source: str, target: str) -> list[RelRecord]:
-    return [r for r in writer.of_type(rel_type) if (r.source, r.target) == (source, target)]
 
 
 def rejects_of(path: Path) -> list[dict[str, str]]:
@@ -108,14 +103,14 @@ def test_entities_officers_intermediaries_addresses_and_others_are_mapped(tmp_pa
 
 def test_relationship_rules(tmp_path: Path) -> None:
     _, w, _ = load([RELEASE], tmp_path)
-    (owns,) = _rels(w, RelType.OWNS, "icij-91000001", "icij-90000001")
+    (owns,) = w.rel(RelType.OWNS, "icij-91000001", "icij-90000001")
     assert owns.props[Prop.ROLE] == "shareholder of"
     assert owns.props[Prop.START_DATE] == "2006-06-01"
     assert owns.props[Prop.DATASETS] == ["icij_offshore_leaks", "icij_panama_papers"]
     assert owns.id == rel_id(
         RelType.OWNS, "icij-91000001", "icij-90000001", "officer_of", "shareholder of", "2006-06-01"
     )
-    (nominee,) = _rels(w, RelType.DIRECTS, "icij-91000002", "icij-90000001")
+    (nominee,) = w.rel(RelType.DIRECTS, "icij-91000002", "icij-90000001")
     assert nominee.props == {
         Prop.DATASETS: ["icij_offshore_leaks", "icij_panama_papers"],
         Prop.ROLE: "Nominee Director of",
@@ -123,21 +118,21 @@ def test_relationship_rules(tmp_path: Path) -> None:
         Prop.END_DATE: "2012-01-15",
     }
     # "Director and Shareholder": both an owner and a director
-    assert len(_rels(w, RelType.OWNS, "icij-91000003", "icij-90000002")) == 1
-    assert len(_rels(w, RelType.DIRECTS, "icij-91000003", "icij-90000002")) == 1
-    (beneficiary,) = _rels(w, RelType.LINKED_TO, "icij-91000004", "icij-90000002")
+    assert len(w.rel(RelType.OWNS, "icij-91000003", "icij-90000002")) == 1
+    assert len(w.rel(RelType.DIRECTS, "icij-91000003", "icij-90000002")) == 1
+    (beneficiary,) = w.rel(RelType.LINKED_TO, "icij-91000004", "icij-90000002")
     assert beneficiary.props[Prop.ROLE] == "beneficiary of"
-    (intermediary,) = _rels(w, RelType.LINKED_TO, "icij-92000001", "icij-90000001")
+    (intermediary,) = w.rel(RelType.LINKED_TO, "icij-92000001", "icij-90000001")
     assert intermediary.props[Prop.ROLE] == "intermediary of"
-    assert _rels(w, RelType.LOCATED_AT, "icij-90000001", "icij-93000001")
-    (same,) = _rels(w, RelType.SAME_AS, "icij-91000001", "icij-91000005")
+    assert w.rel(RelType.LOCATED_AT, "icij-90000001", "icij-93000001")
+    (same,) = w.rel(RelType.SAME_AS, "icij-91000001", "icij-91000005")
     assert same.props[Prop.STATUS] == "candidate"
     assert same.props[Prop.ROLE] == "same_name_as"
-    (similar,) = _rels(w, RelType.SAME_AS, "icij-90000002", "icij-91000003")
+    (similar,) = w.rel(RelType.SAME_AS, "icij-90000002", "icij-91000003")
     assert similar.props[Prop.STATUS] == "candidate"
-    (connected,) = _rels(w, RelType.LINKED_TO, "icij-90000003", "icij-90000001")
+    (connected,) = w.rel(RelType.LINKED_TO, "icij-90000003", "icij-90000001")
     assert connected.props[Prop.ROLE] == "connected to"
-    (protector,) = _rels(w, RelType.LINKED_TO, "icij-94000001", "icij-90000003")
+    (protector,) = w.rel(RelType.LINKED_TO, "icij-94000001", "icij-90000003")
     assert protector.props[Prop.ROLE] == "Protector of"
     assert not any(r.target == "icij-99999999" for r in w.rels.values())  # its end is in no node file
     assert not any(n.props.get(Prop.NAME) == "icij-91000005" for n in w.nodes.values())
@@ -239,7 +234,7 @@ def test_a_file_cut_mid_row_rejects_the_cut_record_and_loads_the_rest(tmp_path: 
     ]
     assert rejected[0]["raw"] == '91000023,"Cut Off Na'
     assert set(writer.nodes) == {"icij-91000021", "icij-91000022"}
-    assert len(_rels(writer, RelType.DIRECTS, "icij-91000021", "icij-91000022")) == 1
+    assert len(writer.rel(RelType.DIRECTS, "icij-91000021", "icij-91000022")) == 1
     assert (
         sum("does not end with a line break; its last record may have been cut off" in w for w in report.warnings) == 2
     )
@@ -267,8 +262,7 @@ def test_a_missing_required_column_stops_the_load_before_anything_is_written(tmp
         f"{FIXTURES / 'missing-column' / 'relationships.csv'}, line 1, field 'rel_type': missing required column "
         "'rel_type' (the header has: node_id_start, node_id_end, link, status, start_date, end_date, sourceID)"
     )
-    # the officers file was valid, yet nothing was emitted
-    assert not writer.writes("upsert_nodes") and not writer.writes("upsert_relationships") and writer.nodes == {}
+    assert writer.upserts == 0 and writer.nodes == {}  # the officers file was valid, yet nothing was emitted
 
 
 def test_a_node_file_without_node_id_names_file_and_column(tmp_path: Path) -> None:

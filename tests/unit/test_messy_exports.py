@@ -22,7 +22,7 @@ from loaders.common.values import (
 )
 from loaders.framework import LoadReport, run_load
 from loaders.sources.transfers import TransfersSource, load_transfer_mapping
-from tests.unit.test_icij import RecordingWriter
+from tests.doubles import RecordingStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "transfers"
 
@@ -86,8 +86,8 @@ def test_the_date_order_is_decided_from_the_files_own_values() -> None:
     assert order is None and sentence is not None and "dates in both orders" in sentence
 
 
-def load(path: Path, mapping: str | Path, tmp_path: Path) -> tuple[LoadReport, RecordingWriter, list[dict[str, str]]]:
-    writer = RecordingWriter()
+def load(path: Path, mapping: str | Path, tmp_path: Path) -> tuple[LoadReport, RecordingStore, list[dict[str, str]]]:
+    writer = RecordingStore()
     rejects = tmp_path / "rejects.csv"
     report = run_load(TransfersSource(mapping), [path], writer, rejects_path=rejects)
     rows = list(csv.DictReader(rejects.open(encoding="utf-8"))) if rejects.exists() else []

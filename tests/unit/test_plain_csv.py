@@ -15,7 +15,7 @@ from loaders.common.values import parse_date, parse_number, parse_timestamp
 from loaders.framework import LoadReport, run_load
 from loaders.sources.plain_csv import MappingError, PlainCsvSource, load_mapping, parse_template
 from sanctions_graph.cli import main
-from tests.unit.test_icij import RecordingWriter
+from tests.doubles import RecordingStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "csv"
 BROKEN = FIXTURES / "broken"
@@ -25,8 +25,8 @@ PAYOUT = "0x6ba66175b3c7c1d7f1f890163732ba1fa98c3889"
 
 def load(
     mapping: Path, tmp_path: Path, paths: list[Path] | None = None
-) -> tuple[LoadReport, RecordingWriter, list[dict[str, str]]]:
-    writer = RecordingWriter()
+) -> tuple[LoadReport, RecordingStore, list[dict[str, str]]]:
+    writer = RecordingStore()
     rejects = tmp_path / "rejects.csv"
     source = PlainCsvSource(mapping)
     report = run_load(source, paths if paths is not None else source.files(), writer, rejects_path=rejects)
@@ -89,7 +89,7 @@ def test_the_documented_example_loads(tmp_path: Path) -> None:
 
 
 def test_reloading_creates_nothing_new() -> None:
-    writer = RecordingWriter()
+    writer = RecordingStore()
     source = PlainCsvSource(FIXTURES / "mapping.toml")
     first = run_load(source, source.files(), writer)
     second = run_load(source, source.files(), writer)
@@ -274,7 +274,7 @@ def test_cp1252_bytes_are_decoded_with_a_fallback_and_warned_about(tmp_path: Pat
 
 
 def test_a_column_the_mapping_names_but_the_file_lacks_stops_the_load(tmp_path: Path) -> None:
-    writer = RecordingWriter()
+    writer = RecordingStore()
     source = PlainCsvSource(BROKEN / "missing-column.toml")
     with pytest.raises(SourceFormatError) as caught:
         run_load(source, source.files(), writer)

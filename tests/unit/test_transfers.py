@@ -14,7 +14,7 @@ from loaders.common.mapping import MappingError
 from loaders.framework import LoadReport, run_load
 from loaders.sources.transfers import ETHERSCAN, TRACER, TransfersSource, load_transfer_mapping
 from sanctions_graph.cli import main
-from tests.unit.test_icij import RecordingWriter
+from tests.doubles import RecordingStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "transfers"
 OFAC_WALLET = "0x97b1043abd9e6fc31681635166d430a458d14f9c"
@@ -22,8 +22,8 @@ OFAC_WALLET = "0x97b1043abd9e6fc31681635166d430a458d14f9c"
 
 def load(
     path: Path, mapping: str | Path, tmp_path: Path, dataset: str = "transfers"
-) -> tuple[LoadReport, RecordingWriter, list[dict[str, str]]]:
-    writer = RecordingWriter()
+) -> tuple[LoadReport, RecordingStore, list[dict[str, str]]]:
+    writer = RecordingStore()
     rejects = tmp_path / "rejects.csv"
     report = run_load(TransfersSource(mapping, dataset), [path], writer, rejects_path=rejects)
     rows = list(csv.DictReader(rejects.open(encoding="utf-8"))) if rejects.exists() else []
@@ -78,7 +78,7 @@ def test_one_transaction_with_two_legs_gives_two_transfers(tmp_path: Path) -> No
 
 
 def test_reloading_gives_the_same_ids(tmp_path: Path) -> None:
-    writer = RecordingWriter()
+    writer = RecordingStore()
     first = run_load(TransfersSource("tracer"), [FIXTURES / "tracer.csv"], writer)
     second = run_load(TransfersSource("tracer"), [FIXTURES / "tracer.csv"], writer)
     assert (first.nodes_created, first.relationships_created) == (7, 5)
@@ -235,7 +235,7 @@ def test_cp1252_labels_in_a_utf8_file_are_decoded_with_a_fallback_and_warned_abo
 
 
 def test_a_missing_required_column_stops_the_load_before_anything_is_written() -> None:
-    writer = RecordingWriter()
+    writer = RecordingStore()
     with pytest.raises(SourceFormatError) as caught:
         run_load(TransfersSource("tracer"), [FIXTURES / "tracer.csv", FIXTURES / "missing-column.csv"], writer)
     assert str(caught.value) == (
