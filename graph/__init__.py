@@ -80,7 +80,7 @@ from graph.exports.ftm import (
     write_ftm,
 )
 from graph.exports.graphml import graphml, xml_text
-from graph.exports.tabular import csv_safe_row, csv_zip, formula_safe, write_graph_csv_zip
+from graph.exports.tabular import csv_zip, write_graph_csv_zip
 from graph.ftm_mapping import (
     EDGE_SCHEMATA,
     EXPORT_EDGES,
@@ -132,7 +132,6 @@ from graph.model import (
 )
 from graph.settings import STORES, Settings
 from graph.stores.base import (
-from graph.safe_text import terminal_text
     DEFAULT_NEIGHBOURHOOD_LIMIT,
     MAX_HOPS,
     MAX_PATH_HOPS,
@@ -150,13 +149,13 @@ from graph.stores.factory import (
     stop_embedded,
     store_session,
     wait_for_embedded_persistence,
+    write_session,
 )
+from graph.stores.write_lock import StoreBusy
 from graph.vocabulary import (
     ANALYSIS_PROPS,
     ENTITY_LABEL,
-    write_session,
     FLAG_PROPS,
-from graph.stores.write_lock import StoreBusy
     INTERNAL_PROPS,
     KIND_CAPTIONS,
     LIST_PROPS,
@@ -256,7 +255,6 @@ __all__ = [
     "designation_text",
     "embedded_status",
     "entity_exposure",
-    "csv_safe_row",
     "entity_listings",
     "entity_ownership",
     "export_entities",
@@ -271,7 +269,6 @@ __all__ = [
     "graphml",
     "is_evm_address",
     "is_rejected",
-    "formula_safe",
     "judge",
     "judgement_rows",
     "judgements",
@@ -304,7 +301,6 @@ __all__ = [
     "wallet_id",
     "with_derived",
     "with_entities",
-    "terminal_text",
     "with_listings",
     "without_internal",
     "write_ftm",
