@@ -80,7 +80,7 @@ from graph.exports.ftm import (
     write_ftm,
 )
 from graph.exports.graphml import graphml, xml_text
-from graph.exports.tabular import csv_zip, write_graph_csv_zip
+from graph.exports.tabular import csv_safe_row, csv_zip, formula_safe, write_graph_csv_zip
 from graph.ftm_mapping import (
     EDGE_SCHEMATA,
     EXPORT_EDGES,
@@ -130,6 +130,7 @@ from graph.model import (
     Subgraph,
     WriteCounts,
 )
+from graph.safe_text import terminal_text
 from graph.settings import STORES, Settings
 from graph.stores.base import (
     DEFAULT_NEIGHBOURHOOD_LIMIT,
@@ -251,6 +252,7 @@ __all__ = [
     "country_code",
     "country_name",
     "country_names",
+    "csv_safe_row",
     "csv_zip",
     "designation_text",
     "embedded_status",
@@ -265,6 +267,7 @@ __all__ = [
     "find_it_workers",
     "fold_text",
     "followed_statuses",
+    "formula_safe",
     "ftm_jsonl",
     "graphml",
     "is_evm_address",
@@ -295,6 +298,7 @@ __all__ = [
     "shown_relationships",
     "stop_embedded",
     "store_session",
+    "terminal_text",
     "trace_funds",
     "trace_table_text",
     "wait_for_embedded_persistence",

@@ -329,7 +329,7 @@ def viewport_buttons() -> html.Div:
     """Fit, zoom in, zoom out and centre, over the graph's top right corner (assets/entity.js does them)."""
 
     def button(component_id: str, text: str, title: str) -> html.Button:
-        return html.Button(text, id=component_id, className="button-light", title=title, **{"aria-label": title})
+        return html.Button(text, id=component_id, className="button-light", title=title)
 
     return html.Div(
         [
