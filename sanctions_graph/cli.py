@@ -33,9 +33,11 @@ from graph import (
     Settings,
     StoreUnavailable,
     embedded_status,
+    listed_status,
     reset_store,
     stop_embedded,
     store_session,
+    with_derived,
     write_session,
     terminal_text,
 )
@@ -153,12 +155,14 @@ def search(store: GraphStore, text: str, limit: int, as_json: bool) -> int:
 @with_store
 def show(store: GraphStore, entity_id: str, everything: bool, as_json: bool) -> int:
     """Show one entity: kind, name, designations and properties."""
-    entity = store.get_entity(entity_id)
+    entity = with_derived(store, [store.get_entity(entity_id)])[0]  # a listed address; the nearest by name
     data = entity_view(entity, everything)
     if as_json:
         print_json(data)
         return EXIT_OK
     print(_entity_line(entity))
+    if listed_status(entity):
+        print(f"  {listed_status(entity)}")
     for d in entity.designations:
         print(
             terminal_text(
