@@ -17,7 +17,8 @@ from dashboard import context
 from dashboard.auth import Security, protect
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity
-from dashboard.pages import analysis, not_found, paths, report, search
+from dashboard.entity import review_panel
+from dashboard.pages import analysis, not_found, paths, report, review, screen, search
 from dashboard.theme import INDEX_STRING
 from graph import GraphReader
 
@@ -31,6 +32,8 @@ def navbar(title: str, sign_out: bool = False) -> html.Header:
             dcc.Link("Paths", href="/paths", className="nav-link", style={"color": "#fff"}),
             dcc.Link("Trace", href="/trace", className="nav-link", style={"color": "#fff"}),
             dcc.Link("IT workers", href="/it-workers", className="nav-link", style={"color": "#fff"}),
+            dcc.Link("Screen", href="/screen", className="nav-link", style={"color": "#fff"}),
+            dcc.Link("Review", href="/review", className="nav-link", style={"color": "#fff"}),
             dcc.Link("Cases", href="/cases", className="nav-link", style={"color": "#fff"}),
             html.Div(
                 [
@@ -148,6 +151,12 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
         layout=case_pages.case_layout,
     )
     _register_page(
+        "dashboard.pages.screen", path="/screen", name="Screen", title=f"Screen · {title}", layout=screen.layout
+    )
+    _register_page(
+        "dashboard.pages.review", path="/review", name="Review", title=f"Review · {title}", layout=review.layout
+    )
+    _register_page(
         "dashboard.pages.not_found_404",
         path="/not-found",
         name="Not found",
@@ -161,6 +170,9 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     paths.register_callbacks(app, store)
     report.register_callbacks(app)
     analysis.register_callbacks(app, store)
+    screen.register_callbacks(app, store)
+    review.register_callbacks(app, store)
+    review_panel.register_callbacks(app, store)  # the entity page's same-as candidates
     case_pages.register_callbacks(app, store)  # /cases, /case/<id>
     entity_notes.register_callbacks(app, store)  # the entity page's notes panel
     app.callback(

@@ -112,9 +112,11 @@ from graph.matching.screening import (
     find_columns,
     rejects_frame,
     results_frame,
+    screen_frame,
     screen_rows,
 )
 from graph.matching.screening import Summary as ScreenSummary
+from graph.matching.screening import read_table as read_counterparties
 from graph.matching.xref import XrefSummary, xref
 from graph.model import (
     Designation,
@@ -139,6 +141,7 @@ from graph.stores.base import (
     GraphReader,
     GraphStore,
     GraphWriter,
+    ReviewWriter,
 )
 from graph.stores.bulk_import import BulkFiles, BulkImportWriter
 from graph.stores.factory import (
@@ -231,6 +234,7 @@ __all__ = [
     "RelSpec",
     "RelType",
     "Relationship",
+    "ReviewWriter",
     "SameAsPair",
     "SanctionsGraphError",
     "ScreenResult",
@@ -241,6 +245,7 @@ __all__ = [
     "SharedReport",
     "SourceFormatError",
     "Stats",
+    "StoreBusy",
     "StoreUnavailable",
     "Subgraph",
     "Trace",
@@ -248,7 +253,6 @@ __all__ = [
     "WriteCounts",
     "XrefSummary",
     "analyze",
-    "StoreBusy",
     "country_code",
     "country_name",
     "country_names",
@@ -286,6 +290,7 @@ __all__ = [
     "parse_day",
     "parse_kind",
     "parse_rel_types",
+    "read_counterparties",
     "rejects_frame",
     "rel_id",
     "reset_store",
@@ -293,6 +298,7 @@ __all__ = [
     "resolve_types",
     "results_frame",
     "review_queue",
+    "screen_frame",
     "screen_rows",
     "shared_infrastructure",
     "shown_relationships",
@@ -318,7 +324,6 @@ __all__ += [  # cases (graph.cases)
     "CaseNotFound",
     "CaseStore",
     "Change",
-    "write_session",
     "Note",
     "SavedView",
     "ScreeningRun",
@@ -343,4 +348,5 @@ __all__ += [  # cases (graph.cases)
     "runs_of",
     "save_view",
     "unpin",
+    "write_session",
 ]

@@ -26,30 +26,21 @@ from graph import (
     ScreenSummary,
     find_columns,
     formula_safe,
+    read_counterparties,
     rejects_frame,
     results_frame,
     screen_rows,
 )
 from sanctions_graph.options import EXIT_OK, Command, json_option, print_json, with_store
 
-_SUFFIXES = (".csv", ".xlsx", ".xls")
-
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A counterparty file as text cells (CSV: UTF-8, header row; Excel: the first sheet)."""
-    suffix = path.suffix.lower()
-    if suffix not in _SUFFIXES:
-        raise SanctionsGraphError(f"{path}: not a .csv or .xlsx file")
-    frame = frame.map(formula_safe)  # a spreadsheet runs no formula from the data (CSV and Excel alike)
-    try:
-        if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise SanctionsGraphError(f"{path}: cannot be read as a table: {exc}") from exc
+    """A counterparty file as text cells (graph's read_table: CSV or the first sheet of an Excel file)."""
+    return read_counterparties(path)
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
+    frame = frame.map(formula_safe)  # a spreadsheet runs no formula from the data (CSV and Excel alike)
     if path.suffix.lower() in (".xlsx", ".xls"):
         frame.to_excel(path, index=False)
     else:

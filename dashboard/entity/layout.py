@@ -26,7 +26,7 @@ from dashboard.components import (
     sources_section,
 )
 from dashboard.details import designation_rows, entity_details, relationship_details, source_rows
-from dashboard.entity import actions
+from dashboard.entity import actions, review_panel
 from dashboard.entity.actions import HUB_CAP
 from dashboard.entity.exposure import risk_badges
 from dashboard.entity.notes_panel import panel as notes_panel
@@ -547,6 +547,7 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
     center = with_derived(store, [loaded.center])[0]  # listed addresses, exposure named by name (graph)
     page = _page(center, view, loaded.state, rendered)
     page.insert(1, html.Div(ownership_box(store, center), id="ownership-box"))  # the 50% rule, worked out
+    page.insert(2, review_panel.panel(store, center.id))  # same-as candidates: accept / reject / undo
     page.insert(2, notes_panel(store, center.id))  # notes of every case, pin to a case (notes_panel.py)
     return html.Div(page, className="page page-entity")
 

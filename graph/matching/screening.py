@@ -13,7 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import pandas as pd
 
@@ -264,6 +265,24 @@ def rejects_frame(results: Iterable[ScreenResult]) -> pd.DataFrame:
         [{"line": r.line, "row_id": r.row_id, "name": r.name, "reason": r.error} for r in results if r.error],
         columns=["line", "row_id", "name", "reason"],
     )
+
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
+
+
+def read_table(source: str | Path | IO[bytes], name: str | None = None) -> pd.DataFrame:
+    """A counterparty file as text cells (CSV: UTF-8, header row; Excel: the first sheet). ``source``: a path, or a
+    buffer (an upload) whose file ``name`` gives the format. QueryError naming the file when it cannot be read."""
+    label = name or str(source)
+    suffix = Path(label).suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise QueryError(f"{label}: not a .csv or .xlsx file")
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_excel(source, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{label}: cannot be read as a table: {exc}") from exc
 
 
 def screen_frame(
