@@ -61,6 +61,12 @@ INTERVAL_IGNORED = _words(
 )
 INTEREST_IGNORED = INTERVAL_IGNORED | {"status"}
 
+
+def _undated(rel_type: RelType, role: str, ignored: frozenset[str], source: str, target: str) -> EdgeMap:
+    """An edge whose one property is its role (FtM ``role`` or ``relationship``); its dates are not kept."""
+    return EdgeMap(rel_type, False, {role: Prop.ROLE}, ignored | {"startDate", "endDate"}, source, target)
+
+
 #: FtM edge schemata -> relationships (props limited to those the vocabulary's RelSpec lists).
 EDGE_SCHEMATA: dict[str, EdgeMap] = {
     "Ownership": EdgeMap(
@@ -87,30 +93,9 @@ EDGE_SCHEMATA: dict[str, EdgeMap] = {
     "Membership": EdgeMap(
         RelType.MEMBER_OF, False, {"role": Prop.ROLE, **DATES}, INTEREST_IGNORED, "member", "organization"
     ),
-    "Family": EdgeMap(
-        RelType.FAMILY_OF,
-        False,
-        {"relationship": Prop.ROLE},
-        INTERVAL_IGNORED | {"startDate", "endDate"},
-        "person",
-        "relative",
-    ),
-    "Associate": EdgeMap(
-        RelType.ASSOCIATE_OF,
-        False,
-        {"relationship": Prop.ROLE},
-        INTERVAL_IGNORED | {"startDate", "endDate"},
-        "person",
-        "associate",
-    ),
-    "UnknownLink": EdgeMap(
-        RelType.LINKED_TO,
-        False,
-        {"role": Prop.ROLE},
-        INTEREST_IGNORED | {"startDate", "endDate"},
-        "subject",
-        "object",
-    ),
+    "Family": _undated(RelType.FAMILY_OF, "relationship", INTERVAL_IGNORED, "person", "relative"),
+    "Associate": _undated(RelType.ASSOCIATE_OF, "relationship", INTERVAL_IGNORED, "person", "associate"),
+    "UnknownLink": _undated(RelType.LINKED_TO, "role", INTEREST_IGNORED, "subject", "object"),
     "Payment": EdgeMap(
         RelType.PAID,
         False,

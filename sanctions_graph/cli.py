@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -428,33 +428,33 @@ def db(store: str | None) -> None:
     """The embedded store: whether it runs, stop it, or delete all data (reset works on Neo4j too)."""
 
 
-def _embedded_only(settings: Settings) -> bool:
-    if settings.store == "embedded":
-        return True
-    print("`db status` and `db stop` manage the embedded store; Neo4j is managed by its own tools.")
-    return False
+def _on_embedded(store: str | None, action: Callable[[Settings], str]) -> int:
+    """Print what ``action`` says of the embedded store; another store is refused with a sentence (exit 1)."""
+    settings = settings_for(store)
+    if settings.store != "embedded":
+        print("`db status` and `db stop` manage the embedded store; Neo4j is managed by its own tools.")
+        return EXIT_FAILED
+    print(action(settings))
+    return EXIT_OK
 
 
 @db.command(short_help="whether the embedded server runs")
 @store_option
 def status(store: str | None) -> int:
     """Whether the embedded store's server runs, and where its data is."""
-    settings = settings_for(store)
-    if not _embedded_only(settings):
-        return EXIT_FAILED
-    print(embedded_status(settings).describe())
-    return EXIT_OK
+    return _on_embedded(store, lambda settings: embedded_status(settings).describe())
 
 
 @db.command(short_help="stop the embedded server")
 @store_option
 def stop(store: str | None) -> int:
     """Stop the embedded store's server (its data is saved first)."""
-    settings = settings_for(store)
-    if not _embedded_only(settings):
-        return EXIT_FAILED
-    print("Stopped the embedded store." if stop_embedded(settings) else "The embedded store was not running.")
-    return EXIT_OK
+    return _on_embedded(
+        store,
+        lambda settings: (
+            "Stopped the embedded store." if stop_embedded(settings) else "The embedded store was not running."
+        ),
+    )
 
 
 @db.command(short_help="delete every entity and relationship")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +87,15 @@ class FileCheck:
 
     def reject(self, row: CsvRow, field_name: str | None, reason: str) -> None:
         self.rejections.append(Rejection(row.line, field_name, reason, row.raw))
+
+    def valid_rows(self, text: str, id_columns: int = 1) -> Iterator[CsvRow]:
+        """The file's rows (its header checked), counted; those of a wrong shape rejected, the others yielded."""
+        rows = read_rows(text, self.file)
+        self.header_check(rows)
+        for row in rows:
+            self.rows += 1
+            if self.valid_shape(row, id_columns):
+                yield row
 
     def valid_shape(self, row: CsvRow, id_columns: int = 1) -> bool:
         """Column count and numeric id columns; rejects and returns False when either is wrong."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from graph import SourceFormatError
 from loaders.sources.ofac_sdn.fields import add_unique, null, split_programs
-from loaders.sources.ofac_sdn.files import CsvRow, FileCheck, read_rows
+from loaders.sources.ofac_sdn.files import CsvRow, FileCheck
 from loaders.sources.ofac_sdn.tables import ADD_FILE, ALT_FILE, ALT_TYPES, COMMENTS_FILE, NULL, SDN_FILE, SDN_TYPES
 
 #: Length of sdn.csv's Remarks field; longer remarks continue in sdn_comments.csv.
@@ -60,13 +60,8 @@ class RecordReader:
 
     def read_sdn(self, file: str, text: str) -> tuple[dict[str, SdnRecord], list[FileCheck]]:
         check = FileCheck(file, SDN_FILE)
-        rows = read_rows(text, file)
-        check.header_check(rows)
         records: dict[str, SdnRecord] = {}
-        for row in rows:
-            check.rows += 1
-            if not check.valid_shape(row):
-                continue
+        for row in check.valid_rows(text):
             f = row.fields
             ent_num = f[0].strip()
             sdn_type = f[2].strip()
@@ -110,12 +105,7 @@ class RecordReader:
 
     def read_comments(self, file: str, text: str, records: dict[str, SdnRecord]) -> FileCheck:
         check = FileCheck(file, COMMENTS_FILE)
-        rows = read_rows(text, file)
-        check.header_check(rows)
-        for row in rows:
-            check.rows += 1
-            if not check.valid_shape(row):
-                continue
+        for row in check.valid_rows(text):
             record = self._known(check, row, records)
             extra = row.fields[1]
             if record is None or null(extra) is None:
@@ -129,12 +119,7 @@ class RecordReader:
 
     def read_alt(self, file: str, text: str, records: dict[str, SdnRecord]) -> FileCheck:
         check = FileCheck(file, ALT_FILE)
-        rows = read_rows(text, file)
-        check.header_check(rows)
-        for row in rows:
-            check.rows += 1
-            if not check.valid_shape(row, id_columns=2):
-                continue
+        for row in check.valid_rows(text, id_columns=2):
             alt_type = (null(row.fields[2]) or "").casefold().replace(".", "")
             if alt_type not in ALT_TYPES:
                 check.reject(row, "alt_type", f"unknown alt_type: {row.fields[2].strip()!r}")
@@ -151,13 +136,8 @@ class RecordReader:
 
     def read_add(self, file: str, text: str, records: dict[str, SdnRecord]) -> FileCheck:
         check = FileCheck(file, ADD_FILE)
-        rows = read_rows(text, file)
-        check.header_check(rows)
         seen: dict[tuple[str, str], int] = {}
-        for row in rows:
-            check.rows += 1
-            if not check.valid_shape(row, id_columns=2):
-                continue
+        for row in check.valid_rows(text, id_columns=2):
             key = (row.fields[0].strip(), row.fields[1].strip())
             if key in seen:
                 check.reject(row, "Add_num", f"duplicate Add_num: {key[1]} for {key[0]} first on line {seen[key]}")

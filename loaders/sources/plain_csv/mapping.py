@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import (
     ConfigDict,
@@ -123,6 +124,9 @@ class End:
         return self.template.columns if self.template else (self.wallet,) if self.wallet else ()
 
 
+_Name = TypeVar("_Name", bound=StrEnum)
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise problem((None, f"must be a non-empty string, not {value!r}"))
@@ -133,6 +137,15 @@ def _column_list(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(c, str) and c.strip() for c in value):
         raise problem((None, "must be a list of column names"))
     return [c.strip() for c in value]
+
+
+def _of_vocabulary(names: type[_Name], value: Any, what: str, plural: str) -> _Name:
+    """The vocabulary's member of that name (a node kind, a relationship type); else the problem, naming them all."""
+    try:
+        return names(str(value))
+    except ValueError:
+        known = ", ".join(n.value for n in names)
+        raise problem((None, f"'{value}' is not a {what} of the vocabulary ({plural}: {known})")) from None
 
 
 def _vocabulary_prop(name: str, rel: RelType | None) -> Prop:
@@ -284,20 +297,12 @@ class FileMap(TimeOptions):
     @field_validator("node", mode="before")
     @classmethod
     def _node(cls, value: Any) -> NodeKind:
-        try:
-            return NodeKind(str(value))
-        except ValueError:
-            kinds = ", ".join(k.value for k in NodeKind)
-            raise problem((None, f"'{value}' is not a node kind of the vocabulary (kinds: {kinds})")) from None
+        return _of_vocabulary(NodeKind, value, "node kind", "kinds")
 
     @field_validator("relationship", mode="before")
     @classmethod
     def _relationship(cls, value: Any) -> RelType:
-        try:
-            return RelType(str(value))
-        except ValueError:
-            types = ", ".join(t.value for t in RelType)
-            raise problem((None, f"'{value}' is not a relationship type of the vocabulary (types: {types})")) from None
+        return _of_vocabulary(RelType, value, "relationship type", "types")
 
     @field_validator("id", "name", "source_id", "target_id", mode="before")
     @classmethod
