@@ -7,7 +7,6 @@ Screenshots land in build/screenshots/truth-*.png. Run: .venv/bin/pytest tests/e
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +16,19 @@ from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 from graph.stores.base import GraphReader
+from tests.e2e.test_risk_view import _screenshot as _risk_screenshot
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 LISTED_ADDRESS = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96"  # on LAZARUS GROUP's SDN record (27307)
 LISTED_WALLET = "wallet-0x098b716b8aaf21512996dc57eb0615e2383e2f96"
 STATUS = "Listed address of LAZARUS GROUP (US OFAC 27307)"
 _CY = "var g = document.getElementById('{id}'); var cy = g && g._cyreg && g._cyreg.cy; "
+
+
+def _screenshot(dash_duo: Any, name: str) -> Path:
+    """The risk view's screenshot (whole page, build/screenshots/), named truth-NAME.png."""
+    return _risk_screenshot(dash_duo, f"truth-{name}")
 
 
 def _start(dash_duo: Any, store: GraphReader, path: str) -> None:
@@ -42,20 +46,6 @@ def _cy(dash_duo: Any, graph_id: str, script: str) -> Any:
 
 def _text(dash_duo: Any, selector: str) -> str:
     return str(dash_duo.find_element(selector).text)
-
-
-def _screenshot(dash_duo: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"truth-{name}.png"
-    driver = dash_duo.driver
-    size = driver.get_window_size()
-    height = int(driver.execute_script("return document.documentElement.scrollHeight;"))
-    driver.set_window_size(size["width"], min(max(height + 120, size["height"]), 2400))
-    time.sleep(0.5)
-    driver.save_screenshot(str(path))
-    driver.set_window_size(size["width"], size["height"])
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def test_a_listed_wallet_is_marked_in_search_panel_and_report(dash_duo: Any, demo_store: GraphReader) -> None:

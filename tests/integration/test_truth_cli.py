@@ -7,24 +7,15 @@ import json
 
 import pytest
 
-from graph import Settings
-from sanctions_graph import demo
 from sanctions_graph.cli import main
+from tests.integration.test_cli import loaded  # noqa: F401 (the demo data loaded on each server, for the CLI)
+
+pytestmark = pytest.mark.usefixtures("loaded")
 
 WALLET = "wallet-0x098b716b8aaf21512996dc57eb0615e2383e2f96"
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
-def loaded(request: pytest.FixtureRequest, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch) -> str:
-    settings = store_settings[request.param]
-    monkeypatch.setenv("SANCTIONS_GRAPH_HOME", str(settings.home))
-    monkeypatch.setenv("SANCTIONS_GRAPH_STORE", settings.store)
-    assert main(["load", "ofac-sdn", str(demo.ofac_dir()), "--no-progress"]) == 0
-    assert main(["load", "jsonl", str(demo.scenario_file()), "--dataset", "demo_fictional", "--no-progress"]) == 0
-    return str(request.param)
-
-
-def test_show_names_the_record_that_lists_a_wallet(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_names_the_record_that_lists_a_wallet(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["show", WALLET]) == 0
     assert "  Listed address of LAZARUS GROUP (US OFAC 27307)" in capsys.readouterr().out
@@ -33,7 +24,7 @@ def test_show_names_the_record_that_lists_a_wallet(loaded: str, capsys: pytest.C
     assert [(x["party_name"], x["record"]) for x in listed] == [("LAZARUS GROUP", "US OFAC 27307 (LAZARUS GROUP)")]
 
 
-def test_ownership_prints_the_equation_and_rounds(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ownership_prints_the_equation_and_rounds(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["ownership", "demo-golden-maple"]) == 0
     assert "  0% + 0% = 0% < 50%: not blocked" in capsys.readouterr().out
@@ -42,7 +33,7 @@ def test_ownership_prints_the_equation_and_rounds(loaded: str, capsys: pytest.Ca
     assert "  51% = 51% ≥ 50%: blocked" in out and "  round 1: Taedong Coastal Shipping Co" in out
 
 
-def test_trace_from_a_pasted_address_through_the_mixer(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_trace_from_a_pasted_address_through_the_mixer(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["trace", "0X" + "1" * 40]) == 0
     out = capsys.readouterr().out
