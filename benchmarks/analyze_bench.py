@@ -31,13 +31,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._common import add_store_options, open_bench_store
 from graph.analytics.analyze import analyze
 from graph.analytics.exposure import entity_exposure
 from graph.analytics.ownership import entity_ownership
 from graph.model import NodeRecord, RelRecord
-from graph.settings import Settings
 from graph.stores.base import GraphStore
-from graph.stores.factory import DEFAULT_START_TIMEOUT_S, open_store
 from graph.vocabulary import NodeKind, Prop, RelType
 
 #: Share of entities per kind.
@@ -263,8 +262,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--rels", type=int, default=3_000_000)
-    parser.add_argument("--store", choices=("embedded", "neo4j"), default="embedded")
-    parser.add_argument("--home", default="build/bench-home", help="SANCTIONS_GRAPH_HOME for the embedded store")
+    add_store_options(parser, home="build/bench-home")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--batch", type=int, default=10_000, help="records per write")
     parser.add_argument("--calls", type=int, default=50, help="single-entity calls to time")
@@ -283,11 +281,7 @@ def main() -> int:
     parser.add_argument("--out", help="write the figures as JSON to this file")
     args = parser.parse_args()
 
-    env = dict(os.environ)
-    env["SANCTIONS_GRAPH_HOME"] = str(Path(args.home).resolve())
-    env.setdefault("SANCTIONS_GRAPH_QUERY_TIMEOUT", "120")
-    # A store of 1M entities takes ~30 s to load from disk (and a big one minutes): a generous start timeout.
-    store = open_store(Settings.from_env(env, store=args.store), start_timeout_s=max(DEFAULT_START_TIMEOUT_S, 300.0))
+    store = open_bench_store(args.store, args.home, start_timeout_s=300.0)
     figures: dict[str, Any] = {"store": store.description, "entities": args.entities, "rels": args.rels}
     try:
         t = time.perf_counter()

@@ -46,11 +46,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._common import open_bench_store
 from graph.matching.matcher import MATCH, POSSIBLE_MATCH
 from graph.matching.screening import ScreenResult, find_columns, screen_rows
-from graph.settings import Settings
 from graph.stores.base import GraphStore
-from graph.stores.factory import DEFAULT_START_TIMEOUT_S, open_store
 from graph.vocabulary import NodeKind
 
 DATA = Path("/work/shared/data")
@@ -59,12 +58,6 @@ DEFAULT_INPUT = DATA / "screening-dev" / "counterparties_input.csv"
 ROOT = Path(__file__).resolve().parent.parent
 NK_SCRIPT = Path(__file__).resolve().parent / "nk_logic_v2.py"
 MIN_LISTED = 14_000  # records of the 2024 list: a store holding fewer persons/companies/vessels is (re)loaded
-
-
-def open_bench_store(kind: str, home: Path) -> GraphStore:
-    env = dict(os.environ)
-    env["SANCTIONS_GRAPH_HOME"] = str(home)
-    return open_store(Settings.from_env(env, store=kind), start_timeout_s=max(DEFAULT_START_TIMEOUT_S, 300))
 
 
 def listed_count(store: GraphStore) -> int:
@@ -196,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    store = open_bench_store(args.store, args.home)
+    store = open_bench_store(args.store, args.home, query_timeout_s=None)
     try:
         ensure_list(store, args.list_dir, args.reload)
         if args.perf:

@@ -41,12 +41,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._common import add_store_options, open_bench_store
 from graph import cypher
 from graph.model import NodeRecord, SearchHit
 from graph.names import canonical, fold, query_terms
-from graph.settings import Settings
 from graph.stores.base import GraphStore
-from graph.stores.factory import DEFAULT_START_TIMEOUT_S, open_store
 from graph.vocabulary import NodeKind, Prop
 
 # --- Korean names: (Hangul, forms) per syllable; forms[0] DPRK/McCune-Reischauer usage, forms[1] Revised
@@ -430,8 +429,7 @@ def main() -> int:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
     )
     parser.add_argument("--entities", type=int, default=1_000_000, help="entities to generate (default 1,000,000)")
-    parser.add_argument("--store", choices=("embedded", "neo4j"), default="embedded")
-    parser.add_argument("--home", default="build/search-home", help="SANCTIONS_GRAPH_HOME for the embedded store")
+    add_store_options(parser, home="build/search-home")
     parser.add_argument("--queries", type=int, default=50, help="queries per class (default 50)")
     parser.add_argument("--limit", type=int, default=20, help="hits per search (default 20)")
     parser.add_argument("--seed", type=int, default=7)
@@ -440,11 +438,7 @@ def main() -> int:
     parser.add_argument("--out", help="write the figures as JSON to this file")
     args = parser.parse_args()
 
-    env = dict(os.environ)
-    env["SANCTIONS_GRAPH_HOME"] = str(Path(args.home).resolve())
-    env.setdefault("SANCTIONS_GRAPH_QUERY_TIMEOUT", "120")
-    # a store of 1M entities takes a while to load from disk: a generous start timeout
-    store = open_store(Settings.from_env(env, store=args.store), start_timeout_s=max(DEFAULT_START_TIMEOUT_S, 600.0))
+    store = open_bench_store(args.store, args.home, start_timeout_s=600.0)
     dialect = cypher.Dialect.NEO4J if args.store == "neo4j" else cypher.Dialect.FALKORDB
     figures: dict[str, Any] = {"store": store.description, "entities": args.entities}
     try:
