@@ -135,19 +135,22 @@ RETURN {_MATCH_COLUMNS}
 """
 
 
-def _alternatives(dialect: Dialect, spellings: Sequence[str], fuzzy: bool) -> list[str]:
+def _alternatives(dialect: Dialect, spellings: Sequence[str], fuzzy: bool, min_fuzzy: int = 4) -> list[str]:
     safe = _safe_terms(spellings)
     parts = list(safe)
-    if fuzzy and safe and len(safe[0]) >= 4:
+    if fuzzy and safe and len(safe[0]) >= min_fuzzy:
         parts.append(f"{safe[0]}~1" if dialect is Dialect.NEO4J else f"%{safe[0]}%")
     return list(dict.fromkeys(parts))
 
 
-def match_names_queries(dialect: Dialect, words: Sequence[Sequence[str]], fuzzy: bool = True) -> list[str]:
+def match_names_queries(
+    dialect: Dialect, words: Sequence[Sequence[str]], fuzzy: bool = True, min_fuzzy: int = 4
+) -> list[str]:
     """Full-text query texts for the matcher: one per query word (``words``: per word, its spellings as folded
     words, ASCII letters and digits - others are left out), matching any spelling or, with ``fuzzy``, a word one
-    edit away from the first (4+ letters); and, for two words or more, one matching names that hold every word."""
-    groups = [g for g in (_alternatives(dialect, w, fuzzy) for w in words) if g]
+    edit away from the first (``min_fuzzy``+ letters: 4 for the matcher; search passes 3, so 'Unn' finds Un); and,
+    for two words or more, one matching names that hold every word (the last)."""
+    groups = [g for g in (_alternatives(dialect, w, fuzzy, min_fuzzy) for w in words) if g]
     if dialect is Dialect.NEO4J:
         texts = [" OR ".join(g) for g in groups]
         if len(groups) > 1:

@@ -202,6 +202,9 @@ class CypherStore(abc.ABC):
         if len(words) > 1:
             every_word = cypher.fulltext_all_words(self.dialect, words)
             rank_names(ranked, query, self._candidates(self._read_candidates(every_word, wanted)))
+            if len(ranked) < limit:  # a typo in some word (3+ letters): the matcher's fuzzy every-word query
+                typo = cypher.match_names_queries(self.dialect, words, fuzzy=True, min_fuzzy=3)[-1]
+                rank_names(ranked, query, self._candidates(self._read_candidates(typo, wanted)))
         if len(ranked) < limit:
             rank_names(ranked, query, self._candidates(self._search(Prop.SEARCH_TEXT, query_terms(query), wanted)))
         hits = best_hits(ranked, query, limit)

@@ -129,3 +129,17 @@ def test_trace_from_a_pasted_address_in_any_case_stops_at_a_mixer_unless_asked(s
     assert mixer not in through.stops and "mixer" in str(through.parties[mixer].service)
     with pytest.raises(EntityNotFound):
         resolve_start(store, "0x" + "9" * 40)
+
+
+def test_a_typo_is_found_among_hundreds_of_similar_names(store: GraphStore) -> None:
+    """The every-word query fails on 'Unn'; the matcher's fuzzy every-word query (3+ letters) finds Un among 600
+    other KIM Jong … that the any-word fallback would rank above it."""
+    syllables = ["Chol", "Song", "Hyok", "Nam", "Su", "Myong", "Gwang", "Ho", "Chan", "Dok", "Sik"]
+    rows = [
+        NodeRecord(f"p{i}", NodeKind.PERSON, {Prop.NAME: f"KIM Jong {syllables[i % 11]} {syllables[i // 11 % 11]}"})
+        for i in range(600)
+    ]
+    rows.append(NodeRecord("target", NodeKind.PERSON, {Prop.NAME: "KIM Jong Un", Prop.SANCTIONED: True}))
+    store.upsert_nodes(NodeKind.PERSON, rows)
+    assert [h.entity.id for h in store.search("Kim Jong Unn", 5)] == ["target"]
+    assert [h.entity.id for h in store.search("Kim Jong Un", 5)] == ["target"]
