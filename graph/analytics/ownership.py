@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -353,7 +353,10 @@ def ownership_from_subgraph(subgraph: Subgraph, as_of: date | None = None) -> Ow
         i for i, e in entities.items() if e.sanctioned or e.properties.get(Prop.BLOCKED_BY_OWNERSHIP.value) is True
     ]
     names = {i: (e.name, e.kind.value, e.sanctioned) for i, e in entities.items()}
-    return OwnershipReport(center, evaluate(holdings, listed, as_of), names, subgraph.omitted == 0)
+    analysis = evaluate(holdings, listed, as_of)
+    # owners blocked per the stored analysis read as "blocked by ownership", not as listed
+    analysis = replace(analysis, listed=frozenset(i for i, e in entities.items() if e.sanctioned))
+    return OwnershipReport(center, analysis, names, subgraph.omitted == 0)
 
 
 @dataclass(frozen=True)
@@ -406,7 +409,8 @@ class OwnershipReport:
         terms = [f"{_fmt(c.holding.percentage)}%" if c.counted else "0%" for c in self.in_force(eid)]
         total = a.share.get(eid, 0.0)
         sign = "≥" if total >= THRESHOLD - _EPS else "<"
-        text = f"{' + '.join(terms) or '0%'} = {_fmt(total)}% {sign} {_fmt(THRESHOLD)}%: {self.standing(eid)}"
+        lhs = f"{' + '.join(terms)} = {_fmt(total)}%" if terms else "no holding recorded: 0%"
+        text = f"{lhs} {sign} {_fmt(THRESHOLD)}%: {self.standing(eid)}"
         if eid in a.possibly:
             text += f" (up to {_fmt(a.unknown_cap.get(eid, 100.0))}% more held with unknown percentages)"
         return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph import Entity, NodeKind
+from graph import Entity, NodeKind, Relationship, RelType, Subgraph, ownership_from_subgraph
 from graph.analytics.ownership import Holding, OwnershipReport, evaluate
 
 DAY = date(2024, 6, 1)
@@ -38,3 +38,22 @@ def test_blocked_through_rounds_of_the_fixpoint() -> None:
     assert r.to_dict()["rounds"][2] == {"round": 2, "entities": ["Beta"]}
     listed = report([], {"X"}, "X", {"X": "Listed X"})
     assert listed.equation() == "itself listed: blocked" and listed.standing() == "listed"
+
+
+def test_the_report_works_the_rule_out_from_its_neighbourhood() -> None:
+    def ent(i: str, name: str, sanctioned: bool = False, **props: object) -> Entity:
+        return Entity(i, NodeKind.COMPANY, name, sanctioned, dict(props))
+
+    def owns(a: str, b: str, pct: float) -> Relationship:
+        return Relationship(f"{a}>{b}", RelType.OWNS, a, b, {"percentage": pct})
+
+    sub = Subgraph(
+        "T",
+        (ent("T", "Target"), ent("X", "Listed X", True), ent("M", "Mid Co", blocked_by_ownership=True)),
+        (owns("X", "T", 30), owns("M", "T", 25)),
+    )
+    r = ownership_from_subgraph(sub, DAY)
+    assert r.equation() == "30% + 25% = 55% ≥ 50%: blocked"
+    assert {c.holding.owner: c.owner_status for c in r.in_force()} == {"X": "listed", "M": "blocked by ownership"}
+    alone = ownership_from_subgraph(Subgraph("T", (ent("T", "Target"),), ()), DAY)
+    assert alone.equation() == "no holding recorded: 0% < 50%: not blocked"
