@@ -33,7 +33,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard.entity.filters import filter_view
 from dashboard.entity.state import GraphState, ViewState
 from dashboard.exporters import ExportFormat, GraphView, export_file, view_from_payload, view_to_payload
-from graph import GraphReader, Relationship, RelType, file_stem, without_internal
+from graph import GraphReader, Relationship, RelType, file_stem, with_listings, without_internal
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,8 @@ def working_view(
         raise ValueError("there is no view to export")
     state = GraphState.from_json(state_json)
     shown = filter_view(state, ViewState.from_json(view_json))
-    by_id = {e.id: e for e in store.get_entities(shown.nodes)} if shown.nodes else {}
+    # a listed wallet carries the record that lists it (graph.with_listings: a call more only when wallets are in)
+    by_id = {e.id: e for e in with_listings(store, store.get_entities(shown.nodes))} if shown.nodes else {}
     entities = tuple(without_internal(by_id[i]) for i in shown.nodes if i in by_id)
     relationships = []
     for edge_id in shown.edges:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+import zipfile
 
 import pytest
 
@@ -15,6 +17,7 @@ from graph import (
     Prop,
     RelRecord,
     RelType,
+    csv_zip,
     entity_listings,
     listed_status,
     listings,
@@ -143,3 +146,18 @@ def test_a_typo_is_found_among_hundreds_of_similar_names(store: GraphStore) -> N
     store.upsert_nodes(NodeKind.PERSON, rows)
     assert [h.entity.id for h in store.search("Kim Jong Unn", 5)] == ["target"]
     assert [h.entity.id for h in store.search("Kim Jong Un", 5)] == ["target"]
+
+
+def test_the_export_of_a_view_names_the_record_that_lists_a_wallet(store: GraphStore) -> None:
+    from dashboard.entity import actions
+    from dashboard.entity.state import ViewState
+    from dashboard.export_controls import working_view
+
+    _load(store)
+    state = actions.load_view(store, LISTED, 1).state
+    view = working_view(store, state.to_json(), ViewState().to_json())
+    wallet = next(e for e in view.entities if e.id == LISTED)
+    assert [x.text for x in entity_listings(wallet)] == ["US OFAC 27307 (LAZARUS GROUP)"]
+    with zipfile.ZipFile(io.BytesIO(csv_zip(view.entities, view.relationships))) as z:
+        nodes = z.read("nodes.csv").decode("utf-8-sig")
+    assert "US OFAC 27307 (LAZARUS GROUP)" in next(line for line in nodes.splitlines() if LISTED in line)
