@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dash import html
+
 from graph import Entity, Prop, entity_listings
 
 #: Exposure bands, in the legend's order: hops to the nearest sanctioned entity 0-3, further, none in reach, and
@@ -87,6 +89,11 @@ def risk_badges(entity: Entity) -> list[tuple[str, str, str]]:
     if risk.possibly_blocked:
         return [*listed, ("POSSIBLY BLOCKED", "badge-possibly", "Part of its ownership by blocked persons is unknown")]
     return listed
+
+
+def risk_marks(entity: Entity) -> list[html.Span]:
+    """``risk_badges`` as badges (a page's heading: a listed address, blocked by the 50% rule)."""
+    return [html.Span(text, className=f"badge {cls}", title=tip) for text, cls, tip in risk_badges(entity)]
 
 
 def exposure_sentence(risks: Iterable[Risk]) -> str | None:

@@ -28,7 +28,7 @@ from dashboard.components import (
 from dashboard.details import designation_rows, entity_details, relationship_details, source_rows
 from dashboard.entity import actions, review_panel
 from dashboard.entity.actions import HUB_CAP
-from dashboard.entity.exposure import risk_badges
+from dashboard.entity.exposure import risk_badges, risk_marks
 from dashboard.entity.notes_panel import panel as notes_panel
 from dashboard.entity.positions import BIG_VIEW
 from dashboard.entity.render import Rendered, omitted_note, render_view
@@ -378,7 +378,9 @@ def _header(entity: Entity) -> html.Div:
     quoted = quote(entity.id, safe="")
     return html.Div(
         [
-            html.H1([html.Span(entity.name, id="entity-name"), " ", *badges(entity.sanctioned, False)]),
+            html.H1(
+                [html.Span(entity.name, id="entity-name"), " ", *badges(entity.sanctioned, False), *risk_marks(entity)]
+            ),
             html.Div(facts + badges(False, bool(entity.properties.get("front"))), className="entity-facts"),
             html.Div(
                 [
