@@ -5,11 +5,12 @@ per-record loader. Store behaviour (what is created, merged, refused) is the mem
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import NodeRecord, RelRecord, WriteCounts
+from graph.model import Entity, NodeRecord, Relationship, RelRecord, WriteCounts
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -126,3 +127,21 @@ class RecordingStore(MemoryStore):
             if record.id == node_id:
                 return record
         raise KeyError(node_id)
+
+
+def memory_store_of(entities: Iterable[Entity], relationships: Iterable[Relationship]) -> MemoryStore:
+    """A memory store holding these entities and relationships (properties as they are; ``id`` is the key)."""
+    store = MemoryStore()
+    store.ensure_schema()
+    nodes: dict[NodeKind, list[NodeRecord]] = defaultdict(list)
+    for e in entities:
+        nodes[e.kind].append(NodeRecord(e.id, e.kind, {Prop(k): v for k, v in e.properties.items() if k != "id"}))
+    for kind, node_rows in nodes.items():
+        store.upsert_nodes(kind, node_rows)
+    rels: dict[RelType, list[RelRecord]] = defaultdict(list)
+    for r in relationships:
+        props = {Prop(k): v for k, v in r.properties.items() if k != "id"}
+        rels[r.type].append(RelRecord(r.id, r.type, r.source, r.target, props))
+    for rel_type, rel_rows in rels.items():
+        store.upsert_relationships(rel_type, rel_rows)
+    return store

@@ -6,15 +6,16 @@ Run: .venv/bin/pytest tests/e2e -q --headless   (needs Debian's chromium and chr
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.app import create_app
 from graph.stores.base import GraphReader
+from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
+from tests.e2e.helpers import current_path as _path
+from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +31,6 @@ CHINYONG = "ofac-43379"
 _CY = "var g = document.getElementById('graph'); var cy = g && g._cyreg && g._cyreg.cy; "
 
 
-def _start(dash_duo: Any, store: GraphReader, path: str = "/") -> None:
-    dash_duo.start_server(create_app(store))
-    if path != "/":
-        dash_duo.driver.get(dash_duo.server_url + path)
-
-
 def _node_ids(dash_duo: Any) -> list[str]:
     ids: list[str] | None = dash_duo.driver.execute_script(_CY + "return cy ? cy.nodes().map(n => n.id()) : null;")
     return ids or []
@@ -49,15 +44,6 @@ def _wait_for_nodes(dash_duo: Any, expected: set[str]) -> list[str]:
 def _tap(dash_duo: Any, selector_js: str) -> None:
     """Tap a graph element the way a click does (cytoscape's own event, so no pixel hunting)."""
     dash_duo.driver.execute_script(_CY + f"cy.{selector_js}.emit('tap');")
-
-
-def _path(dash_duo: Any) -> str:
-    return unquote(str(dash_duo.driver.current_url)[len(dash_duo.server_url) :])
-
-
-def _assert_no_console_errors(dash_duo: Any) -> None:
-    severe = [entry for entry in dash_duo.get_logs() if entry.get("level") == "SEVERE"]
-    assert severe == [], severe
 
 
 def test_search_then_open_an_entity_shows_its_wallets(dash_duo: Any, demo_store: GraphReader) -> None:

@@ -17,18 +17,20 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 from dash.testing.wait import until
 
-from dashboard.app import create_app
 from dashboard.entity.actions import HUB_CAP
 from graph.model import Designation, NodeRecord, RelRecord
 from graph.settings import Settings
 from graph.stores.base import GraphReader, GraphStore
 from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
+from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
+from tests.e2e.helpers import current_path as _path
+from tests.e2e.helpers import graph_screenshot as _screenshot
+from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
@@ -180,12 +182,6 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphS
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 
-def _start(dash_duo: Any, store: GraphReader, path: str = "/") -> None:
-    dash_duo.start_server(create_app(store))
-    if path != "/":
-        dash_duo.driver.get(dash_duo.server_url + path)
-
-
 def _js(dash_duo: Any, script: str) -> Any:
     return dash_duo.driver.execute_script(_CY + script)
 
@@ -217,32 +213,6 @@ def _wait_nodes(dash_duo: Any, expected: set[str], absent: Iterable[str] = ()) -
 def _emit(dash_duo: Any, element_id: str, event: str) -> None:
     """Fire a cytoscape event on an element, as a click or double-click does (no pixel hunting)."""
     _js(dash_duo, f"cy.getElementById({element_id!r}).emit({event!r});")
-
-
-def _path(dash_duo: Any) -> str:
-    return unquote(str(dash_duo.driver.current_url)[len(dash_duo.server_url) :])
-
-
-def _assert_no_console_errors(dash_duo: Any) -> None:
-    severe = [entry for entry in dash_duo.get_logs() if entry.get("level") == "SEVERE"]
-    assert severe == [], severe
-
-
-def _screenshot(dash_duo: Any, name: str) -> Path:
-    """The whole page, in a window tall enough for the graph and the timeline, under build/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    driver = dash_duo.driver
-    size = driver.get_window_size()
-    height = int(driver.execute_script("return document.documentElement.scrollHeight;"))
-    driver.set_window_size(size["width"], min(max(height + 120, size["height"]), 2400))
-    time.sleep(0.4)
-    _js(dash_duo, "if (cy) { cy.resize(); cy.fit(undefined, 40); }")  # the taller graph, filled
-    time.sleep(0.4)  # repainted
-    driver.save_screenshot(str(path))
-    driver.set_window_size(size["width"], size["height"])
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def wheel_step_ms(dash_duo: Any, steps: int = 30) -> float:

@@ -14,7 +14,6 @@ import json
 import zipfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -22,8 +21,11 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.app import create_app
 from graph.stores.base import GraphReader
+from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
+from tests.e2e.helpers import current_path as _path
+from tests.e2e.helpers import downloaded as _downloaded
+from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
@@ -35,15 +37,6 @@ KIM = "ofac-43377"
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 _CY = "var g = document.getElementById('paths-graph'); var cy = g && g._cyreg && g._cyreg.cy; "
-
-
-def _start(dash_duo: Any, store: GraphReader, path: str) -> None:
-    dash_duo.start_server(create_app(store))
-    dash_duo.driver.get(dash_duo.server_url + path)
-
-
-def _path(dash_duo: Any) -> str:
-    return unquote(str(dash_duo.driver.current_url)[len(dash_duo.server_url) :])
 
 
 def _screenshot(dash_duo: Any, name: str) -> None:
@@ -59,25 +52,9 @@ def _screenshot(dash_duo: Any, name: str) -> None:
         driver.set_window_size(size["width"], size["height"])
 
 
-def _assert_no_console_errors(dash_duo: Any) -> None:
-    severe = [entry for entry in dash_duo.get_logs() if entry.get("level") == "SEVERE"]
-    assert severe == [], severe
-
-
 def _node_ids(dash_duo: Any) -> set[str]:
     ids = dash_duo.driver.execute_script(_CY + "return cy ? cy.nodes().map(n => n.id()) : null;")
     return set(ids or [])
-
-
-def _downloaded(dash_duo: Any, suffix: str) -> Path:
-    """The one finished download whose name ends with ``suffix``."""
-    folder = Path(dash_duo.download_path)
-
-    def done() -> list[Path]:
-        return [p for p in folder.iterdir() if p.name.endswith(suffix) and p.stat().st_size > 0]
-
-    until(lambda: len(done()) == 1, timeout=15, msg=f"no {suffix} file was downloaded to {folder}")
-    return done()[0]
 
 
 def _pick(dash_duo: Any, picker_id: str, typed: str, option_text: str) -> None:

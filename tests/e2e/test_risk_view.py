@@ -16,18 +16,15 @@ import csv
 import io
 import json
 import os
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 import pytest
 from dash.testing.wait import until
 
-from dashboard.app import create_app
 from dashboard.entity.styles import EXPOSURE_COLOURS, SHARED_PURPLE
 from graph.analytics.analyze import analyze
 from graph.model import NodeRecord, RelRecord
@@ -35,6 +32,11 @@ from graph.settings import Settings
 from graph.stores.base import GraphReader, GraphStore
 from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
+from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
+from tests.e2e.helpers import current_path as _path
+from tests.e2e.helpers import downloaded as _downloaded
+from tests.e2e.helpers import graph_screenshot as _screenshot
+from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
@@ -94,11 +96,6 @@ def risk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 
-def _start(dash_duo: Any, store: GraphReader, path: str) -> None:
-    dash_duo.start_server(create_app(store))
-    dash_duo.driver.get(dash_duo.server_url + path)
-
-
 def _js(dash_duo: Any, script: str) -> Any:
     return dash_duo.driver.execute_script(_CY + script)
 
@@ -119,10 +116,6 @@ def _style(dash_duo: Any, element: str, prop: str) -> str:
     return str(_js(dash_duo, f"var e = cy.getElementById({element!r}); return e.length ? e.style({prop!r}) : '';"))
 
 
-def _path(dash_duo: Any) -> str:
-    return unquote(str(dash_duo.driver.current_url)[len(dash_duo.server_url) :])
-
-
 def _click_label(dash_duo: Any, container: str, text: str) -> None:
     label = next(el for el in dash_duo.find_elements(f"{container} label") if el.text.strip().startswith(text))
     label.click()
@@ -130,37 +123,6 @@ def _click_label(dash_duo: Any, container: str, text: str) -> None:
 
 def _emit(dash_duo: Any, element_id: str, event: str) -> None:
     _js(dash_duo, f"cy.getElementById({element_id!r}).emit({event!r});")
-
-
-def _screenshot(dash_duo: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    driver = dash_duo.driver
-    size = driver.get_window_size()
-    height = int(driver.execute_script("return document.documentElement.scrollHeight;"))
-    driver.set_window_size(size["width"], min(max(height + 120, size["height"]), 2400))
-    time.sleep(0.4)
-    _js(dash_duo, "if (cy) { cy.resize(); cy.fit(undefined, 40); }")
-    time.sleep(0.4)
-    driver.save_screenshot(str(path))
-    driver.set_window_size(size["width"], size["height"])
-    assert path.stat().st_size > 10_000
-    return path
-
-
-def _downloaded(dash_duo: Any, suffix: str) -> Path:
-    folder = Path(dash_duo.download_path)
-
-    def done() -> list[Path]:
-        return [p for p in folder.iterdir() if p.name.endswith(suffix) and p.stat().st_size > 0]
-
-    until(lambda: len(done()) == 1, timeout=15, msg=f"no {suffix} file was downloaded to {folder}")
-    return done()[0]
-
-
-def _assert_no_console_errors(dash_duo: Any) -> None:
-    severe = [entry for entry in dash_duo.get_logs() if entry.get("level") == "SEVERE"]
-    assert severe == [], severe
 
 
 # --- tests ----------------------------------------------------------------------------------------------------------

@@ -28,8 +28,9 @@ from dashboard.entity.styles import (
     swatch_style,
 )
 from dashboard.export_controls import working_view
-from graph.model import Direction, Entity, Link, Relationship
+from graph.model import Entity, Link, Relationship
 from graph.vocabulary import NodeKind, Prop, RelType
+from tests.doubles import memory_store_of
 from tests.unit.dash_tree import find, text
 from tests.unit.test_dashboard_pages import FakeReader, ent, rel
 
@@ -40,9 +41,12 @@ def analysed(hops: int | None, **more: Any) -> dict[str, Any]:
     return {"analyzed_at": ANALYSED_AT, "exposure_hops": hops, **more}
 
 
+#: Lookup keys as the stores keep them (graph.ids.lookup_key: "+850123" is kept as "850123").
 ENTITIES = (
     ent("p-ri", NodeKind.PERSON, "RI Chol Man", sanctioned=True, **analysed(0)),
-    ent("c-front", NodeKind.COMPANY, "Pyongsan Tech", front=True, lookup_keys=["+850123"], **analysed(1)),
+    ent(
+        "c-front", NodeKind.COMPANY, "Pyongsan Tech", front=True, lookup_keys=["850123"], **analysed(1)
+    ),  # a phone as stores keep it (lookup_key)
     ent(
         "c-trading",
         NodeKind.COMPANY,
@@ -52,7 +56,7 @@ ENTITIES = (
         **analysed(2, blocked_by_ownership=True, ownership_unknown=False, blocked_share=60),
     ),
     ent("c-sister", NodeKind.COMPANY, "Sunrise Digital", **analysed(3, ownership_unknown=True)),
-    ent("c-far", NodeKind.COMPANY, "Far Away Ltd", lookup_keys=["+850123"], **analysed(None)),
+    ent("c-far", NodeKind.COMPANY, "Far Away Ltd", lookup_keys=["850123"], **analysed(None)),
     ent("a-addr", NodeKind.ADDRESS, "88 Example Road, Dandong", **analysed(3)),
     ent("w-1", NodeKind.WALLET, "0x1111111111111111111111111111111111111111"),  # loaded after the analysis
 )
@@ -66,56 +70,28 @@ RELATIONSHIPS = (
 
 
 class RiskReader(FakeReader):
-    """FakeReader plus the reads shared infrastructure and exports make, honouring types and direction."""
+    """FakeReader whose reads for shared infrastructure and exports are the memory store's, over the same data."""
+
+    def __init__(self, entities: Sequence[Entity], relationships: Sequence[Relationship]) -> None:
+        super().__init__(entities, relationships)
+        self.store = memory_store_of(entities, relationships)
 
     def get_entities(self, ids: Sequence[str], *args: Any, **kwargs: Any) -> list[Entity]:
         self._call("get_entities", tuple(ids))
-        return [self.entities[i] for i in ids if i in self.entities]
+        return self.store.get_entities(ids, *args, **kwargs)
 
-    def links(  # type: ignore[override]
-        self,
-        ids: Sequence[str],
-        types: Sequence[RelType] | None = None,
-        direction: Direction = Direction.BOTH,
-        rel_props: Sequence[Prop] = (),
-        node_props: Sequence[Prop] = (),
-        limit: int = 100_000,
-        other_flag: Prop | None = None,
-    ) -> list[Link]:
+    def links(self, ids: Sequence[str], *args: Any, **kwargs: Any) -> list[Link]:
         self._call("links", tuple(ids))
-        out = []
-        for r in self.relationships:
-            if types and r.type not in types:
-                continue
-            for origin, other, outgoing in ((r.source, r.target, True), (r.target, r.source, False)):
-                if origin not in ids or direction == (Direction.IN if outgoing else Direction.OUT):
-                    continue
-                props = self.entities[other].properties
-                node = {p.value: props.get(p.value) for p in node_props}
-                node.setdefault(Prop.KIND.value, self.entities[other].kind.value)
-                out.append(Link(origin, r.type, outgoing, other, r.id, dict(r.properties), node))
-        return out[:limit]
+        return self.store.links(ids, *args, **kwargs)
 
     def count_links(self, ids: Sequence[str], *args: Any, **kwargs: Any) -> dict[str, int]:
-        return {i: len([lk for lk in self.links([i], *args, **kwargs) if lk.origin == i]) for i in ids}
+        return self.store.count_links(ids, *args, **kwargs)
 
     def entities_with_list_value(
-        self,
-        prop: Prop,
-        values: Sequence[str],
-        kind: NodeKind | None = None,
-        node_props: Sequence[Prop] = (),
-        limit: int = 10_000,
+        self, prop: Prop, *args: Any, **kwargs: Any
     ) -> list[tuple[str, list[str], dict[str, Any]]]:
         self._call("entities_with_list_value", prop.value)
-        out = []
-        for e in self.entities.values():
-            held = [v for v in e.properties.get(prop.value) or [] if v in values]
-            if held and (kind is None or e.kind is kind):
-                props = {p.value: e.properties.get(p.value) for p in node_props}
-                props[Prop.KIND.value] = e.kind.value
-                out.append((e.id, held, props))
-        return out[:limit]
+        return self.store.entities_with_list_value(prop, *args, **kwargs)
 
 
 @pytest.fixture

@@ -1,0 +1,66 @@
+"""What the browser tests share: starting the app on a store, the address bar, the page's cytoscape graph, full-page
+screenshots under build/screenshots/, downloads and the browser console."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from dash.testing.wait import until
+
+from dashboard.app import create_app
+from graph import GraphReader
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+def cy_script(graph_id: str = "graph") -> str:
+    """JavaScript that binds ``g`` (the graph's element) and ``cy`` (its cytoscape instance, or null)."""
+    return f"var g = document.getElementById('{graph_id}'); var cy = g && g._cyreg && g._cyreg.cy; "
+
+
+def start(dash_duo: Any, store: GraphReader, path: str = "/") -> None:
+    """The dashboard on ``store``, opened at ``path``."""
+    dash_duo.start_server(create_app(store))
+    if path != "/":
+        dash_duo.driver.get(dash_duo.server_url + path)
+
+
+def current_path(dash_duo: Any) -> str:
+    """The address bar without the server, unquoted: '/entity/x?hops=2'."""
+    return unquote(str(dash_duo.driver.current_url)[len(dash_duo.server_url) :])
+
+
+def assert_no_console_errors(dash_duo: Any) -> None:
+    severe = [entry for entry in dash_duo.get_logs() if entry.get("level") == "SEVERE"]
+    assert severe == [], severe
+
+
+def downloaded(dash_duo: Any, suffix: str) -> Path:
+    """The one finished download whose name ends with ``suffix``."""
+    folder = Path(dash_duo.download_path)
+
+    def done() -> list[Path]:
+        return [p for p in folder.iterdir() if p.name.endswith(suffix) and p.stat().st_size > 0]
+
+    until(lambda: len(done()) == 1, timeout=15, msg=f"no {suffix} file was downloaded to {folder}")
+    return done()[0]
+
+
+def graph_screenshot(dash_duo: Any, name: str, graph_id: str = "graph") -> Path:
+    """The whole page, in a window tall enough for the graph (which is then refitted), under build/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    driver = dash_duo.driver
+    size = driver.get_window_size()
+    height = int(driver.execute_script("return document.documentElement.scrollHeight;"))
+    driver.set_window_size(size["width"], min(max(height + 120, size["height"]), 2400))
+    time.sleep(0.4)
+    driver.execute_script(cy_script(graph_id) + "if (cy) { cy.resize(); cy.fit(undefined, 40); }")
+    time.sleep(0.4)  # repainted
+    driver.save_screenshot(str(path))
+    driver.set_window_size(size["width"], size["height"])
+    assert path.stat().st_size > 10_000
+    return path
