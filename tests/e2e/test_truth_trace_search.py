@@ -14,34 +14,23 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
-from dashboard.app import create_app
 from graph.stores.base import GraphReader
-from tests.e2e.test_risk_view import _screenshot as _risk_screenshot
+from tests.e2e.helpers import graph_screenshot, js, start
 
 pytestmark = pytest.mark.browser
 
 LISTED_ADDRESS = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96"  # on LAZARUS GROUP's SDN record (27307)
 LISTED_WALLET = "wallet-0x098b716b8aaf21512996dc57eb0615e2383e2f96"
 STATUS = "Listed address of LAZARUS GROUP (US OFAC 27307)"
-_CY = "var g = document.getElementById('{id}'); var cy = g && g._cyreg && g._cyreg.cy; "
 
 
-def _screenshot(dash_duo: Any, name: str) -> Path:
-    """The risk view's screenshot (whole page, build/screenshots/), named truth-NAME.png."""
-    return _risk_screenshot(dash_duo, f"truth-{name}")
-
-
-def _start(dash_duo: Any, store: GraphReader, path: str) -> None:
-    dash_duo.start_server(create_app(store))
-    dash_duo.driver.get(dash_duo.server_url + path)
+def _screenshot(dash_duo: Any, name: str, graph_id: str = "graph") -> Path:
+    """The whole page under build/screenshots/truth-NAME.png (tests/e2e/helpers.graph_screenshot)."""
+    return graph_screenshot(dash_duo, f"truth-{name}", graph_id)
 
 
 def _go(dash_duo: Any, path: str) -> None:
     dash_duo.driver.get(dash_duo.server_url + path)
-
-
-def _cy(dash_duo: Any, graph_id: str, script: str) -> Any:
-    return dash_duo.driver.execute_script(_CY.format(id=graph_id) + script)
 
 
 def _text(dash_duo: Any, selector: str) -> str:
@@ -49,7 +38,7 @@ def _text(dash_duo: Any, selector: str) -> str:
 
 
 def test_a_listed_wallet_is_marked_in_search_panel_and_report(dash_duo: Any, demo_store: GraphReader) -> None:
-    _start(dash_duo, demo_store, "/?q=" + LISTED_ADDRESS.upper())
+    start(dash_duo, demo_store, "/?q=" + LISTED_ADDRESS.upper())
     dash_duo.wait_for_contains_text("#search-results", "LISTED ADDRESS", timeout=15)
     row = dash_duo.find_element("tr.result")
     assert STATUS in row.text and LISTED_WALLET in row.text and "us_ofac_sdn" in row.text
@@ -71,7 +60,7 @@ def test_a_listed_wallet_is_marked_in_search_panel_and_report(dash_duo: Any, dem
 
 
 def test_the_50_percent_rule_is_worked_out_on_the_page_and_the_report(dash_duo: Any, demo_store: GraphReader) -> None:
-    _start(dash_duo, demo_store, "/entity/demo-golden-maple")
+    start(dash_duo, demo_store, "/entity/demo-golden-maple")
     dash_duo.wait_for_element("#ownership-equation", timeout=15)
     assert _text(dash_duo, "#ownership-equation") == "0% + 0% = 0% < 50%: not blocked"
     ownership = _text(dash_duo, "#ownership")
@@ -90,27 +79,27 @@ def test_the_50_percent_rule_is_worked_out_on_the_page_and_the_report(dash_duo: 
 
 
 def test_trace_from_a_pasted_address_stops_at_the_mixer_and_goes_on(dash_duo: Any, demo_store: GraphReader) -> None:
-    _start(dash_duo, demo_store, "/trace")
+    start(dash_duo, demo_store, "/trace")
     box = dash_duo.find_element("#trace-wallet")
     box.send_keys("0X" + "1" * 40)  # as an analyst pastes it, in capitals
     dash_duo.find_element("#trace-button").click()
     dash_duo.wait_for_contains_text("#trace-summary", "stops here: service", timeout=15)
-    until(lambda: _cy(dash_duo, "trace-graph", "return cy ? cy.nodes().length : 0;") == 2, timeout=10)
-    classes = _cy(dash_duo, "trace-graph", "return cy.getElementById('wallet-0x" + "2" * 40 + "').classes();")
+    until(lambda: js(dash_duo, "return cy ? cy.nodes().length : 0;", "trace-graph") == 2, timeout=10)
+    classes = js(dash_duo, "return cy.getElementById('wallet-0x" + "2" * 40 + "').classes();", "trace-graph")
     assert "service" in classes and "trace-stop" in classes
-    zoom = float(_cy(dash_duo, "trace-graph", "return cy.zoom();"))
+    zoom = float(js(dash_duo, "return cy.zoom();", "trace-graph"))
     assert zoom <= 1.2  # fitted, never blown up for two nodes
-    _screenshot(dash_duo, "trace-stops-at-mixer")
+    _screenshot(dash_duo, "trace-stops-at-mixer", "trace-graph")
 
     dash_duo.driver.find_element(By.LINK_TEXT, "Continue through them →").click()
     dash_duo.wait_for_contains_text("#trace-summary", "traced through", timeout=15)
-    until(lambda: _cy(dash_duo, "trace-graph", "return cy ? cy.nodes().length : 0;") == 3, timeout=10)
+    until(lambda: js(dash_duo, "return cy ? cy.nodes().length : 0;", "trace-graph") == 3, timeout=10)
     assert "through=1" in dash_duo.driver.current_url
-    _screenshot(dash_duo, "trace-through-mixer")
+    _screenshot(dash_duo, "trace-through-mixer", "trace-graph")
 
 
 def test_search_finds_typos_and_narrows_by_facets(dash_duo: Any, demo_store: GraphReader) -> None:
-    _start(dash_duo, demo_store, "/")
+    start(dash_duo, demo_store, "/")
     dash_duo.find_element("#search-input").send_keys("Kim Jong Unn\n")
     dash_duo.wait_for_contains_text("#search-results", "KIM, Jong Un", timeout=15)
     _go(dash_duo, "/?q=Korea Daesong Bnak")
