@@ -21,6 +21,16 @@ def cy_script(graph_id: str = "graph") -> str:
     return f"var g = document.getElementById('{graph_id}'); var cy = g && g._cyreg && g._cyreg.cy; "
 
 
+def js(dash_duo: Any, script: str, graph_id: str = "graph") -> Any:
+    """Run ``script`` in the page with ``g`` and ``cy`` bound to the graph (``cy_script``)."""
+    return dash_duo.driver.execute_script(cy_script(graph_id) + script)
+
+
+def node_ids(dash_duo: Any, graph_id: str = "graph") -> set[str]:
+    """The ids of the nodes the graph shows (none while it is not drawn)."""
+    return set(js(dash_duo, "return cy ? cy.nodes().map(n => n.id()) : null;", graph_id) or [])
+
+
 def start(dash_duo: Any, store: GraphReader, path: str = "/") -> None:
     """The dashboard on ``store``, opened at ``path``."""
     dash_duo.start_server(create_app(store))
@@ -58,7 +68,7 @@ def graph_screenshot(dash_duo: Any, name: str, graph_id: str = "graph") -> Path:
     height = int(driver.execute_script("return document.documentElement.scrollHeight;"))
     driver.set_window_size(size["width"], min(max(height + 120, size["height"]), 2400))
     time.sleep(0.4)
-    driver.execute_script(cy_script(graph_id) + "if (cy) { cy.resize(); cy.fit(undefined, 40); }")
+    js(dash_duo, "if (cy) { cy.resize(); cy.fit(undefined, 40); }", graph_id)
     time.sleep(0.4)  # repainted
     driver.save_screenshot(str(path))
     driver.set_window_size(size["width"], size["height"])

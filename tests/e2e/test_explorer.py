@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +29,12 @@ from graph.vocabulary import NodeKind, Prop, RelType
 from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
 from tests.e2e.helpers import current_path as _path
 from tests.e2e.helpers import graph_screenshot as _screenshot
+from tests.e2e.helpers import js as _js
+from tests.e2e.helpers import node_ids as _node_ids
 from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 ROOT = "gen-root"
 ROOT_NAME = "Meridian Root Holdings"
@@ -180,15 +180,6 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphS
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
-
-
-def _js(dash_duo: Any, script: str) -> Any:
-    return dash_duo.driver.execute_script(_CY + script)
-
-
-def _node_ids(dash_duo: Any) -> set[str]:
-    ids = _js(dash_duo, "return cy ? cy.nodes().map(n => n.id()) : null;")
-    return set(ids or [])
 
 
 def _edge_ids(dash_duo: Any) -> set[str]:

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import zipfile
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -22,6 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from graph.stores.base import GraphReader
+from tests.e2e.helpers import SCREENSHOTS
 from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
 from tests.e2e.helpers import current_path as _path
 from tests.e2e.helpers import downloaded as _downloaded
@@ -29,7 +29,6 @@ from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 RI = "demo-ri-chol-man"
 SUNRISE = "demo-sunrise-digital"
 BUREAU = "demo-bureau-999"

@@ -18,7 +18,6 @@ import json
 import os
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -36,11 +35,12 @@ from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_err
 from tests.e2e.helpers import current_path as _path
 from tests.e2e.helpers import downloaded as _downloaded
 from tests.e2e.helpers import graph_screenshot as _screenshot
+from tests.e2e.helpers import js as _js
+from tests.e2e.helpers import node_ids as _node_ids
 from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 BUREAU = "demo-bureau-999"
@@ -94,14 +94,6 @@ def risk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
-
-
-def _js(dash_duo: Any, script: str) -> Any:
-    return dash_duo.driver.execute_script(_CY + script)
-
-
-def _node_ids(dash_duo: Any) -> set[str]:
-    return set(_js(dash_duo, "return cy ? cy.nodes().map(n => n.id()) : null;") or [])
 
 
 def _wait_nodes(dash_duo: Any, expected: set[str]) -> None:
