@@ -10,7 +10,6 @@ import pytest
 
 from graph.errors import EntityNotFound
 from graph.exports.ftm import ExportStats, export_graph, export_subgraph, validate_ftm, write_ftm
-from graph.ids import wallet_id
 from graph.model import Designation
 from graph.settings import Settings
 from graph.stores.base import GraphStore
@@ -18,11 +17,7 @@ from graph.vocabulary import NodeKind, Prop, RelType
 from loaders.framework import run_load
 from loaders.sources.ftm import FtmSource
 from sanctions_graph.cli import main
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"
-NETWORK = FIXTURES / "network.ftm.json"
-DELTA = FIXTURES / "delta.ftm.json"
-WALLET = wallet_id("0xabcdef0123456789abcdef0123456789abcdef01")
+from tests.ftm_fixtures import DELTA, FIXTURES, NETWORK, NETWORK_RELS, WALLET
 
 NETWORK_NODES = {
     "Person": 4,
@@ -33,18 +28,6 @@ NETWORK_NODES = {
     "Wallet": 1,
     "Vessel": 1,
     "Aircraft": 1,
-}
-NETWORK_RELS = {
-    "OWNS": 3,
-    "DIRECTS": 1,
-    "EMPLOYS": 1,
-    "MEMBER_OF": 1,
-    "FAMILY_OF": 1,
-    "ASSOCIATE_OF": 1,
-    "LINKED_TO": 2,
-    "PAID": 1,
-    "HOLDS": 1,
-    "LOCATED_AT": 1,
 }
 
 

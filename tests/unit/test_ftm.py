@@ -20,12 +20,7 @@ from loaders.framework import LoadContext, LoadReport, run_load, write_report_js
 from loaders.sources import ftm
 from loaders.sources.ftm import FtmSource
 from tests.doubles import RecordingStore
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ftm"
-NETWORK = FIXTURES / "network.ftm.json"
-DELTA = FIXTURES / "delta.ftm.json"
-WALLET = wallet_id("0xabcdef0123456789abcdef0123456789abcdef01")
-
+from tests.ftm_fixtures import DELTA, FIXTURES, NETWORK, NETWORK_RELS, WALLET
 
 #: The recorded write calls as short steps (method, kind or type), for assertions on order.
 _STEP = {
@@ -117,18 +112,7 @@ def test_network_dry_run_counts_kinds_relationships_stubs_and_notes() -> None:
         "Vessel": 1,
         "Aircraft": 1,
     }
-    assert report.relationships == {
-        "OWNS": 3,
-        "DIRECTS": 1,
-        "EMPLOYS": 1,
-        "MEMBER_OF": 1,
-        "FAMILY_OF": 1,
-        "ASSOCIATE_OF": 1,
-        "LINKED_TO": 2,
-        "PAID": 1,
-        "HOLDS": 1,
-        "LOCATED_AT": 1,
-    }
+    assert report.relationships == NETWORK_RELS
     assert report.stubs == 1
     assert report.notes["edges with an end absent from the loaded files (kept against a stub)"] == 1
     assert report.notes["skipped schema (not in the graph vocabulary): Position"] == 1
