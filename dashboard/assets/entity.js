@@ -131,6 +131,13 @@ window.dash_clientside.entity = {
     bindViewport: function() {
         if (window._sgViewportBound) { return; }
         window._sgViewportBound = true;
+        // Back/Forward between the entries syncUrl pushed: the page is drawn again from the URL (Dash pages'
+        // location does not follow history entries it did not make)
+        window.addEventListener('popstate', function() {
+            if (window.location.pathname.indexOf('/entity/') !== 0 || !window.dash_clientside.set_props) { return; }
+            window.dash_clientside.set_props('_pages_location',
+                {pathname: window.location.pathname, search: window.location.search});
+        });
         document.addEventListener('click', function(evt) {
             var button = evt.target && evt.target.closest && evt.target.closest(
                 '#view-fit, #view-zoom-in, #view-zoom-out, #view-centre');
