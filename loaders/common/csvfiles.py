@@ -23,6 +23,7 @@ from pathlib import Path
 from graph import SourceFormatError
 from loaders.common.values import DateOrder, decide_date_order, find_date_order
 from loaders.framework import LoadContext
+from loaders.framework.guard import InputLimits
 
 MAX_EXAMPLES = 10
 
@@ -77,6 +78,11 @@ def read_header(path: Path) -> list[str]:
             raise SourceFormatError(file, 1, None, f"the header row is not valid CSV ({exc})") from exc
     if not header or all(not h.strip() for h in header):
         raise SourceFormatError(file, 1, None, "empty file: no header row")
+    columns = InputLimits.from_env().columns
+    if len(header) > columns:
+        raise SourceFormatError(
+            file, 1, None, f"{len(header):,} columns, over the cap of {columns:,} (SANCTIONS_GRAPH_MAX_COLUMNS)"
+        )
     names = [repair_text(h)[0].strip() for h in header]
     seen: set[str] = set()
     for name in names:
@@ -200,14 +206,14 @@ def iter_records(path: Path, header: Sequence[str], ctx: LoadContext) -> Iterato
     for line, fields, raw, repaired in _rows(path):
         last_raw = raw
         if isinstance(fields, csv.Error):
-            ctx.record_read()
+            ctx.record_read(file=file, line=line)
             ctx.reject(file, line, None, _csv_error(fields), raw.rstrip("\r\n"))
             continue
         skipped = skipped_kind(fields, header)
         if skipped is not None:
             ctx.note(skipped)
             continue
-        ctx.record_read()
+        ctx.record_read(file=file, line=line)
         if repaired:
             log.lines.append(line)
         if len(fields) != len(header):

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph import LIST_PROPS, GraphWriter, NodeKind, NodeRecord, Prop, RelRecord, RelType, WriteCounts
-from loaders.framework.guard import DEFAULT_LIMITS, DERIVED_PROPS, InputLimits, text_problem, value_problem
+from loaders.framework.guard import DERIVED_PROPS, InputLimits, text_problem, value_problem
 from loaders.framework.progress import Progress
 from loaders.framework.report import LoadReport, Rejected, RejectsWriter
 from loaders.framework.writer import BackgroundWriter
@@ -39,9 +39,10 @@ class LoadContext:
         progress: Progress,
         rejects: RejectsWriter,
         batch_size: int = DEFAULT_BATCH_SIZE,
-        limits: InputLimits = DEFAULT_LIMITS,
+        limits: InputLimits | None = None,
     ) -> None:
-        self.limits = limits
+        #: caps on the input (default: InputLimits.from_env(), the SANCTIONS_GRAPH_MAX_* variables)
+        self.limits = limits or InputLimits.from_env()
         self._where: tuple[str, int | None] = (", ".join(report.files), None)
         self._background = BackgroundWriter(writer, workers=writer.write_workers) if writer is not None else None
         self._writer: GraphWriter | None = self._background

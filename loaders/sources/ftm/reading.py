@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import SourceFormatError
+from loaders.common.lines import bounded_lines, expanded_lines
 from loaders.framework import LoadContext
 from loaders.sources.ftm.records import BadRecord, Line
 
@@ -63,7 +64,13 @@ def raw_lines(path: Path, ctx: LoadContext) -> Iterator[tuple[int, bytes]]:
         handle.seek(0)
         try:
             stream = gzip.GzipFile(fileobj=handle, mode="rb") if gzipped else handle
-            for number, raw in enumerate(stream, start=1):
+            caps = ctx.limits  # line length; for gzip also what it expands to (bombs)
+            size = path.stat().st_size
+            lines = expanded_lines(stream, str(path), size, caps) if gzipped else bounded_lines(stream, caps.line_bytes)
+            for number, raw in enumerate(lines, start=1):
+                if len(raw.rstrip(b"\r\n")) > caps.line_bytes:
+                    ctx.reject(str(path), number, None, f"line too long: over {caps.line_bytes:,} bytes", "")
+                    continue
                 if number == 1 and raw.lstrip().startswith(b"["):
                     raise SourceFormatError(
                         str(path), 1, None, "a JSON array, not JSON lines (one FtM entity object per line)"
