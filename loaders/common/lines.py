@@ -4,16 +4,23 @@ compressed file caps on what it expands to (size, and ratio to its compressed si
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Protocol
 
 from graph import SourceFormatError
 from loaders.framework.guard import InputLimits
+
+
+class Readable(Protocol):
+    """A binary stream with readline (a file, a GzipFile)."""
+
+    def readline(self, size: int | None = -1, /) -> bytes: ...
+
 
 #: Below this many expanded bytes the ratio cap is not applied (small files of repeated text compress very well).
 _RATIO_FLOOR = 64 << 20
 
 
-def bounded_lines(handle: BinaryIO, cap: int) -> Iterator[bytes]:
+def bounded_lines(handle: Readable, cap: int) -> Iterator[bytes]:
     """The lines of ``handle`` (with their ending). A line longer than ``cap`` bytes is yielded as its first
     ``cap + 1`` bytes (so a caller sees it is too long) and the rest of it is skipped without being kept."""
     while True:
@@ -28,7 +35,7 @@ def bounded_lines(handle: BinaryIO, cap: int) -> Iterator[bytes]:
         yield line
 
 
-def expanded_lines(stream: BinaryIO, file: str, compressed_size: int, limits: InputLimits) -> Iterator[bytes]:
+def expanded_lines(stream: Readable, file: str, compressed_size: int, limits: InputLimits) -> Iterator[bytes]:
     """``bounded_lines`` of a decompressing stream that stops, with a sentence (SourceFormatError), once the
     content expands beyond ``limits.decompressed_bytes`` or ``limits.decompressed_ratio`` times the compressed size."""
     expanded = 0
