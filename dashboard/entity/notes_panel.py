@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard.components import guarded
 from dashboard.formatting import entity_href
-from dashboard.pages.cases import case_href, case_store, case_user, keeps_cases
+from dashboard.pages.cases import case_href, case_store, case_user, first_of, keeps_cases, spread, wid
 from graph import GraphReader, add_note, asserted_links, list_cases, notes_on, pin
 
 PANEL_ID = "notes-panel"
@@ -56,19 +57,29 @@ def panel(store: GraphReader, entity_id: str) -> html.Details | html.Div:
     return html.Details(
         [
             html.Summary("Notes"),
-            dcc.Store(id=ENTITY_STORE, data=entity_id),
-            html.Div(guarded(lambda: notes_children(store, entity_id), back_to_search=False), id="entity-notes"),
+            dcc.Store(id=wid(ENTITY_STORE), data=entity_id),
+            html.Div(
+                guarded(lambda: notes_children(store, entity_id), back_to_search=False),
+                id=wid("entity-notes"),
+                className="entity-notes",
+            ),
             dcc.Dropdown(
-                id="entity-note-case",
+                id=wid("entity-note-case"),
+                className="entity-note-case",
                 options=options,
                 value=options[-1]["value"] if options else None,
                 placeholder="Case",
                 clearable=False,
             ),
-            dcc.Textarea(id="entity-note-text", placeholder="Write a note on this entity", style={"width": "100%"}),
-            html.Button("Add note", id="entity-note-button", n_clicks=0),
-            html.Button("Pin to case", id="entity-pin-button", n_clicks=0),
-            html.Div(id="entity-note-message", role="status"),
+            dcc.Textarea(
+                id=wid("entity-note-text"),
+                className="entity-note-text",
+                placeholder="Write a note on this entity",
+                style={"width": "100%"},
+            ),
+            html.Button("Add note", id=wid("entity-note-button"), className="entity-note-button", n_clicks=0),
+            html.Button("Pin to case", id=wid("entity-pin-button"), className="entity-pin-button", n_clicks=0),
+            html.Div(id=wid("entity-note-message"), className="entity-note-message", role="status"),
         ],
         id=PANEL_ID,
         open=True,
@@ -81,7 +92,7 @@ def act(store: GraphReader, trigger: Any, case_id: Any, text: Any, entity_id: An
     if not isinstance(case_id, str) or not case_id:
         return dash.no_update, "Choose a case first (create one on the Cases page).", dash.no_update
     records = case_store(store)
-    if trigger == "entity-pin-button":
+    if trigger == "entity-pin-button" or (isinstance(trigger, dict) and trigger.get("type") == "entity-pin-button"):
         done = guarded(lambda: pin(records, case_id, [str(entity_id)]), back_to_search=False)
         message: Any = done if isinstance(done, html.Div) else "Pinned to the case."
         return dash.no_update, message, dash.no_update
@@ -96,15 +107,18 @@ def act(store: GraphReader, trigger: Any, case_id: Any, text: Any, entity_id: An
 
 def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
     @app.callback(
-        Output("entity-notes", "children"),
-        Output("entity-note-message", "children"),
-        Output("entity-note-text", "value"),
-        Input("entity-note-button", "n_clicks"),
-        Input("entity-pin-button", "n_clicks"),
-        State("entity-note-case", "value"),
-        State("entity-note-text", "value"),
-        State(ENTITY_STORE, "data"),
+        Output(wid("entity-notes", ALL), "children"),
+        Output(wid("entity-note-message", ALL), "children"),
+        Output(wid("entity-note-text", ALL), "value"),
+        Input(wid("entity-note-button", ALL), "n_clicks"),
+        Input(wid("entity-pin-button", ALL), "n_clicks"),
+        State(wid("entity-note-case", ALL), "value"),
+        State(wid("entity-note-text", ALL), "value"),
+        State(wid(ENTITY_STORE, ALL), "data"),
         prevent_initial_call=True,
     )
-    def _act(_note: Any, _pin: Any, case_id: Any, text: Any, entity_id: Any) -> tuple[Any, Any, Any]:
-        return act(store, dash.ctx.triggered_id, case_id, text, entity_id)
+    def _act(notes: Any, pins: Any, case_ids: Any, texts: Any, entity_ids: Any) -> tuple[Any, ...]:
+        if not any(notes or ()) and not any(pins or ()):
+            raise PreventUpdate
+        done = act(store, dash.ctx.triggered_id, first_of(case_ids), first_of(texts), first_of(entity_ids))
+        return spread(done, notes, (0, 1, 2))

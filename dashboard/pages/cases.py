@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 import dash
 import flask
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import context
 from dashboard.auth import Role, require_role
@@ -43,6 +43,22 @@ def case_user() -> str:
         return DEFAULT_USER
     remote = flask.request.environ.get("REMOTE_USER")
     return str(remote) if remote else require_role(Role.ANALYST).name or DEFAULT_USER
+
+
+def wid(kind: str, key: Any = "") -> dict[str, Any]:
+    """A component id of these pages: pattern-matching, so a callback whose components are not on the page shown
+    is not an error (callbacks take ALL of them: a list of none or one)."""
+    return {"type": kind, "key": key}
+
+
+def first_of(values: Any) -> Any:
+    return values[0] if isinstance(values, list) and values else None
+
+
+def spread(result: tuple[Any, ...], inputs: Any, outputs: tuple[int, ...]) -> tuple[Any, ...]:
+    """A single-component callback's result spread over ALL-wildcard outputs (as many as ``inputs``)."""
+    n = len(inputs) if isinstance(inputs, list) else 0
+    return tuple([value] * n if i in outputs else value for i, value in enumerate(result))
 
 
 def case_href(case_id: str) -> str:
@@ -111,12 +127,18 @@ def cases_layout(**_: Any) -> html.Div:
             ),
             html.Div(
                 [
-                    dcc.Input(id="case-new-title", type="text", placeholder="Name of the new case", maxLength=200),
-                    html.Button("New case", id="case-new-button", n_clicks=0),
+                    dcc.Input(
+                        id=wid("case-new-title"),
+                        className="case-new-title",
+                        type="text",
+                        placeholder="Name of the new case",
+                        maxLength=200,
+                    ),
+                    html.Button("New case", id=wid("case-new-button"), className="case-new-button", n_clicks=0),
                 ],
                 className="case-new",
             ),
-            html.Div(id="case-new-message", role="status"),
+            html.Div(id=wid("case-new-message"), className="case-new-message", role="status"),
             html.Div(guarded(lambda: case_rows(store), back_to_search=False), id="cases-list"),
         ],
         className="page page-cases",
@@ -200,10 +222,15 @@ def case_body(store: GraphReader, case_id: str) -> list[Any]:
         _section(
             "Notes",
             [
-                html.Div(notes_list(store, case_id), id="case-notes"),
-                dcc.Textarea(id="case-note-text", placeholder="Write a note on the case", style={"width": "100%"}),
-                html.Button("Add note", id="case-note-button", n_clicks=0),
-                html.Div(id="case-note-message", role="status"),
+                html.Div(notes_list(store, case_id), id=wid("case-notes"), className="case-notes"),
+                dcc.Textarea(
+                    id=wid("case-note-text"),
+                    className="case-note-text",
+                    placeholder="Write a note on the case",
+                    style={"width": "100%"},
+                ),
+                html.Button("Add note", id=wid("case-note-button"), className="case-note-button", n_clicks=0),
+                html.Div(id=wid("case-note-message"), className="case-note-message", role="status"),
             ],
         ),
         _section("Analyst-asserted links", [html.Ul(links)] if links else [html.P("None.")]),
@@ -214,13 +241,12 @@ def case_body(store: GraphReader, case_id: str) -> list[Any]:
 
 def case_layout(case_id: str | None = None, **_: Any) -> html.Div:
     if case_id is None:  # Dash's callback validation asks for every page without arguments
-        return html.Div([dcc.Store(id="case-id"), html.Div(id="case-notes"), dcc.Textarea(id="case-note-text"),
-                         html.Button(id="case-note-button"), html.Div(id="case-note-message")])  # fmt: skip
+        return html.Div()
     store = context.current().store
     wanted = unquote(case_id)
     body = guarded(lambda: case_body(store, wanted), back_to_search=False)
     return html.Div(
-        [dcc.Store(id="case-id", data=wanted), *(body if isinstance(body, list) else [body])],
+        [dcc.Store(id=wid("case-id"), data=wanted), *(body if isinstance(body, list) else [body])],
         className="page page-case",
     )
 
@@ -242,20 +268,24 @@ def write_note(store: GraphReader, clicks: Any, text: Any, case_id: Any) -> tupl
 def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
     app.callback(
         Output("url", "pathname", allow_duplicate=True),
-        Output("case-new-message", "children"),
-        Input("case-new-button", "n_clicks"),
-        State("case-new-title", "value"),
+        Output(wid("case-new-message", ALL), "children"),
+        Input(wid("case-new-button", ALL), "n_clicks"),
+        State(wid("case-new-title", ALL), "value"),
         prevent_initial_call=True,
-    )(lambda clicks, title: create_case(store, clicks, title))
+    )(lambda clicks, titles: spread(create_case(store, first_of(clicks), first_of(titles)), clicks, outputs=(1,)))
     app.callback(
-        Output("case-notes", "children"),
-        Output("case-note-message", "children"),
-        Output("case-note-text", "value"),
-        Input("case-note-button", "n_clicks"),
-        State("case-note-text", "value"),
-        State("case-id", "data"),
+        Output(wid("case-notes", ALL), "children"),
+        Output(wid("case-note-message", ALL), "children"),
+        Output(wid("case-note-text", ALL), "value"),
+        Input(wid("case-note-button", ALL), "n_clicks"),
+        State(wid("case-note-text", ALL), "value"),
+        State(wid("case-id", ALL), "data"),
         prevent_initial_call=True,
-    )(lambda clicks, text, case_id: write_note(store, clicks, text, case_id))
+    )(
+        lambda clicks, text, ids: spread(
+            write_note(store, first_of(clicks), first_of(text), first_of(ids)), clicks, (0, 1, 2)
+        )
+    )
 
 
 __all__ = [
@@ -265,6 +295,9 @@ __all__ = [
     "case_title",
     "case_user",
     "cases_layout",
+    "first_of",
     "keeps_cases",
     "register_callbacks",
+    "spread",
+    "wid",
 ]

@@ -1,0 +1,85 @@
+"""Cases in a real headless Chromium on the demo store: create a case, write a note on it, see it; write a note on an
+entity from its page and see it on the case page; the changed badge on /cases. Screenshots in build/screenshots/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dash.testing.wait import until
+from selenium.common.exceptions import ElementNotInteractableException
+
+from dashboard.app import create_app
+from graph import GraphStore, delete_case, list_cases
+from graph.vocabulary import RecordLabel
+
+pytestmark = pytest.mark.browser
+
+PERSON = "demo-ri-chol-man"
+SHOTS = Path("build/screenshots")
+
+
+def _severe(dash_duo: Any) -> list[Any]:
+    return [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"]
+
+
+def _type(dash_duo: Any, selector: str, text: str) -> None:
+    """Type into a field once it is shown (the page container may still be loading)."""
+    until(lambda: dash_duo.wait_for_element(selector).is_displayed(), timeout=10)
+    until(lambda: _try_keys(dash_duo, selector, text), timeout=10, msg=f"could not type into {selector}")
+
+
+def _try_keys(dash_duo: Any, selector: str, text: str) -> bool:
+    try:
+        dash_duo.find_element(selector).send_keys(text)
+    except ElementNotInteractableException:
+        return False
+    return True
+
+
+@pytest.fixture
+def cases_store(demo_store: GraphStore) -> Any:
+    yield demo_store
+    for case in list_cases(demo_store):
+        delete_case(demo_store, case.id)
+
+
+def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphStore) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dash_duo.start_server(create_app(cases_store))
+    dash_duo.driver.get(dash_duo.server_url + "/cases")
+    _type(dash_duo, "input.case-new-title, .case-new-title input", "Ri Chol Man network")
+    dash_duo.find_element(".case-new-button").click()
+    until(lambda: "/case/case-" in dash_duo.driver.current_url, timeout=10)
+    until(lambda: "Ri Chol Man network" in dash_duo.find_element("h1").text, timeout=10)
+    _type(dash_duo, "textarea.case-note-text, .case-note-text textarea", "Opened after a bank's SAR.")
+    dash_duo.find_element(".case-note-button").click()
+    until(lambda: "Opened after a bank's SAR." in dash_duo.find_element(".case-notes").text, timeout=10)
+    assert "Note added." in dash_duo.find_element(".case-note-message").text
+    (case,) = list_cases(cases_store)
+    assert case.title == "Ri Chol Man network"
+
+    # a note on an entity, from its page, pins it too
+    dash_duo.driver.get(dash_duo.server_url + f"/entity/{PERSON}")
+    _type(dash_duo, "textarea.entity-note-text, .entity-note-text textarea", "Directs Sunrise Digital.")
+    dash_duo.find_element(".entity-note-button").click()
+    until(lambda: "Directs Sunrise Digital." in dash_duo.find_element(".entity-notes").text, timeout=10)
+    dash_duo.find_element(".entity-pin-button").click()
+    until(lambda: "Pinned to the case." in dash_duo.find_element(".entity-note-message").text, timeout=10)
+    dash_duo.driver.save_screenshot(str(SHOTS / "entity-notes.png"))
+
+    # the case page shows both notes and the pinned entity; /cases its badge after a rescreen found changes
+    case = list_cases(cases_store)[0]
+    case.changes = [{"text": "RI Chol Man (demo-ri-chol-man): programs DPRK3 -> DPRK3, DPRK4"}]
+    cases_store.put_records(RecordLabel.CASE, [case.to_record()])
+    dash_duo.driver.get(dash_duo.server_url + f"/case/{case.id}")
+    until(lambda: "Directs Sunrise Digital." in dash_duo.find_element(".case-notes").text, timeout=10)
+    page = dash_duo.find_element(".page-case").text
+    assert "Opened after a bank's SAR." in page and PERSON in page and "DPRK4" in page
+    dash_duo.driver.save_screenshot(str(SHOTS / "case.png"))
+    dash_duo.driver.get(dash_duo.server_url + "/cases")
+    until(lambda: "1 change" in dash_duo.find_element("#cases-list").text, timeout=10)
+    dash_duo.driver.save_screenshot(str(SHOTS / "cases.png"))
+    severe = _severe(dash_duo)
+    assert severe == [], [e["message"][:400] for e in severe][:6]
