@@ -285,6 +285,49 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
     return out
 
 
+def bench_bulk(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Neo4j (the local server of scripts/neo4j.sh: NEO4J_RUN_DIR): the transactional load, then the bulk load
+    (import files written in-process, neo4j-admin import with the server's restart, schema) of the same file."""
+    from sanctions_graph.bulk_load import bulk_load
+
+    if not os.environ.get("NEO4J_RUN_DIR"):
+        raise SystemExit("--bulk needs the local Neo4j of scripts/neo4j.sh: source its env file (NEO4J_RUN_DIR)")
+    settings = Settings.from_env(store="neo4j")
+    store = open_store(settings)
+    try:
+        clear(store)
+        report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+        transactional = {"seconds": round(report.seconds, 2), "records_per_s": round(report.records_per_second, 1)}
+        print(f"[neo4j] transactional load: {json.dumps(transactional)}", flush=True)
+        clear(store)
+    finally:
+        store.close()
+    out_dir = Path(args.home) / "bulk-files"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    bulk = bulk_load(settings, FtmSource(), [path], batch_size=args.batch_size, directory=out_dir)
+    records = bulk.records_read
+    tool_s = float(bulk.notes.get("neo4j-admin import (s)", 0)) or None
+    restart_s = float(bulk.notes.get("import step with the restart (s)", 0))
+    out = {
+        "records": records,
+        "transactional": transactional,
+        "bulk_end_to_end": {"seconds": round(bulk.seconds, 2), "records_per_s": round(bulk.records_per_second, 1)},
+        "import_step": {"seconds": tool_s, "records_per_s": round(records / tool_s, 1) if tool_s else None},
+        "import_with_restart_s": restart_s,
+        "files_written_s": round(bulk.seconds - restart_s, 1),
+        "ratio_end_to_end": round(bulk.records_per_second / max(report.records_per_second, 1e-9), 1),
+    }
+    print(f"[neo4j] bulk: {json.dumps(out)}", flush=True)
+    store = open_store(settings)
+    try:
+        stats = store.stats()
+        out["stored"] = {"nodes": stats.total_nodes, "relationships": stats.total_relationships}
+        clear(store)
+    finally:
+        store.close()
+    return out
+
+
 def table(results: dict[str, dict[str, Any]]) -> str:
     rows = [
         ("store", "records", "load s", "records/s", "per-record rec/s*", "ratio", "clear s", "CPU s client/server"),
@@ -332,6 +375,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rerun", action="store_true", help="load the file a second time (must create nothing)")
     parser.add_argument("--out", help="write the figures as JSON to this file")
     parser.add_argument(
+        "--bulk",
+        action="store_true",
+        help="Neo4j: the transactional load against --bulk (neo4j-admin import, restart included) of the same file",
+    )
+    parser.add_argument(
         "--neo4j-pid", help="the local Neo4j server's process id, to report its CPU (default: $NEO4J_RUN_DIR/neo4j.pid)"
     )
     args = parser.parse_args(argv)
@@ -343,6 +391,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         t = time.perf_counter()
         figures["lines"] = generate(path, args.entities, args.links, args.seed)
         print(f"generated {path} ({sum(figures['lines'].values())} lines) in {time.perf_counter() - t:.1f} s")
+    if args.bulk:
+        figures["bulk"] = bench_bulk(path, args)
+        figures["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+        print(f"load average: {figures['uptime']}")
+        if args.out:
+            Path(args.out).write_text(json.dumps(figures, indent=1) + "\n")
+        return 0
     results: dict[str, dict[str, Any]] = {}
     for kind in ("embedded", "neo4j") if args.store == "both" else (args.store,):
         results[kind] = bench_store(kind, path, home, args)

@@ -31,7 +31,15 @@ from graph.cypher.bulk import (
     set_node_properties,
 )
 from graph.cypher.cases import delete_records, get_records, put_records
-from graph.cypher.read import GET_ENTITIES, GET_ENTITY, count_neighbours, edges_among, neighbours, shortest_path
+from graph.cypher.read import (
+    GET_ENTITIES,
+    GET_ENTITY,
+    neighbour_ids,
+    neighbourhood_view,
+    neighbours,
+    relationships_between,
+    shortest_path,
+)
 from graph.cypher.review import SAME_AS_OF, SAME_AS_QUEUE, UPSERT_SAME_AS, judge_same_as
 from graph.cypher.schema import FALKORDB_CONSTRAINTS, falkordb_unique_ids, schema_statements
 from graph.cypher.search import (
@@ -95,11 +103,9 @@ __all__ = [
     "Dialect",
     "all_relationships",
     "count_links",
-    "count_neighbours",
     "create_nodes",
     "create_relationships",
     "delete_relationships",
-    "edges_among",
     "entities_with_list_value",
     "entities_with_lookup_key",
     "existing_relationships",
@@ -112,10 +118,13 @@ __all__ = [
     "lookup_keys_query",
     "match_candidates",
     "match_names_queries",
+    "neighbour_ids",
+    "neighbourhood_view",
     "neighbours",
     "node_values",
     "relabel_nodes",
     "relationship_values",
+    "relationships_between",
     "relationships_in_id_range",
     "schema_statements",
     "search_candidates",

@@ -50,6 +50,14 @@ __all__ = ["CypherStore", "Row", "node_row"]  # node_row: tests import it from h
 _HOP_FETCH_LIMIT = 5000
 
 
+def _walk(parents: dict[str, str | None], start: str) -> list[str]:
+    """Ids from ``start`` back to the root of a breadth-first search's parent links."""
+    ids = [start]
+    while (parent := parents[ids[-1]]) is not None:
+        ids.append(parent)
+    return ids
+
+
 class CypherStore(abc.ABC):
     """Shared implementation of GraphStore over a backend that runs Cypher."""
 
@@ -236,46 +244,20 @@ class CypherStore(abc.ABC):
     ) -> Subgraph:
         if not 1 <= hops <= MAX_HOPS:
             raise SanctionsGraphError(f"Hops must be between 1 and {MAX_HOPS}.")
-        center = self.get_entity(entity_id)
-        entities: dict[str, Entity] = {center.id: center}
+        # one query in one read transaction: the centre, its rings under the cap and the relationships among them
+        rows = self._read(cypher.neighbourhood_view(hops, types), {"id": entity_id, "limit": max(1, int(limit))})
+        if not rows:
+            raise EntityNotFound(entity_id)
+        entities = {e.id: e for e in (entity_from_props(p) for p in rows[0]["nodes"])}
         rels: dict[str, Relationship] = {}
-        frontier = [center.id]
-        omitted: set[str] = set()
-        truncated_fetch = False
-        for _ in range(hops):
-            if not frontier:
-                break
-            rows = self._read(cypher.neighbours(types), {"ids": frontier, "limit": _HOP_FETCH_LIMIT})
-            truncated_fetch = truncated_fetch or len(rows) >= _HOP_FETCH_LIMIT
-            next_frontier: list[str] = []
-            for row in rows:
-                other = entity_from_props(row["mprops"])
-                if other.id not in entities:
-                    if len(entities) >= limit:
-                        omitted.add(other.id)
-                        continue
-                    entities[other.id] = other
-                    next_frontier.append(other.id)
-                rel = relationship_from(row["type"], row["source"], row["target"], row["rprops"])
-                rels[rel.id] = rel
-            frontier = next_frontier
-        # Every relationship of an expanded entity came with its hop; only those among the last ring (never
-        # expanded) are missing, unless a hop's fetch was cut short: then ask for those of every entity.
-        unexpanded = list(entities) if truncated_fetch else frontier
-        if unexpanded:
-            params = {"ids": unexpanded, "among": list(entities)}
-            for row in self._read(cypher.edges_among(types), params):
-                rel = relationship_from(row["type"], row["source"], row["target"], row["rprops"])
-                rels.setdefault(rel.id, rel)
-        omitted_count = len(omitted)
-        if truncated_fetch:
-            total = self._read(cypher.count_neighbours(types), {"ids": list(entities)})
-            omitted_count = max(omitted_count, int(total[0]["n"]) - len(entities) + 1) if total else omitted_count
+        for t, source, target, props in rows[0]["rels"]:
+            rel = relationship_from(t, source, target, props)
+            rels.setdefault(rel.id, rel)
         return Subgraph(
-            center=center.id,
+            center=entity_id,
             entities=tuple(entities.values()),
-            relationships=tuple(r for r in rels.values() if r.source in entities and r.target in entities),
-            omitted=omitted_count,
+            relationships=tuple(rels.values()),
+            omitted=int(rows[0]["omitted"]),
         )
 
     def shortest_path(
@@ -285,6 +267,8 @@ class CypherStore(abc.ABC):
         target = self.get_entity(target_id)
         if source.id == target.id:
             return Path(entities=(source,), relationships=())
+        if self.dialect is cypher.Dialect.FALKORDB:  # allShortestPaths enumerates them all: search by level instead
+            return self._bidirectional_path(source, target, max_hops, types)
         rows = self._read(
             cypher.shortest_path(self.dialect, max_hops, types),
             {"source": source.id, "target": target.id},
@@ -295,6 +279,41 @@ class CypherStore(abc.ABC):
         nodes = tuple(entity_from_props(p) for p in rows[0]["nodes"])
         rels = tuple(relationship_from(t, s, e, p) for t, s, e, p in rows[0]["rels"])
         return Path(entities=nodes, relationships=rels)
+
+    def _bidirectional_path(
+        self, source: Entity, target: Entity, max_hops: int, types: Sequence[RelType] | None
+    ) -> Path | None:
+        """A shortest undirected path by breadth-first search from both ends, one query per level (the smaller
+        frontier is expanded), then the relationships along it; None beyond ``max_hops``."""
+        parents: tuple[dict[str, str | None], dict[str, str | None]] = ({source.id: None}, {target.id: None})
+        frontiers = ([source.id], [target.id])
+        meeting: str | None = None
+        for _ in range(max_hops):
+            side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+            if not frontiers[side]:
+                return None
+            mine, theirs = parents[side], parents[1 - side]
+            nxt: list[str] = []
+            for row in self._read(cypher.neighbour_ids(types), {"ids": frontiers[side]}):
+                other = str(row["other"])
+                if other in mine:
+                    continue
+                mine[other] = str(row["origin"])
+                nxt.append(other)
+                if meeting is None and other in theirs:
+                    meeting = other
+            if meeting is not None:
+                break
+            frontiers = (nxt, frontiers[1]) if side == 0 else (frontiers[0], nxt)
+        if meeting is None:
+            return None
+        ids = _walk(parents[0], meeting)[::-1] + _walk(parents[1], meeting)[1:]
+        pairs = [list(p) for p in itertools.pairwise(ids)]
+        found: dict[tuple[str, str], Relationship] = {}
+        for r in self._read(cypher.relationships_between(types), {"pairs": pairs}):
+            found.setdefault((r["a"], r["b"]), relationship_from(r["type"], r["source"], r["target"], r["rprops"]))
+        entities = {e.id: e for e in self.get_entities(ids)}
+        return Path(entities=tuple(entities[i] for i in ids), relationships=tuple(found[(a, b)] for a, b in pairs))
 
     def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
         batch: list[Entity] = []
