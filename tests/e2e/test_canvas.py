@@ -174,11 +174,11 @@ def test_a_small_view_opens_fitted_with_labels_readable_on_screen(
 
 
 def test_the_2000_node_view_is_seen_whole_and_stays_interactive(
-    dash_duo: Any, generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch, timing: Callable[[str], None]
+    dash_duo: Any, shared_generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch, timing: Callable[[str], None]
 ) -> None:
     nodes = 1 + SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH * (1 + ONWARD_EACH)
-    store_time = _timed(monkeypatch, generated_store, "neighbourhood")
-    _start(dash_duo, generated_store)
+    store_time = _timed(monkeypatch, shared_generated_store, "neighbourhood")
+    _start(dash_duo, shared_generated_store)
     _window(dash_duo, 1600, 1000)
     started = time.perf_counter()
     dash_duo.driver.get(f"{dash_duo.server_url}/entity/{ROOT}?hops=3")
