@@ -1,0 +1,88 @@
+"""One view, one round trip: a neighbourhood through our API against the raw query returning the same data, and the
+shortest path, p50/p95 in ms on a generated FtM graph (load_bench's file, loaded here unless --no-load).
+
+    .venv/bin/python benchmarks/view_bench.py --store neo4j --entities 100000 --links 300000
+    .venv/bin/python benchmarks/view_bench.py --store embedded --entities 100000 --links 300000
+
+"ours" is store.neighbourhood(id, hops) (the query, then entities and relationships built); "raw" runs the same
+Cypher text (cypher.neighbourhood_view) through the store's read transaction and keeps the driver's rows.
+Paths: store.shortest_path between random pairs (≤ 6 hops; the embedded store's bidirectional search).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import add_store_options, open_bench_store
+from benchmarks.load_bench import generate
+from graph import cypher
+from graph.stores.cypher_store import CypherStore
+from loaders.framework import NoProgress, run_load
+from loaders.sources.ftm import FtmSource
+
+
+def _timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_store_options(parser, "/tmp/view-bench")
+    parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--links", type=int, default=300_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--queries", type=int, default=200, help="views and paths timed (each)")
+    parser.add_argument("--hops", type=int, default=2)
+    parser.add_argument("--no-load", action="store_true", help="the store already holds the file")
+    args = parser.parse_args()
+    home = Path(args.home)
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / f"bench-{args.entities}-{args.links}-{args.seed}.ftm.json"
+    if not path.exists():
+        generate(path, args.entities, args.links, args.seed)
+    store = open_bench_store(args.store, home / "store")
+    assert isinstance(store, CypherStore)
+    try:
+        if not args.no_load:
+            store.clear()
+            report = run_load(FtmSource(), [path], store, progress=NoProgress())
+            print(f"loaded {report.records_read} records in {report.seconds:.0f} s", flush=True)
+        rng = random.Random(args.seed)
+        ids = [e.id for batch in store.iter_entities(batch_size=50_000) for e in batch]
+        sample = [rng.choice(ids) for _ in range(args.queries)]
+        views = iter(sample * 3)
+        query = cypher.neighbourhood_view(args.hops, None)
+        for _ in range(20):  # warm-up (plans cached, pages in memory)
+            store.neighbourhood(next(views), hops=args.hops)
+        ours = _timed(lambda: store.neighbourhood(next(views), hops=args.hops), args.queries)
+        raw_views = iter(sample)
+        raw = _timed(lambda: store._read(query, {"id": next(raw_views), "limit": 200}), args.queries)
+        pairs = iter([(rng.choice(ids), rng.choice(ids)) for _ in range(args.queries)])
+        paths = _timed(lambda: store.shortest_path(*next(pairs)), args.queries)
+    finally:
+        store.close()
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    print(f"{args.store}, {args.entities} entities / {args.links} links, {args.queries} of each, hops {args.hops}")
+    print(f"  neighbourhood, ours  p50 {ours[0]:7.1f} ms  p95 {ours[1]:7.1f} ms")
+    print(f"  neighbourhood, raw   p50 {raw[0]:7.1f} ms  p95 {raw[1]:7.1f} ms  (ours/raw p95 {ours[1] / raw[1]:.2f})")
+    print(f"  shortest path ≤ 6    p50 {paths[0]:7.1f} ms  p95 {paths[1]:7.1f} ms")
+    print(f"  load average: {uptime}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
