@@ -32,9 +32,9 @@ def navbar(title: str, sign_out: bool = False) -> html.Header:
             dcc.Link("Paths", href="/paths", className="nav-link", style={"color": "#fff"}),
             dcc.Link("Trace", href="/trace", className="nav-link", style={"color": "#fff"}),
             dcc.Link("IT workers", href="/it-workers", className="nav-link", style={"color": "#fff"}),
+            dcc.Link("Cases", href="/cases", className="nav-link", style={"color": "#fff"}),
             dcc.Link("Screen", href="/screen", className="nav-link", style={"color": "#fff"}),
             dcc.Link("Review", href="/review", className="nav-link", style={"color": "#fff"}),
-            dcc.Link("Cases", href="/cases", className="nav-link", style={"color": "#fff"}),
             html.Div(
                 [
                     dcc.Input(
@@ -141,6 +141,12 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
         layout=analysis.it_workers_layout,
     )
     _register_page(
+        "dashboard.pages.screen", path="/screen", name="Screen", title=f"Screen · {title}", layout=screen.layout
+    )
+    _register_page(
+        "dashboard.pages.review", path="/review", name="Review", title=f"Review · {title}", layout=review.layout
+    )
+    _register_page(
         "dashboard.pages.cases", path="/cases", name="Cases", title=f"Cases · {title}", layout=case_pages.cases_layout
     )
     _register_page(
@@ -149,12 +155,6 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
         name="Case",
         title=lambda **kw: f"{case_pages.case_title(**kw)} · {title}",
         layout=case_pages.case_layout,
-    )
-    _register_page(
-        "dashboard.pages.screen", path="/screen", name="Screen", title=f"Screen · {title}", layout=screen.layout
-    )
-    _register_page(
-        "dashboard.pages.review", path="/review", name="Review", title=f"Review · {title}", layout=review.layout
     )
     _register_page(
         "dashboard.pages.not_found_404",
@@ -170,11 +170,11 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     paths.register_callbacks(app, store)
     report.register_callbacks(app)
     analysis.register_callbacks(app, store)
+    case_pages.register_callbacks(app, store)  # /cases, /case/<id>
+    entity_notes.register_callbacks(app, store)  # the entity page's notes panel
     screen.register_callbacks(app, store)
     review.register_callbacks(app, store)
     review_panel.register_callbacks(app, store)  # the entity page's same-as candidates
-    case_pages.register_callbacks(app, store)  # /cases, /case/<id>
-    entity_notes.register_callbacks(app, store)  # the entity page's notes panel
     app.callback(
         Output("url", "pathname", allow_duplicate=True),
         Output("url", "search", allow_duplicate=True),

@@ -49,4 +49,3 @@ class _Deadline:
 def with_deadline(store: S, seconds: float, workers: int = 32) -> S:
     """``store`` with every method call bounded by ``seconds`` (see the module's docstring)."""
     return cast(S, _Deadline(store, seconds, workers))
-

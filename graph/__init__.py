@@ -315,6 +315,7 @@ __all__ = [
     "without_internal",
     "write_ftm",
     "write_graph_csv_zip",
+    "write_session",
     "xml_text",
     "xref",
 ]
@@ -348,5 +349,4 @@ __all__ += [  # cases (graph.cases)
     "runs_of",
     "save_view",
     "unpin",
-    "write_session",
 ]

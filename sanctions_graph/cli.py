@@ -37,9 +37,9 @@ from graph import (
     reset_store,
     stop_embedded,
     store_session,
+    terminal_text,
     with_derived,
     write_session,
-    terminal_text,
 )
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json

@@ -549,8 +549,8 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
     center = with_derived(store, [loaded.center])[0]  # listed addresses, exposure named by name (graph)
     page = _page(center, view, loaded.state, rendered)
     page.insert(1, html.Div(ownership_box(store, center), id="ownership-box"))  # the 50% rule, worked out
-    page.insert(2, review_panel.panel(store, center.id))  # same-as candidates: accept / reject / undo
     page.insert(2, notes_panel(store, center.id))  # notes of every case, pin to a case (notes_panel.py)
+    page.insert(2, review_panel.panel(store, center.id))  # same-as candidates: accept / reject / undo
     return html.Div(page, className="page page-entity")
 
 

@@ -32,9 +32,7 @@ def _type_alternation(types: Sequence[RelType] | None) -> str:
     return ":" + "|".join(_rel_type(t) for t in types)
 
 
-
 def _prop(prop: Prop) -> str:
     if not isinstance(prop, Prop):
         raise TypeError(f"property must come from the vocabulary, got {prop!r}")
     return prop.value
-

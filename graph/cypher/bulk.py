@@ -47,7 +47,6 @@ RETURN count(n) AS written
 """
 
 
-
 # --- analytics: targeted hops and bulk reads of only the fields an analysis needs ----------------------------
 # Columns are plain scalars (ids, numbers, short strings), never property maps: the FalkorDB client parses maps
 # slowly, and a bulk analysis reads millions of rows.
@@ -191,5 +190,3 @@ def relationship_values(rel_type: RelType, props: Sequence[Prop]) -> tuple[str, 
 STATS_NODES = f"MATCH (n:{ENTITY_LABEL}) RETURN n.{Prop.KIND} AS key, count(*) AS n"
 STATS_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
 PING = "RETURN 1 AS ok"
-
-

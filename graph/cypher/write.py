@@ -180,5 +180,3 @@ UNWIND $ids AS rid
 DELETE r
 RETURN count(*) AS written
 """
-
-
