@@ -95,6 +95,10 @@ class FakeReader:
         rels = tuple(r for r in self.relationships if r.source in inside and r.target in inside)
         return Subgraph(entity_id, tuple(self.entities[i] for i in kept), rels, len(omitted))
 
+    def same_as_of(self, entity_id: str) -> list[Relationship]:
+        # the same-as panel's own read, beside the one graph call the assertions count
+        return [r for r in self.relationships if r.type == "SAME_AS" and entity_id in (r.source, r.target)]
+
     # the rest of GraphReader: the dashboard must not need it
     def shortest_path(self, *args: Any, **kwargs: Any) -> Path | None:
         raise AssertionError("unexpected store call")
