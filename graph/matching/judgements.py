@@ -88,6 +88,8 @@ class SameAsPair:
 def with_entities(store: GraphReader, rels: Iterable[Relationship]) -> list[SameAsPair]:
     """The SAME_AS relationships with both sides' whole records (pairs whose side is gone are left out)."""
     rels = list(rels)
+    if not rels:
+        return []  # no store call for an entity without candidates (every entity page asks)
     found = {e.id: e for e in store.get_entities([i for r in rels for i in (r.source, r.target)])}
     return [SameAsPair(r, found[r.source], found[r.target]) for r in rels if r.source in found and r.target in found]
 
