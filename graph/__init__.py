@@ -132,6 +132,7 @@ from graph.model import (
     Subgraph,
     WriteCounts,
 )
+from graph.plain import as_dict, counted_lines
 from graph.safe_text import terminal_text
 from graph.settings import STORES, Settings
 from graph.stores.base import (
@@ -253,6 +254,8 @@ __all__ = [
     "WriteCounts",
     "XrefSummary",
     "analyze",
+    "as_dict",
+    "counted_lines",
     "country_code",
     "country_name",
     "country_names",

@@ -18,6 +18,7 @@ from typing import Any
 from graph.analytics.dates import today, utc_now_iso
 from graph.analytics.exposure import ExposureGraph, exposure_props, is_followed, types_key
 from graph.analytics.ownership import evaluate, holdings_from_rows, ownership_props
+from graph.plain import as_dict
 from graph.stores.base import GraphStore
 from graph.vocabulary import ANALYSIS_PROPS, Prop, RelType
 
@@ -45,20 +46,7 @@ class AnalyzeSummary:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "entities": self.entities,
-            "relationships": self.relationships,
-            "sanctioned": self.sanctioned,
-            "types": self.types,
-            "as_of": self.as_of,
-            "analyzed_at": self.analyzed_at,
-            "exposure_by_hops": self.exposure_by_hops,
-            "blocked_by_ownership": self.blocked_by_ownership,
-            "possibly_blocked": self.possibly_blocked,
-            "holdings": self.holdings,
-            "written": self.written,
-            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
-        }
+        return as_dict(self, seconds={k: round(v, 2) for k, v in self.seconds.items()})
 
     def to_text(self) -> str:
         hops = ", ".join(f"{k}: {v}" for k, v in self.exposure_by_hops.items())

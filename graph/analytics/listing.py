@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.model import Designation, Direction, Entity
+from graph.plain import as_dict
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -49,16 +50,7 @@ class Listing:
         return f"Listed address of {self.party_name} ({self.record})"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "wallet": self.wallet,
-            "party": self.party,
-            "party_name": self.party_name,
-            "authority": self.authority,
-            "record_id": self.record_id,
-            "dataset": self.dataset,
-            "programs": list(self.programs),
-            "record": self.text,
-        }
+        return as_dict(self, record=self.text)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Listing:

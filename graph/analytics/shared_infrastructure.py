@@ -22,6 +22,7 @@ from typing import Any
 
 from graph.ids import fold_text, lookup_key
 from graph.model import Direction, Entity
+from graph.plain import as_dict
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -66,24 +67,8 @@ class SharedLink:
         return combine([v.weight for v in self.values])
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.other,
-            "name": self.name,
-            "kind": self.kind,
-            "sanctioned": self.sanctioned,
-            "weight": round(self.weight, 6),
-            "shared": [
-                {
-                    "kind": v.kind,
-                    "value": v.value,
-                    "holders": v.holders,
-                    "weight": round(v.weight, 6),
-                    "via": list(v.via),
-                    "complete": v.complete,
-                }
-                for v in self.values
-            ],
-        }
+        shared = [as_dict(v, weight=round(v.weight, 6)) for v in self.values]
+        return as_dict(self, rename={"other": "id", "values": "shared"}, weight=round(self.weight, 6), shared=shared)
 
 
 def identifier_groups(entity: Entity) -> list[tuple[str, str, list[str]]]:

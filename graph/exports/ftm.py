@@ -48,6 +48,7 @@ from graph.ftm_mapping import (
     SCHEMA_OF_KIND,
 )
 from graph.model import Designation, Entity, Relationship, Subgraph
+from graph.plain import counted_lines
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -88,12 +89,9 @@ class ExportStats:
         lines = [f"Exported {self.total} FtM entities"]
         lines += [f"  {k:<16}{v}" for k, v in sorted(self.entities.items())]
         if self.skipped:
-            lines.append("  not exported:" + "".join(f"\n    {v:>5}  {k}" for k, v in sorted(self.skipped.items())))
+            lines.append(counted_lines("  not exported:", sorted(self.skipped.items())))
         if self.dropped:
-            lines.append(
-                "  values followthemoney refused:"
-                + "".join(f"\n    {v:>5}  {k}" for k, v in sorted(self.dropped.items()))
-            )
+            lines.append(counted_lines("  values followthemoney refused:", sorted(self.dropped.items())))
         return "\n".join(lines)
 
 

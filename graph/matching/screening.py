@@ -31,6 +31,7 @@ from graph.matching.query import (
     parse_kind,
 )
 from graph.model import Entity
+from graph.plain import as_dict
 from graph.stores.base import GraphReader
 from graph.vocabulary import Prop
 
@@ -155,7 +156,7 @@ class ScreenHit:
     programs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        return as_dict(self)
 
 
 @dataclass
@@ -174,13 +175,7 @@ class ScreenResult:
         return self.hits[0].label if self.hits else ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "row_id": self.row_id,
-            "line": self.line,
-            "name": self.name,
-            "error": self.error,
-            "results": [h.to_dict() for h in self.hits],
-        }
+        return as_dict(self, drop=("seconds",), rename={"hits": "results"}, results=[h.to_dict() for h in self.hits])
 
 
 def _facts(hit: Hit, full: Entity | None, names: Mapping[str, str]) -> ScreenHit:

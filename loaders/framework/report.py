@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from graph import formula_safe
+from graph import as_dict, counted_lines, formula_safe
+
+_KIND = "\n    {key:<20}{count}"  # a line of counts by kind
+_NAMED = "\n    {key}: {count}"  # a line of notes
 
 
 @dataclass(frozen=True)
@@ -53,38 +56,29 @@ class LoadReport:
         return self.records_read / self.seconds if self.seconds > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "files": self.files,
-            "dry_run": self.dry_run,
-            "records_read": self.records_read,
-            "nodes_written": dict(sorted(self.nodes.items())),
-            "relationships_written": dict(sorted(self.relationships.items())),
-            "nodes_created": self.nodes_created,
-            "relationships_created": self.relationships_created,
-            "stubs": self.stubs,
-            "stubs_created": self.stubs_created,
-            "deletes": self.deletes,
-            "nodes_deleted": self.nodes_deleted,
-            "rejected": self.rejected,
-            "rejected_reasons": dict(self.rejected_reasons.most_common()),
-            "notes": dict(sorted(self.notes.items())),
-            "derived_dropped": dict(sorted(self.derived_dropped.items())),
-            "warnings": self.warnings,
-            "seconds": round(self.seconds, 3),
-            "records_per_second": round(self.records_per_second, 1),
-            "rejects_file": self.rejects_file,
-        }
+        return as_dict(
+            self,
+            rename={"nodes": "nodes_written", "relationships": "relationships_written"},
+            nodes_written=dict(sorted(self.nodes.items())),
+            relationships_written=dict(sorted(self.relationships.items())),
+            rejected_reasons=dict(self.rejected_reasons.most_common()),
+            notes=dict(sorted(self.notes.items())),
+            derived_dropped=dict(sorted(self.derived_dropped.items())),
+            seconds=round(self.seconds, 3),
+            records_per_second=round(self.records_per_second, 1),
+        )
 
     def to_text(self) -> str:
         lines = [
             f"Loaded {self.source} from {len(self.files)} file(s)"
             + (" (dry run: nothing written)" if self.dry_run else ""),
             f"  records read:         {self.records_read}",
-            f"  nodes written:        {sum(self.nodes.values())}"
-            + "".join(f"\n    {k:<20}{v}" for k, v in sorted(self.nodes.items())),
-            f"  relationships written: {sum(self.relationships.values())}"
-            + "".join(f"\n    {k:<20}{v}" for k, v in sorted(self.relationships.items())),
+            counted_lines(f"  nodes written:        {sum(self.nodes.values())}", sorted(self.nodes.items()), _KIND),
+            counted_lines(
+                f"  relationships written: {sum(self.relationships.values())}",
+                sorted(self.relationships.items()),
+                _KIND,
+            ),
             f"  new nodes:            {self.nodes_created}",
             f"  new relationships:    {self.relationships_created}",
         ]
@@ -93,17 +87,12 @@ class LoadReport:
         if self.deletes:
             done = "" if self.dry_run else f" ({self.nodes_deleted} nodes deleted)"
             lines.append(f"  deletions:            {self.deletes}{done}")
-        lines += [
-            f"  rejected:             {self.rejected}"
-            + "".join(f"\n    {v:>5}  {k}" for k, v in self.rejected_reasons.most_common()),
-        ]
+        lines.append(counted_lines(f"  rejected:             {self.rejected}", self.rejected_reasons.most_common()))
         if self.notes:
-            lines.append("  notes:" + "".join(f"\n    {k}: {v}" for k, v in sorted(self.notes.items())))
+            lines.append(counted_lines("  notes:", sorted(self.notes.items()), _NAMED))
         if self.derived_dropped:
-            lines.append(
-                "  derived fields dropped (never read from sources):"
-                + "".join(f"\n    {k}: {v}" for k, v in sorted(self.derived_dropped.items()))
-            )
+            title = "  derived fields dropped (never read from sources):"
+            lines.append(counted_lines(title, sorted(self.derived_dropped.items()), _NAMED))
         for w in self.warnings:
             lines.append(f"  warning: {w}")
         if self.rejects_file:
