@@ -5,6 +5,7 @@ per-record loader. Store behaviour (what is created, merged, refused) is the mem
 
 from __future__ import annotations
 
+import inspect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,3 +146,88 @@ def memory_store_of(entities: Iterable[Entity], relationships: Iterable[Relation
     for rel_type, rel_rows in rels.items():
         store.upsert_relationships(rel_type, rel_rows)
     return store
+
+
+#: The arguments recorded in ``RecordingReader.calls`` beside the method's name, per read method (any other
+#: method is recorded by its name alone); every argument of every call is in ``RecordingReader.log``.
+CHECKED_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "search": ("text", "limit"),
+    "get_entity": ("entity_id",),
+    "neighbourhood": ("entity_id", "hops"),
+    "shortest_path": ("source_id", "target_id", "max_hops", "types"),
+    "shortest_paths": ("source_id", "target_id", "k", "max_hops", "types"),
+    "links": ("ids",),
+    "count_links": ("ids",),
+}
+
+
+@dataclass(frozen=True)
+class ReadCall:
+    """One call through a RecordingReader: the method and every argument by name (defaults filled in; lists as
+    tuples)."""
+
+    method: str
+    args: dict[str, Any]
+
+    @property
+    def checked(self) -> tuple[Any, ...]:
+        """(method, *the arguments CHECKED_ARGUMENTS names for it)."""
+        return (self.method, *(self.args[a] for a in CHECKED_ARGUMENTS.get(self.method, ())))
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+class RecordingReader:
+    """A store (by default a memory store) seen through one recorder: every method called on it is recorded in
+    order (``log``: ReadCall; ``calls``: their ``checked`` tuples, e.g. ``("neighbourhood", "p-ri", 2)``) before the
+    store answers. ``fail``: every call raises it instead. ``without``: methods the store is taken not to have (a
+    store from before them), as ``getattr(store, name, None)`` sees it."""
+
+    def __init__(self, store: Any, without: Iterable[str] = ()) -> None:
+        self.store = store
+        self.without = frozenset(without)
+        self.log: list[ReadCall] = []
+        self.fail: Exception | None = None
+
+    @classmethod
+    def of(
+        cls, entities: Iterable[Entity], relationships: Iterable[Relationship], without: Iterable[str] = ()
+    ) -> RecordingReader:
+        """A recorder over a memory store holding these entities and relationships."""
+        return cls(memory_store_of(entities, relationships), without)
+
+    @property
+    def calls(self) -> list[tuple[Any, ...]]:
+        return [c.checked for c in self.log]
+
+    def calls_except(self, *methods: str) -> list[tuple[Any, ...]]:
+        """``calls`` without those of ``methods``."""
+        return [c.checked for c in self.log if c.method not in methods]
+
+    def clear(self) -> None:
+        """Forget the calls recorded so far."""
+        self.log.clear()
+
+    def args(self, method: str) -> list[dict[str, Any]]:
+        """Every argument of each recorded call of ``method``, in order."""
+        return [c.args for c in self.log if c.method == method]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in self.without:
+            raise AttributeError(name)
+        target = getattr(self.store, name)
+        if not callable(target):
+            return target
+        signature = inspect.signature(target)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            self.log.append(ReadCall(name, {k: _frozen(v) for k, v in bound.arguments.items()}))
+            if self.fail is not None:
+                raise self.fail
+            return target(*args, **kwargs)
+
+        return recorded

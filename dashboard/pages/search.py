@@ -20,7 +20,7 @@ from dashboard import context
 from dashboard.components import badges, guarded
 from dashboard.details import dataset_caption
 from dashboard.formatting import entity_href, format_country, kind_caption
-from graph import GraphReader, Prop, SearchHit, entity_listings, listed_status, with_listings
+from graph import GraphReader, Prop, SearchHit, entity_listings, listed_status, lookup_key, with_listings
 
 SEARCH_LIMIT = 50
 PLACEHOLDER = "Name, alias, passport or registration number, wallet address…"
@@ -107,10 +107,22 @@ def sort_hits(hits: Sequence[SearchHit], sort: str) -> list[SearchHit]:
     return sorted(hits, key=key) if key else list(hits)
 
 
+def shown_match(hit: SearchHit) -> str:
+    """What the hit matched, as the analyst reads it: nothing for the name itself; for an identifier hit (its
+    lookup key, e.g. '836410021') the entity's identifier that holds it ('Passport: 836410021')."""
+    e = hit.entity
+    if hit.matched == e.name:
+        return ""
+    if hit.reason == "identifier":
+        held = [str(i) for i in _list(e.properties.get(Prop.IDENTIFIERS.value)) if hit.matched in lookup_key(str(i))]
+        return held[0] if held else hit.matched
+    return hit.matched
+
+
 def _result_row(hit: SearchHit) -> html.Tr:
     e = hit.entity
     p = e.properties
-    matched = "" if hit.matched == e.name else hit.matched
+    matched = shown_match(hit)
     listed = listed_status(e)
     status: list[Any] = list(badges(e.sanctioned, bool(p.get(Prop.FRONT.value))))
     if listed:

@@ -28,3 +28,11 @@ def find(component: Any, component_id: str) -> Any:
 
 def text(component: Any, sep: str = " ") -> str:
     return sep.join(str(c) for c in walk(component) if isinstance(c, str | int | float))
+
+
+def has(component: Any, component_id: str) -> bool:
+    return any(getattr(c, "id", None) == component_id for c in walk(component))
+
+
+def of_class(component: Any, class_name: str) -> list[Any]:
+    return [c for c in walk(component) if class_name in str(getattr(c, "className", "") or "").split()]

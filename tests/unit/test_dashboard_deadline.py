@@ -13,7 +13,7 @@ from dashboard.app import create_app
 from dashboard.deadline import with_deadline
 from graph import Entity, StoreUnavailable
 from graph.stores.memory_store import MemoryStore
-from tests.unit.test_dashboard_pages import route
+from tests.unit.dash_app import route
 
 
 class HungStore(MemoryStore):

@@ -14,7 +14,8 @@ from dashboard.entity.filters import edge_passes, filter_view, in_date_range
 from dashboard.entity.state import EdgeInfo, GraphState, Layout, NodeInfo, ViewState, parse_view_state
 from graph.model import Subgraph
 from graph.vocabulary import NodeKind, RelType
-from tests.unit.test_dashboard_pages import FakeReader, ent, rel
+from tests.doubles import RecordingReader
+from tests.factories import ent, rel
 
 # A small story: a director → front firm → owns 60% of a trading company → pays a wallet → transfers onwards;
 # an employee paid by a client; a decoy linked only by SAME_AS.
@@ -40,12 +41,12 @@ RELATIONSHIPS = (
 
 
 @pytest.fixture
-def store() -> FakeReader:
-    return FakeReader(ENTITIES, RELATIONSHIPS)
+def store() -> RecordingReader:
+    return RecordingReader.of(ENTITIES, RELATIONSHIPS)
 
 
 @pytest.fixture
-def state(store: FakeReader) -> GraphState:
+def state(store: RecordingReader) -> GraphState:
     return explorer.load_view(store, "front", 3).state  # everything is within 3 hops of the front firm
 
 
@@ -56,8 +57,9 @@ def drawn(state: GraphState, query: str = "") -> set[str]:
 # --- the working graph ---------------------------------------------------------------------------------------------
 
 
-def test_loading_costs_one_call_and_keeps_what_the_graph_needs(store: FakeReader, state: GraphState) -> None:
-    assert store.calls == [("neighbourhood", "front", 3)] and store.limits == [explorer.MAX_VIEW_NODES]
+def test_loading_costs_one_call_and_keeps_what_the_graph_needs(store: RecordingReader, state: GraphState) -> None:
+    assert store.calls == [("neighbourhood", "front", 3)]
+    assert [a["limit"] for a in store.args("neighbourhood")] == [explorer.MAX_VIEW_NODES]
     assert set(state.nodes) == {e.id for e in ENTITIES}
     assert state.nodes["front"] == NodeInfo("front", "Company", "Pyongsan Tech", False, True, False, ("demo",))
     assert state.edges["paid"].props["amount"] == 15000 and "id" not in state.edges["paid"].props
@@ -96,7 +98,9 @@ def test_an_entity_held_back_by_a_full_hub_comes_in_through_another() -> None:
 def test_expanding_pages_through_neighbours_and_counts_the_rest() -> None:
     hub = ent("hub", NodeKind.COMPANY, "Hub")
     people = [ent(f"p{k:02d}", NodeKind.PERSON, f"P{k}") for k in range(60)]
-    store = FakeReader([hub, *people], [rel(f"r{k:02d}", RelType.EMPLOYS, "hub", f"p{k:02d}") for k in range(60)])
+    store = RecordingReader.of(
+        [hub, *people], [rel(f"r{k:02d}", RelType.EMPLOYS, "hub", f"p{k:02d}") for k in range(60)]
+    )
     state = explorer.load_view(store, "p00", 1).state
     assert set(state.nodes) == {"p00", "hub"}
     step = explorer.expand(store, state, "hub")
@@ -105,10 +109,14 @@ def test_expanding_pages_through_neighbours_and_counts_the_rest() -> None:
     step = explorer.expand(store, step.state, "hub")
     step = explorer.expand(store, step.state, "hub")
     assert len(step.state.nodes) == 61 and step.state.more() == {}
-    assert store.limits[1:] == [1 + HUB_CAP + 1, 26 + HUB_CAP + 1, 51 + HUB_CAP + 1]  # offset + page + the hub
+    assert [a["limit"] for a in store.args("neighbourhood")][1:] == [
+        1 + HUB_CAP + 1,
+        26 + HUB_CAP + 1,
+        51 + HUB_CAP + 1,
+    ]  # offset + page + the hub
 
 
-def test_removing_a_neighbour_of_an_expanded_entity_offers_it_again(store: FakeReader, state: GraphState) -> None:
+def test_removing_a_neighbour_of_an_expanded_entity_offers_it_again(store: RecordingReader, state: GraphState) -> None:
     state = explorer.expand(store, state, "trading").state
     assert state.more() == {} and "trading" in state.expanded
     state = explorer.remove(state, "w1")
@@ -117,7 +125,7 @@ def test_removing_a_neighbour_of_an_expanded_entity_offers_it_again(store: FakeR
     assert explorer.remove(state, "front") is state  # never the page's own entity
 
 
-def test_a_full_view_refuses_to_grow_with_a_sentence(store: FakeReader, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_view_refuses_to_grow_with_a_sentence(store: RecordingReader, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(explorer, "MAX_VIEW_NODES", 2)
     state = explorer.load_view(store, "ri", 1).state  # ri and front: the view is full
     step = explorer.expand(store, state, "front")

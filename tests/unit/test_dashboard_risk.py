@@ -4,7 +4,6 @@ dashboard.export_controls, and the entity page's callbacks), over an in-memory r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -28,11 +27,11 @@ from dashboard.entity.styles import (
     swatch_style,
 )
 from dashboard.export_controls import working_view
-from graph.model import Entity, Link, Relationship
-from graph.vocabulary import NodeKind, Prop, RelType
-from tests.doubles import memory_store_of
+from graph.model import Entity, Relationship
+from graph.vocabulary import NodeKind, RelType
+from tests.doubles import RecordingReader
+from tests.factories import ent, rel
 from tests.unit.dash_tree import find, text
-from tests.unit.test_dashboard_pages import FakeReader, ent, rel
 
 ANALYSED_AT = "2026-01-01T00:00:00Z"
 
@@ -69,34 +68,9 @@ RELATIONSHIPS = (
 )
 
 
-class RiskReader(FakeReader):
-    """FakeReader whose reads for shared infrastructure and exports are the memory store's, over the same data."""
-
-    def __init__(self, entities: Sequence[Entity], relationships: Sequence[Relationship]) -> None:
-        super().__init__(entities, relationships)
-        self.store = memory_store_of(entities, relationships)
-
-    def get_entities(self, ids: Sequence[str], *args: Any, **kwargs: Any) -> list[Entity]:
-        self._call("get_entities", tuple(ids))
-        return self.store.get_entities(ids, *args, **kwargs)
-
-    def links(self, ids: Sequence[str], *args: Any, **kwargs: Any) -> list[Link]:
-        self._call("links", tuple(ids))
-        return self.store.links(ids, *args, **kwargs)
-
-    def count_links(self, ids: Sequence[str], *args: Any, **kwargs: Any) -> dict[str, int]:
-        return self.store.count_links(ids, *args, **kwargs)
-
-    def entities_with_list_value(
-        self, prop: Prop, *args: Any, **kwargs: Any
-    ) -> list[tuple[str, list[str], dict[str, Any]]]:
-        self._call("entities_with_list_value", prop.value)
-        return self.store.entities_with_list_value(prop, *args, **kwargs)
-
-
 @pytest.fixture
-def reader() -> RiskReader:
-    return RiskReader(ENTITIES, RELATIONSHIPS)
+def reader() -> RecordingReader:
+    return RecordingReader.of(ENTITIES, RELATIONSHIPS)
 
 
 def page_state(page: Any) -> dict[str, Any]:
@@ -242,7 +216,7 @@ def test_the_controls_write_colour_and_shared_to_the_url() -> None:
 # --- the entity page ----------------------------------------------------------------------------------------------
 
 
-def test_the_page_marks_risk_and_colours_by_exposure(reader: RiskReader) -> None:
+def test_the_page_marks_risk_and_colours_by_exposure(reader: RecordingReader) -> None:
     page = entity_layout.render_entity(reader, "c-front", "?hops=3&colour=exposure")
     graph = find(page, "graph")
     nodes = nodes_of(graph.elements)
@@ -263,7 +237,9 @@ def test_the_page_marks_risk_and_colours_by_exposure(reader: RiskReader) -> None
 
 
 def test_a_store_without_analysis_says_to_run_it() -> None:
-    bare = RiskReader([Entity(e.id, e.kind, e.name, e.sanctioned, {"name": e.name}) for e in ENTITIES], RELATIONSHIPS)
+    bare = RecordingReader.of(
+        [Entity(e.id, e.kind, e.name, e.sanctioned, {"name": e.name}) for e in ENTITIES], RELATIONSHIPS
+    )
     page = entity_layout.render_entity(bare, "p-ri", "?hops=2&colour=exposure")
     assert "Run `sanctions-graph analyze` to compute exposure" in text(find(page, "risk-note"))
     state = page_state(page)
@@ -271,7 +247,7 @@ def test_a_store_without_analysis_says_to_run_it() -> None:
     assert entity_callbacks.risk_sentences(state, view, None) == []
 
 
-def test_the_blocked_entity_panel_says_so(reader: RiskReader) -> None:
+def test_the_blocked_entity_panel_says_so(reader: RecordingReader) -> None:
     panel = entity_callbacks.show_details(reader, "graph.tapNodeData", {"id": "c-trading", "in_view": 2}, None)
     words = text(panel)
     assert "BLOCKED (50% RULE)" in words
@@ -330,11 +306,11 @@ def test_a_shared_edge_explains_itself() -> None:
     assert "Shared infrastructure" in text(panel) and "1/(n-1)" in text(panel)
 
 
-def test_the_toggle_checks_the_entities_in_view_and_draws_dashed_lines(reader: RiskReader) -> None:
+def test_the_toggle_checks_the_entities_in_view_and_draws_dashed_lines(reader: RecordingReader) -> None:
     page = entity_layout.render_entity(reader, "c-front", "?hops=3")
     state = page_state(page)
     off, _ = entity_callbacks.controls_view(3, None, None, None, None, None, None, None, None, [])
-    reader.calls.clear()
+    reader.clear()
     assert risk.update_shared(reader, state, off, None) is None and reader.calls == []  # off: no store call
 
     on, _ = entity_callbacks.controls_view(3, None, None, None, None, None, None, None, None, ["on"])
@@ -358,7 +334,7 @@ def test_the_toggle_checks_the_entities_in_view_and_draws_dashed_lines(reader: R
     assert not [e for e in entity_callbacks.redraw(state, off, {}, cache)[0] if e.get("classes") == "shared"]
 
 
-def test_shared_sentences_while_waiting_and_after_a_failure(reader: RiskReader) -> None:
+def test_shared_sentences_while_waiting_and_after_a_failure(reader: RecordingReader) -> None:
     state = GraphState.from_json(page_state(entity_layout.render_entity(reader, "c-front", "?hops=3")))
     drawn = list(state.nodes)
     assert risk.shared_sentence(state, drawn, None, 0).startswith("Looking for shared addresses")
@@ -372,11 +348,11 @@ def test_shared_sentences_while_waiting_and_after_a_failure(reader: RiskReader) 
 # --- export of the current view -----------------------------------------------------------------------------------
 
 
-def test_the_export_is_the_view_as_drawn_with_full_records(reader: RiskReader) -> None:
+def test_the_export_is_the_view_as_drawn_with_full_records(reader: RecordingReader) -> None:
     state = GraphState.from_json(page_state(entity_layout.render_entity(reader, "c-front", "?hops=3")))
     hidden = hide(state, "c-sister")
     view, _ = entity_callbacks.controls_view(3, None, None, ["DIRECTS", "OWNS", "LOCATED_AT"], None, None, None, None)
-    reader.calls.clear()
+    reader.clear()
     exported = working_view(reader, hidden.to_json(), view)
     assert [c[0] for c in reader.calls] == ["get_entities"]  # one store call
     ids = {e.id for e in exported.entities}
