@@ -88,6 +88,12 @@ class CypherStore(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    def _written(self, query: str, params: dict[str, Any]) -> WriteCounts:
+        """Run a write query that returns ``written`` (how many rows it wrote): what it changed, rows_written set."""
+        result, counts = self._write(query, params)
+        counts.rows_written = int(result[0]["written"]) if result else 0
+        return counts
+
     # --- write side -----------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         for statement in cypher.schema_statements(self.dialect):
@@ -107,9 +113,7 @@ class CypherStore(abc.ABC):
             (cypher.update_nodes(kind), [row for i, row in rows_by_id.items() if i in known]),
         ):
             if batch:
-                result, counts = self._write(statement, {"rows": batch})
-                counts.rows_written = int(result[0]["written"]) if result else 0
-                total.add(counts)
+                total.add(self._written(statement, {"rows": batch}))
         return total
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
@@ -133,40 +137,27 @@ class CypherStore(abc.ABC):
             (cypher.upsert_relationships(rel_type), [row for i, row in first.items() if i in known] + repeats),
         ):
             if batch:
-                result, counts = self._write(statement, {"rows": batch})
-                counts.rows_written = int(result[0]["written"]) if result else 0
-                total.add(counts)
+                total.add(self._written(statement, {"rows": batch}))
         return total
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
-        if not ids:
-            return WriteCounts()
-        result, counts = self._write(cypher.ENSURE_STUBS, {"ids": list(dict.fromkeys(ids))})
-        counts.rows_written = int(result[0]["written"]) if result else 0
-        return counts
+        return self._written(cypher.ENSURE_STUBS, {"ids": list(dict.fromkeys(ids))}) if ids else WriteCounts()
 
     def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
-        if not ids:
-            return WriteCounts()
-        result, counts = self._write(cypher.DELETE_NODES, {"ids": list(dict.fromkeys(ids))})
-        counts.rows_written = int(result[0]["written"]) if result else 0
-        return counts
+        return self._written(cypher.DELETE_NODES, {"ids": list(dict.fromkeys(ids))}) if ids else WriteCounts()
 
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
         if not rows:
             return WriteCounts()
         params = [{"id": i, "props": {p.value: values.get(p) for p in props}} for i, values in rows]
-        result, counts = self._write(cypher.set_node_properties(props), {"rows": params})
-        counts.rows_written = int(result[0]["written"]) if result else 0
-        return counts
+        return self._written(cypher.set_node_properties(props), {"rows": params})
 
     def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
         if not rows:
             return WriteCounts()
         total = self.ensure_stubs([node_id for node_id, _ in rows])  # nodes_created: the stubs made
         params = [list_row(node_id, values) for node_id, values in rows]
-        result, counts = self._write(cypher.ADD_TO_NODE_LISTS, {"rows": params})
-        counts.rows_written = int(result[0]["written"]) if result else 0
+        counts = self._written(cypher.ADD_TO_NODE_LISTS, {"rows": params})
         counts.nodes_created = total.nodes_created
         return counts
 
@@ -176,9 +167,7 @@ class CypherStore(abc.ABC):
         if not unique:
             return total
         for rel_type in RelType:
-            result, counts = self._write(cypher.delete_relationships(self.dialect, rel_type), {"ids": unique})
-            counts.rows_written = int(result[0]["written"]) if result else 0
-            total.add(counts)
+            total.add(self._written(cypher.delete_relationships(self.dialect, rel_type), {"ids": unique}))
         return total
 
     def clear(self, batch_size: int = 10_000) -> None:
@@ -510,9 +499,7 @@ class CypherStore(abc.ABC):
             }
             for r in rows
         ]
-        result, counts = self._write(cypher.UPSERT_SAME_AS, {"rows": params, "candidate": candidate})
-        counts.rows_written = int(result[0]["written"]) if result else 0
-        return counts
+        return self._written(cypher.UPSERT_SAME_AS, {"rows": params, "candidate": candidate})
 
     def judge_same_as(self, rel_id: str, judgement: str | None, status: str, user: str, at: str) -> Relationship:
         params = {"id": rel_id, "judgement": judgement, "status": status, "by": user, "at": at}
