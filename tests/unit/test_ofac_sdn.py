@@ -461,6 +461,15 @@ def test_shared_wallet_and_self_and_ambiguous_links(tmp_path: Path) -> None:
     assert report.notes["linked-to names matching several records (linked to each)"] == 1
 
 
+def _assert_sdn_types(report: LoadReport, read: int, people: int, vessels: int, aircraft: int, orgs: int) -> None:
+    """Every record read and none rejected; the nodes by SDN_Type (entities: Company or Organization)."""
+    assert report.records_read == read and report.rejected == 0
+    assert report.nodes["Person"] == people
+    assert report.nodes["Vessel"] == vessels
+    assert report.nodes["Aircraft"] == aircraft
+    assert report.nodes["Company"] + report.nodes["Organization"] == orgs
+
+
 # --- the real extract -------------------------------------------------------------------------------------------
 
 
@@ -471,11 +480,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, Recordin
 
 def test_real_extract_counts(real: tuple[LoadReport, RecordingStore]) -> None:
     report, writer = real
-    assert report.records_read == 749 and report.rejected == 0
-    assert report.nodes["Person"] == 340
-    assert report.nodes["Vessel"] == 106
-    assert report.nodes["Aircraft"] == 19
-    assert report.nodes["Company"] + report.nodes["Organization"] == 284
+    _assert_sdn_types(report, read=749, people=340, vessels=106, aircraft=19, orgs=284)
     assert report.nodes["Wallet"] == 280
     assert report.relationships["HOLDS"] == 281
     assert report.relationships["LINKED_TO"] == 313
@@ -568,11 +573,7 @@ def test_full_slice_files_are_published_bytes() -> None:
 
 def test_full_slice_counts(full_slice: tuple[LoadReport, RecordingStore]) -> None:
     report, _ = full_slice
-    assert report.records_read == 346 and report.rejected == 0
-    assert report.nodes["Person"] == 123
-    assert report.nodes["Vessel"] == 17
-    assert report.nodes["Aircraft"] == 12
-    assert report.nodes["Company"] + report.nodes["Organization"] == 194
+    _assert_sdn_types(report, read=346, people=123, vessels=17, aircraft=12, orgs=194)
     assert report.notes["remark items not recognised (kept in notes only)"] == 3
     assert report.notes["free-text remark items (positions, relations, …; kept in notes)"] == 30
     assert report.notes["remarks cut off without continuation (last item not parsed)"] == 1  # 39796 only
