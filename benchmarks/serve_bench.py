@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,9 +29,12 @@ from typing import Any
 
 import requests
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import chromium_options  # noqa: E402
+
 #: The pages of one analyst session (the demo data's ids, as the e2e tests use them).
 PAGES = (
     "/",
@@ -65,16 +67,7 @@ def _kind(path: str, body: str | None) -> str:
 
 
 def _browser() -> webdriver.Chrome:
-    options = Options()
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(arg)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    options = chromium_options()
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     return webdriver.Chrome(options=options)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,26 +9,12 @@ from typing import Any
 import pytest
 from selenium.webdriver.chrome.options import Options
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser import chromium_options
 
 
 def pytest_setup_options() -> Options:
     """Called by dash.testing before it starts the webdriver (chromedriver comes from PATH)."""
-    options = Options()
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(arg)
-    options.binary_location = shutil.which("chromium") or CHROMIUM
-    return options
+    return chromium_options()
 
 
 _TIMINGS = pytest.StashKey[list[str]]()
