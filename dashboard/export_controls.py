@@ -31,7 +31,8 @@ import dash_cytoscape as cyto
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard.entity.filters import filter_view
-from dashboard.entity.state import GraphState, ViewState
+from dashboard.entity.view_state import ViewState
+from dashboard.entity.working_graph import GraphState
 from dashboard.exporters import ExportFormat, GraphView, export_file, view_from_payload, view_to_payload
 from graph import GraphReader, Relationship, RelType, file_stem, with_listings, without_internal
 

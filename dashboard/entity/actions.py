@@ -1,4 +1,4 @@
-"""The analyst's actions on the entity page's working graph (``dashboard.entity.state.GraphState``, one per
+"""The analyst's actions on the entity page's working graph (``dashboard.entity.working_graph.GraphState``, one per
 browser tab, kept in a ``dcc.Store``, never on the server).
 
 The ones that need the graph take the store's read side and cost one or two store calls:
@@ -17,7 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dashboard.entity.state import DEFAULT_PAGE, EdgeInfo, GraphState, NodeInfo
+from dashboard.entity.view_values import DEFAULT_PAGE
+from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo
 from dashboard.formatting import plural, rel_caption
 from graph import Direction, Entity, GraphReader, NodeKind, Prop, Relationship, RelType, Subgraph
 

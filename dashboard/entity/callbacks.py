@@ -34,8 +34,10 @@ from dashboard.entity.layout import (
     shared_panel,
 )
 from dashboard.entity.render import omitted_note, render_view
-from dashboard.entity.state import GraphState, ViewState, from_controls, more_parent, parse_hops, view_state_to_query
 from dashboard.entity.timeline import brushed_range
+from dashboard.entity.view_state import ViewState, from_controls, view_state_to_query
+from dashboard.entity.view_values import parse_hops
+from dashboard.entity.working_graph import GraphState, more_parent
 from dashboard.export_controls import register_export_callbacks, working_view
 from graph import GraphReader, NodeKind, RelType, with_derived
 
@@ -114,21 +116,22 @@ def controls_view(
 ) -> tuple[dict[str, Any], str]:
     """Callback: the controls → the view (stored) and its query string (written to the address bar, with the
     working graph's expansions and opened groups added by assets/entity.js)."""
-    all_kinds = {k.value for k in NodeKind}
-    all_rels = {t.value for t in RelType}
+    every_kind, every_rel = {k.value for k in NodeKind}, {t.value for t in RelType}
     view = from_controls(
-        hops=hops,
-        layout=layout_value,
-        kinds=None if kinds is None or set(kinds) >= all_kinds else kinds,
-        rels=None if rels is None or set(rels) >= all_rels else rels,
-        date_from=date_from,
-        date_to=date_to,
-        min_amount=min_amount,
-        hide_datasets=hide_datasets,
-        colour=colour,
-        shared=shared,
-        size=size,
-        page=page,
+        {
+            "hops": hops,
+            "layout": layout_value,
+            "kinds": None if kinds is None or set(kinds) >= every_kind else kinds,  # all ticked: no filter
+            "rels": None if rels is None or set(rels) >= every_rel else rels,
+            "date_from": date_from,
+            "date_to": date_to,
+            "min_amount": min_amount,
+            "hide_datasets": hide_datasets,
+            "colour": colour,
+            "shared": shared,
+            "size": size,
+            "page": page,
+        }
     )
     return view.to_json(), view_state_to_query(view)
 

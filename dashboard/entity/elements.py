@@ -30,8 +30,10 @@ from dashboard.entity.positions import (
     radial_positions,
     seed_positions,
 )
-from dashboard.entity.state import AUTO_FORCE_MAX, EdgeInfo, GraphState, Layout, NodeInfo, ViewState, more_id
 from dashboard.entity.timeline import TimelinePoint, timeline_points
+from dashboard.entity.view_state import ViewState
+from dashboard.entity.view_values import AUTO_FORCE_MAX, Layout
+from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo, more_id
 from dashboard.formatting import edge_label_of, kind_caption, short_label
 from graph import Entity, Prop, Relationship, RelType, Subgraph
 

@@ -13,7 +13,9 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dashboard.entity.state import EdgeInfo, GraphState, NodeInfo, ViewState, date_end, date_start
+from dashboard.entity.view_state import ViewState
+from dashboard.entity.view_values import date_end, date_start
+from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo
 from graph import Prop, RelType
 
 MONEY_TYPES = frozenset({RelType.PAID.value, RelType.TRANSFERRED.value})

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.entity.state import EdgeInfo, NodeInfo
+from dashboard.entity.working_graph import EdgeInfo, NodeInfo
 from dashboard.formatting import kind_caption, plural
 
 GROUP_PREFIX = "group:"

@@ -1,6 +1,6 @@
 """The entity page, ``/entity/<id>?hops=2&layout=force&kinds=…``: its Dash layout.
 
-The URL holds the entity, hops, filters and layout (``dashboard.entity.state``), so copying it reproduces the view;
+The URL holds the entity, hops, filters and layout (``dashboard.entity.view_state``), so copying it reproduces the view;
 what the analyst did to the graph (expanded, paged, hid, pinned, removed) lives in ``dcc.Store``s of the page, per
 browser tab. Rendering the page costs one store call (the neighbourhood). The page's CSS and clientside script are
 files Dash serves from ``dashboard/assets`` (``entity.css``, ``entity.js``); its callbacks are in
@@ -33,23 +33,21 @@ from dashboard.entity.notes_panel import panel as notes_panel
 from dashboard.entity.positions import BIG_VIEW
 from dashboard.entity.render import Rendered, omitted_note, render_view
 from dashboard.entity.risk import ownership_box, shared_details
-from dashboard.entity.state import (
+from dashboard.entity.styles import LABEL_PX, legend_items, stylesheet
+from dashboard.entity.timeline import CONFIG as TIMELINE_CONFIG
+from dashboard.entity.timeline import HEIGHT as TIMELINE_HEIGHT
+from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
+from dashboard.entity.view_values import (
     AUTO_LAYOUT,
     COLOUR_CAPTIONS,
     LAYOUT_CAPTIONS,
     PAGE_SIZES,
     ColourBy,
-    GraphState,
     Layout,
-    ViewState,
     date_end,
     date_start,
-    parse_view_state,
-    view_state_to_query,
 )
-from dashboard.entity.styles import LABEL_PX, legend_items, stylesheet
-from dashboard.entity.timeline import CONFIG as TIMELINE_CONFIG
-from dashboard.entity.timeline import HEIGHT as TIMELINE_HEIGHT
+from dashboard.entity.working_graph import GraphState
 from dashboard.export_controls import export_controls
 from dashboard.exporters import GraphView
 from dashboard.formatting import entity_href, kind_caption, plural, rel_caption

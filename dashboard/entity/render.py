@@ -14,9 +14,10 @@ from dashboard.components import legend
 from dashboard.entity import actions, risk
 from dashboard.entity.actions import MAX_VIEW_NODES
 from dashboard.entity.elements import SHARED_TYPE, ComposedView, compose
-from dashboard.entity.state import GraphState, ViewState
 from dashboard.entity.styles import risk_legend_items, stylesheet
 from dashboard.entity.timeline import figure
+from dashboard.entity.view_state import ViewState
+from dashboard.entity.working_graph import GraphState
 from dashboard.formatting import plural, rel_caption
 from graph import KIND_CAPTIONS, NodeKind, RelType
 

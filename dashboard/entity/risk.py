@@ -20,7 +20,9 @@ from dashboard.details import DetailRow, Link, Part
 from dashboard.entity.elements import shared_edge_elements, shared_label
 from dashboard.entity.exposure import Risk, exposure_sentence
 from dashboard.entity.filters import filter_view
-from dashboard.entity.state import ColourBy, GraphState, ViewState
+from dashboard.entity.view_state import ViewState
+from dashboard.entity.view_values import ColourBy
+from dashboard.entity.working_graph import GraphState
 from dashboard.formatting import entity_href, format_number
 from graph import Entity, GraphReader, NodeKind, OwnershipReport, entity_ownership, shared_infrastructure
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard.entity.filters import MONEY_TYPES, edge_amount, edge_date, filter_view
-from dashboard.entity.state import GraphState, ViewState, date_end, date_start, parse_date
 from dashboard.entity.styles import rel_style
+from dashboard.entity.view_state import ViewState
+from dashboard.entity.view_values import date_end, date_start, parse_date
+from dashboard.entity.working_graph import GraphState
 from dashboard.formatting import edge_label_of, short_label
 from graph import RelType
 

@@ -15,8 +15,8 @@ from dash import Input, Output, State, dcc, html
 from dashboard import context
 from dashboard.components import guarded
 from dashboard.entity.elements import edge_element, largest_amount, node_element, placed
-from dashboard.entity.state import EdgeInfo, NodeInfo
 from dashboard.entity.styles import stylesheet
+from dashboard.entity.working_graph import EdgeInfo, NodeInfo
 from dashboard.formatting import entity_href, format_number, trace_href
 from graph import (
     DEFAULT_FLOW_HOPS,

@@ -150,7 +150,7 @@ def test_a_typo_is_found_among_hundreds_of_similar_names(store: GraphStore) -> N
 
 def test_the_export_of_a_view_names_the_record_that_lists_a_wallet(store: GraphStore) -> None:
     from dashboard.entity import actions
-    from dashboard.entity.state import ViewState
+    from dashboard.entity.view_state import ViewState
     from dashboard.export_controls import working_view
 
     _load(store)

@@ -11,7 +11,9 @@ from dashboard.entity import actions as explorer
 from dashboard.entity.actions import HUB_CAP, cap_hubs, state_from_subgraph
 from dashboard.entity.elements import compose, edge_width, positions_from
 from dashboard.entity.filters import edge_passes, filter_view, in_date_range
-from dashboard.entity.state import EdgeInfo, GraphState, Layout, NodeInfo, ViewState, parse_view_state
+from dashboard.entity.view_state import ViewState, parse_view_state
+from dashboard.entity.view_values import Layout
+from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo
 from graph.model import Subgraph
 from graph.vocabulary import NodeKind, RelType
 from tests.doubles import RecordingReader

@@ -13,7 +13,7 @@ from dashboard.app import create_app
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity_layout
 from dashboard.entity import render as entity_render
-from dashboard.entity import state as entity_state
+from dashboard.entity import view_values as entity_state
 from dashboard.entity.elements import subgraph_to_elements
 from dashboard.pages import search as search_page
 from graph.errors import QueryTimeout, StoreUnavailable

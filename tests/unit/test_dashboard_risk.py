@@ -16,7 +16,6 @@ from dashboard.entity.actions import hide
 from dashboard.entity.elements import node_element, shared_edge_elements, shared_width
 from dashboard.entity.exposure import NOT_ANALYSED, Risk, exposure_sentence, risk_badges, risk_classes
 from dashboard.entity.risk import shared_details, shared_key, shared_outside, shared_pairs_from
-from dashboard.entity.state import ColourBy, GraphState, NodeInfo, ViewState, parse_view_state, view_state_to_query
 from dashboard.entity.styles import (
     EXPOSURE_COLOURS,
     SHARED_PURPLE,
@@ -26,6 +25,9 @@ from dashboard.entity.styles import (
     stylesheet,
     swatch_style,
 )
+from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
+from dashboard.entity.view_values import ColourBy
+from dashboard.entity.working_graph import GraphState, NodeInfo
 from dashboard.export_controls import working_view
 from graph.model import Entity, Relationship
 from graph.vocabulary import NodeKind, RelType

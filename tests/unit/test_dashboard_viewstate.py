@@ -1,4 +1,4 @@
-"""dashboard.entity.state: the entity page's view in its URL, read and written back (pure functions)."""
+"""dashboard.entity.view_state and view_values: the entity page's view in its URL, read and written back."""
 
 from __future__ import annotations
 
@@ -6,15 +6,8 @@ from typing import Any
 
 import pytest
 
-from dashboard.entity.state import (
-    DEFAULT_HOPS,
-    Layout,
-    ViewState,
-    date_end,
-    date_start,
-    parse_view_state,
-    view_state_to_query,
-)
+from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
+from dashboard.entity.view_values import DEFAULT_HOPS, Layout, date_end, date_start
 from graph.vocabulary import NodeKind, RelType
 
 FULL = ViewState(
