@@ -14,17 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graph import (
-    LIST_PROPS,
-    Designation,
-    NodeKind,
-    NodeRecord,
-    Prop,
-    RelRecord,
-    RelType,
-    SourceFormatError,
-    rel_id,
-)
+from graph import LIST_PROPS, Designation, NodeKind, NodeRecord, Prop, RelRecord, RelType, SourceFormatError, rel_id
 from loaders.common.lines import bounded_lines
 from loaders.framework import LoadContext
 
