@@ -35,6 +35,9 @@ class Settings:
     #: A read-only user for the dashboard (NEO4J_READ_USERNAME / NEO4J_READ_PASSWORD); empty: the user above.
     neo4j_read_username: str = ""
     neo4j_read_password: str = ""
+    #: How long an embedded server a command starts stays running once unused (seconds); 0: the command stops it
+    #: when it ends. The CLI sets it (--idle-timeout, SANCTIONS_GRAPH_IDLE_TIMEOUT, default 600); libraries get 0.
+    idle_timeout_s: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, store: str | None = None) -> Settings:
@@ -63,6 +66,12 @@ class Settings:
         s = replace(self, store=store.strip().lower())
         s.validate()
         return s
+
+    def with_idle_timeout(self, seconds: float) -> Settings:
+        """These settings with another idle timeout for an embedded server they start (0: stopped on close)."""
+        if seconds < 0:
+            raise ConfigError("The idle timeout must be 0 (stop when the command ends) or a number of seconds.")
+        return replace(self, idle_timeout_s=float(seconds))
 
     def for_reading(self) -> Settings:
         """These settings with the read-only Neo4j user, when one is set (what the dashboard connects as)."""

@@ -54,6 +54,7 @@ from sanctions_graph.options import (
     EXIT_UNAVAILABLE,
     PROG,
     Group,
+    idle_timeout_option,
     json_option,
     parse_types,
     print_json,
@@ -114,7 +115,8 @@ def entity_view(entity: Entity, everything: bool = False) -> dict[str, Any]:
 
 @click.group(cls=Group, name=PROG, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @store_option
-def cli(store: str | None) -> None:
+@idle_timeout_option
+def cli(store: str | None, idle_timeout: float) -> None:
     """Load sanctions and investigation data into a graph and explore it.
 
     --store before COMMAND is the same as --store after it (and after a group's name: `db --store neo4j status`).
@@ -372,7 +374,7 @@ def _serve(store: str | None, host: str, port: int, load_demo_first: bool, **opt
     from dashboard.deadline import with_deadline
     from sanctions_graph import server
 
-    settings = settings_for(store)
+    settings = settings_for(store).with_idle_timeout(0)  # the dashboard stops an embedded server it started
     security = server.security_for(settings, host, options["allowed_host"], options["behind_https_proxy"])
     with store_session(settings if load_demo_first else settings.for_reading()) as graph:
         if load_demo_first:

@@ -82,14 +82,36 @@ def named_store(store: str | None = None) -> str | None:
     return next(iter(named), None)
 
 
+IDLE_TIMEOUT_ENV = "SANCTIONS_GRAPH_IDLE_TIMEOUT"
+DEFAULT_IDLE_TIMEOUT_S = 600.0
+
+
+def idle_timeout_option(f: F) -> F:
+    """--idle-timeout on the root group: how long the embedded server a command starts stays running once unused."""
+    return click.option(
+        "--idle-timeout",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_IDLE_TIMEOUT_S,
+        envvar=IDLE_TIMEOUT_ENV,
+        show_envvar=True,
+        metavar="SECONDS",
+        help="how long an embedded server a command starts stays running once unused, so the next command answers "
+        "at once (0: stopped when the command ends; `db stop` stops it now)",
+    )(f)
+
+
 def settings_for(store: str | None) -> Settings:
-    """Settings from the environment, with the store named on the command or on a group before it."""
-    return Settings.from_env(os.environ, store=named_store(store))
+    """Settings from the environment, with the store named on the command or on a group before it, and the root
+    group's --idle-timeout."""
+    ctx = click.get_current_context(silent=True)
+    idle = ctx.find_root().params.get("idle_timeout") if ctx is not None else None
+    settings = Settings.from_env(os.environ, store=named_store(store))
+    return settings.with_idle_timeout(DEFAULT_IDLE_TIMEOUT_S if idle is None else float(idle))
 
 
 def with_store(func: Callable[..., int]) -> Callable[..., int]:
     """Add --store to a command whose body is ``func(store, **params) -> exit code``: open that store, run the
-    body, close the store (an embedded server this command started is stopped)."""
+    body, close the store (an embedded server this command started stays running for --idle-timeout)."""
 
     @functools.wraps(func)
     def run(store: str | None, **params: Any) -> int:

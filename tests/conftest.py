@@ -20,6 +20,10 @@ from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.stores.factory import open_store
 
+#: Commands the tests run stop the embedded server they start when they end (the CLI's default leaves it running for
+#: 10 minutes); tests of the idle timeout set it themselves and stop the server.
+os.environ["SANCTIONS_GRAPH_IDLE_TIMEOUT"] = "0"
+
 #: The real stores (servers), and every kind the `store` fixture runs a test on.
 SERVER_STORE_KINDS = ("embedded", "neo4j")
 STORE_KINDS = (*SERVER_STORE_KINDS, "memory")

