@@ -165,6 +165,19 @@ def skipped_kind(fields: Sequence[str], header: Sequence[str]) -> str | None:
     return None
 
 
+def csv_records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
+    """The records of a csv reader, a malformed one as its csv.Error: the caller decides whether it ends the file
+    or rejects the record (the reader goes on after it)."""
+    while True:
+        try:
+            record: list[str] | csv.Error = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            record = exc
+        yield record
+
+
 def _rows(path: Path) -> Iterator[tuple[int, list[str] | csv.Error, str, bool]]:
     """(line, the fields or the csv error, the raw text, whether bytes were repaired) of each row after the header."""
     with path.open(encoding=ENCODING, errors=ENCODING_ERRORS, newline="") as handle:
@@ -176,14 +189,10 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str] | csv.Error, str, bool]]:
             return
         lines.pop()
         start = reader.line_num + 1
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
+        for fields in csv_records(reader):
+            if isinstance(fields, csv.Error):
                 raw, _ = repair_text(lines.pop())
-                yield start, exc, raw, False
+                yield start, fields, raw, False
                 start = reader.line_num + 1
                 continue
             line, start = start, reader.line_num + 1

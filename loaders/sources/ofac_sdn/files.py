@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph import SourceFormatError
+from loaders.common.csvfiles import csv_records
 from loaders.framework import LoadContext
 from loaders.sources.ofac_sdn.tables import COLUMNS, SDN_FILE
 
@@ -52,13 +53,9 @@ def read_rows(text: str, file: str) -> list[CsvRow]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[CsvRow] = []
     previous = 0
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise SourceFormatError(file, previous + 1, None, f"not valid CSV ({exc})") from exc
+    for fields in csv_records(reader):
+        if isinstance(fields, csv.Error):
+            raise SourceFormatError(file, previous + 1, None, f"not valid CSV ({fields})") from fields
         start, previous = previous + 1, reader.line_num
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue
