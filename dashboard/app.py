@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import dash
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, dcc, html
 
 import dashboard.entity.notes_panel as entity_notes
 import dashboard.pages.cases as case_pages
@@ -29,12 +29,7 @@ def navbar(title: str, sign_out: bool = False) -> html.Header:
     return html.Header(
         [
             dcc.Link(title, href="/", className="brand"),
-            dcc.Link("Paths", href="/paths", className="nav-link", style={"color": "#fff"}),
-            dcc.Link("Trace", href="/trace", className="nav-link", style={"color": "#fff"}),
-            dcc.Link("IT workers", href="/it-workers", className="nav-link", style={"color": "#fff"}),
-            dcc.Link("Cases", href="/cases", className="nav-link", style={"color": "#fff"}),
-            dcc.Link("Screen", href="/screen", className="nav-link", style={"color": "#fff"}),
-            dcc.Link("Review", href="/review", className="nav-link", style={"color": "#fff"}),
+            *(dcc.Link(name, href=href, className="nav-link", style={"color": "#fff"}) for name, href in NAV_LINKS),
             html.Div(
                 [
                     dcc.Input(
@@ -82,6 +77,42 @@ def app_layout(title: str, sign_out: bool = False) -> html.Div:
     )
 
 
+#: Every page: its module name for Dash, its address (a template when it holds ``<…>``), its name, what its title
+#: says before the app's (a function of the address's values, or nothing: the app's title alone) and its layout.
+PAGES: tuple[tuple[str, str, str, str | Callable[..., str] | None, Callable[..., Any]], ...] = (
+    ("dashboard.pages.search", "/", "Search", None, search.layout),
+    ("dashboard.entity", "/entity/<entity_id>", "Entity", entity.title, entity.layout),
+    ("dashboard.pages.paths", "/paths", "Paths", "Paths", paths.layout),
+    ("dashboard.pages.report", "/report/<entity_id>", "Report", report.title, report.layout),
+    ("dashboard.pages.trace", "/trace", "Trace", "Fund-flow trace", analysis.trace_layout),
+    ("dashboard.pages.it_workers", "/it-workers", "IT workers", "IT-worker pattern", analysis.it_workers_layout),
+    ("dashboard.pages.screen", "/screen", "Screen", "Screen", screen.layout),
+    ("dashboard.pages.review", "/review", "Review", "Review", review.layout),
+    ("dashboard.pages.cases", "/cases", "Cases", "Cases", case_pages.cases_layout),
+    ("dashboard.pages.case", "/case/<case_id>", "Case", case_pages.case_title, case_pages.case_layout),
+    ("dashboard.pages.not_found_404", "/not-found", "Not found", "Page not found", not_found.layout),
+)
+
+#: The navigation bar's links after the brand (which leads to the search page).
+NAV_LINKS = (
+    ("Paths", "/paths"),
+    ("Trace", "/trace"),
+    ("IT workers", "/it-workers"),
+    ("Cases", "/cases"),
+    ("Screen", "/screen"),
+    ("Review", "/review"),
+)
+
+
+def _title(own: str | Callable[..., str] | None, title: str) -> str | Callable[..., str]:
+    """A page's title: its own words, then the app's."""
+    if own is None:
+        return title
+    if isinstance(own, str):
+        return f"{own} · {title}"
+    return lambda **kw: f"{own(**kw)} · {title}"
+
+
 def _register_page(module: str, **kwargs: Any) -> None:
     register: Callable[..., None] = dash.register_page
     register(module, **kwargs)
@@ -104,68 +135,12 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     app.index_string = INDEX_STRING
 
     # Dash keeps pages in one process-wide registry: the layouts find this app's store through `context`.
-    _register_page("dashboard.pages.search", path="/", name="Search", title=title, layout=search.layout)
-    _register_page(
-        "dashboard.entity",
-        path_template="/entity/<entity_id>",
-        name="Entity",
-        title=lambda **kw: f"{entity.title(**kw)} · {title}",
-        layout=entity.layout,
-    )
-    _register_page(
-        "dashboard.pages.paths",
-        path="/paths",
-        name="Paths",
-        title=f"Paths · {title}",
-        layout=paths.layout,
-    )
-    _register_page(
-        "dashboard.pages.report",
-        path_template="/report/<entity_id>",
-        name="Report",
-        title=lambda **kw: f"{report.title(**kw)} · {title}",
-        layout=report.layout,
-    )
-    _register_page(
-        "dashboard.pages.trace",
-        path="/trace",
-        name="Trace",
-        title=f"Fund-flow trace · {title}",
-        layout=analysis.trace_layout,
-    )
-    _register_page(
-        "dashboard.pages.it_workers",
-        path="/it-workers",
-        name="IT workers",
-        title=f"IT-worker pattern · {title}",
-        layout=analysis.it_workers_layout,
-    )
-    _register_page(
-        "dashboard.pages.screen", path="/screen", name="Screen", title=f"Screen · {title}", layout=screen.layout
-    )
-    _register_page(
-        "dashboard.pages.review", path="/review", name="Review", title=f"Review · {title}", layout=review.layout
-    )
-    _register_page(
-        "dashboard.pages.cases", path="/cases", name="Cases", title=f"Cases · {title}", layout=case_pages.cases_layout
-    )
-    _register_page(
-        "dashboard.pages.case",
-        path_template="/case/<case_id>",
-        name="Case",
-        title=lambda **kw: f"{case_pages.case_title(**kw)} · {title}",
-        layout=case_pages.case_layout,
-    )
-    _register_page(
-        "dashboard.pages.not_found_404",
-        path="/not-found",
-        name="Not found",
-        title=f"Page not found · {title}",
-        layout=not_found.layout,
-    )
+    for module, path, name, own_title, layout in PAGES:
+        where = {"path_template": path} if "<" in path else {"path": path}
+        _register_page(module, name=name, title=_title(own_title, title), layout=layout, **where)
     app.layout = app_layout(title, sign_out=security.users is not None)
 
-    search.register_callbacks(app)
+    search.register_callbacks(app)  # the search page's box and the navigation bar's
     entity_callbacks.register_callbacks(app, store)
     paths.register_callbacks(app, store)
     report.register_callbacks(app)
@@ -175,12 +150,4 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     screen.register_callbacks(app, store)
     review.register_callbacks(app, store)
     review_panel.register_callbacks(app, store)  # the entity page's same-as candidates
-    app.callback(
-        Output("url", "pathname", allow_duplicate=True),
-        Output("url", "search", allow_duplicate=True),
-        Input("nav-search-button", "n_clicks"),
-        Input("nav-search-input", "n_submit"),
-        State("nav-search-input", "value"),
-        prevent_initial_call=True,
-    )(search.submit_search)
     return app

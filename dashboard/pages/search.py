@@ -260,11 +260,13 @@ def submit_search(n_clicks: int | None, n_submit: int | None, value: str | None)
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    app.callback(
-        Output("url", "pathname", allow_duplicate=True),
-        Output("url", "search", allow_duplicate=True),
-        Input("search-button", "n_clicks"),
-        Input("search-input", "n_submit"),
-        State("search-input", "value"),
-        prevent_initial_call=True,
-    )(submit_search)
+    """The search page's box and the navigation bar's (``nav-search-…``) both submit a search."""
+    for box in ("search", "nav-search"):
+        app.callback(
+            Output("url", "pathname", allow_duplicate=True),
+            Output("url", "search", allow_duplicate=True),
+            Input(f"{box}-button", "n_clicks"),
+            Input(f"{box}-input", "n_submit"),
+            State(f"{box}-input", "value"),
+            prevent_initial_call=True,
+        )(submit_search)
