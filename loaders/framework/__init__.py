@@ -7,13 +7,14 @@ Source protocol, the expected-count check). The names below are the framework's 
 
 from loaders.framework.context import DEFAULT_BATCH_SIZE, LoadContext
 from loaders.framework.progress import BarProgress, NoProgress, Progress
-from loaders.framework.report import LoadReport, Rejected, RejectsWriter, write_report_json
+from loaders.framework.report import BadRecord, LoadReport, Rejected, RejectsWriter, write_report_json
 from loaders.framework.run import Source, check_expected, gc_paused, run_load
 from loaders.framework.writer import BackgroundWriter
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "BackgroundWriter",
+    "BadRecord",
     "BarProgress",
     "LoadContext",
     "LoadReport",

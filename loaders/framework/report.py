@@ -15,6 +15,16 @@ _KIND = "\n    {key:<20}{count}"  # a line of counts by kind
 _NAMED = "\n    {key}: {count}"  # a line of notes
 
 
+class BadRecord(Exception):
+    """Raised by a source's parsing for a record it refuses: the field (or column) at fault, if any, and why. The
+    source catches it and rejects the record (``LoadContext.reject``) with its file, line and raw text."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Rejected:
     """A record the loader refused, with where it came from and why."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from graph import LIST_PROPS, Designation, NodeKind, NodeRecord, Prop, RelRecord, RelType, SourceFormatError, rel_id
 from loaders.common.lines import bounded_lines
-from loaders.framework import LoadContext
+from loaders.framework import BadRecord, LoadContext
 
 _NODE_KEYS = {"node", "id", "designation"}
 _REL_KEYS = {"rel", "id", "source", "target"}
@@ -81,7 +81,7 @@ class NativeJsonlSource:
                 ctx.rel(self._rel(data))
             else:
                 ctx.reject(file, number, None, "neither 'node' nor 'rel' given", line.strip()[:1000])
-        except _Bad as bad:
+        except BadRecord as bad:
             ctx.reject(file, number, bad.field, bad.reason, line.strip()[:1000])
 
     def _props(self, data: dict[str, Any], reserved: set[str]) -> dict[Prop, Any]:
@@ -92,11 +92,11 @@ class NativeJsonlSource:
             try:
                 prop = Prop(key)
             except ValueError:
-                raise _Bad(key, f"unknown property: {key}") from None
+                raise BadRecord(key, f"unknown property: {key}") from None
             if prop in (Prop.ID, Prop.KIND):  # other derived properties are dropped (and counted) by the context
-                raise _Bad(key, f"internal property: {key} is set by the store")
+                raise BadRecord(key, f"internal property: {key} is set by the store")
             if prop in LIST_PROPS and not isinstance(value, list):
-                raise _Bad(key, f"list expected: {key} must be a list")
+                raise BadRecord(key, f"list expected: {key} must be a list")
             props[prop] = value
         props[Prop.DATASETS] = [self.dataset, *props.get(Prop.DATASETS, [])]
         return props
@@ -105,17 +105,17 @@ class NativeJsonlSource:
         try:
             kind = NodeKind(data["node"])
         except ValueError:
-            raise _Bad("node", f"unknown node kind: {data['node']}") from None
+            raise BadRecord("node", f"unknown node kind: {data['node']}") from None
         node_id = data.get("id")
         if not isinstance(node_id, str) or not node_id:
-            raise _Bad("id", "missing id: every node needs a string id")
+            raise BadRecord("id", "missing id: every node needs a string id")
         props = self._props(data, _NODE_KEYS)
         if Prop.NAME not in props:
-            raise _Bad("name", "missing name")
+            raise BadRecord("name", "missing name")
         if "designation" in data:
             d = data["designation"]
             if not isinstance(d, dict) or not isinstance(d.get("programs", []), list):
-                raise _Bad("designation", "a map expected: designation must be {authority, programs, ...}")
+                raise BadRecord("designation", "a map expected: designation must be {authority, programs, ...}")
             designation = Designation(
                 authority=str(d.get("authority", "")),
                 programs=tuple(d.get("programs", [])),
@@ -133,17 +133,12 @@ class NativeJsonlSource:
         try:
             rel_type = RelType(data["rel"])
         except ValueError:
-            raise _Bad("rel", f"unknown relationship type: {data['rel']}") from None
+            raise BadRecord("rel", f"unknown relationship type: {data['rel']}") from None
         source, target = data.get("source"), data.get("target")
         if not isinstance(source, str) or not isinstance(target, str):
-            raise _Bad("source" if not isinstance(source, str) else "target", "missing end: source and target needed")
+            raise BadRecord(
+                "source" if not isinstance(source, str) else "target", "missing end: source and target needed"
+            )
         props = self._props(data, _REL_KEYS)
         qualifier = str(data.get("id") or props.get(Prop.TX_HASH) or props.get(Prop.DATE) or "")
         return RelRecord(rel_id(rel_type, source, target, qualifier), rel_type, source, target, props)
-
-
-class _Bad(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason

@@ -28,7 +28,7 @@ from graph import (
     RelType,
     rel_id,
 )
-from loaders.framework import LoadContext
+from loaders.framework import BadRecord, LoadContext
 from loaders.sources.ftm.nodes import common, compact, identifiers, links, merge, names, read_number, scalars, wallet
 from loaders.sources.ftm.properties import (
     ALL_NODE_PROPS,
@@ -41,7 +41,7 @@ from loaders.sources.ftm.properties import (
     kind_of,
 )
 from loaders.sources.ftm.reading import raw_lines, slow_decode
-from loaders.sources.ftm.records import Attachment, BadRecord, Edge, Entity, Line, Node, validate
+from loaders.sources.ftm.records import Attachment, Edge, Entity, Line, Node, validate
 
 _MAX_EXAMPLES = 5
 

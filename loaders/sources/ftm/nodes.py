@@ -10,7 +10,7 @@ from followthemoney.schema import Schema
 
 from graph import LINK_PROPS, NodeKind, Prop, normalize_address, wallet_id
 from loaders.common.chains import chain_for, website_host
-from loaders.framework import LoadContext
+from loaders.framework import BadRecord, LoadContext
 from loaders.sources.ftm.properties import (
     ALIAS_PROPS,
     COUNTRY_PROPS,
@@ -20,7 +20,7 @@ from loaders.sources.ftm.properties import (
     NUMBER_PROPS,
     SCALAR_PROPS,
 )
-from loaders.sources.ftm.records import BadRecord, Edge, Entity
+from loaders.sources.ftm.records import Edge, Entity
 
 
 def names(entity: Entity, kind: NodeKind, props: dict[Prop, Any]) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 
 from graph import SourceFormatError
 from loaders.common.lines import bounded_lines, expanded_lines
-from loaders.framework import LoadContext
-from loaders.sources.ftm.records import BadRecord, Line
+from loaders.framework import BadRecord, LoadContext
+from loaders.sources.ftm.records import Line
 
 #: File names taken from a directory given as a path.
 FILE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".ftm", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".ftm.gz")

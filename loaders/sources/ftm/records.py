@@ -10,17 +10,10 @@ from followthemoney import model as ftm_model
 from followthemoney.schema import Schema
 
 from graph import NodeKind, Prop, RelType
-from loaders.framework import LoadContext
+from loaders.framework import BadRecord, LoadContext
 from loaders.sources.ftm.properties import ALL_ENTITY_KEYS, ENTITY_KEYS_KEPT_AS_SCALARS
 
 _RAW_LIMIT = 1000
-
-
-class BadRecord(Exception):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
 
 
 class Line:

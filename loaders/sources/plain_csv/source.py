@@ -34,15 +34,8 @@ from loaders.common.values import (
     parse_timestamp,
     wallet_address_problem,
 )
-from loaders.framework import LoadContext
+from loaders.framework import BadRecord, LoadContext
 from loaders.sources.plain_csv.mapping import DATE_PROPS, NUMBER_PROPS, TIMESTAMP_PROPS, End, FileMap, load_mapping
-
-
-class _Bad(Exception):
-    def __init__(self, field_name: str | None, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field_name
-        self.reason = reason
 
 
 class PlainCsvSource:
@@ -112,7 +105,7 @@ class PlainCsvSource:
             for record in iter_records(path, header, ctx):
                 try:
                     self._record(fm, record, ctx, order)
-                except _Bad as bad:
+                except BadRecord as bad:
                     ctx.reject(str(path), record.line, bad.field, bad.reason, record.raw)
 
     # --- rows -----------------------------------------------------------------------------------------------------
@@ -149,7 +142,7 @@ class PlainCsvSource:
         if fm.id is not None:
             value, empty = fm.id.render(record)
             if value is None:
-                raise _Bad(empty, f"missing id: column '{empty}' is empty ({fm.key}.id)")
+                raise BadRecord(empty, f"missing id: column '{empty}' is empty ({fm.key}.id)")
             qualifiers.append(value)
         props[Prop.DATASETS] = [dataset]
         ctx.rel(RelRecord(rel_id(fm.relationship, source, target, *qualifiers), fm.relationship, source, target, props))
@@ -160,7 +153,7 @@ class PlainCsvSource:
             address = record.get(fm.wallet_address)
             problem = wallet_address_problem(address)
             if problem:
-                raise _Bad(fm.wallet_address, problem)
+                raise BadRecord(fm.wallet_address, problem)
             canonical = canonical_address(address)
             keys = props.setdefault(Prop.LOOKUP_KEYS, [])
             if canonical not in keys:
@@ -172,10 +165,10 @@ class PlainCsvSource:
         assert fm.id is not None and fm.name is not None
         node_id, empty = fm.id.render(record)
         if node_id is None:
-            raise _Bad(empty, f"missing id: column '{empty}' is empty ({fm.key}.id)")
+            raise BadRecord(empty, f"missing id: column '{empty}' is empty ({fm.key}.id)")
         name, empty = fm.name.render(record)
         if name is None:
-            raise _Bad(empty, f"missing name: column '{empty}' is empty ({fm.key}.name)")
+            raise BadRecord(empty, f"missing name: column '{empty}' is empty ({fm.key}.name)")
         return node_id, " ".join(name.split())
 
     @staticmethod
@@ -184,12 +177,12 @@ class PlainCsvSource:
             address = record.get(end.wallet)
             problem = wallet_address_problem(address)
             if problem:
-                raise _Bad(end.wallet, f"{problem} ({end.key})")
+                raise BadRecord(end.wallet, f"{problem} ({end.key})")
             return wallet_id(canonical_address(address))
         assert end.template is not None
         value, empty = end.template.render(record)
         if value is None:
-            raise _Bad(empty, f"missing {end.key}: column '{empty}' is empty")
+            raise BadRecord(empty, f"missing {end.key}: column '{empty}' is empty")
         return value
 
     def _props(self, fm: FileMap, record: CsvRecord, order: DateOrder | None) -> dict[Prop, Any]:
@@ -221,7 +214,7 @@ class PlainCsvSource:
             try:
                 props[pm.prop] = self._value(fm, pm.prop, text, order)
             except ValueError as exc:
-                raise _Bad(column, f"{exc} ({fm.key}.properties.{pm.prop.value})") from None
+                raise BadRecord(column, f"{exc} ({fm.key}.properties.{pm.prop.value})") from None
         return props
 
     @staticmethod

@@ -68,7 +68,7 @@ from loaders.common.values import (
     parse_timestamp,
     wallet_address_problem,
 )
-from loaders.framework import LoadContext
+from loaders.framework import BadRecord, LoadContext
 from loaders.sources.transfers.mapping import REQUIRED_FIELDS, TransferMapping, load_transfer_mapping
 
 DEFAULT_DATASET = "transfers"
@@ -124,13 +124,6 @@ def resolve(mapping: TransferMapping, file: str, header: Sequence[str], ctx: Loa
     return _Resolved(found, header_asset)
 
 
-class _Bad(Exception):
-    def __init__(self, column: str | None, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-        self.reason = reason
-
-
 @dataclass
 class _FileState:
     legs: Counter[str] = field(default_factory=Counter)
@@ -170,8 +163,8 @@ class TransfersSource:
             for record in iter_records(path, header, ctx):
                 try:
                     self_transfers += self._row(str(path), record, columns, state, ctx)
-                except _Bad as bad:
-                    ctx.reject(str(path), record.line, bad.column, bad.reason, record.raw)
+                except BadRecord as bad:
+                    ctx.reject(str(path), record.line, bad.field, bad.reason, record.raw)
         if self_transfers:
             ctx.note("transfers from a wallet to itself", self_transfers)
 
@@ -187,9 +180,9 @@ class TransfersSource:
         tx_column = cols["tx_hash"]
         tx_text = record.get(tx_column)
         if not tx_text:
-            raise _Bad(tx_column, "missing tx hash")
+            raise BadRecord(tx_column, "missing tx hash")
         if not m.tx_hash_pattern.match(tx_text):
-            raise _Bad(tx_column, f"malformed tx hash: {tx_text!r} (expected {m.tx_hash_pattern.pattern})")
+            raise BadRecord(tx_column, f"malformed tx hash: {tx_text!r} (expected {m.tx_hash_pattern.pattern})")
         tx_hash = tx_text.lower()
         state.legs[tx_hash] += 1
         leg = state.legs[tx_hash]
@@ -204,11 +197,11 @@ class TransfersSource:
         time_column = cols["timestamp"]
         time_text = record.get(time_column)
         if not time_text:
-            raise _Bad(time_column, "missing timestamp")
+            raise BadRecord(time_column, "missing timestamp")
         try:
             timestamp = parse_timestamp(time_text, m.timestamp_format, state.date_order)
         except ValueError as exc:
-            raise _Bad(time_column, str(exc)) from None
+            raise BadRecord(time_column, str(exc)) from None
         value_usd = self._value_usd(record, cols, amount)
         src_id, dst_id = wallet_id(source), wallet_id(target)
         ctx.node(self._wallet(source, asset, record.get(cols["from_label"])))
@@ -237,30 +230,30 @@ class TransfersSource:
         failed_status = status.casefold() in FAILED_STATUSES or status.casefold().startswith("error")
         if failed_status or (error and error != "0"):
             detail = ", ".join(f"{k} {v!r}" for k, v in (("Status", status), ("ErrCode", error)) if v)
-            raise _Bad(cols["error"] if error else cols["status"], f"failed transaction: {detail} (nothing moved)")
+            raise BadRecord(cols["error"] if error else cols["status"], f"failed transaction: {detail} (nothing moved)")
 
     def _asset(self, record: CsvRecord, cols: _Resolved) -> str:
         if cols.header_asset:
             return cols.header_asset
         value = record.get(cols["asset"]).lower() or (self.mapping.asset or "")
         if not value:
-            raise _Bad(cols["asset"], "missing asset")
+            raise BadRecord(cols["asset"], "missing asset")
         return value
 
     def _address(self, record: CsvRecord, column: str | None, asset: str) -> str:
         text = record.get(column)
         problem = wallet_address_problem(text)
         if problem:
-            raise _Bad(column, problem)
+            raise BadRecord(column, problem)
         address = canonical_address(text)
         if self.mapping.evm_only and not is_evm_address(address):
-            raise _Bad(column, f"malformed address: {text!r} is not an EVM address (0x and 40 hex digits)")
+            raise BadRecord(column, f"malformed address: {text!r} is not an EVM address (0x and 40 hex digits)")
         native = TICKER_CHAINS.get(asset.upper())
         shape = address_chain(address)
         if native == "bitcoin" and not looks_bitcoin(address):
-            raise _Bad(column, f"malformed address: {text!r} is not a Bitcoin address, but the asset is {asset}")
+            raise BadRecord(column, f"malformed address: {text!r} is not a Bitcoin address, but the asset is {asset}")
         if native in ("evm", "tron") and shape != native:
-            raise _Bad(column, f"malformed address: {text!r} is not an {native} address, but the asset is {asset}")
+            raise BadRecord(column, f"malformed address: {text!r} is not an {native} address, but the asset is {asset}")
         return address
 
     def _amount(self, record: CsvRecord, cols: _Resolved) -> float:
@@ -268,13 +261,13 @@ class TransfersSource:
             column = cols["amount"]
             text = record.get(column)
             if not text:
-                raise _Bad(column, "missing amount")
+                raise BadRecord(column, "missing amount")
             try:
                 amount = parse_number(text)
             except ValueError as exc:
-                raise _Bad(column, str(exc)) from None
+                raise BadRecord(column, str(exc)) from None
             if amount < 0:
-                raise _Bad(column, f"negative amount: {text!r}")
+                raise BadRecord(column, f"negative amount: {text!r}")
             return amount
         values: dict[str, float] = {}
         for key in ("amount_in", "amount_out"):
@@ -285,14 +278,14 @@ class TransfersSource:
             try:
                 values[column] = parse_number(text)
             except ValueError as exc:
-                raise _Bad(column, str(exc)) from None
+                raise BadRecord(column, str(exc)) from None
             if values[column] < 0:
-                raise _Bad(column, f"negative amount: {text!r}")
+                raise BadRecord(column, f"negative amount: {text!r}")
         moved = {c: v for c, v in values.items() if v}
         if not moved:
-            raise _Bad(cols["amount_in"] or cols["amount_out"], "zero value: no coin moved (a contract call?)")
+            raise BadRecord(cols["amount_in"] or cols["amount_out"], "zero value: no coin moved (a contract call?)")
         if len(set(moved.values())) > 1:
-            raise _Bad(cols["amount_out"], f"both incoming and outgoing values differ: {moved}")
+            raise BadRecord(cols["amount_out"], f"both incoming and outgoing values differ: {moved}")
         return next(iter(moved.values()))
 
     def _value_usd(self, record: CsvRecord, cols: _Resolved, amount: float) -> float | None:
@@ -302,7 +295,7 @@ class TransfersSource:
             try:
                 return parse_number(text)
             except ValueError as exc:
-                raise _Bad(column, str(exc)) from None
+                raise BadRecord(column, str(exc)) from None
         price_column = cols["usd_price"]
         price_text = record.get(price_column)
         if price_text:
@@ -311,7 +304,7 @@ class TransfersSource:
                 value = Decimal(repr(amount)) * Decimal(repr(price))
                 return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
             except ValueError as exc:
-                raise _Bad(price_column, str(exc)) from None
+                raise BadRecord(price_column, str(exc)) from None
         return None
 
     def _wallet(self, address: str, asset: str, label: str) -> NodeRecord:
