@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from graph import cases as _cases
 from graph.analytics.analyze import AnalyzeSummary, analyze
 from graph.analytics.dates import parse_day
 from graph.analytics.exposure import DEFAULT_MAX_HOPS as EXPOSURE_DEFAULT_HOPS
@@ -27,37 +28,7 @@ from graph.analytics.shared_infrastructure import SharedReport, shared_infrastru
 from graph.analytics.trace import DEFAULT_HOPS as TRACE_DEFAULT_HOPS
 from graph.analytics.trace import MAX_HOPS as TRACE_MAX_HOPS
 from graph.analytics.trace import Trace, TraceDirection, resolve_start, trace_funds, trace_table_text
-from graph.cases import (
-    AssertedLink,
-    Case,
-    CaseNotFound,
-    CaseStore,
-    Change,
-    Note,
-    SavedView,
-    ScreeningRun,
-    add_note,
-    assert_link,
-    asserted_links,
-    attach_run,
-    delete_case,
-    delete_note,
-    evidence_pack,
-    export_case,
-    get_case,
-    import_case,
-    list_cases,
-    new_case,
-    notes_of,
-    notes_on,
-    pin,
-    remove_link,
-    rescreen_all,
-    rescreen_case,
-    runs_of,
-    save_view,
-    unpin,
-)
+from graph.cases import *  # noqa: F403  (the cases API: exactly graph.cases.__all__, re-exported below)
 from graph.countries import country_code, country_name, country_names
 from graph.errors import (
     ConfigError,
@@ -322,34 +293,4 @@ __all__ = [
     "xml_text",
     "xref",
 ]
-__all__ += [  # cases (graph.cases)
-    "AssertedLink",
-    "Case",
-    "CaseNotFound",
-    "CaseStore",
-    "Change",
-    "Note",
-    "SavedView",
-    "ScreeningRun",
-    "add_note",
-    "assert_link",
-    "asserted_links",
-    "attach_run",
-    "delete_case",
-    "delete_note",
-    "evidence_pack",
-    "export_case",
-    "get_case",
-    "import_case",
-    "list_cases",
-    "new_case",
-    "notes_of",
-    "notes_on",
-    "pin",
-    "remove_link",
-    "rescreen_all",
-    "rescreen_case",
-    "runs_of",
-    "save_view",
-    "unpin",
-]
+__all__ += _cases.__all__  # the cases API, listed once in graph/cases/__init__.py

@@ -253,6 +253,8 @@ class RecordLabel(StrEnum):
     NOTE = "CaseNote"
     ASSERTED_LINK = "AssertedLink"
     SCREENING_RUN = "ScreeningRun"
+    QUERY = "CaseQuery"  # a query made in a case (graph.cases.querylog)
+    LOAD_CHANGES = "LoadChanges"  # what one load added, changed and removed (graph.cases.changes)
 
 
 class RecordKey(StrEnum):

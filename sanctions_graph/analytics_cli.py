@@ -35,6 +35,7 @@ from graph import (
     trace_table_text,
 )
 from sanctions_graph.argtypes import DAY, int_between
+from sanctions_graph.case_cli import logged_exposure, logged_trace
 from sanctions_graph.options import EXIT_OK, Command, json_option, parse_types, print_json, with_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,6 +87,7 @@ def register(group: click.Group) -> None:
 @_type_options
 @json_option
 @with_store
+@logged_exposure
 def exposure(
     store: GraphStore,
     entity_id: str,
@@ -170,6 +172,7 @@ def ownership(store: GraphStore, entity_id: str, as_of: date | None, as_json: bo
 @click.option("--through-services", is_flag=True, help="go on through exchanges, mixers and bridges (still marked)")
 @json_option
 @with_store
+@logged_trace
 def trace(
     store: GraphStore,
     wallet: str,

@@ -6,14 +6,16 @@ Thin like the rest of the CLI: parse, call one graph.cases function, print text 
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -21,6 +23,7 @@ from graph import (
     Case,
     Change,
     GraphStore,
+    QueryKind,
     SanctionsGraphError,
     add_note,
     assert_link,
@@ -32,15 +35,20 @@ from graph import (
     get_case,
     import_case,
     list_cases,
+    log_query,
     new_case,
     notes_of,
     pin,
+    query_log,
     remove_link,
     rescreen_all,
     rescreen_case,
     runs_of,
     save_view,
     unpin,
+)
+from graph import (
+    replay as replay_queries,
 )
 from sanctions_graph.options import EXIT_OK, Command, Group, json_option, print_json, store_option, with_store
 
@@ -315,9 +323,118 @@ def rescreen(store: GraphStore, case_ids: tuple[str, ...], base_url: str, as_jso
     return EXIT_OK
 
 
+# --- the query log: --case ID on the query commands, `case log ID [--replay]` -------------------------------------
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def logs_query(kind: QueryKind, params_of: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[F], F]:
+    """--case ID on a query command (under its @with_store): after the command ran, the query is logged in case ID
+    with its result count (graph's runner counts them, as a replay will; a log that fails is a warning only)."""
+
+    def wrap(func: F) -> F:
+        @functools.wraps(func)
+        def run(store: GraphStore, case_id: str | None = None, **params: Any) -> int:
+            if case_id is None:
+                return int(func(store, **params))
+            get_case(store, case_id)  # an unknown case is said before the query runs
+            code = int(func(store, **params))
+            logged = log_query(store, case_id, kind, params_of(params), cli_user(), via="cli")
+            said = f"{logged.results} result(s) logged in case {case_id}" if logged else "the query could not be logged"
+            click.echo(said, err=True)
+            return code
+
+        option = click.option("--case", "case_id", metavar="ID", help="log this query in case ID (`case log ID`)")
+        return option(run)  # type: ignore[return-value]
+
+    return wrap
+
+
+def _types(p: dict[str, Any], key: str = "types") -> str | None:
+    return p.get(key) or None
+
+
+def _screen_params(p: dict[str, Any]) -> dict[str, Any]:
+    from sanctions_graph.screen_cli import parse_mapping  # screen_cli imports this module
+
+    file = Path(p["file"]).resolve()
+    return {
+        "file": str(file),
+        "columns": parse_mapping(p.get("columns")),
+        "hits": p["hits"],
+        "threshold": p["threshold"],
+    }
+
+
+#: The decorators of the logged query commands (each maps the command's parameters to graph's query parameters).
+logged_search = logs_query(QueryKind.SEARCH, lambda p: {"text": p["text"], "limit": p["limit"]})
+logged_show = logs_query(QueryKind.ENTITY, lambda p: {"id": p["entity_id"], "hops": 0})
+logged_neighbours = logs_query(
+    QueryKind.ENTITY, lambda p: {"id": p["entity_id"], "hops": p["hops"], "types": _types(p), "limit": p["limit"]}
+)
+logged_path = logs_query(
+    QueryKind.PATHS,
+    lambda p: {"source": p["source"], "target": p["target"], "k": 1, "max_hops": p["max_hops"], "types": _types(p)},
+)
+logged_exposure = logs_query(
+    QueryKind.EXPOSURE,
+    lambda p: {"id": p["entity_id"], "max_hops": p["max_hops"], "include": _types(p, "include"),
+               "exclude": _types(p, "exclude")},
+)  # fmt: skip
+logged_trace = logs_query(
+    QueryKind.TRACE,
+    lambda p: {"start": p["wallet"], "direction": p["direction"], "hops": p["hops"],
+               "since": p["since"] and p["since"].isoformat(), "until": p["until"] and p["until"].isoformat(),
+               "through_services": p["through_services"]},
+)  # fmt: skip
+logged_screen = logs_query(QueryKind.SCREEN, _screen_params)
+
+
+@case.command("log", cls=Command)
+@click.argument("case_id", metavar="ID")
+@click.option("--replay", is_flag=True, help="run each query again: then-vs-now counts and what changed")
+@json_option
+@with_store
+def case_log(store: GraphStore, case_id: str, replay: bool, as_json: bool) -> int:
+    """The queries made in case ID (search, entity views, paths, traces, exposure, screening; from the dashboard
+    with the case open, or the CLI with --case ID): who, when, what, how many results; --replay runs them again."""
+    get_case(store, case_id)
+    queries = query_log(store, case_id)
+    if replay:
+        replayed = replay_queries(store, queries)
+        if as_json:
+            print_json([r.to_dict() for r in replayed])
+        else:
+            print("\n".join(r.text() for r in replayed))
+            changed = sum(r.changed for r in replayed)
+            print(f"{len(replayed)} quer{'y' if len(replayed) == 1 else 'ies'} replayed, {changed} changed")
+        return EXIT_OK
+    if as_json:
+        print_json([q.to_dict() for q in queries])
+        return EXIT_OK
+    for q in queries:
+        print(f"{q.at}  {q.user} ({q.via})  {q.what}: {q.results} result(s)")
+    print(f"{len(queries)} quer{'y' if len(queries) == 1 else 'ies'} logged")
+    return EXIT_OK
+
+
 def register(group: click.Group) -> None:
     group.add_command(case)
     group.add_command(rescreen)
 
 
-__all__ = ["case", "case_url", "changes_text", "cli_user", "register", "rescreen"]
+__all__ = [
+    "case",
+    "case_url",
+    "changes_text",
+    "cli_user",
+    "logged_exposure",
+    "logged_neighbours",
+    "logged_path",
+    "logged_screen",
+    "logged_search",
+    "logged_show",
+    "logged_trace",
+    "logs_query",
+    "register",
+    "rescreen",
+]

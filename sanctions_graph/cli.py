@@ -46,6 +46,7 @@ from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoPro
 from loaders.registry import SOURCES, SourceSpec, demo_sources
 from sanctions_graph import analytics_cli, bulk_load, demo, export_cli, screen_cli, users_cli, xref_cli
 from sanctions_graph.argtypes import int_between
+from sanctions_graph.case_cli import logged_neighbours, logged_path, logged_search, logged_show
 from sanctions_graph.case_cli import register as register_cases
 from sanctions_graph.options import (
     CONTEXT_SETTINGS,
@@ -131,6 +132,7 @@ def cli(store: str | None, idle_timeout: float) -> None:
 @click.option("--limit", type=int_between(1, 1000), default=20, help="most hits")
 @json_option
 @with_store
+@logged_search
 def search(store: GraphStore, text: str, limit: int, as_json: bool) -> int:
     """Find entities by name, alias or identifier; identifier hits rank first, each hit says why it matched."""
     hits = store.search(text, limit=limit)
@@ -155,6 +157,7 @@ def search(store: GraphStore, text: str, limit: int, as_json: bool) -> int:
 )
 @json_option
 @with_store
+@logged_show
 def show(store: GraphStore, entity_id: str, everything: bool, as_json: bool) -> int:
     """Show one entity: kind, name, designations and properties."""
     entity = with_derived(store, [store.get_entity(entity_id)])[0]  # a listed address; the nearest by name
@@ -190,6 +193,7 @@ _TYPES_HELP = "comma-separated relationship types to follow, e.g. OWNS,DIRECTS (
 @click.option("--limit", type=int_between(1, 5000), default=200, help="most entities returned")
 @json_option
 @with_store
+@logged_neighbours
 def neighbours(store: GraphStore, entity_id: str, hops: int, types: str | None, limit: int, as_json: bool) -> int:
     """Entities and relationships within --hops of ID."""
     sub = store.neighbourhood(entity_id, hops=hops, types=parse_types(types) or None, limit=limit)
@@ -214,6 +218,7 @@ def neighbours(store: GraphStore, entity_id: str, hops: int, types: str | None, 
 @click.option("--types", metavar="TYPES", help=_TYPES_HELP)
 @json_option
 @with_store
+@logged_path
 def path(store: GraphStore, source: str, target: str, max_hops: int, types: str | None, as_json: bool) -> int:
     """The shortest path from SOURCE to TARGET, hop by hop; exit code 1 when there is none within --max-hops."""
     found: GraphPath | None = store.shortest_path(source, target, max_hops, parse_types(types) or None)

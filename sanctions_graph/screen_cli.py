@@ -31,6 +31,7 @@ from graph import (
     results_frame,
     screen_rows,
 )
+from sanctions_graph.case_cli import logged_screen
 from sanctions_graph.options import EXIT_OK, Command, json_option, print_json, with_store
 
 
@@ -92,6 +93,7 @@ def _summary_text(summary: ScreenSummary, total_s: float) -> str:
 @click.option("--hits", type=click.IntRange(1, 20), default=3, help="hits reported per row")
 @json_option
 @with_store
+@logged_screen
 def screen(
     store: GraphStore,
     file: Path,

@@ -1,14 +1,26 @@
-"""Cases: named investigations kept in the graph store apart from source data (graph.vocabulary.RecordLabel)."""
+"""Cases: named investigations kept in the graph store apart from source data (graph.vocabulary.RecordLabel).
+
+``__all__`` is the cases API: graph/__init__.py re-exports exactly these names (one list, kept here)."""
 
 from __future__ import annotations
 
 from graph.cases.model import ON_CASE, ON_ENTITY, ON_RELATIONSHIP, AssertedLink, Case, Note, SavedView, ScreeningRun
 from graph.cases.pack import evidence_pack
+from graph.cases.querylog import (
+    RESULT_IDS_CAP,
+    CaseStore,
+    LoggedQuery,
+    QueryKind,
+    Replayed,
+    log_query,
+    query_log,
+    replay,
+    run_query,
+)
 from graph.cases.rescreen import Change, compare, picture
 from graph.cases.service import (
     EXPORT_FORMAT,
     CaseNotFound,
-    CaseStore,
     add_note,
     assert_link,
     asserted_links,
@@ -36,12 +48,16 @@ __all__ = [
     "ON_CASE",
     "ON_ENTITY",
     "ON_RELATIONSHIP",
+    "RESULT_IDS_CAP",
     "AssertedLink",
     "Case",
     "CaseNotFound",
     "CaseStore",
     "Change",
+    "LoggedQuery",
     "Note",
+    "QueryKind",
+    "Replayed",
     "SavedView",
     "ScreeningRun",
     "add_note",
@@ -56,14 +72,18 @@ __all__ = [
     "get_case",
     "import_case",
     "list_cases",
+    "log_query",
     "new_case",
     "notes_of",
     "notes_on",
     "picture",
     "pin",
+    "query_log",
     "remove_link",
+    "replay",
     "rescreen_all",
     "rescreen_case",
+    "run_query",
     "runs_of",
     "save_view",
     "unpin",

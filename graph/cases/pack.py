@@ -3,7 +3,8 @@
 For each pinned entity: its facts with the datasets that assert them and each designation (authority, programs,
 date, record id, source URL); its path to the nearest listed party hop by hop (graph.analytics.exposure); the OFAC 50%
 rule worked out (graph.analytics.ownership: the verdict, the equation and each holding in force). Then the case's
-notes, analyst-asserted links (marked as such), saved views, attached screening runs and the last rescreen's changes.
+notes, analyst-asserted links (marked as such), saved views, attached screening runs, the query log and the last
+rescreen's changes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 from graph.analytics.dates import utc_now_iso
 from graph.analytics.exposure import entity_exposure, parse_step_label
 from graph.analytics.ownership import entity_ownership
-from graph.cases.service import CaseStore, asserted_links, get_case, notes_of, runs_of
+from graph.cases.querylog import CaseStore, query_log
+from graph.cases.service import asserted_links, get_case, notes_of, runs_of
 from graph.errors import EntityNotFound
 from graph.exports.common import designation_text, joined, without_internal
 from graph.model import Entity
@@ -111,6 +113,7 @@ def evidence_pack(store: CaseStore, case_id: str) -> str:
     ]
     links = [(a.source, a.label, a.target, a.source_text, a.author, a.at) for a in asserted_links(store, case_id)]
     runs = [(r.filename, r.format, r.attached_by, r.at) for r in runs_of(store, case_id)]
+    queries = [(q.at, q.user, q.via, q.what, q.results) for q in query_log(store, case_id)]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{_e(case.title)} · evidence pack</title><style>{_CSS}</style></head><body>",
@@ -128,6 +131,8 @@ def evidence_pack(store: CaseStore, case_id: str) -> str:
         _table(("name", "URL"), [(v.name, v.url) for v in case.views]),
         "<h2>Screening runs</h2>",
         _table(("file", "format", "attached by", "at"), runs),
+        "<h2>Query log</h2>",
+        _table(("at", "by", "from", "query", "results"), queries),
         f"<h2>Last rescreen{f' ({_e(case.rescreened_at)})' if case.rescreened_at else ''}</h2>",
         _table(("change",), [(c.get("text", ""),) for c in case.changes]),
         "</body></html>",

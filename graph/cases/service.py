@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from graph.analytics.dates import utc_now_iso
 from graph.cases.model import (
@@ -20,9 +20,9 @@ from graph.cases.model import (
     SavedView,
     ScreeningRun,
 )
+from graph.cases.querylog import CaseStore, LoggedQuery, query_log
 from graph.cases.rescreen import Change, compare, picture
 from graph.errors import EntityNotFound, SanctionsGraphError
-from graph.stores.base import GraphReader, RecordStore
 from graph.vocabulary import RecordKey, RecordLabel
 
 #: The version of the export document (``export_case``); ``import_case`` refuses others.
@@ -33,10 +33,6 @@ class CaseNotFound(SanctionsGraphError):
     def __init__(self, case_id: str) -> None:
         super().__init__(f"No case with id '{case_id}' (sanctions-graph case list shows them).")
         self.case_id = case_id
-
-
-class CaseStore(GraphReader, RecordStore, Protocol):
-    """What cases need of a store: its read side and the analysts' records (every GraphStore is one)."""
 
 
 def _new_id(prefix: str) -> str:
@@ -209,6 +205,7 @@ def export_case(store: CaseStore, case_id: str) -> dict[str, Any]:
         "notes": [n.to_dict() for n in notes_of(store, case_id)],
         "asserted_links": [a.to_dict() for a in asserted_links(store, case_id)],
         "screening_runs": [r.to_dict() for r in runs_of(store, case_id)],
+        "queries": [q.to_dict() for q in query_log(store, case_id)],
     }
 
 
@@ -221,12 +218,14 @@ def import_case(store: CaseStore, document: dict[str, Any], where: str = "the ca
         notes = [Note.from_dict(n) for n in document.get("notes") or []]
         links = [AssertedLink.from_dict(a) for a in document.get("asserted_links") or []]
         runs = [ScreeningRun.from_dict(r) for r in document.get("screening_runs") or []]
+        queries = [LoggedQuery.from_dict(q) for q in document.get("queries") or []]
     except (KeyError, TypeError, ValueError) as exc:
         raise SanctionsGraphError(f"{where}: not a case export: missing or bad field {exc}") from exc
     for label, rows in (
         (RecordLabel.NOTE, [n.to_dict() for n in notes if n.case_id == case.id]),
         (RecordLabel.ASSERTED_LINK, [a.to_dict() for a in links if a.case_id == case.id]),
         (RecordLabel.SCREENING_RUN, [r.to_dict() for r in runs if r.case_id == case.id]),
+        (RecordLabel.QUERY, [q.to_record() for q in queries if q.case_id == case.id]),
     ):
         store.put_records(label, rows)
     return _put_case(store, case)
@@ -237,6 +236,7 @@ def delete_case(store: CaseStore, case_id: str) -> None:
     store.delete_records(RecordLabel.NOTE, [n.id for n in notes_of(store, case_id)])
     store.delete_records(RecordLabel.ASSERTED_LINK, [a.id for a in asserted_links(store, case_id)])
     store.delete_records(RecordLabel.SCREENING_RUN, [r.id for r in runs_of(store, case_id)])
+    store.delete_records(RecordLabel.QUERY, [q.id for q in query_log(store, case_id)])
     store.delete_records(RecordLabel.CASE, [case_id])
 
 

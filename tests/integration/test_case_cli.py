@@ -154,3 +154,51 @@ def test_evidence_pack_html_and_pdf(env: str, tmp_path: Path, capsys: pytest.Cap
     assert "Fictional demo authority: DEMO-DPRK" in text and "demo_fictional" in text
     assert "Owned through Pyongsan Tech." in text and "same phone" in text and "SAR p. 3" in text
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_query_log_lists_exports_and_replays_then_versus_now(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(["load", "ftm", str(FIXTURES / "list-v1.ftm.json"), "--no-progress"], capsys)
+    case_id = _run(["case", "new", "Xylo's owners"], capsys).strip()
+    _run(["search", "Alpha Listed", "--case", case_id], capsys)
+    _run(["neighbours", "cx-co-x", "--case", case_id], capsys)
+    _run(["exposure", "cx-co-y", "--live", "--case", case_id], capsys)
+    _run(["show", "cx-pe-c", "--case", case_id], capsys)
+    assert main(["search", "Alpha", "--case", "no-such-case"]) == 1  # an unknown case is refused before the query
+
+    logged = json.loads(_run(["case", "log", case_id, "--json"], capsys))
+    assert [(q["kind"], q["results"], q["user"], q["via"]) for q in logged] == [
+        ("search", 1, "carol", "cli"),
+        ("entity", 2, "carol", "cli"),
+        ("exposure", 0, "carol", "cli"),
+        ("entity", 1, "carol", "cli"),
+    ]
+    assert logged[0]["params"] == {"text": "Alpha Listed", "limit": 20} and logged[0]["result_ids"] == ["cx-pe-a"]
+    assert "4 queries logged" in _run(["case", "log", case_id], capsys)
+
+    _run(["load", "ftm", str(FIXTURES / "list-v2.ftm.json"), "--no-progress"], capsys)
+    replayed = json.loads(_run(["case", "log", case_id, "--replay", "--json"], capsys))
+    assert [(r["then"], r["now"], r["added"], r["removed"]) for r in replayed] == [
+        (1, 0, [], ["cx-pe-a"]),  # Alpha Listed is off the list
+        (2, 1, [], ["cx-pe-a"]),  # and out of Xylo's neighbourhood
+        (0, 1, ["cx-co-y", "cx-pe-b"], []),  # Yankee is now exposed through Bravo
+        (1, 1, [], []),  # Charlie renamed: still one entity
+    ]
+    text = _run(["case", "log", case_id, "--replay"], capsys)
+    assert "search limit=20, text=Alpha Listed: then 1, now 0" in text and "gone: cx-pe-a" in text
+    assert "4 queries replayed, 3 changed" in text
+
+    exported = json.loads(_run(["case", "show", case_id, "--json"], capsys))
+    assert [q["kind"] for q in exported["queries"]] == ["search", "entity", "exposure", "entity"]
+    pack = tmp_path / "pack.html"
+    _run(["case", "export", case_id, "--pack", str(pack)], capsys)
+    assert "Query log" in pack.read_text(encoding="utf-8") and "text=Alpha Listed" in pack.read_text(encoding="utf-8")
+    _run(["case", "delete", case_id], capsys)
+    assert _run(["case", "import", str(_write(tmp_path / "c.json", exported))], capsys).strip() == case_id
+    assert len(json.loads(_run(["case", "log", case_id, "--json"], capsys))) == 4
+
+
+def _write(path: Path, document: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
