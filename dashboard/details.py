@@ -20,7 +20,19 @@ from dashboard.formatting import (
     rel_caption,
     trace_href,
 )
-from graph import RELATIONSHIPS, Entity, NodeKind, Prop, RelType, entity_listings, is_rejected, listed_status
+from graph import (
+    ANALYSIS_PROPS,
+    FLAG_PROPS,
+    INTERNAL_PROPS,
+    RELATIONSHIPS,
+    Entity,
+    NodeKind,
+    Prop,
+    RelType,
+    entity_listings,
+    is_rejected,
+    listed_status,
+)
 
 
 def _values(raw: Any) -> list[Any]:
@@ -110,30 +122,14 @@ _ENTITY_FIELDS: tuple[Prop, ...] = (
 _ENTITY_NOT_ROWS: frozenset[str] = frozenset(
     p.value
     for p in (
-        Prop.ID,
-        Prop.KIND,
+        *INTERNAL_PROPS,  # the store's bookkeeping
+        *FLAG_PROPS,  # badges
+        *ANALYSIS_PROPS,  # the risk panel
         Prop.NAME,
         Prop.LOOKUP_KEYS,
-        Prop.SEARCH_NAMES,
-        Prop.SEARCH_TEXT,
-        Prop.LOOKUP_TEXT,
-        Prop.SANCTIONED,
-        Prop.FRONT,
         Prop.STUB,
         Prop.DESIGNATIONS,
         Prop.NOTES,
-        Prop.EXPOSURE_HOPS,
-        Prop.EXPOSURE_NEAREST,
-        Prop.EXPOSURE_PATH,
-        Prop.EXPOSURE_PATH_RELS,
-        Prop.EXPOSURE_TYPES,
-        Prop.SANCTIONED_WITHIN,
-        Prop.BLOCKED_BY_OWNERSHIP,
-        Prop.OWNERSHIP_UNKNOWN,
-        Prop.BLOCKED_SHARE,
-        Prop.EFFECTIVE_BLOCKED_SHARE,
-        Prop.OWNERSHIP_AS_OF,
-        Prop.ANALYZED_AT,
         Prop.LISTED_VIA,
         Prop.EXPOSURE_NEAREST_NAME,
     )

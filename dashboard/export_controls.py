@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import dash
@@ -52,33 +51,24 @@ BUTTONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class ExportIds:
-    graph: str
-
-    def button(self, fmt: str) -> str:
-        return f"{self.graph}-export-{fmt}"
-
-    @property
-    def data(self) -> str:
-        return f"{self.graph}-export-data"
-
-    @property
-    def download(self) -> str:
-        return f"{self.graph}-export-download"
+def export_id(graph_id: str, part: str) -> str:
+    """The id of a part of one graph's export controls: a format's button ("png", "csv"…), "data" (the view they
+    export) or "download"."""
+    return f"{graph_id}-export-{part}"
 
 
 def export_controls(graph_id: str, view: GraphView | None = None) -> html.Div:
     """The download buttons for the graph with id ``graph_id``, holding ``view`` for the file exports."""
-    ids = ExportIds(graph_id)
     buttons: list[Any] = [html.Span("Download", className="export-label")]
     for fmt, label, title in BUTTONS:
         buttons.append(
-            html.Button(label, id=ids.button(fmt), n_clicks=0, title=title, className="export-button", type="button")
+            html.Button(
+                label, id=export_id(graph_id, fmt), n_clicks=0, title=title, className="export-button", type="button"
+            )
         )
     buttons += [
-        dcc.Store(id=ids.data, data=view_to_payload(view) if view is not None else None),
-        dcc.Download(id=ids.download),
+        dcc.Store(id=export_id(graph_id, "data"), data=view_to_payload(view) if view is not None else None),
+        dcc.Download(id=export_id(graph_id, "download")),
     ]
     return html.Div(buttons, className="export-controls no-print", role="group", title="Download this view")
 
@@ -143,11 +133,11 @@ def working_view(
     return GraphView(title, entities, tuple(relationships))
 
 
-def _triggered_format(ids: ExportIds) -> str:
-    triggered = ctx.triggered_id
-    if not isinstance(triggered, str) or not triggered.startswith(ids.button("")):
+def _triggered_format(graph_id: str) -> str:
+    triggered, prefix = ctx.triggered_id, export_id(graph_id, "")
+    if not isinstance(triggered, str) or not triggered.startswith(prefix):
         raise dash.exceptions.PreventUpdate
-    return triggered[len(ids.button("")) :]
+    return triggered[len(prefix) :]
 
 
 def register_export_callbacks(
@@ -160,25 +150,24 @@ def register_export_callbacks(
     # SVG pictures need cytoscape-svg, which dash-cytoscape ships in its "extra" bundle only. This picks that bundle
     # for the process (a choice of script, not state); it must run before the first page is served.
     cyto.load_extra_layouts()
-    ids = ExportIds(graph_id)
 
     @app.callback(
         Output(graph_id, "generateImage"),
-        [Input(ids.button(fmt), "n_clicks") for fmt in IMAGE_FORMATS],
-        State(ids.data, "data"),
+        [Input(export_id(graph_id, fmt), "n_clicks") for fmt in IMAGE_FORMATS],
+        State(export_id(graph_id, "data"), "data"),
         prevent_initial_call=True,
     )
     def _image(*args: Any) -> dict[str, Any]:
         if not any(args[: len(IMAGE_FORMATS)]):
             raise dash.exceptions.PreventUpdate
-        return image_request(_triggered_format(ids), args[-1])
+        return image_request(_triggered_format(graph_id), args[-1])
 
     file_formats = [f.value for f in ExportFormat]
 
     @app.callback(
-        Output(ids.download, "data"),
-        [Input(ids.button(fmt), "n_clicks") for fmt in file_formats],
-        State(ids.data, "data"),
+        Output(export_id(graph_id, "download"), "data"),
+        [Input(export_id(graph_id, fmt), "n_clicks") for fmt in file_formats],
+        State(export_id(graph_id, "data"), "data"),
         *states,
         prevent_initial_call=True,
     )
@@ -186,7 +175,7 @@ def register_export_callbacks(
         count = len(file_formats)
         if not any(args[:count]):
             raise dash.exceptions.PreventUpdate
-        fmt = _triggered_format(ids)
+        fmt = _triggered_format(graph_id)
         if build_view is None:
             return download_data(fmt, args[count])
         try:

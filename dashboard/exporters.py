@@ -36,12 +36,6 @@ from graph import (
 )
 
 
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    GRAPHML = "graphml"
-    FTM = "ftm"
-
-
 @dataclass(frozen=True)
 class GraphView:
     """What a page shows: a title (for file names) and the entities and relationships on screen."""
@@ -108,6 +102,14 @@ def view_from_payload(payload: Mapping[str, Any] | None) -> GraphView:
 
 
 # --- one entry point for the download callback ------------------------------------------------------------------
+
+
+class ExportFormat(StrEnum):
+    """The files a download button sends."""
+
+    CSV = "csv"
+    GRAPHML = "graphml"
+    FTM = "ftm"
 
 
 def export_file(view: GraphView, fmt: ExportFormat | str) -> ExportFile:
