@@ -3,10 +3,15 @@ screenshots under build/screenshots/, downloads and the browser console."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+from xml.etree import ElementTree as ET
 
 from dash.testing.wait import until
 
@@ -14,6 +19,9 @@ from dashboard.app import create_app
 from graph import GraphReader
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+#: How the file of each export button's format ends.
+EXPORT_SUFFIXES = {"csv": ".csv.zip", "graphml": ".graphml", "ftm": ".ftm.jsonl", "png": ".png", "svg": ".svg"}
 
 
 def cy_script(graph_id: str = "graph") -> str:
@@ -74,3 +82,41 @@ def graph_screenshot(dash_duo: Any, name: str, graph_id: str = "graph") -> Path:
     driver.set_window_size(size["width"], size["height"])
     assert path.stat().st_size > 10_000
     return path
+
+
+def export(dash_duo: Any, graph_id: str, fmt: str) -> Path:
+    """Press the export button of ``fmt`` beside the graph ``graph_id``: the file it downloads."""
+    dash_duo.find_element(f"#{graph_id}-export-{fmt}").click()
+    return downloaded(dash_duo, EXPORT_SUFFIXES[fmt])
+
+
+def exported_csv(dash_duo: Any, graph_id: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The rows of nodes.csv and edges.csv in the CSV zip the graph's button downloads (and nothing else in it)."""
+    with zipfile.ZipFile(export(dash_duo, graph_id, "csv")) as z:
+        assert sorted(z.namelist()) == ["edges.csv", "nodes.csv"]
+        tables = [list(csv.DictReader(io.StringIO(z.read(n).decode("utf-8-sig")))) for n in ("nodes.csv", "edges.csv")]
+    return tables[0], tables[1]
+
+
+def exported_graphml(dash_duo: Any, graph_id: str) -> tuple[set[str], int]:
+    """The node ids and the number of edges of the GraphML file the graph's button downloads."""
+    root = ET.parse(export(dash_duo, graph_id, "graphml")).getroot()
+    assert root.tag == f"{GRAPHML}graphml"
+    graph = root.find(f"{GRAPHML}graph")
+    assert graph is not None
+    return {str(n.get("id")) for n in graph.iter(f"{GRAPHML}node")}, len(list(graph.iter(f"{GRAPHML}edge")))
+
+
+def exported_ftm(dash_duo: Any, graph_id: str) -> list[dict[str, Any]]:
+    """The FtM entities of the JSON lines file the graph's button downloads."""
+    lines = export(dash_duo, graph_id, "ftm").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def assert_exports_a_picture(dash_duo: Any, graph_id: str, fmt: str = "png") -> None:
+    """The graph's picture button downloads a PNG (or an SVG document)."""
+    path = export(dash_duo, graph_id, fmt)
+    if fmt == "png":
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"

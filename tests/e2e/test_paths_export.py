@@ -8,12 +8,7 @@ Chrome's download.default_directory and allows headless downloads).
 from __future__ import annotations
 
 import base64
-import csv
-import io
-import json
-import zipfile
 from typing import Any
-from xml.etree import ElementTree as ET
 
 import pytest
 from dash.testing.wait import until
@@ -21,10 +16,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from graph.stores.base import GraphReader
-from tests.e2e.helpers import SCREENSHOTS
+from tests.e2e.helpers import SCREENSHOTS, assert_exports_a_picture, exported_csv, exported_ftm, exported_graphml
 from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
 from tests.e2e.helpers import current_path as _path
-from tests.e2e.helpers import downloaded as _downloaded
 from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
@@ -33,7 +27,6 @@ RI = "demo-ri-chol-man"
 SUNRISE = "demo-sunrise-digital"
 BUREAU = "demo-bureau-999"
 KIM = "ofac-43377"
-GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 _CY = "var g = document.getElementById('paths-graph'); var cy = g && g._cyreg && g._cyreg.cy; "
 
@@ -109,38 +102,23 @@ def test_the_paths_view_downloads_as_csv_graphml_ftm_png_and_svg(dash_duo: Any, 
     until(lambda: {RI, BUREAU, SUNRISE} <= _node_ids(dash_duo), timeout=10, msg="the path is not drawn")
     shown = _node_ids(dash_duo)
 
-    dash_duo.find_element("#paths-graph-export-csv").click()
-    with zipfile.ZipFile(_downloaded(dash_duo, ".csv.zip")) as z:
-        assert sorted(z.namelist()) == ["edges.csv", "nodes.csv"]
-        nodes = list(csv.DictReader(io.StringIO(z.read("nodes.csv").decode("utf-8-sig"))))
-        edges = list(csv.DictReader(io.StringIO(z.read("edges.csv").decode("utf-8-sig"))))
+    nodes, edges = exported_csv(dash_duo, "paths-graph")
     assert {n["id"] for n in nodes} == shown
     ri = next(n for n in nodes if n["id"] == RI)
     assert ri["sanctioned"] == "true" and "DEMO-DPRK" in ri["designations"]
     member = next(e for e in edges if e["type"] == "MEMBER_OF")
     assert (member["source"], member["target"], member["role"]) == (RI, BUREAU, "Officer")
 
-    dash_duo.find_element("#paths-graph-export-graphml").click()
-    root = ET.parse(_downloaded(dash_duo, ".graphml")).getroot()
-    assert root.tag == f"{GRAPHML}graphml"
-    graph = root.find(f"{GRAPHML}graph")
-    assert graph is not None
-    assert {n.get("id") for n in graph.iter(f"{GRAPHML}node")} == shown
-    assert len(list(graph.iter(f"{GRAPHML}edge"))) == len(edges)
+    assert exported_graphml(dash_duo, "paths-graph") == (shown, len(edges))  # its root and graph are asserted there
 
-    dash_duo.find_element("#paths-graph-export-ftm").click()
-    lines = _downloaded(dash_duo, ".ftm.jsonl").read_text(encoding="utf-8").splitlines()
-    ftm = [json.loads(line) for line in lines]
+    ftm = exported_ftm(dash_duo, "paths-graph")
     assert {e["id"] for e in ftm if e["schema"] in ("Person", "Organization", "Company")} >= {RI, BUREAU, SUNRISE}
     membership = next(e for e in ftm if e["schema"] == "Membership")
     assert membership["properties"]["member"] == [RI] and membership["properties"]["organization"] == [BUREAU]
     assert any(e["schema"] == "Sanction" and e["properties"]["entity"] == [RI] for e in ftm)
 
-    dash_duo.find_element("#paths-graph-export-png").click()
-    assert _downloaded(dash_duo, ".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    dash_duo.find_element("#paths-graph-export-svg").click()
-    svg = ET.parse(_downloaded(dash_duo, ".svg")).getroot()
-    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert_exports_a_picture(dash_duo, "paths-graph", "png")
+    assert_exports_a_picture(dash_duo, "paths-graph", "svg")
     _assert_no_console_errors(dash_duo)
 
 

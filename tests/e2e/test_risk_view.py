@@ -12,14 +12,9 @@ Screenshots land in build/screenshots/. Run: .venv/bin/pytest tests/e2e/test_ris
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
-import zipfile
 from collections.abc import Iterator
 from typing import Any
-from xml.etree import ElementTree as ET
 
 import pytest
 from dash.testing.wait import until
@@ -31,9 +26,9 @@ from graph.settings import Settings
 from graph.stores.base import GraphReader, GraphStore
 from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
+from tests.e2e.helpers import assert_exports_a_picture, exported_csv, exported_ftm, exported_graphml
 from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
 from tests.e2e.helpers import current_path as _path
-from tests.e2e.helpers import downloaded as _downloaded
 from tests.e2e.helpers import graph_screenshot as _screenshot
 from tests.e2e.helpers import js as _js
 from tests.e2e.helpers import node_ids as _node_ids
@@ -41,7 +36,6 @@ from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
 
-GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 BUREAU = "demo-bureau-999"
 RI = "demo-ri-chol-man"
@@ -228,11 +222,7 @@ def test_the_current_view_downloads_after_filters_and_hides(dash_duo: Any, risk_
     shown = {n for n in _node_ids(dash_duo) if not n.startswith("more:")}
     edges = set(_js(dash_duo, "return cy.edges().filter(e => !e.hasClass('more-edge')).map(e => e.id());") or [])
 
-    dash_duo.find_element("#graph-export-csv").click()
-    with zipfile.ZipFile(_downloaded(dash_duo, ".csv.zip")) as z:
-        assert sorted(z.namelist()) == ["edges.csv", "nodes.csv"]
-        nodes = list(csv.DictReader(io.StringIO(z.read("nodes.csv").decode("utf-8-sig"))))
-        rows = list(csv.DictReader(io.StringIO(z.read("edges.csv").decode("utf-8-sig"))))
+    nodes, rows = exported_csv(dash_duo, "graph")
     assert {n["id"] for n in nodes} == shown and POSSIBLY not in shown
     assert {e["id"] for e in rows} == edges
     blocked = next(n for n in nodes if n["id"] == BLOCKED)
@@ -240,23 +230,14 @@ def test_the_current_view_downloads_after_filters_and_hides(dash_duo: Any, risk_
     bureau = next(n for n in nodes if n["id"] == BUREAU)
     assert bureau["sanctioned"] == "true" and "DEMO-DPRK" in bureau["designations"]
 
-    dash_duo.find_element("#graph-export-graphml").click()
-    graph = ET.parse(_downloaded(dash_duo, ".graphml")).getroot().find(f"{GRAPHML}graph")
-    assert graph is not None
-    assert {n.get("id") for n in graph.iter(f"{GRAPHML}node")} == shown
-    assert len(list(graph.iter(f"{GRAPHML}edge"))) == len(edges)
+    assert exported_graphml(dash_duo, "graph") == (shown, len(edges))
 
-    dash_duo.find_element("#graph-export-ftm").click()
-    lines = _downloaded(dash_duo, ".ftm.jsonl").read_text(encoding="utf-8").splitlines()
-    ftm = [json.loads(line) for line in lines]
+    ftm = exported_ftm(dash_duo, "graph")
     assert {e["id"] for e in ftm if e["schema"] in ("Person", "Organization", "Company")} == shown
     ownerships = [e["properties"] for e in ftm if e["schema"] == "Ownership"]
     assert all(o["owner"] == [BUREAU] for o in ownerships)
     assert sorted(o["asset"][0] for o in ownerships) == ["demo-taedong-shipping", BLOCKED]  # not the hidden one
 
-    dash_duo.find_element("#graph-export-png").click()
-    assert _downloaded(dash_duo, ".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    dash_duo.find_element("#graph-export-svg").click()
-    svg = ET.parse(_downloaded(dash_duo, ".svg")).getroot()
-    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert_exports_a_picture(dash_duo, "graph", "png")
+    assert_exports_a_picture(dash_duo, "graph", "svg")
     _assert_no_console_errors(dash_duo)
