@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ def _p50_p95(times: list[float]) -> tuple[float, float]:
     return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def _timed(run: Callable[[], None], before: Callable[[], None], runs: int) -> tuple[float, float]:
+def _timed(run: Callable[[], object], before: Callable[[], object], runs: int) -> tuple[float, float]:
     """p50/p95 in seconds of ``run`` over ``runs`` runs, ``before`` (not timed) ahead of each."""
     times = []
     for _ in range(runs):
@@ -82,12 +83,10 @@ def main() -> int:
     print(f"uptime before: {_uptime()}")
     rows: list[tuple[str, str, tuple[float, float]]] = []
     for name, argv in commands.items():
-        rows.append(
-            (name, "cold, stop after", _timed(lambda a=argv: cli("--idle-timeout", "0", *a), stopped, args.runs))
-        )
-        rows.append((name, "cold, left running", _timed(lambda a=argv: cli(*a), stopped, args.runs)))
+        rows.append((name, "cold, stop after", _timed(partial(cli, "--idle-timeout", "0", *argv), stopped, args.runs)))
+        rows.append((name, "cold, left running", _timed(partial(cli, *argv), stopped, args.runs)))
         cli(*argv)  # the server is running from here on
-        rows.append((name, "warm", _timed(lambda a=argv: cli(*a), nothing, args.runs)))
+        rows.append((name, "warm", _timed(partial(cli, *argv), nothing, args.runs)))
     imports = _timed(
         lambda: subprocess.run([sys.executable, "-c", "import sanctions_graph.cli"], env=env, check=True),
         nothing,
