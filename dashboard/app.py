@@ -18,7 +18,7 @@ from dashboard.auth import Security, protect
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity
 from dashboard.entity import review_panel
-from dashboard.pages import analysis, not_found, paths, report, review, screen, search
+from dashboard.pages import analysis, case_log, not_found, paths, report, review, screen, search
 from dashboard.theme import INDEX_STRING
 from graph import GraphReader
 
@@ -115,6 +115,7 @@ def _title(own: str | Callable[..., str] | None, title: str) -> str | Callable[.
 
 def _register_page(module: str, **kwargs: Any) -> None:
     register: Callable[..., None] = dash.register_page
+    kwargs["layout"] = case_log.logged_layout(module, kwargs.get("layout"))  # its queries logged in the case worked in
     register(module, **kwargs)
 
 

@@ -30,10 +30,13 @@ from graph import (
     list_cases,
     new_case,
     notes_of,
+    query_log,
     runs_of,
 )
 
 DEFAULT_USER = "analyst"
+#: The cookie naming the case the analyst works in (its pages' queries are logged in it: case_log.py).
+CASE_COOKIE = "sg_case"
 
 
 def case_user() -> str:
@@ -43,6 +46,13 @@ def case_user() -> str:
         return DEFAULT_USER
     remote = flask.request.environ.get("REMOTE_USER")
     return str(remote) if remote else require_role(Role.ANALYST).name or DEFAULT_USER
+
+
+def current_case() -> str | None:
+    """The case the analyst works in (chosen on its page), or None (also outside a request)."""
+    if not flask.has_request_context():
+        return None
+    return flask.request.cookies.get(CASE_COOKIE) or None
 
 
 def wid(kind: str, key: Any = "") -> dict[str, Any]:
@@ -235,8 +245,47 @@ def case_body(store: GraphReader, case_id: str) -> list[Any]:
         ),
         _section("Analyst-asserted links", [html.Ul(links)] if links else [html.P("None.")]),
         _section("Screening runs", [html.Ul(runs)] if runs else [html.P("None attached.")]),
+        _section("Query log", query_log_children(records, case_id), id="case-query-log"),
     ]
     return out
+
+
+def query_log_children(store: CaseStore, case_id: str) -> list[Any]:
+    """The queries made in the case, and the button that makes it the case the analyst's queries are logged in."""
+    working = current_case() == case_id
+    queries = query_log(store, case_id)
+    rows = [html.Tr([html.Td(q.at), html.Td(f"{q.user} ({q.via})"), html.Td(q.what), html.Td(str(q.results))])
+            for q in queries]  # fmt: skip
+    header = html.Tr([html.Th("At"), html.Th("By"), html.Th("Query"), html.Th("Results")])
+    table: list[Any] = [html.Table([html.Thead(header), html.Tbody(rows)], className="query-log")] if rows else []
+    return [
+        html.P(
+            "Searches, entity views, paths and traces you open are logged in this case."
+            if working
+            else "Work in this case to log the searches, entity views, paths and traces you open in it.",
+            className="hint",
+        ),
+        html.Button(
+            "Stop logging in this case" if working else "Work in this case",
+            id=wid("case-work-button"),
+            className="case-work-button",
+            n_clicks=0,
+        ),
+        html.Span(id=wid("case-work-message"), className="case-work-message", role="status"),
+        *(table or [html.P("No query logged yet (`sanctions-graph case log ID --replay` replays them).")]),
+    ]
+
+
+def work_in(clicks: Any, case_id: Any) -> str:
+    """Callback: make the case the one the analyst works in (a cookie), or stop when it already is."""
+    if not clicks or not isinstance(case_id, str):
+        raise dash.exceptions.PreventUpdate
+    response = dash.ctx.response
+    if current_case() == case_id:
+        response.delete_cookie(CASE_COOKIE, path="/")
+        return "Queries are no longer logged in this case (reload to see the log)."
+    response.set_cookie(CASE_COOKIE, case_id, path="/", httponly=True, samesite="Lax")
+    return "Queries you make from now on are logged in this case."
 
 
 def case_layout(case_id: str | None = None, **_: Any) -> html.Div:
@@ -274,6 +323,12 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         prevent_initial_call=True,
     )(lambda clicks, titles: spread(create_case(store, first_of(clicks), first_of(titles)), clicks, outputs=(1,)))
     app.callback(
+        Output(wid("case-work-message", ALL), "children"),
+        Input(wid("case-work-button", ALL), "n_clicks"),
+        State(wid("case-id", ALL), "data"),
+        prevent_initial_call=True,
+    )(lambda clicks, ids: spread((work_in(first_of(clicks), first_of(ids)),), clicks, (0,))[0])
+    app.callback(
         Output(wid("case-notes", ALL), "children"),
         Output(wid("case-note-message", ALL), "children"),
         Output(wid("case-note-text", ALL), "value"),
@@ -295,6 +350,7 @@ __all__ = [
     "case_title",
     "case_user",
     "cases_layout",
+    "current_case",
     "first_of",
     "keeps_cases",
     "register_callbacks",

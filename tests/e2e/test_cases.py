@@ -11,7 +11,8 @@ from dash.testing.wait import until
 from selenium.common.exceptions import ElementNotInteractableException
 
 from dashboard.app import create_app
-from graph import GraphStore, delete_case, list_cases
+from dashboard.pages import case_log
+from graph import GraphStore, delete_case, list_cases, new_case, query_log
 from graph.vocabulary import RecordLabel
 
 pytestmark = pytest.mark.browser
@@ -81,5 +82,33 @@ def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphS
     dash_duo.driver.get(dash_duo.server_url + "/cases")
     until(lambda: "1 change" in dash_duo.find_element("#cases-list").text, timeout=10)
     dash_duo.driver.save_screenshot(str(SHOTS / "cases.png"))
+    severe = _severe(dash_duo)
+    assert severe == [], [e["message"][:400] for e in severe][:6]
+
+
+def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: Any, cases_store: GraphStore) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    case = new_case(cases_store, "Logged network", "alice")
+    dash_duo.start_server(create_app(cases_store))
+    dash_duo.driver.get(dash_duo.server_url + f"/case/{case.id}")
+    until(lambda: "Work in this case" in dash_duo.find_element(".case-work-button").text, timeout=10)
+    dash_duo.find_element(".case-work-button").click()
+    until(lambda: "logged in this case" in dash_duo.find_element(".case-work-message").text, timeout=10)
+
+    dash_duo.driver.get(dash_duo.server_url + "/?q=ri+chol+man")
+    until(lambda: PERSON in dash_duo.find_element("#search-results").get_attribute("innerHTML"), timeout=10)
+    dash_duo.driver.get(dash_duo.server_url + f"/entity/{PERSON}?hops=2")
+    dash_duo.wait_for_element(".page-entity", timeout=10)
+    case_log.drain()
+    assert [(q.kind, q.via) for q in query_log(cases_store, case.id)] == [
+        ("search", "dashboard"),
+        ("entity", "dashboard"),
+    ]
+
+    dash_duo.driver.get(dash_duo.server_url + f"/case/{case.id}")
+    until(lambda: "text=ri chol man" in dash_duo.find_element(".query-log").text, timeout=10)
+    assert f"id={PERSON}" in dash_duo.find_element(".query-log").text
+    assert "Stop logging in this case" in dash_duo.find_element(".case-work-button").text
+    dash_duo.driver.save_screenshot(str(SHOTS / "case-query-log.png"))
     severe = _severe(dash_duo)
     assert severe == [], [e["message"][:400] for e in severe][:6]

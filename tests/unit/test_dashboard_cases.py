@@ -77,3 +77,40 @@ def test_read_only_store_is_a_sentence() -> None:
 
     with pytest.raises(SanctionsGraphError, match="read-only"):
         cases.case_store(ReadOnly())  # type: ignore[arg-type]
+
+
+def test_pages_opened_while_working_in_a_case_are_logged_in_it(store: MemoryStore) -> None:
+    from dashboard.app import create_app
+    from dashboard.pages import case_log
+    from graph import query_log
+
+    case = new_case(store, "Logged", "alice")
+    server = create_app(store).server
+    cookie = {"Cookie": f"{cases.CASE_COOKIE}={case.id}"}
+
+    def page(module: str, **params: str) -> object:
+        return case_log.logged_layout(module, lambda **_: "the page")(**params)
+
+    with server.test_request_context("/", headers=cookie):
+        assert cases.current_case() == case.id
+        who = cases.case_user()
+        assert page("dashboard.pages.search", q="ri chol man") == "the page"
+        page("dashboard.entity", entity_id=PERSON, hops="2")
+        page("dashboard.pages.paths", **{"from": PERSON, "to": FRONT})
+        page("dashboard.pages.search", q="  ")  # nothing asked: nothing logged
+        page("dashboard.pages.review")  # not a logged page
+    with server.test_request_context("/"):  # no case chosen: nothing logged
+        assert cases.current_case() is None
+        page("dashboard.pages.search", q="sunrise")
+    case_log.drain()
+    logged = query_log(store, case.id)
+    assert [(q.kind, q.via, q.user) for q in logged] == [
+        ("search", "dashboard", who),
+        ("entity", "dashboard", who),
+        ("paths", "dashboard", who),
+    ]
+    assert logged[0].params == {"text": "ri chol man", "limit": 50} and PERSON in logged[0].result_ids
+    assert logged[1].params["hops"] == 2 and logged[1].results > 1 and logged[2].results >= 1
+    text = str(cases.case_body(store, case.id))
+    assert "text=ri chol man" in text and "Work in this case" in text
+    assert case_log.logged_layout("dashboard.pages.review", len) is len  # other pages are left as they are
