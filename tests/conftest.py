@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,16 +65,37 @@ def _open_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
             value.close()
 
 
+@contextmanager
+def _emptied(kind: str, value: GraphStore | Exception) -> Iterator[GraphStore]:
+    """The store of ``kind`` empty (with its schema) for a test, emptied again after it; one that could not be
+    opened fails the test."""
+    if isinstance(value, Exception):
+        pytest.fail(f"the {kind} store is required for this suite and is unavailable: {value}")
+    value.clear()
+    value.ensure_schema()
+    try:
+        yield value
+    finally:
+        value.clear()
+
+
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, _open_stores: dict[str, GraphStore | Exception]) -> Iterator[GraphStore]:
     """An empty store of each kind (the test runs once per store)."""
-    value = _open_stores[request.param]
-    if isinstance(value, Exception):
-        pytest.fail(f"the {request.param} store is required for this suite and is unavailable: {value}")
-    value.clear()
-    value.ensure_schema()
-    yield value
-    value.clear()
+    with _emptied(request.param, _open_stores[request.param]) as value:
+        yield value
+
+
+def _each_emptied(stores: dict[str, GraphStore | Exception]) -> Iterator[tuple[str, GraphStore]]:
+    for kind, value in stores.items():
+        with _emptied(kind, value) as store:
+            yield kind, store
+
+
+@pytest.fixture
+def each_store(_open_stores: dict[str, GraphStore | Exception]) -> Iterator[tuple[str, GraphStore]]:
+    """For a test that compares the stores: each kind with its store, in turn, empty during its turn only."""
+    return _each_emptied(_open_stores)
 
 
 @pytest.fixture(scope="session")

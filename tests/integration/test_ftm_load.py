@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -152,26 +153,15 @@ def test_export_round_trip_validates_and_reloads_to_the_same_graph(store: GraphS
     assert all(validate_ftm(d) == [] for d in around)
 
 
-def test_both_stores_hold_the_same_graph(_open_stores: dict[str, GraphStore | Exception]) -> None:
+def test_both_stores_hold_the_same_graph(each_store: Iterator[tuple[str, GraphStore]]) -> None:
     seen = {}
-    for kind, value in _open_stores.items():
-        if isinstance(value, Exception):
-            pytest.fail(f"the {kind} store is unavailable: {value}")
-        value.clear()
-        value.ensure_schema()
-        try:
-            run_load(FtmSource(), [NETWORK], value)
-            after_network = value.stats()
-            run_load(FtmSource(), [DELTA], value)
-            entities = sorted(
-                (e.id, e.kind.value, e.name, e.sanctioned) for batch in value.iter_entities() for e in batch
-            )
-            rels = sorted(
-                (r.id, r.type.value, r.source, r.target) for batch in value.iter_relationships() for r in batch
-            )
-            seen[kind] = (after_network, value.stats(), entities, rels)
-        finally:
-            value.clear()
+    for kind, store in each_store:
+        run_load(FtmSource(), [NETWORK], store)
+        after_network = store.stats()
+        run_load(FtmSource(), [DELTA], store)
+        entities = sorted((e.id, e.kind.value, e.name, e.sanctioned) for batch in store.iter_entities() for e in batch)
+        rels = sorted((r.id, r.type.value, r.source, r.target) for batch in store.iter_relationships() for r in batch)
+        seen[kind] = (after_network, store.stats(), entities, rels)
     assert seen["embedded"] == seen["neo4j"]
 
 
