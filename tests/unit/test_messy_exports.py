@@ -27,6 +27,13 @@ from tests.doubles import RecordingStore
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "transfers"
 
 
+def _mapping(tmp_path: Path, *columns: str, options: str = "") -> Path:
+    """A transfers mapping of an ETH export: ``options`` (TOML lines), then the [columns] table's lines."""
+    path = tmp_path / "m.toml"
+    path.write_text(f'asset = "eth"\n{options}[columns]\n' + "".join(c + "\n" for c in columns), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -120,11 +127,8 @@ def test_a_messy_tracer_export_is_read(tmp_path: Path) -> None:
 
 
 def test_day_first_dates_are_read_day_first_when_the_file_shows_it(tmp_path: Path) -> None:
-    mapping = tmp_path / "m.toml"
-    mapping.write_text(
-        'asset = "eth"\n[columns]\nfrom = "Sender"\nto = "Recipient"\namount = "Amount"\ntx_hash = "Hash"\n'
-        'timestamp = "Time"\n',
-        encoding="utf-8",
+    mapping = _mapping(
+        tmp_path, 'from = "Sender"', 'to = "Recipient"', 'amount = "Amount"', 'tx_hash = "Hash"', 'timestamp = "Time"'
     )
     report, w, rejected = load(FIXTURES / "day-first.csv", mapping, tmp_path)
     assert rejected == []
@@ -144,12 +148,8 @@ def test_an_undecidable_file_is_read_month_first_and_reported_or_as_the_mapping_
 
 
 def test_mapping_options_are_checked(tmp_path: Path) -> None:
-    path = tmp_path / "m.toml"
-    path.write_text(
-        'asset = "eth"\ndate_order = "ymd"\ntimestamp_format = "auto"\n[columns]\nfrom = "a"\nto = "b"\n'
-        'amount = "c"\ntx_hash = "d"\ntimestamp = "e"\n',
-        encoding="utf-8",
-    )
+    columns = ('from = "a"', 'to = "b"', 'amount = "c"', 'tx_hash = "d"', 'timestamp = "e"')
+    path = _mapping(tmp_path, *columns, options='date_order = "ymd"\ntimestamp_format = "auto"\n')
     with pytest.raises(MappingError) as caught:
         load_transfer_mapping(path)
     assert caught.value.problems == ["date_order: must be 'dmy' (28/12/2020) or 'mdy' (12/28/2020), not 'ymd'"]
