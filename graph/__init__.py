@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from graph import cases as _cases
+from graph import model as _model
 from graph.analytics.analyze import AnalyzeSummary, analyze
 from graph.analytics.dates import parse_day
 from graph.analytics.exposure import DEFAULT_MAX_HOPS as EXPOSURE_DEFAULT_HOPS
@@ -89,20 +90,7 @@ from graph.matching.screening import (
 from graph.matching.screening import Summary as ScreenSummary
 from graph.matching.screening import read_table as read_counterparties
 from graph.matching.xref import XrefSummary, xref
-from graph.model import (
-    Designation,
-    Direction,
-    Entity,
-    Link,
-    NodeRecord,
-    Path,
-    Relationship,
-    RelRecord,
-    SearchHit,
-    Stats,
-    Subgraph,
-    WriteCounts,
-)
+from graph.model import *  # noqa: F403  (the domain objects: exactly graph.model.__all__, re-exported below)
 from graph.plain import as_dict, counted_lines
 from graph.safe_text import terminal_text
 from graph.settings import STORES, Settings
@@ -181,10 +169,7 @@ __all__ = [
     "BulkFiles",
     "BulkImportWriter",
     "ConfigError",
-    "Designation",
-    "Direction",
     "EdgeMap",
-    "Entity",
     "EntityNotFound",
     "ExpectedCountError",
     "ExportStats",
@@ -194,35 +179,26 @@ __all__ = [
     "GraphWriter",
     "ItWorkerReport",
     "JudgementError",
-    "Link",
     "Listing",
     "NodeKind",
-    "NodeRecord",
     "OwnershipReport",
-    "Path",
     "Prop",
     "QueryTimeout",
-    "RelRecord",
     "RelSpec",
     "RelType",
-    "Relationship",
     "ReviewWriter",
     "SameAsPair",
     "SanctionsGraphError",
     "ScreenResult",
     "ScreenSummary",
-    "SearchHit",
     "ServerStatus",
     "Settings",
     "SharedReport",
     "SourceFormatError",
-    "Stats",
     "StoreBusy",
     "StoreUnavailable",
-    "Subgraph",
     "Trace",
     "TraceDirection",
-    "WriteCounts",
     "XrefSummary",
     "analyze",
     "as_dict",
@@ -294,3 +270,4 @@ __all__ = [
     "xref",
 ]
 __all__ += _cases.__all__  # the cases API, listed once in graph/cases/__init__.py
+__all__ += _model.__all__  # the domain objects, listed once in graph/model.py

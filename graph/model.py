@@ -9,6 +9,22 @@ from typing import Any
 
 from graph.vocabulary import NodeKind, Prop, RelType
 
+#: The domain objects: graph's public API re-exports exactly these (graph/__init__.py).
+__all__ = [
+    "Designation",
+    "Direction",
+    "Entity",
+    "Link",
+    "NodeRecord",
+    "Path",
+    "RelRecord",
+    "Relationship",
+    "SearchHit",
+    "Stats",
+    "Subgraph",
+    "WriteCounts",
+]
+
 #: A property value as stored: scalars or lists of scalars.
 Value = str | int | float | bool | list[str] | list[float] | list[int]
 
