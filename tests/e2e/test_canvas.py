@@ -26,11 +26,9 @@ from graph.vocabulary import NodeKind, Prop, RelType
 from tests.e2e import test_explorer
 from tests.e2e.helpers import SCREENSHOTS
 from tests.e2e.test_explorer import (
+    BIG_VIEW_NODES,
     KIM_WALLET,
-    ONWARD_EACH,
     ROOT,
-    SUBSIDIARIES,
-    WALLETS_EACH,
     _assert_no_console_errors,
     _emit,
     _js,
@@ -38,9 +36,9 @@ from tests.e2e.test_explorer import (
     _painted,
     _query,
     _start,
-    _timed,
     _wait,
     _wait_nodes,
+    open_big_view,
     wheel_step_ms,
 )
 
@@ -176,13 +174,8 @@ def test_a_small_view_opens_fitted_with_labels_readable_on_screen(
 def test_the_2000_node_view_is_seen_whole_and_stays_interactive(
     dash_duo: Any, shared_generated_store: GraphStore, monkeypatch: pytest.MonkeyPatch, timing: Callable[[str], None]
 ) -> None:
-    nodes = 1 + SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH * (1 + ONWARD_EACH)
-    store_time = _timed(monkeypatch, shared_generated_store, "neighbourhood")
-    _start(dash_duo, shared_generated_store)
-    _window(dash_duo, 1600, 1000)
-    started = time.perf_counter()
-    dash_duo.driver.get(f"{dash_duo.server_url}/entity/{ROOT}?hops=3")
-    _wait(dash_duo, lambda: _js(dash_duo, "return cy ? cy.nodes().length : 0;") == nodes, "never drawn", timeout=150)
+    nodes = BIG_VIEW_NODES
+    store_time, started = open_big_view(dash_duo, shared_generated_store, monkeypatch, lambda d: _window(d, 1600, 1000))
     _wait(dash_duo, lambda: _js(dash_duo, _INSIDE), "the big view is not seen whole", timeout=30)
     _painted(dash_duo)
     drawn = time.perf_counter()
