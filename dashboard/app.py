@@ -13,7 +13,7 @@ from dash import Dash, dcc, html
 
 import dashboard.entity.notes_panel as entity_notes
 import dashboard.pages.cases as case_pages
-from dashboard import context
+from dashboard import context, fast_json
 from dashboard.auth import Security, protect
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity
@@ -151,4 +151,5 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     screen.register_callbacks(app, store)
     review.register_callbacks(app, store)
     review_panel.register_callbacks(app, store)  # the entity page's same-as candidates
+    fast_json.install(app)  # the same JSON for less CPU (dashboard/fast_json.py)
     return app
