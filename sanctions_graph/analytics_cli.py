@@ -6,11 +6,13 @@ group by ``sanctions_graph.cli``; errors propagate to ``cli.main``, which turns 
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -38,21 +40,33 @@ from sanctions_graph.argtypes import DAY, int_between
 from sanctions_graph.case_cli import logged_exposure, logged_trace
 from sanctions_graph.options import EXIT_OK, Command, json_option, parse_types, print_json, with_store
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+@dataclass(frozen=True)
+class _Follow:
+    """What exposure and analyze follow: relationship types, and SAME_AS candidates besides the accepted ones."""
+
+    types: tuple[RelType, ...]
+    rejected: bool
+    candidates: bool
 
 
-def _follow(include: str | None, exclude: str | None) -> tuple[RelType, ...]:
-    return resolve_types(parse_types(include), parse_types(exclude))
-
-
-def _type_options(f: F) -> F:
+def _type_options(func: Callable[..., int]) -> Callable[..., int]:
     """--include, --exclude, --candidates and --follow-rejected: the relationship types exposure and analyze follow
-    (SAME_AS: accepted ones; unjudged candidates and rejected ones when asked)."""
+    (SAME_AS: accepted ones; unjudged candidates and rejected ones when asked), given to the body as one ``follow``.
+    Goes right above the body, under --case's logging (which logs --include and --exclude as given)."""
+
+    @functools.wraps(func)
+    def run(
+        *args: Any, include: str | None, exclude: str | None, follow_rejected: bool, candidates: bool, **params: Any
+    ) -> int:
+        follow = _Follow(resolve_types(parse_types(include), parse_types(exclude)), follow_rejected, candidates)
+        return func(*args, follow=follow, **params)
+
     f = click.option(
         "--follow-rejected",
         is_flag=True,
         help="also follow SAME_AS candidates whose status is 'rejected' (skipped by default)",
-    )(f)
+    )(run)
     f = click.option(
         "--candidates",
         is_flag=True,
@@ -84,30 +98,20 @@ def register(group: click.Group) -> None:
     help="always walk the graph; by default hubs and hops beyond 3 are answered from `analyze` results "
     "when they exist for the same relationship types and agree with the walk",
 )
-@_type_options
 @json_option
 @with_store
 @logged_exposure
-def exposure(
-    store: GraphStore,
-    entity_id: str,
-    max_hops: int,
-    live: bool,
-    include: str | None,
-    exclude: str | None,
-    follow_rejected: bool,
-    candidates: bool,
-    as_json: bool,
-) -> int:
+@_type_options
+def exposure(store: GraphStore, entity_id: str, max_hops: int, live: bool, follow: _Follow, as_json: bool) -> int:
     """Hops from ID to the nearest sanctioned entity, the path, and sanctioned entities within 1-3 hops."""
     report = entity_exposure(
         store,
         entity_id,
-        _follow(include, exclude),
+        follow.types,
         max_hops=max_hops,
         use_stored=not live,
-        follow_rejected=follow_rejected,
-        candidates=candidates,
+        follow_rejected=follow.rejected,
+        candidates=follow.candidates,
     )
     if as_json:
         print_json(report.to_dict())
@@ -268,27 +272,23 @@ def it_workers(store: GraphStore, hops: int, as_json: bool) -> int:
 @click.option(
     "--as-of", type=DAY, default=None, show_default="today", help="evaluate ownership on this date (YYYY-MM-DD)"
 )
-@_type_options
 @json_option
 @with_store
-def analyze_command(
-    store: GraphStore,
-    as_of: date | None,
-    include: str | None,
-    exclude: str | None,
-    follow_rejected: bool,
-    candidates: bool,
-    as_json: bool,
-) -> int:
+@_type_options
+def analyze_command(store: GraphStore, as_of: date | None, follow: _Follow, as_json: bool) -> int:
     """Precompute exposure and the 50% rule for every entity and write the results onto the entities."""
 
     def progress(line: str) -> None:
         if not as_json:
             print(line, flush=True)
 
-    follow = _follow(include, exclude)
     summary = analyze(
-        store, follow, as_of=as_of, progress=progress, follow_rejected=follow_rejected, candidates=candidates
+        store,
+        follow.types,
+        as_of=as_of,
+        progress=progress,
+        follow_rejected=follow.rejected,
+        candidates=follow.candidates,
     )
     if as_json:
         print_json(summary.to_dict())
