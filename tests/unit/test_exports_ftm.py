@@ -17,18 +17,14 @@ from graph.exports.ftm import (
     relationship_to_ftm,
     validate_ftm,
 )
-from graph.model import Designation, Entity, Relationship, Subgraph
+from graph.model import Designation, Relationship, Subgraph
 from graph.vocabulary import NodeKind, RelType
-
-
-def _entity(node_id: str, kind: NodeKind, name: str, **props: Any) -> Entity:
-    properties: dict[str, Any] = {"id": node_id, "kind": kind.value, "name": name, **props}
-    return Entity(node_id, kind, name, bool(props.get("sanctioned")), properties)
+from tests.factories import ent
 
 
 def test_entity_export_validates_and_carries_marks_designations_and_identifiers() -> None:
     designation = Designation("Fictional Office", ("FICT-1",), "2021-04-01", "https://example.org/d/1", "r1")
-    entity = _entity(
+    entity = ent(
         "fict-p",
         NodeKind.PERSON,
         "Test Person",
@@ -58,13 +54,13 @@ def test_entity_export_validates_and_carries_marks_designations_and_identifiers(
 
 
 def test_wallets_holders_addresses_and_odd_ids() -> None:
-    wallet = _entity("wallet-bitcoincash:qq0fict", NodeKind.WALLET, "qq0fict", chain="bitcoin-cash", currencies=["BCH"])
+    wallet = ent("wallet-bitcoincash:qq0fict", NodeKind.WALLET, "qq0fict", chain="bitcoin-cash", currencies=["BCH"])
     stats = ExportStats()
     [data] = entity_to_ftm(wallet, stats, holders=["fict-h"])
     assert data["id"] == ftm_id("wallet-bitcoincash:qq0fict") and data["id"].startswith("sg-")
     assert data["properties"]["publicKey"] == ["bitcoincash:qq0fict"]
     assert data["properties"]["holder"] == ["fict-h"] and validate_ftm(data) == []
-    stub = _entity("fict-s", NodeKind.LEGAL_ENTITY, "fict-s", stub=True)
+    stub = ent("fict-s", NodeKind.LEGAL_ENTITY, "fict-s", stub=True)
     assert entity_to_ftm(stub, stats) == [] and stats.skipped["stub entities (placeholders)"] == 1
 
 
@@ -95,9 +91,9 @@ def test_subgraph_export_puts_holders_and_addresses_on_their_entities() -> None:
     sub = Subgraph(
         center="fict-co",
         entities=(
-            _entity("fict-co", NodeKind.COMPANY, "Co"),
-            _entity("fict-ad", NodeKind.ADDRESS, "1 Road", address="1 Road", city="Town"),
-            _entity("wallet-0xab", NodeKind.WALLET, "0xab"),
+            ent("fict-co", NodeKind.COMPANY, "Co"),
+            ent("fict-ad", NodeKind.ADDRESS, "1 Road", address="1 Road", city="Town"),
+            ent("wallet-0xab", NodeKind.WALLET, "0xab"),
         ),
         relationships=(
             Relationship("l", RelType.LOCATED_AT, "fict-co", "fict-ad", {}),
@@ -150,14 +146,14 @@ def test_edges_carry_their_source_ids_as_record_ids_and_sanctions_their_record()
     data = relationship_to_ftm(directs, stats)
     assert data is not None and data["properties"]["recordId"] == ["src:fict-d"]
     designation = Designation("Fictional Office", ("FICT-1",), record_id="r1")
-    _, sanction = entity_to_ftm(_entity("fict-p", NodeKind.PERSON, "P", designations=[designation.to_json()]), stats)
+    _, sanction = entity_to_ftm(ent("fict-p", NodeKind.PERSON, "P", designations=[designation.to_json()]), stats)
     assert sanction["properties"]["recordId"] == ["r1"] and validate_ftm(sanction) == []
 
 
 def test_same_as_is_a_resolver_judgement_outside_the_entity_stream() -> None:
     sub = Subgraph(
         center="fict-a",
-        entities=(_entity("fict-a", NodeKind.PERSON, "A"), _entity("fict-b", NodeKind.PERSON, "B")),
+        entities=(ent("fict-a", NodeKind.PERSON, "A"), ent("fict-b", NodeKind.PERSON, "B")),
         relationships=(
             Relationship("s1", RelType.SAME_AS, "fict-a", "fict-b", {"score": 0.62, "status": "rejected"}),
             Relationship("s2", RelType.SAME_AS, "fict-b", "wallet-x:y", {"status": "candidate"}),
