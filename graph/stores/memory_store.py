@@ -14,8 +14,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
-
 from graph import cypher
 from graph.errors import EntityNotFound, SanctionsGraphError
 from graph.ids import lookup_key
@@ -34,6 +32,7 @@ from graph.model import (
 )
 from graph.paths import bfs_path, k_shortest_paths
 from graph.stores.base import DEFAULT_NEIGHBOURHOOD_LIMIT, MAX_HOPS, MAX_PATH_HOPS
+from graph.stores.memory_matching import matching_ids
 from graph.stores.memory_records import MemoryRecords
 from graph.stores.records import (
     Ranked,
@@ -501,39 +500,11 @@ class MemoryStore(MemoryRecords):
 
     # --- matcher candidates (graph.matching) --------------------------------------------------------------------
     def match_candidates(self, words: Sequence[Sequence[str]], fuzzy: bool = True, limit: int = 20) -> list[Entity]:
-        """As the servers' full-text queries: per word, entities with a name word equal to one of its spellings or
-        (``fuzzy``, 4+ letters) one edit from the first; and those holding every word. Index scores are not
-        reproduced: each query keeps its first ``limit`` in id order."""
-        groups = [[w for w in g if w.isascii() and w.isalnum()] for g in words]
-        groups = [g for g in groups if g]
+        """As the servers' full-text queries (graph.stores.memory_matching), with the candidates' columns only."""
         keep = [p.value for p in cypher.MATCH_CANDIDATE_PROPS]
-
-        def holds(tokens: set[str], group: list[str]) -> bool:
-            if any(w in tokens for w in group):
-                return True
-            first = group[0]
-            near = fuzzy and len(first) >= 4
-            return near and any(Levenshtein.distance(t, first, score_cutoff=1) <= 1 for t in tokens)
-
-        found: dict[str, None] = {}
         with self._lock:
-            per_group = [0] * len(groups)
-            every = 0
-            for node_id in sorted(self._nodes):
-                tokens = {t for form in self._nodes[node_id].get(_SEARCH_NAMES) or [] for t in str(form).split()}
-                held = [holds(tokens, g) for g in groups]
-                for i, h in enumerate(held):
-                    if h and per_group[i] < limit:
-                        per_group[i] += 1
-                        found[node_id] = None
-                if len(groups) > 1 and all(held) and every < limit:
-                    every += 1
-                    found[node_id] = None
-            out = []
-            for node_id in found:
-                props = _copy(self._nodes[node_id])
-                out.append(entity_from_props({k: props[k] for k in keep if props.get(k) is not None}))
-        return out
+            found = [_copy(self._nodes[i]) for i in matching_ids(self._nodes, words, fuzzy, limit)]
+        return [entity_from_props({k: props[k] for k in keep if props.get(k) is not None}) for props in found]
 
     # --- SAME_AS candidates and their review (graph.matching.xref, graph.matching.judgements) --------------------
     def _same_as(self, rel_id: str) -> _Rel | None:
