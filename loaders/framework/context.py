@@ -2,7 +2,8 @@
 
 A source module only parses its format and emits vocabulary records through a ``LoadContext``; it never
 touches a database. The context writes nodes in batches as they come, then relationships once every node
-is in (``finish``).
+is in (``finish``); until then the relationships wait on disk (loaders.framework.spool), so a load's memory does
+not grow with its number of links.
 
 Besides nodes and relationships a source may ask for stubs (placeholder nodes for relationship ends that its
 files do not hold; written after the nodes and before the relationships, leaving existing nodes alone) and for
@@ -24,6 +25,7 @@ from graph import LIST_PROPS, GraphWriter, NodeKind, NodeRecord, Prop, RelRecord
 from loaders.framework.guard import DERIVED_PROPS, InputLimits, text_problem, value_problem
 from loaders.framework.progress import Progress
 from loaders.framework.report import LoadReport, Rejected, RejectsWriter
+from loaders.framework.spool import RelationshipSpool
 from loaders.framework.writer import BackgroundWriter
 
 DEFAULT_BATCH_SIZE = 2000
@@ -54,7 +56,7 @@ class LoadContext:
         self._pending_nodes = 0
         self._buffered_kind: dict[str, NodeKind] = {}
         self._seq = 0  # orders relationships, stubs and deletions
-        self._rels: list[tuple[int, RelRecord]] = []
+        self._rels = RelationshipSpool()
         self._stubs: dict[str, int] = {}
         self._deletes: list[str] = []
         self._deleted_at: dict[str, int] = {}
@@ -131,7 +133,7 @@ class LoadContext:
                 self.reject(*self._where, name, f"bad value: {problem}", f"relationship {record.id}"[:200])
                 return
         self._seq += 1
-        self._rels.append((self._seq, record))
+        self._rels.add(self._seq, record)
 
     def stub(self, node_id: str) -> None:
         """Ask for a placeholder node (LegalEntity, stub=true) for a relationship end absent from the source's files.
@@ -237,21 +239,25 @@ class LoadContext:
         self._stubs.clear()
 
     def _flush_relationships(self) -> None:
-        by_type: dict[RelType, dict[str, RelRecord]] = defaultdict(dict)
+        """The spooled relationships (one per type and id, the last emission), in batches of one type."""
+        by_type: dict[RelType, list[RelRecord]] = defaultdict(list)
         for seq, rec in self._rels:
             if self._deleted_at.get(rec.source, 0) > seq or self._deleted_at.get(rec.target, 0) > seq:
                 continue  # an end was deleted after this relationship was emitted: it went with it
-            by_type[rec.type][rec.id] = rec
-        for rel_type, bucket in by_type.items():
-            rows = list(bucket.values())
-            for start in range(0, len(rows), self._batch_size):
-                batch = rows[start : start + self._batch_size]
-                done = functools.partial(self._relationships_written, rel_type, len(batch))
-                if self._background is not None:
-                    self._background.submit_relationships(rel_type, batch, done)
-                else:
-                    done(WriteCounts(rows_written=sum(1 for r in batch if self._ends_known(r))))
+            batch = by_type[rec.type]
+            batch.append(rec)
+            if len(batch) >= self._batch_size:
+                self._write_relationships(rec.type, by_type.pop(rec.type))
+        for rel_type, batch in by_type.items():
+            self._write_relationships(rel_type, batch)
         self._rels.clear()
+
+    def _write_relationships(self, rel_type: RelType, batch: list[RelRecord]) -> None:
+        done = functools.partial(self._relationships_written, rel_type, len(batch))
+        if self._background is not None:
+            self._background.submit_relationships(rel_type, batch, done)
+        else:
+            done(WriteCounts(rows_written=sum(1 for r in batch if self._ends_known(r))))
 
     def _relationships_written(self, rel_type: RelType, sent: int, counts: WriteCounts) -> None:
         self._report.relationships[rel_type.value] += counts.rows_written
@@ -295,9 +301,10 @@ class LoadContext:
             self._background.drain()
 
     def close(self) -> None:
-        """Stop the background writer (after finish(), or on an error)."""
+        """Stop the background writer (after finish(), or on an error) and drop the spooled relationships."""
         if self._background is not None:
             self._background.close()
+        self._rels.close()
 
 
 def _merge_into(existing: NodeRecord, new: NodeRecord) -> None:

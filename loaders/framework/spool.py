@@ -1,0 +1,150 @@
+"""What a load keeps until its end, on disk instead of in memory: the relationships of the load (written once every
+node is in) and, for a source that resolves its edges at the end (FtM), its edges by record.
+
+Both live in a private temporary SQLite database (``sqlite3.connect("")``: a file the library deletes when it is
+closed; its page cache is bounded), so a load's memory does not grow with the number of links. Rows are pickled;
+property names are kept as their values (an enum member pickles ten times slower than its text).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Iterator
+from typing import Any, Generic, TypeVar, cast
+
+from graph import Prop, RelRecord, RelType
+
+#: rows buffered in memory before they go to disk in one statement
+BUFFER_ROWS = 5_000
+#: the database's page cache (KiB): enough for the id index's hot pages
+_CACHE_KIB = 32 * 1024
+_PROPS: dict[str, Prop] = {p.value: p for p in Prop}
+
+V = TypeVar("V")
+
+
+def _temporary_db() -> sqlite3.Connection:
+    db = sqlite3.connect("")  # a temporary on-disk database, deleted on close
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}", "temp_store = FILE"):
+        db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+def _plain_props(props: dict[Prop, Any]) -> dict[str, Any]:
+    return {str(key): value for key, value in props.items()}
+
+
+def _vocabulary_props(props: dict[str, Any]) -> dict[Prop, Any]:
+    return {_PROPS[key]: value for key, value in props.items()}
+
+
+class RelationshipSpool:
+    """The relationships a load emits, one row per (type, id): a later emission of an id replaces the earlier one
+    (its emission number with it) and keeps the first one's place, so reading back gives what a dict keyed by
+    type and id would hold, in the same order."""
+
+    def __init__(self) -> None:
+        self._db = _temporary_db()
+        self._db.execute(
+            "CREATE TABLE rels (type TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, source TEXT NOT NULL, "
+            "target TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (type, id))"
+        )
+        self._buffer: list[tuple[str, str, int, str, str, bytes]] = []
+
+    def add(self, seq: int, record: RelRecord) -> None:
+        """Keep ``record``, emitted ``seq``-th in the load."""
+        data = pickle.dumps((_plain_props(record.props), [str(p) for p in record.clear]), pickle.HIGHEST_PROTOCOL)
+        self._buffer.append((record.type.value, record.id, seq, record.source, record.target, data))
+        if len(self._buffer) >= BUFFER_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            with self._db:
+                self._db.executemany(
+                    "INSERT INTO rels VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET "
+                    "seq = excluded.seq, source = excluded.source, target = excluded.target, data = excluded.data",
+                    self._buffer,
+                )
+            self._buffer.clear()
+
+    def __iter__(self) -> Iterator[tuple[int, RelRecord]]:
+        """Every kept relationship with its emission number, in the order of first emission."""
+        self._flush()
+        for type_, rel_id, seq, source, target, data in self._db.execute(
+            "SELECT type, id, seq, source, target, data FROM rels ORDER BY rowid"
+        ):
+            props, clear = pickle.loads(data)
+            clear_props = frozenset(_PROPS[p] for p in clear)
+            yield seq, RelRecord(rel_id, RelType(type_), source, target, _vocabulary_props(props), clear_props)
+
+    def clear(self) -> None:
+        self._buffer.clear()
+        with self._db:
+            self._db.execute("DELETE FROM rels")
+
+    def close(self) -> None:
+        self._buffer.clear()
+        self._db.close()
+
+
+class SpooledMap(Generic[V]):
+    """A str-keyed map of picklable values on disk, in the order keys were first set (a key replaced, or deleted and
+    set again, keeps its first place), for what a source keeps by record until the end of its load. The most recent
+    writes wait in memory, BUFFER_ROWS at most."""
+
+    def __init__(self) -> None:
+        self._db = _temporary_db()
+        self._db.execute("CREATE TABLE items (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        self._pending: dict[str, V | None] = {}  # writes (None: a deletion) not on disk yet
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO items VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                [(k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in self._pending.items() if v is not None],
+            )
+            self._db.executemany(
+                "DELETE FROM items WHERE key = ?", [(k,) for k, v in self._pending.items() if v is None]
+            )
+        self._pending.clear()
+
+    def __setitem__(self, key: str, value: V) -> None:
+        if value is None:
+            raise ValueError("SpooledMap values cannot be None")
+        self._pending[key] = value
+        if len(self._pending) >= BUFFER_ROWS:
+            self._flush()
+
+    def get(self, key: str) -> V | None:
+        if key in self._pending:
+            return self._pending[key]
+        row = self._db.execute("SELECT data FROM items WHERE key = ?", (key,)).fetchone()
+        return None if row is None else cast(V, pickle.loads(row[0]))
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def pop(self, key: str) -> V | None:
+        """Remove ``key``; its value, or None when absent."""
+        value = self.get(key)
+        if value is not None:
+            self._pending[key] = None
+            if len(self._pending) >= BUFFER_ROWS:
+                self._flush()
+        return value
+
+    def items(self) -> Iterator[tuple[str, V]]:
+        self._flush()
+        for key, data in self._db.execute("SELECT key, data FROM items ORDER BY rowid"):
+            yield key, pickle.loads(data)
+
+    def values(self) -> Iterator[V]:
+        return (value for _, value in self.items())
+
+    def close(self) -> None:
+        self._pending.clear()
+        self._db.close()
