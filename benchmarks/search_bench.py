@@ -35,6 +35,7 @@ import statistics
 import string
 import sys
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,60 +49,10 @@ from graph.names import canonical, fold, query_terms
 from graph.stores.base import GraphStore
 from graph.vocabulary import NodeKind, Prop
 
-# --- Korean names: (Hangul, forms) per syllable; forms[0] DPRK/McCune-Reischauer usage, forms[1] Revised
-# Romanization, forms[2:] other habits (South Korean spellings). Only variants graph.names knows are used as queries.
-SURNAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("김", ("kim", "gim")),
-    ("리", ("ri", "i", "lee", "yi")),
-    ("박", ("pak", "bak", "park")),
-    ("최", ("choe", "choe", "choi")),
-    ("정", ("jong", "jeong", "chung", "jung")),
-    ("강", ("kang", "gang")),
-    ("조", ("jo", "jo", "cho")),
-    ("윤", ("yun", "yun", "yoon")),
-    ("장", ("jang", "jang", "chang")),
-    ("림", ("rim", "im", "lim")),
-    ("한", ("han", "han", "hahn")),
-    ("오", ("o", "o", "oh")),
-    ("신", ("sin", "sin", "shin")),
-    ("류", ("ryu", "yu", "yoo")),
-    ("문", ("mun", "mun", "moon")),
-    ("송", ("song", "song")),
-    ("고", ("ko", "go", "koh")),
-    ("전", ("jon", "jeon", "chun")),
-)
-SYLLABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("정", ("jong", "jeong", "jung")),
-    ("은", ("un", "eun")),
-    ("일", ("il", "il")),
-    ("성", ("song", "seong", "sung")),
-    ("철", ("chol", "cheol", "chul")),
-    ("혁", ("hyok", "hyeok", "hyuk")),
-    ("광", ("kwang", "gwang")),
-    ("영", ("yong", "yeong", "young")),
-    ("명", ("myong", "myeong", "myung")),
-    ("현", ("hyon", "hyeon", "hyun")),
-    ("진", ("jin", "jin")),
-    ("남", ("nam", "nam")),
-    ("호", ("ho", "ho")),
-    ("태", ("thae", "tae")),
-    ("동", ("tong", "dong")),
-    ("경", ("kyong", "gyeong", "kyung")),
-    ("만", ("man", "man")),
-    ("상", ("sang", "sang")),
-    ("수", ("su", "su")),
-    ("민", ("min", "min")),
-    ("희", ("hui", "hui")),
-    ("옥", ("ok", "ok")),
-    ("순", ("sun", "sun")),
-    ("룡", ("ryong", "yong", "ryong")),
-    ("국", ("kuk", "guk")),
-    ("혜", ("hye", "hye")),
-    ("란", ("ran", "ran")),
-    ("석", ("sok", "seok")),
-    ("주", ("ju", "ju")),
-    ("춘", ("chun", "chun")),
-)
+# --- Korean names: the spellings of each Hangul syllable (benchmarks/korean_names.toml, which says which is which)
+_KOREAN = tomllib.loads((Path(__file__).with_name("korean_names.toml")).read_text(encoding="utf-8"))
+SURNAMES: tuple[tuple[str, tuple[str, ...]], ...] = tuple((k, tuple(v)) for k, v in _KOREAN["surnames"].items())
+SYLLABLES: tuple[tuple[str, tuple[str, ...]], ...] = tuple((k, tuple(v)) for k, v in _KOREAN["syllables"].items())
 WESTERN_FIRST = (  # noqa: SIM905 - word lists read best as text
     "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph "
     "Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony Betty Mark Margaret Donald Sandra Steven "
