@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -13,15 +14,28 @@ from typing import Any
 from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
+import pytest
 from dash.testing.wait import until
 
 from dashboard.app import create_app
-from graph import GraphReader
+from graph import GraphReader, GraphStore, Settings, open_store
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 #: How the file of each export button's format ends.
 EXPORT_SUFFIXES = {"csv": ".csv.zip", "graphml": ".graphml", "ftm": ".ftm.jsonl", "png": ".png", "svg": ".svg"}
+
+
+def own_embedded_store(
+    tmp_path_factory: pytest.TempPathFactory, name: str, query_timeout: int | None = None
+) -> GraphStore:
+    """An embedded store of its own (its own SANCTIONS_GRAPH_HOME, a new folder ``<name>-home``); the caller closes
+    it. ``query_timeout``: seconds, generous for big views on a busy shared machine."""
+    env = dict(os.environ)
+    env["SANCTIONS_GRAPH_HOME"] = str(tmp_path_factory.mktemp(f"{name}-home"))
+    if query_timeout is not None:
+        env["SANCTIONS_GRAPH_QUERY_TIMEOUT"] = str(query_timeout)
+    return open_store(Settings.from_env(env, store="embedded"))
 
 
 def cy_script(graph_id: str = "graph") -> str:

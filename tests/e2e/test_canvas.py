@@ -19,12 +19,10 @@ import pytest
 
 from dashboard.entity.actions import HUB_CAP
 from graph.model import NodeRecord, RelRecord
-from graph.settings import Settings
 from graph.stores.base import GraphReader, GraphStore
-from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
 from tests.e2e import test_explorer
-from tests.e2e.helpers import SCREENSHOTS
+from tests.e2e.helpers import SCREENSHOTS, own_embedded_store
 from tests.e2e.test_explorer import (
     BIG_VIEW_NODES,
     KIM_WALLET,
@@ -72,10 +70,7 @@ _LABEL_PX = (
 @pytest.fixture(scope="module")
 def group_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """A company paying 240 wallets and employing 60 people (each linked to nothing else): two groups of leaves."""
-    env = dict(os.environ)
-    env["SANCTIONS_GRAPH_HOME"] = str(tmp_path_factory.mktemp("group-home"))
-    env["SANCTIONS_GRAPH_QUERY_TIMEOUT"] = "120"
-    store = open_store(Settings.from_env(env, store="embedded"))
+    store = own_embedded_store(tmp_path_factory, "group", query_timeout=120)
     try:
         store.ensure_schema()
         boss = {Prop.NAME: "Paymaster Trading LLC", Prop.SANCTIONED: True}

@@ -12,7 +12,6 @@ Run: .venv/bin/pytest tests/e2e/test_explorer.py --headless -s
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -22,15 +21,14 @@ from dash.testing.wait import until
 
 from dashboard.entity.actions import HUB_CAP
 from graph.model import Designation, NodeRecord, RelRecord
-from graph.settings import Settings
 from graph.stores.base import GraphReader, GraphStore
-from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
 from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
 from tests.e2e.helpers import current_path as _path
 from tests.e2e.helpers import graph_screenshot as _screenshot
 from tests.e2e.helpers import js as _js
 from tests.e2e.helpers import node_ids as _node_ids
+from tests.e2e.helpers import own_embedded_store
 from tests.e2e.helpers import start as _start
 
 pytestmark = pytest.mark.browser
@@ -167,11 +165,9 @@ def load_generated(store: GraphStore) -> None:
 @pytest.fixture(scope="module")
 def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """An embedded store of its own (its own SANCTIONS_GRAPH_HOME), loaded with the generated network."""
-    env = dict(os.environ)
-    env["SANCTIONS_GRAPH_HOME"] = str(tmp_path_factory.mktemp("generated-home"))
-    # generous for a busy shared machine (the 2,000-node view's neighbourhood takes well under a second when idle)
-    env["SANCTIONS_GRAPH_QUERY_TIMEOUT"] = "120"
-    store = open_store(Settings.from_env(env, store="embedded"))
+    # a generous timeout for a busy shared machine (the 2,000-node view's neighbourhood takes well under a second
+    # when idle)
+    store = own_embedded_store(tmp_path_factory, "generated", query_timeout=120)
     try:
         load_generated(store)
         yield store

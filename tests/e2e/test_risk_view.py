@@ -12,7 +12,6 @@ Screenshots land in build/screenshots/. Run: .venv/bin/pytest tests/e2e/test_ris
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,11 +21,9 @@ from dash.testing.wait import until
 from dashboard.entity.styles import EXPOSURE_COLOURS, SHARED_PURPLE
 from graph.analytics.analyze import analyze
 from graph.model import NodeRecord, RelRecord
-from graph.settings import Settings
 from graph.stores.base import GraphReader, GraphStore
-from graph.stores.factory import open_store
 from graph.vocabulary import NodeKind, Prop, RelType
-from tests.e2e.helpers import assert_exports_a_picture, exported_csv, exported_ftm, exported_graphml
+from tests.e2e.helpers import assert_exports_a_picture, exported_csv, exported_ftm, exported_graphml, own_embedded_store
 from tests.e2e.helpers import assert_no_console_errors as _assert_no_console_errors
 from tests.e2e.helpers import current_path as _path
 from tests.e2e.helpers import graph_screenshot as _screenshot
@@ -60,9 +57,7 @@ def risk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]
     """An embedded store of its own: the demo data, two companies owned by Bureau 999, then `analyze`."""
     from sanctions_graph.cli import load_demo
 
-    env = dict(os.environ)
-    env["SANCTIONS_GRAPH_HOME"] = str(tmp_path_factory.mktemp("risk-home"))
-    store = open_store(Settings.from_env(env, store="embedded"))
+    store = own_embedded_store(tmp_path_factory, "risk")
     try:
         load_demo(store, quiet=True)
         store.upsert_nodes(
