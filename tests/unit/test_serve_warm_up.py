@@ -1,0 +1,57 @@
+"""`serve` warms up before it listens: the main pages once (their store reads), and never longer than its limit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+from dashboard.app import create_app
+from dashboard.deadline import with_deadline
+from graph import Entity
+from graph.stores.memory_store import MemoryStore
+from graph.vocabulary import NodeKind, RelType
+from sanctions_graph.server import warm_up
+from tests.doubles import RecordingReader
+from tests.factories import ent, rel
+
+ENTITIES = (
+    ent("p-ri", NodeKind.PERSON, "RI Chol Man", countries=["kp"]),
+    ent("c-front", NodeKind.COMPANY, "Pyongsan Tech Solutions Ltd"),
+    ent("w-1", NodeKind.WALLET, "0x1111111111111111111111111111111111111111"),
+)
+RELATIONSHIPS = (
+    rel("r-directs", RelType.DIRECTS, "p-ri", "c-front", role="General director"),
+    rel("r-holds", RelType.HOLDS, "c-front", "w-1"),
+)
+
+
+def test_the_warm_up_opens_search_entity_report_paths_and_trace() -> None:
+    store = RecordingReader.of(ENTITIES, RELATIONSHIPS)
+    app = create_app(store)
+    assert warm_up(app).startswith("Warm-up: 5 pages opened in ")
+    methods = {call.method for call in store.log}
+    assert {"iter_entities", "search", "neighbourhood", "shortest_paths"} <= methods
+    assert app.validation_layout is not None  # Dash's first-request setup ran
+    assert app.server.test_client().get("/").status_code == 200  # and the app serves as before
+
+
+class HungStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
+        self.release.wait(30)
+        yield from super().iter_entities(batch_size)
+
+
+def test_a_hung_store_does_not_keep_serve_from_starting() -> None:
+    hung = HungStore()
+    try:
+        started = time.monotonic()
+        sentence = warm_up(create_app(with_deadline(hung, 5)), limit_s=0.5)
+        assert sentence == "Warm-up: the store did not answer within 0.5 s; serving anyway."
+        assert time.monotonic() - started < 3
+    finally:
+        hung.release.set()
