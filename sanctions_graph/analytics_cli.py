@@ -233,17 +233,7 @@ def trace(
 def shared(store: GraphStore, entity_id: str, limit: int, as_json: bool) -> int:
     """Entities sharing an address, wallet or identifier with ID, weighted by rarity (1/(n-1))."""
     report = shared_infrastructure(store, entity_id)
-    if as_json:
-        print_json(report.to_dict())
-        return EXIT_OK
-    if not report.links:
-        print(f"{report.entity.name} shares no address, wallet or identifier with another entity.")
-        return EXIT_OK
-    for link in report.links[:limit]:
-        mark = "  [SANCTIONED]" if link.sanctioned else ""
-        print(f"{link.weight:6.3f}  {link.other:<28} {link.kind:<13} {link.name}{mark}")
-        for v in link.values:
-            print(f"        {v.kind}: {v.value} (shared by {v.holders}, weight {v.weight:.4f})")
+    print_json(report.to_dict()) if as_json else print(report.to_text(limit))
     return EXIT_OK
 
 
@@ -254,17 +244,7 @@ def shared(store: GraphStore, entity_id: str, limit: int, as_json: bool) -> int:
 def it_workers(store: GraphStore, hops: int, as_json: bool) -> int:
     """Workers whose pay goes where other workers' pay goes, or on to a sanctioned entity."""
     report = find_it_workers(store, hops=hops)
-    if as_json:
-        print_json(report.to_dict())
-        return EXIT_OK
-    if not report.cases:
-        print(f"No worker flagged among {report.workers} workers.")
-        return EXIT_OK
-    print(f"{len(report.cases)} of {report.workers} workers flagged:")
-    for case in report.cases:
-        print(f"  {case.worker_name} ({case.worker})")
-        for reason in case.reasons:
-            print(f"    - {reason.text}")
+    print_json(report.to_dict()) if as_json else print(report.to_text())
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from graph.analytics.trace import service_label
 from graph.model import Direction
+from graph.plain import as_dict
 from graph.stores.base import GraphReader
 from graph.vocabulary import Prop, RelType
 
@@ -47,21 +48,7 @@ class WorkerCase:
     reasons: list[Reason] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "worker": self.worker,
-            "worker_name": self.worker_name,
-            "employers": self.employers,
-            "reasons": [
-                {
-                    "kind": r.kind,
-                    "text": r.text,
-                    "point": r.point,
-                    "path": list(r.path),
-                    "other_workers": list(r.others),
-                }
-                for r in self.reasons
-            ],
-        }
+        return as_dict(self, reasons=[as_dict(r, rename={"others": "other_workers"}) for r in self.reasons])
 
 
 @dataclass
@@ -71,7 +58,16 @@ class ItWorkerReport:
     cases: list[WorkerCase]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"hops": self.hops, "workers": self.workers, "cases": [c.to_dict() for c in self.cases]}
+        return as_dict(self, cases=[c.to_dict() for c in self.cases])
+
+    def to_text(self) -> str:
+        if not self.cases:
+            return f"No worker flagged among {self.workers} workers."
+        lines = [f"{len(self.cases)} of {self.workers} workers flagged:"]
+        for case in self.cases:
+            lines.append(f"  {case.worker_name} ({case.worker})")
+            lines += [f"    - {reason.text}" for reason in case.reasons]
+        return "\n".join(lines)
 
 
 def find_it_workers(store: GraphReader, hops: int = DEFAULT_FLOW_HOPS) -> ItWorkerReport:

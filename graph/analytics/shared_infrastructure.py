@@ -167,3 +167,16 @@ class SharedReport:
             "weight_rule": "1/(n-1) per value shared by n entities; values combined as 1 - Π(1 - w)",
             "shared": [lk.to_dict() for lk in self.links],
         }
+
+    def to_text(self, limit: int = 50) -> str:
+        """The ``limit`` most weighty links, each with the values shared."""
+        if not self.links:
+            return f"{self.entity.name} shares no address, wallet or identifier with another entity."
+        lines = []
+        for link in self.links[:limit]:
+            mark = "  [SANCTIONED]" if link.sanctioned else ""
+            lines.append(f"{link.weight:6.3f}  {link.other:<28} {link.kind:<13} {link.name}{mark}")
+            lines += [
+                f"        {v.kind}: {v.value} (shared by {v.holders}, weight {v.weight:.4f})" for v in link.values
+            ]
+        return "\n".join(lines)
