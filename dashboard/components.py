@@ -37,6 +37,12 @@ def badges(sanctioned: bool, front: bool) -> list[html.Span]:
     return out
 
 
+def page(name: str, title: Any, hint: str | None, children: Sequence[Any]) -> html.Div:
+    """A page: its heading, a hint under it (none if None), then ``children``; classes ``page page-<name>``."""
+    hints = [html.P(hint, className="hint")] if hint else []
+    return html.Div([html.H1(title), *hints, *children], className=f"page page-{name}")
+
+
 def error_message(exc: BaseException) -> str:
     """The sentence an analyst reads for an error raised by a store call."""
     if isinstance(exc, QueryTimeout):

@@ -13,7 +13,7 @@ import dash
 from dash import ALL, Input, Output, dcc, html
 
 from dashboard import context
-from dashboard.components import guarded
+from dashboard.components import guarded, page
 from dashboard.review import apply_action, pair_card, triggered_click
 from graph import ACCEPTED, CANDIDATE, REJECTED, GraphReader, review_queue
 
@@ -51,19 +51,16 @@ def queue_children(store: GraphReader, status: str) -> list[Any]:
 def layout(status: Any = None, **_: Any) -> html.Div:
     chosen = _status(status)
     store = context.current().store
-    return html.Div(
+    return page(
+        "review",
+        "Review SAME_AS candidates",
+        "Is it the same party? Accept or reject; an accepted link is followed by exposure, paths and the 50% rule, a "
+        "rejected pair is never proposed again. Undo puts it back in the queue.",
         [
-            html.H1("Review SAME_AS candidates"),
-            html.P(
-                "Is it the same party? Accept or reject; an accepted link is followed by exposure, paths and the "
-                "50% rule, a rejected pair is never proposed again. Undo puts it back in the queue.",
-                className="hint",
-            ),
             dcc.RadioItems(id="review-status", options=_STATUS_OPTIONS, value=chosen, inline=True, className="radio"),
             html.Div(id="review-message", role="status", className="review-message"),
             html.Div(guarded(lambda: queue_children(store, chosen)), id="review-queue"),
         ],
-        className="page page-review",
     )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 from dash.dash_table.DataTable import DataTable
 
-from dashboard.components import error_alert, error_message
+from dashboard.components import error_alert, error_message, page
 from dashboard.formatting import entity_href
 from graph import (
     MATCH_THRESHOLD,
@@ -103,14 +103,12 @@ def results_view(results: pd.DataFrame, rejects: pd.DataFrame, label: str) -> li
 
 
 def layout(**_: Any) -> html.Div:
-    return html.Div(
+    return page(
+        "screen",
+        "Screen a counterparty file",
+        f"A CSV or Excel file with a header row: name, kind/type, country, birth date, identifier, wallet… "
+        f"Labels: 'match' from a score of {MATCH_THRESHOLD}, 'possible match' from {POSSIBLE_THRESHOLD}.",
         [
-            html.H1("Screen a counterparty file"),
-            html.P(
-                f"A CSV or Excel file with a header row: name, kind/type, country, birth date, identifier, wallet… "
-                f"Labels: 'match' from a score of {MATCH_THRESHOLD}, 'possible match' from {POSSIBLE_THRESHOLD}.",
-                className="hint",
-            ),
             dcc.Upload(
                 html.Div(["Drop a file here or ", html.A("choose one")]),
                 id="screen-upload",
@@ -138,7 +136,6 @@ def layout(**_: Any) -> html.Div:
             dcc.Store(id="screen-data"),
             dcc.Download(id="screen-download"),
         ],
-        className="page page-screen",
     )
 
 
