@@ -19,21 +19,18 @@ from dashboard.details import (
 from dashboard.entity.elements import subgraph_to_elements
 from dashboard.entity.positions import radial_positions
 from dashboard.formatting import edge_label, entity_href, format_number, short_label
-from graph.model import Designation, Entity, Relationship, Subgraph
+from graph.model import Designation, Relationship, Subgraph
 from graph.vocabulary import NodeKind, RelType
+from tests import factories
+from tests.factories import ent
 
 W1 = "0x1111111111111111111111111111111111111111"
 W2 = "0x2222222222222222222222222222222222222222"
 
 
-def ent(entity_id: str, kind: NodeKind, name: str, sanctioned: bool = False, **props: Any) -> Entity:
-    properties: dict[str, Any] = {"id": entity_id, "kind": kind.value, "name": name, "sanctioned": sanctioned}
-    properties.update(props)
-    return Entity(entity_id, kind, name, sanctioned, properties)
-
-
 def rel(rel_id: str, rel_type: RelType, source: str, target: str, **props: Any) -> Relationship:
-    return Relationship(rel_id, rel_type, source, target, {"id": rel_id, "source_ids": ["x:1"], **props})
+    """A relationship with a source record (``x:1``) unless ``props`` name others."""
+    return factories.rel(rel_id, rel_type, source, target, **{"source_ids": ["x:1"], **props})
 
 
 DESIGNATION = Designation("Fictional authority", ("DEMO-DPRK",), "2023-09-12", "https://example.org/d/1", "d1")
