@@ -3,28 +3,28 @@ owns a trading company, wallets, an address, a vessel, an aircraft, an offshore 
 
 from __future__ import annotations
 
+from typing import Any
+
 from graph.model import Designation
 from graph.vocabulary import NodeKind, RelType
 from tests.factories import ent, rel
 
 DESIGNATION = Designation("Fictional authority", ("DEMO-DPRK",), "2023-09-12", "https://example.org/d/1", "rec-1")
-RI = ent(
-    "p-ri",
-    NodeKind.PERSON,
-    "RI Chol Man",
-    sanctioned=True,
-    identifiers=["Passport: 836410021 (Korea, North) — fictional"],
-    lookup_keys=["836410021"],
-    programs=["DEMO-DPRK"],
-    designations=[DESIGNATION.to_json()],
-    datasets=["demo_fictional"],
-    source_ids=["demo_fictional:p-ri"],
-    countries=["KP"],
-    birth_date="1971-04-02",
-    gender="Male",
-    search_names=["ri chol man"],
-    search_text="ri chol man",
-)
+#: What the sources say of RI Chol Man, the story's sanctioned person.
+RI_FACTS: dict[str, Any] = {
+    "identifiers": ["Passport: 836410021 (Korea, North) — fictional"],
+    "lookup_keys": ["836410021"],
+    "programs": ["DEMO-DPRK"],
+    "designations": [DESIGNATION.to_json()],
+    "datasets": ["demo_fictional"],
+    "source_ids": ["demo_fictional:p-ri"],
+    "countries": ["KP"],
+    "birth_date": "1971-04-02",
+    "gender": "Male",
+    "search_names": ["ri chol man"],
+    "search_text": "ri chol man",
+}
+RI = ent("p-ri", NodeKind.PERSON, "RI Chol Man", sanctioned=True, **RI_FACTS)
 ENTITIES = (
     RI,
     ent("p-decoy", NodeKind.PERSON, "RI Chol Mann", countries=["kr"]),

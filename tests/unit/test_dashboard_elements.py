@@ -19,10 +19,11 @@ from dashboard.details import (
 from dashboard.entity.elements import subgraph_to_elements
 from dashboard.entity.positions import radial_positions
 from dashboard.formatting import edge_label, entity_href, format_number, short_label
-from graph.model import Designation, Relationship, Subgraph
+from graph.model import Relationship, Subgraph
 from graph.vocabulary import NodeKind, RelType
 from tests import factories
 from tests.factories import ent
+from tests.unit.dashboard_story import RI_FACTS
 
 W1 = "0x1111111111111111111111111111111111111111"
 W2 = "0x2222222222222222222222222222222222222222"
@@ -33,22 +34,14 @@ def rel(rel_id: str, rel_type: RelType, source: str, target: str, **props: Any) 
     return factories.rel(rel_id, rel_type, source, target, **{"source_ids": ["x:1"], **props})
 
 
-DESIGNATION = Designation("Fictional authority", ("DEMO-DPRK",), "2023-09-12", "https://example.org/d/1", "d1")
 RI = ent(
     "p-ri",
     NodeKind.PERSON,
     "RI Chol Man",
     sanctioned=True,
+    **RI_FACTS,  # the story's (tests/unit/dashboard_story.py), and:
     aliases=["Ri Chol-man"],
-    countries=["kp"],
-    identifiers=["Passport: 836410021 (Korea, North)"],
-    programs=["DEMO-DPRK"],
-    designations=[DESIGNATION.to_json()],
-    datasets=["demo_fictional"],
-    birth_date="1971-04-02",
     notes="Fictional person.",
-    lookup_keys=["836410021"],
-    search_names=["ri chol man"],
     front=False,
     stub=False,
     hobby="chess",  # a property the dashboard has no caption for
@@ -174,7 +167,7 @@ def test_entity_details_show_what_an_analyst_needs() -> None:
     assert flat(row(rows, "Status")) == ["Sanctioned"]
     assert flat(row(rows, "Also known as")) == ["Ri Chol-man"]
     assert flat(row(rows, "Countries")) == ["North Korea (KP)"]  # one country naming (issue 12)
-    assert flat(row(rows, "Identifiers")) == ["Passport: 836410021 (Korea, North)"]
+    assert flat(row(rows, "Identifiers")) == ["Passport: 836410021 (Korea, North) — fictional"]
     assert flat(row(rows, "Sanctions programs")) == ["DEMO-DPRK"]
     assert flat(row(rows, "Sources")) == ["demo_fictional"]
     assert flat(row(rows, "Birth date")) == ["1971-04-02"]
@@ -276,7 +269,7 @@ def test_sources_without_datasets_or_prefixes_still_show_what_is_known() -> None
 
 def test_designations_as_rows_with_record_and_source() -> None:
     assert designation_rows(RI) == [
-        DesignationRow("Fictional authority", ("DEMO-DPRK",), "2023-09-12", "d1", "https://example.org/d/1")
+        DesignationRow("Fictional authority", ("DEMO-DPRK",), "2023-09-12", "rec-1", "https://example.org/d/1")
     ]
 
 
