@@ -25,6 +25,19 @@ def attach(server: flask.Flask, context: DashboardContext) -> None:
     server.extensions[EXTENSION_KEY] = context
 
 
+#: The route of Dash's callbacks: Dash pages renders the page an analyst opens in one of them.
+_CALLBACK_ROUTE = "/_dash-update-component"
+
+
+def validating() -> bool:
+    """Whether a page's layout is being called for Dash's validation layout rather than for an analyst: on the app's
+    first request, whatever it is, Dash calls every page's layout without arguments to learn the component ids its
+    callbacks may meet, and embeds the result in every page it serves afterwards. A layout whose content is an
+    analysis of the whole graph (the IT-worker pattern) gives only its frame then; the page an analyst opens is
+    rendered in Dash pages' callback, where this is False."""
+    return flask.has_request_context() and not flask.request.path.endswith(_CALLBACK_ROUTE)
+
+
 def current() -> DashboardContext:
     """The context of the app serving this request (only valid while a request is handled)."""
     context = flask.current_app.extensions[EXTENSION_KEY]

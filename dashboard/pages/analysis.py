@@ -329,7 +329,8 @@ def trace_layout(**params: Any) -> html.Div:
 def it_workers_layout(**params: Any) -> html.Div:
     store = context.current().store
     hops = _int(params.get("hops"), DEFAULT_FLOW_HOPS, 1, 6)
-    body = guarded(lambda: render_it_workers(find_it_workers(store, hops)))
+    # the whole graph's analysis only for the page an analyst opens, not in Dash's validation layout (every page)
+    body = html.Div() if context.validating() else guarded(lambda: render_it_workers(find_it_workers(store, hops)))
     intro = html.P(
         "Workers whose pay reaches a wallet or account that also receives other workers' pay, or that leads to a "
         "sanctioned party within a few hops."

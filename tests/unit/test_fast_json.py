@@ -80,3 +80,15 @@ def test_the_entity_page_callback_answers_with_the_data_escaped() -> None:
         },
     )
     assert b"</script>" not in response.data and b"\\u003c\\u002fscript\\u003e" in response.data
+
+
+def test_the_validation_layout_holds_no_whole_graph_analysis_and_the_page_still_does() -> None:
+    """Dash embeds the validation layout in every page load: the IT-worker analysis (the whole graph's EMPLOYS
+    links) gives only its frame there, and runs when an analyst opens /it-workers."""
+    store = RecordingReader.of(ENTITIES, RELATIONSHIPS)
+    app = create_app(store)
+    assert app.server.test_client().get("/").status_code == 200
+    assert "iter_relationship_values" not in {call.method for call in store.log}
+    page = json.dumps(route(app, "/it-workers"))
+    assert "iter_relationship_values" in {call.method for call in store.log}
+    assert "IT-worker pattern" in page
