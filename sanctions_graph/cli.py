@@ -43,6 +43,7 @@ from graph import (
 )
 from graph import Path as GraphPath
 from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
+from loaders.framework.guard import caps_help
 from loaders.registry import SOURCES, SourceSpec, demo_sources
 from sanctions_graph import analytics_cli, bulk_load, demo, export_cli, screen_cli, users_cli, xref_cli
 from sanctions_graph.argtypes import int_between
@@ -263,7 +264,7 @@ register_cases(cli)  # case new|list|show|pin|view|note|link|unlink|attach|expor
 # --- load: one subcommand per loaders.registry.SOURCES entry --------------------------------------------------
 
 
-@cli.group(short_help="load a source into the graph")
+@cli.group(short_help="load a source into the graph", epilog=caps_help())
 @store_option
 def load(store: str | None) -> None:
     """Load a source into the graph. Every load ends with a report (read, written, new, rejected, notes, speed) and
@@ -347,9 +348,8 @@ def _load_command(spec: SourceSpec) -> click.Command:
         store_option,
     ):
         command = decorator(command)
-    return load.command(spec.name, help=spec.summary[:1].upper() + spec.summary[1:] + ".", short_help=spec.summary)(
-        command
-    )
+    summary = spec.summary[:1].upper() + spec.summary[1:] + "."
+    return load.command(spec.name, help=summary, short_help=spec.summary, epilog=caps_help())(command)
 
 
 for _spec in SOURCES.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from graph import ANALYSIS_PROPS, INTERNAL_PROPS, Prop
@@ -35,30 +35,33 @@ DERIVED_PROPS: frozenset[Prop] = frozenset(
 _INT64 = (-(2**63), 2**63 - 1)
 
 
+ENV_PREFIX = "SANCTIONS_GRAPH_MAX_"
+
+
+def _cap(default: int, what: str) -> Any:
+    return field(default=default, metadata={"help": what})
+
+
 @dataclass(frozen=True)
 class InputLimits:
-    """Caps on what a load reads, so that memory stays bounded whatever the input. Each one can be set from the
-    environment (``SANCTIONS_GRAPH_MAX_<NAME>``, e.g. ``SANCTIONS_GRAPH_MAX_FIELD_CHARS=200000``)."""
+    """Caps on what a load reads, so that memory stays bounded whatever the input. Each one is set only from the
+    environment: ``SANCTIONS_GRAPH_MAX_<NAME>`` (e.g. ``SANCTIONS_GRAPH_MAX_FIELD_CHARS=200000``); ``caps_help``
+    lists them with their defaults (`sanctions-graph load --help`, docs/security.md)."""
 
-    #: characters of one text value (a name, a note…); longer values reject their record
-    field_chars: int = 100_000
-    #: values in one list property
-    list_items: int = 10_000
-    #: bytes of one line of a JSON-lines file or one CSV record
-    line_bytes: int = 8_000_000
-    #: columns of a CSV file
-    columns: int = 2_000
-    #: bytes a compressed file may expand to
-    decompressed_bytes: int = 20_000_000_000
-    #: how many times larger than the compressed file its content may be (gzip bombs reach 1000x)
-    decompressed_ratio: int = 200
+    field_chars: int = _cap(100_000, "characters of one text value (a name, a note…); more reject the record")
+    list_items: int = _cap(10_000, "values in one list property (aliases, identifiers…); more reject it")
+    line_bytes: int = _cap(8_000_000, "bytes of one line of a JSON-lines or FtM file; a longer line is rejected")
+    columns: int = _cap(2_000, "columns of a CSV file; a wider header refuses the file")
+    decompressed_bytes: int = _cap(20_000_000_000, "bytes a compressed file may expand to; beyond, the load stops")
+    decompressed_ratio: int = _cap(200, "times its compressed size a file may expand to (gzip bombs: 1000x)")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> InputLimits:
+        """The caps from ``SANCTIONS_GRAPH_MAX_*`` (a value that is not a positive integer keeps the default)."""
         env = os.environ if environ is None else environ
         values: dict[str, int] = {}
         for f in fields(cls):
-            raw = env.get(f"SANCTIONS_GRAPH_MAX_{f.name.upper()}")
+            raw = env.get(env_name(f.name))
             if raw is None:
                 continue
             try:
@@ -70,8 +73,23 @@ class InputLimits:
         return cls(**values)
 
     def describe(self) -> str:
-        """The caps in one line (for --help and the benchmark)."""
+        """The caps in one line (for the benchmark)."""
         return ", ".join(f"{f.name}={getattr(self, f.name):,}" for f in fields(self))
+
+
+def env_name(cap: str) -> str:
+    """The environment variable that sets the cap named ``cap`` (an InputLimits field)."""
+    return ENV_PREFIX + cap.upper()
+
+
+def caps_help() -> str:
+    """The caps, each with its environment variable, default and what it bounds: the epilog of `load --help` (click
+    keeps the lines of a paragraph that starts with \\b as they are)."""
+    lines = [f"{env_name(f.name)}={f.default}\n    {f.metadata['help']}" for f in fields(InputLimits)]
+    return (
+        "Caps on input (environment variables, with their defaults; a record beyond a cap is rejected with its "
+        "file, line, field and reason, the rest of the file is loaded):\n\n\b\n" + "\n".join(lines)
+    )
 
 
 DEFAULT_LIMITS = InputLimits()
