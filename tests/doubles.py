@@ -1,13 +1,16 @@
-"""The one test double of a store: the in-memory store (graph/stores/memory_store.py, which passes the store contract
-suite) wrapped to record every write call, for tests that check batching and order, and for the load benchmark's
-per-record loader. Store behaviour (what is created, merged, refused) is the memory store's, never re-implemented.
+"""The test doubles of a store, all over the in-memory store (graph/stores/memory_store.py, which passes the store
+contract suite): ``RecordingStore`` records every write call, for tests that check batching and order, and for the
+load benchmark's per-record loader; ``RecordingReader`` records the calls made on a store (the dashboard's pages and
+callbacks); ``HungStore`` hangs like a stopped server. Store behaviour (what is created, merged, refused, found) is
+the memory store's, never re-implemented.
 """
 
 from __future__ import annotations
 
 import inspect
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,3 +234,26 @@ class RecordingReader:
             return target(*args, **kwargs)
 
         return recorded
+
+
+class HungStore(MemoryStore):
+    """A memory store whose methods named in ``hung`` (``get_entity``, ``iter_entities``) hang like a stopped server
+    until ``release`` is set (30 s at most), then answer; ``iter_entities`` when its first batch is read, as a
+    streamed result does. The other methods answer at once."""
+
+    def __init__(self, *hung: str) -> None:
+        super().__init__()
+        self.hung = frozenset(hung)
+        self.release = threading.Event()
+
+    def _hang(self, method: str) -> None:
+        if method in self.hung:
+            self.release.wait(30)
+
+    def get_entity(self, entity_id: str) -> Entity:
+        self._hang("get_entity")
+        return super().get_entity(entity_id)
+
+    def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
+        self._hang("iter_entities")
+        yield from super().iter_entities(batch_size)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 
@@ -11,26 +10,14 @@ import pytest
 
 from dashboard.app import create_app
 from dashboard.deadline import with_deadline
-from graph import Entity, StoreUnavailable
-from graph.stores.memory_store import MemoryStore
+from graph import StoreUnavailable
+from tests.doubles import HungStore
 from tests.unit.dash_app import route
-
-
-class HungStore(MemoryStore):
-    """Answers search, but get_entity hangs like a stopped server until released."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def get_entity(self, entity_id: str) -> Entity:
-        self.release.wait(30)
-        return super().get_entity(entity_id)
 
 
 @pytest.fixture
 def hung() -> Iterator[HungStore]:
-    store = HungStore()
+    store = HungStore("get_entity")  # answers search, but get_entity hangs
     yield store
     store.release.set()
 

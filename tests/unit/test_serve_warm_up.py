@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
 
 from dashboard.app import create_app
 from dashboard.deadline import with_deadline
-from graph import Entity
-from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import NodeKind, RelType
 from sanctions_graph.server import warm_up
-from tests.doubles import RecordingReader
+from tests.doubles import HungStore, RecordingReader
 from tests.factories import ent, rel
 
 ENTITIES = (
@@ -36,18 +32,8 @@ def test_the_warm_up_opens_search_entity_report_paths_and_trace() -> None:
     assert app.server.test_client().get("/").status_code == 200  # and the app serves as before
 
 
-class HungStore(MemoryStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
-        self.release.wait(30)
-        yield from super().iter_entities(batch_size)
-
-
 def test_a_hung_store_does_not_keep_serve_from_starting() -> None:
-    hung = HungStore()
+    hung = HungStore("iter_entities")
     try:
         started = time.monotonic()
         sentence = warm_up(create_app(with_deadline(hung, 5)), limit_s=0.5)
