@@ -149,7 +149,10 @@ def cases_layout(**_: Any) -> html.Div:
                 className="case-new",
             ),
             html.Div(id=wid("case-new-message"), className="case-new-message", role="status"),
-            html.Div(guarded(lambda: case_rows(store), back_to_search=False), id="cases-list"),
+            html.Div(
+                None if context.validating() else guarded(lambda: case_rows(store), back_to_search=False),
+                id="cases-list",
+            ),
         ],
         className="page page-cases",
     )

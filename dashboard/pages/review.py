@@ -59,7 +59,10 @@ def layout(status: Any = None, **_: Any) -> html.Div:
         [
             dcc.RadioItems(id="review-status", options=_STATUS_OPTIONS, value=chosen, inline=True, className="radio"),
             html.Div(id="review-message", role="status", className="review-message"),
-            html.Div(guarded(lambda: queue_children(store, chosen)), id="review-queue"),
+            # Dash's validation layout needs the queue's box, not the queue (context.validating)
+            html.Div(
+                None if context.validating() else guarded(lambda: queue_children(store, chosen)), id="review-queue"
+            ),
         ],
     )
 
