@@ -59,6 +59,26 @@ def _wallet(i: int, j: int) -> str:
     return f"gen-wallet-{i:02d}-{j:02d}"
 
 
+def _ownership(i: int) -> dict[Prop, Any]:
+    """The root's share of subsidiary i and since when (the first one sold before 2023), from the registry."""
+    sold = "2022-12-31" if i == 0 else None
+    share = {Prop.PERCENTAGE: 10 + 7 * i, Prop.START_DATE: f"{2019 + i % 4}-01-01", Prop.END_DATE: sold}
+    return {**share, Prop.DATASETS: ["gen_registry"], Prop.SOURCE_IDS: [f"gen_registry:O-{i:02d}"]}
+
+
+def _payment(i: int, j: int) -> dict[Prop, Any]:
+    """Subsidiary i's payment to its wallet j, from the bank (three in four; the fourth also from the registry)."""
+    amount = {Prop.AMOUNT: 500 * (1 + j) * (1 + i % 3), Prop.CURRENCY: "USD"}
+    when = f"{2022 + (j % 3)}-{1 + (i % 12):02d}-{1 + j:02d}"
+    datasets = ["gen_bank"] if j % 4 else ["gen_bank", "gen_registry"]
+    return {**amount, Prop.DATE: when, Prop.DATASETS: datasets, Prop.SOURCE_IDS: [f"gen_bank:T-{i:02d}{j:02d}"]}
+
+
+def _move(k: int) -> dict[Prop, Any]:
+    """A paid wallet's k-th transfer onwards."""
+    return {Prop.AMOUNT: 0.5 + k, Prop.ASSET: "ETH", Prop.VALUE_USD: 900 * (1 + k), Prop.TIMESTAMP: f"2024-0{1 + k}-15"}
+
+
 def load_generated(store: GraphStore) -> None:
     """Write the generated network through graph's write API (nodes first, then relationships)."""
     store.ensure_schema()
@@ -103,56 +123,21 @@ def load_generated(store: GraphStore) -> None:
     ]
     store.upsert_nodes(NodeKind.PERSON, people)
     owns = [
-        RelRecord(
-            f"gen-owns-{i:02d}",
-            RelType.OWNS,
-            ROOT,
-            _subsidiary(i),
-            {
-                Prop.PERCENTAGE: 10 + 7 * i,
-                Prop.START_DATE: f"{2019 + i % 4}-01-01",
-                Prop.END_DATE: "2022-12-31" if i == 0 else None,  # sold before 2023
-                Prop.DATASETS: ["gen_registry"],
-                Prop.SOURCE_IDS: [f"gen_registry:O-{i:02d}"],
-            },
-        )
-        for i in range(SUBSIDIARIES)
+        RelRecord(f"gen-owns-{i:02d}", RelType.OWNS, ROOT, _subsidiary(i), _ownership(i)) for i in range(SUBSIDIARIES)
     ]
     store.upsert_relationships(RelType.OWNS, owns)
     paid = [
-        RelRecord(
-            f"gen-paid-{i:02d}-{j:02d}",
-            RelType.PAID,
-            _subsidiary(i),
-            _wallet(i, j),
-            {
-                Prop.AMOUNT: 500 * (1 + j) * (1 + i % 3),
-                Prop.CURRENCY: "USD",
-                Prop.DATE: f"{2022 + (j % 3)}-{1 + (i % 12):02d}-{1 + j:02d}",
-                Prop.DATASETS: ["gen_bank"] if j % 4 else ["gen_bank", "gen_registry"],
-                Prop.SOURCE_IDS: [f"gen_bank:T-{i:02d}{j:02d}"],
-            },
-        )
+        RelRecord(f"gen-paid-{i:02d}-{j:02d}", RelType.PAID, _subsidiary(i), _wallet(i, j), _payment(i, j))
         for i in range(SUBSIDIARIES)
         for j in range(WALLETS_EACH)
     ]
     store.upsert_relationships(RelType.PAID, paid)
+    moves = [(i, j, k) for i in range(SUBSIDIARIES) for j in range(WALLETS_EACH) for k in range(ONWARD_EACH)]
     transfers = [
         RelRecord(
-            f"gen-moved-{i:02d}-{j:02d}-{k}",
-            RelType.TRANSFERRED,
-            _wallet(i, j),
-            f"{_wallet(i, j)}-{k}",
-            {
-                Prop.AMOUNT: 0.5 + k,
-                Prop.ASSET: "ETH",
-                Prop.VALUE_USD: 900 * (1 + k),
-                Prop.TIMESTAMP: f"2024-0{1 + k}-15",
-            },
+            f"gen-moved-{i:02d}-{j:02d}-{k}", RelType.TRANSFERRED, _wallet(i, j), f"{_wallet(i, j)}-{k}", _move(k)
         )
-        for i in range(SUBSIDIARIES)
-        for j in range(WALLETS_EACH)
-        for k in range(ONWARD_EACH)
+        for i, j, k in moves
     ]
     store.upsert_relationships(RelType.TRANSFERRED, transfers)
     employs = [
