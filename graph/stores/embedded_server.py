@@ -39,8 +39,17 @@ _SNAPSHOT_MARK = "taken"
 _LEASE_FILE = "idle-until"
 
 
+#: How long a starting server may give no sign of life at all (neither an answer nor "still loading") before it is
+#: taken as hung on its data: a big graph answers "loading" between the parts it reads, every few seconds.
+STALL_TIMEOUT_S = 60.0
+
+
 class _CrashedOnStart(Exception):
     """The server ended while loading its data (the tail of its log is the message)."""
+
+
+class _HungOnStart(_CrashedOnStart):
+    """The server stopped answering while loading its data (it was killed; the message says for how long)."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +222,7 @@ class EmbeddedServer:
 
     def _start(self) -> None:
         try:
-            self._start_once()
+            self._start_hung_once_again()
         except _CrashedOnStart as crash:
             if not (self.snapshot_dir / _SNAPSHOT_MARK).exists():
                 raise StoreUnavailable(
@@ -221,8 +230,9 @@ class EmbeddedServer:
                     f"log {self.log_file}: {crash}"
                 ) from None
             kept = self._restore_snapshot()
+            how = "hung twice" if isinstance(crash, _HungOnStart) else "crashed"
             self.restored = (
-                "The embedded store could not start on its data (the server crashed while reading it); the last good "
+                f"The embedded store could not start on its data (the server {how} while reading it); the last good "
                 f"copy, of {(self.snapshot_dir / _SNAPSHOT_MARK).read_text().strip()}, was restored and the damaged "
                 f"files kept in {kept}. Run again the loads made since then."
             )
@@ -233,6 +243,15 @@ class EmbeddedServer:
                 raise StoreUnavailable(
                     f"The embedded store cannot start even on its last good copy; see its log {self.log_file}: {again}"
                 ) from None
+
+    def _start_hung_once_again(self) -> None:
+        """A start; a server that hangs on its data is killed and started once more on the same files (a stall of the
+        machine, or a stopped process, passes), and a second hang counts as damaged files."""
+        try:
+            self._start_once()
+        except _HungOnStart as hung:
+            print(f"The embedded store {hung}; it was stopped and is started again.", file=sys.stderr)
+            self._start_once()
 
     def _data_files(self, root: Path) -> list[Path]:
         return [root / name for name in _DATA_FILES if (root / name).exists()]
@@ -313,29 +332,40 @@ class EmbeddedServer:
         except OSError as exc:
             raise StoreUnavailable(f"The embedded store could not start: {exc}.") from exc
         deadline = time.monotonic() + self.start_timeout_s
+        alive = time.monotonic()  # the last sign of life: the start, then each "still loading" answer
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise _CrashedOnStart(self._log_tail())
-            if self.socket.exists() and self._ping():
+            state = self._answer() if self.socket.exists() else None
+            if state == "ready":
                 self.pid_file.write_text(f"{proc.pid}\n")
                 return
+            if state == "loading":
+                alive = time.monotonic()
+            elif time.monotonic() - alive > STALL_TIMEOUT_S:
+                proc.kill()
+                proc.wait()
+                raise _HungOnStart(f"gave no answer for {STALL_TIMEOUT_S:g} s while reading its data (hung)")
             time.sleep(0.05)
         proc.kill()
         raise StoreUnavailable(
             f"The embedded store did not start within {self.start_timeout_s:.0f} s; see {self.log_file}."
         )
 
-    def _ping(self) -> bool:
+    def _answer(self) -> str | None:
+        """How the server answers a ping: "ready", "loading" (it reads its data) or None (no answer)."""
         import redis
 
         try:
             client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=2)
             try:
-                return bool(client.ping())
+                return "ready" if client.ping() else None
             finally:
                 client.close()
+        except redis.BusyLoadingError:
+            return "loading"
         except (redis.RedisError, OSError):
-            return False
+            return None
 
     def _compact(self) -> None:
         """Rewrite the append-only log as one snapshot, so the next start loads it instead of replaying every
