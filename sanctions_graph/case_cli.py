@@ -35,6 +35,7 @@ from graph import (
     get_case,
     import_case,
     list_cases,
+    load_changes,
     log_query,
     new_case,
     notes_of,
@@ -414,6 +415,26 @@ def case_log(store: GraphStore, case_id: str, replay: bool, as_json: bool) -> in
     for q in queries:
         print(f"{q.at}  {q.user} ({q.via})  {q.what}: {q.results} result(s)")
     print(f"{len(queries)} quer{'y' if len(queries) == 1 else 'ies'} logged")
+    return EXIT_OK
+
+
+@case.command("loads", cls=Command)
+@click.option("--since", metavar="TIME", help="only loads from this time on (ISO, e.g. 2026-12-05T10:00:00Z)")
+@json_option
+@with_store
+def case_loads(store: GraphStore, since: str | None, as_json: bool) -> int:
+    """What each load changed (entities added, changed, removed by id; relationships added and removed), as kept by
+    the load itself; rescreen reads these records."""
+    records = load_changes(store, since)
+    if as_json:
+        print_json([r.to_dict() for r in records])
+        return EXIT_OK
+    for r in records:
+        print(r.text())
+        for what, ids in (("added", r.added), ("changed", r.changed), ("removed", r.removed)):
+            if ids:
+                print(f"    {what}: {', '.join(ids[:20])}" + (f" … ({len(ids)} listed)" if len(ids) > 20 else ""))
+    print(f"{len(records)} load(s) recorded")
     return EXIT_OK
 
 

@@ -304,6 +304,7 @@ def _load_command(spec: SourceSpec) -> click.Command:
                 rejects_path=rejects,
                 progress=NoProgress() if no_progress else BarProgress(source.name),
                 batch_size=batch_size,
+                keep_changes=True,  # the load's change record (rescreen reads it)
             )
         if report:
             write_report_json(result, report)
@@ -361,7 +362,7 @@ def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
     reports = []
     for source, paths in demo_sources(demo.ofac_dir(), demo.scenario_file(), demo.SCENARIO_DATASET):
         progress = NoProgress() if quiet else BarProgress(source.name)
-        reports.append(run_load(source, paths, store, progress=progress))
+        reports.append(run_load(source, paths, store, progress=progress, keep_changes=True))
     return reports
 
 

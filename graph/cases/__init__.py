@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from graph.cases.changes import IDS_CAP, ChangeTracker, LoadChanges, keeps_changes, load_changes
 from graph.cases.model import ON_CASE, ON_ENTITY, ON_RELATIONSHIP, AssertedLink, Case, Note, SavedView, ScreeningRun
 from graph.cases.pack import evidence_pack
 from graph.cases.querylog import (
@@ -45,6 +46,7 @@ from graph.cases.service import (
 
 __all__ = [
     "EXPORT_FORMAT",
+    "IDS_CAP",
     "ON_CASE",
     "ON_ENTITY",
     "ON_RELATIONSHIP",
@@ -54,6 +56,8 @@ __all__ = [
     "CaseNotFound",
     "CaseStore",
     "Change",
+    "ChangeTracker",
+    "LoadChanges",
     "LoggedQuery",
     "Note",
     "QueryKind",
@@ -71,7 +75,9 @@ __all__ = [
     "export_case",
     "get_case",
     "import_case",
+    "keeps_changes",
     "list_cases",
+    "load_changes",
     "log_query",
     "new_case",
     "notes_of",

@@ -63,6 +63,7 @@ class Change:
     before: Any
     after: Any
     text: str
+    load: str | None = None  # the load whose change record names this entity (graph.cases.changes), if one does
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from graph.analytics.dates import utc_now_iso
+from graph.cases.changes import LoadChanges, load_changes
 from graph.cases.model import (
     ON_CASE,
     ON_ENTITY,
@@ -243,6 +246,13 @@ def delete_case(store: CaseStore, case_id: str) -> None:
 def rescreen_case(store: CaseStore, case_id: str, at: str | None = None) -> list[Change]:
     """Compare each pinned entity's picture with its snapshot, store the new snapshots and the changes found."""
     case = get_case(store, case_id)
+    since = case.rescreened_at or case.created_at
+    records = load_changes(store)
+    loads = [c for c in records if c.at >= since]
+    if records and records[0].at <= since and not loads:  # every load since was recorded, and none came
+        case.changes, case.rescreened_at = [], at or utc_now_iso()
+        _put_case(store, case)
+        return []
     changes: list[Change] = []
     for entity_id in case.pinned:
         now = picture(store, entity_id)
@@ -250,10 +260,22 @@ def rescreen_case(store: CaseStore, case_id: str, at: str | None = None) -> list
         if before is not None:
             changes += compare(case_id, entity_id, before, now)
         case.snapshots[entity_id] = now
+    later = [load for load in loads if load.at > since] or loads[-1:]  # times are to the second
+    changes = [_attributed(c, later) for c in changes]
     case.changes = [c.to_dict() for c in changes]
     case.rescreened_at = at or utc_now_iso()
     _put_case(store, case)
     return changes
+
+
+def _attributed(change: Change, loads: Sequence[LoadChanges]) -> Change:
+    """The change told with the latest load whose change record names its entity (else as it is)."""
+    for load in reversed(loads):
+        if change.entity_id in load.entity_ids:
+            files = ", ".join(Path(f).name for f in load.files)
+            said = f"the {load.source} load of {files} at {load.at}"
+            return replace(change, load=load.id, text=f"{change.text} (changed by {said})")
+    return change
 
 
 def rescreen_all(store: CaseStore) -> dict[str, list[Change]]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from graph import ExpectedCountError, GraphWriter, NodeKind
+from graph import ChangeTracker, ExpectedCountError, GraphWriter, NodeKind, keeps_changes
 from loaders.framework.context import DEFAULT_BATCH_SIZE, LoadContext
 from loaders.framework.progress import NoProgress, Progress
 from loaders.framework.report import LoadReport, RejectsWriter
@@ -69,6 +69,7 @@ def run_load(
     progress: Progress | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     check_counts: bool = True,
+    keep_changes: bool = False,
 ) -> LoadReport:
     """Load ``paths`` with ``source`` into ``writer`` (None = dry run) and return the report.
 
@@ -80,6 +81,8 @@ def run_load(
     rejects = RejectsWriter(rejects_path)
     started = time.perf_counter()
     ctx: LoadContext | None = None
+    tracker = ChangeTracker(writer, source.name, report.files) if keep_changes and keeps_changes(writer) else None
+    writer = tracker or writer  # keep_changes: the load's change record (entities added, changed, removed)
     try:
         if writer is not None:
             writer.ensure_schema()
@@ -93,6 +96,8 @@ def run_load(
         bar.close()
         rejects.close()
         report.seconds = time.perf_counter() - started
+    if tracker is not None:
+        tracker.save()
     if rejects.path is not None and report.rejected:
         report.rejects_file = str(rejects.path)
     if check_counts:

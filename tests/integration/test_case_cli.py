@@ -202,3 +202,38 @@ def test_query_log_lists_exports_and_replays_then_versus_now(
 def _write(path: Path, document: dict[str, Any]) -> Path:
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+def test_loads_keep_what_they_changed_and_rescreen_reads_it(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(["load", "ftm", str(FIXTURES / "list-v1.ftm.json"), "--no-progress"], capsys)
+    case_id = _run(["case", "new", "Charlie"], capsys).strip()
+    _run(["case", "pin", case_id, "cx-pe-c", "cx-co-x"], capsys)
+    assert json.loads(_run(["rescreen", "--json"], capsys)) == {case_id: []}  # no load since: nothing recomputed
+    _run(["load", "ftm", str(FIXTURES / "list-v2.ftm.json"), "--no-progress"], capsys)
+
+    first, second = json.loads(_run(["case", "loads", "--json"], capsys))
+    assert first["source"] == "ftm" and sorted(first["added"]) == [
+        "cx-co-x",
+        "cx-co-y",
+        "cx-pe-a",
+        "cx-pe-b",
+        "cx-pe-c",
+    ]
+    assert first["counts"]["relationships_added"] == 2
+    assert second["files"][0].endswith("list-v2.ftm.json") and second["added"] == []
+    assert sorted(second["changed"]) == ["cx-pe-b", "cx-pe-c"] and second["removed"] == ["cx-pe-a"]
+    assert second["counts"] == {
+        "nodes_added": 0,
+        "nodes_changed": 2,
+        "nodes_removed": 1,
+        "relationships_added": 0,
+        "relationships_removed": 0,
+    }
+    assert second["capped"] is False
+
+    found = {(c["entity_id"], c["field"]): c for c in json.loads(_run(["rescreen", "--json"], capsys))[case_id]}
+    assert set(found) == {("cx-pe-c", "name"), ("cx-co-x", "blocked"), ("cx-co-x", "exposure_hops"),
+                          ("cx-co-x", "nearest")}  # fmt: skip
+    assert found[("cx-pe-c", "name")]["load"] == second["id"]  # named by the load's record
+    assert "changed by the ftm load of list-v2.ftm.json" in found[("cx-pe-c", "name")]["text"]
+    assert found[("cx-co-x", "blocked")]["load"] is None  # Xylo itself is not in it: its owner left the list
