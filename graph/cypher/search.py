@@ -114,15 +114,16 @@ _MATCH_COLUMNS = ", ".join(f"node.{p.value} AS {p.value}" for p in MATCH_CANDIDA
 
 def match_candidates(dialect: Dialect) -> str:
     """Name candidates for the matcher: for each full-text query of $queries (built by match_names_queries), its
-    $limit best-scored entities; their union, as columns MATCH_CANDIDATE_PROPS. One round trip for all queries.
+    $limit best-scored entities; each entity once, as columns MATCH_CANDIDATE_PROPS and ``queries``, the texts of
+    $queries that found it (a batch of queries of many parties answered in one round trip, split again by text).
     $index names the index (Neo4j, which takes the limit as a procedure option); FalkorDB's procedure yields hits
     unordered, so each query's hits are sorted by score before they are cut."""
     if dialect is Dialect.NEO4J:
         return f"""
 UNWIND $queries AS q
 CALL db.index.fulltext.queryNodes($index, q, {{limit: $limit}}) YIELD node
-WITH DISTINCT node
-RETURN {_MATCH_COLUMNS}
+WITH node, collect(q) AS queries
+RETURN queries, {_MATCH_COLUMNS}
 """
     return f"""
 UNWIND $queries AS q
@@ -130,8 +131,8 @@ CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', q) YIELD node, score
 WITH q, node, score ORDER BY score DESC
 WITH q, collect(node)[0..$limit] AS nodes
 UNWIND nodes AS node
-WITH DISTINCT node
-RETURN {_MATCH_COLUMNS}
+WITH node, collect(q) AS queries
+RETURN queries, {_MATCH_COLUMNS}
 """
 
 

@@ -14,8 +14,10 @@ whose birth date contradicts the query's by 5+ years, or whose IMO/SWIFT/tax id 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph.cypher import MATCH_CANDIDATE_PROPS
 from graph.ids import normalize_address
@@ -41,8 +43,13 @@ MATCH, POSSIBLE_MATCH, NO_LABEL = "match", "possible match", ""
 #: Below this name score a candidate without an equal identifier is not reported at all.
 _MIN_NAME_SCORE = 0.45
 _DECISIVE_FLOOR = 0.99
+#: The most the evidence can add to a name score without an equal identifier (graph.matching.evidence: birth
+#: date equal +0.08, a country in common +0.04).
+MAX_EVIDENCE_BONUS = 0.12
 #: At most this many words of a name are looked up (the longest).
 _MAX_WORDS = 6
+#: At most this many records per query are taken from the identifier index.
+_ID_CANDIDATES = 50
 
 _VARIANTS: dict[str, tuple[str, ...]] = {v: g for g in VARIANT_GROUPS for v in g}
 _EXPANSIONS: dict[str, tuple[str, ...]] = {}
@@ -120,20 +127,70 @@ def query_words(name: NameForm) -> list[list[str]]:
     return groups[:_MAX_WORDS]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A query ready for the store: its names as tokens and, per name, the words to look up."""
+
+    query: Query
+    names: tuple[NameForm, ...]
+    words: tuple[list[list[str]], ...]
+
+
+@dataclass
+class Candidates:
+    """The records a query's identifiers, wallets and names found, with the identifier keys each record holds and
+    the evidence its wallet gave."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    matched: dict[str, set[str]] = field(default_factory=dict)
+    extra: dict[str, list[Evidence]] = field(default_factory=dict)
+
+
+#: A record worth scoring for the query at this index of a batch (xref: another dataset's), or not.
+Keep = Callable[[int, Entity], bool]
+
+
 class Matcher:
-    """Finds the records of a store that a query describes."""
+    """Finds the records of a store that a query describes; ``match`` for one query, ``match_many`` for a batch in
+    two round trips (identifiers, names) whatever its size: the same hits as ``match`` one by one."""
 
     def __init__(self, store: GraphReader, candidates: int = 20) -> None:
         self.store = store
         self.candidates = candidates
 
     # --- candidates ------------------------------------------------------------------------------------------
-    def _by_identifier(self, identifiers: Iterable[Identifier]) -> dict[str, tuple[Entity, set[str]]]:
-        keys = [i.key for i in identifiers if i.kind is not IdKind.WALLET and i.key]
-        if not keys:
-            return {}
-        rows = self.store.entities_with_list_value(Prop.LOOKUP_KEYS, keys, node_props=MATCH_CANDIDATE_PROPS, limit=50)
-        return {rid: (_entity(props), set(matched)) for rid, matched, props in rows}
+    def prepare(self, query: Query) -> Prepared:
+        names = [prepare_name(n, name_kind(query.kind)) for n in query.names if n.strip()]
+        names = [n for n in names if n.tokens]
+        return Prepared(query, tuple(names), tuple(query_words(n) for n in names))
+
+    def _by_identifier(self, batch: Sequence[Prepared]) -> list[dict[str, tuple[Entity, set[str]]]]:
+        """Per query, the records holding one of its identifiers (not wallets): one lookup for the batch, at most
+        _ID_CANDIDATES per query."""
+        keys = [[i.key for i in p.query.identifiers if i.kind is not IdKind.WALLET and i.key] for p in batch]
+        out: list[dict[str, tuple[Entity, set[str]]]] = [{} for _ in batch]
+        every = list(dict.fromkeys(k for ks in keys for k in ks))
+        if not every:
+            return out
+        rows = self.store.entities_with_list_value(
+            Prop.LOOKUP_KEYS,
+            every,
+            node_props=MATCH_CANDIDATE_PROPS,
+            limit=_ID_CANDIDATES * sum(1 for ks in keys if ks),
+        )
+        owners: dict[str, list[int]] = {}
+        for i, ks in enumerate(keys):
+            for k in dict.fromkeys(ks):
+                owners.setdefault(k, []).append(i)
+        for rid, matched, props in rows:
+            held: dict[int, set[str]] = {}
+            for k in matched:
+                for i in owners.get(k, ()):
+                    held.setdefault(i, set()).add(k)
+            for i, own in held.items():
+                if len(out[i]) < _ID_CANDIDATES:
+                    out[i][rid] = (_entity(props), own)
+        return out
 
     def _by_wallet(self, identifiers: Iterable[Identifier]) -> list[tuple[Entity, Evidence]]:
         wallets = [i for i in identifiers if i.kind is IdKind.WALLET]
@@ -157,17 +214,47 @@ class Matcher:
         ]
         return holders + out
 
+    def find_candidates(
+        self, batch: Sequence[Prepared], cache: MutableMapping[str, list[Entity]] | None = None
+    ) -> list[Candidates]:
+        """Per prepared query, its candidate records: through the identifier index (one lookup for the batch),
+        wallets (a lookup per query that has one) and the name index (one round trip for the batch; ``cache``,
+        kept over a run, answers the index queries asked before)."""
+        out = [Candidates() for _ in batch]
+        for found, by_id in zip(out, self._by_identifier(batch), strict=True):
+            for rid, (entity, keys) in by_id.items():
+                found.entities[rid] = entity
+                found.matched[rid] = keys
+        for found, prepared in zip(out, batch, strict=True):
+            for entity, evidence in self._by_wallet(prepared.query.identifiers):
+                found.entities.setdefault(entity.id, entity)
+                found.extra.setdefault(entity.id, []).append(evidence)
+        owners = [i for i, p in enumerate(batch) for _ in p.words]
+        words = [w for p in batch for w in p.words]
+        if words:
+            by_name = self.store.match_candidates_many(words, True, self.candidates, cache)
+            for i, entities in zip(owners, by_name, strict=True):
+                for entity in entities:
+                    out[i].entities.setdefault(entity.id, entity)
+        return out
+
     # --- scoring ---------------------------------------------------------------------------------------------
     def _score(
-        self, query: Query, names: list[NameForm], entity: Entity, matched_keys: set[str], extra: list[Evidence]
+        self,
+        query: Query,
+        names: Sequence[NameForm],
+        entity: Entity,
+        matched_keys: set[str],
+        extra: list[Evidence],
+        floor: float = 0.0,
     ) -> Hit | None:
         best: NameMatch | None = None
         kind = name_kind(entity.kind)
-        joined_kind = name_kind(query.kind) if query.kind is not PartyKind.UNKNOWN else kind
+        query_kind = name_kind(query.kind)
+        joined_kind = query_kind if query.kind is not PartyKind.UNKNOWN else kind
         for written in [entity.name, *entity.aliases]:
-            candidate = prepare_name(written, kind)
             for name in names:
-                m = compare_names(name, candidate, joined_kind)
+                m = _name_match(name.original, query_kind, written, kind, joined_kind)
                 if best is None or m.score > best.score:
                     best = m
         evidence = list(extra) + identifier_evidence(query.identifiers, entity, matched_keys)
@@ -178,8 +265,8 @@ class Matcher:
             c_strong = [t for t in best.candidate.tokens if not t.weak]
             if len(q_strong) == 1 and len(c_strong) > 1:
                 name_score *= 0.85  # one word (a surname, a brand) names many parties
-        if not decisive and name_score < _MIN_NAME_SCORE:
-            return None
+        if not decisive and (name_score < _MIN_NAME_SCORE or name_score + MAX_EVIDENCE_BONUS < floor):
+            return None  # (the cheap bound: with every bonus of the evidence it would stay below ``floor``)
         if query.birth_date is not None and kind in ("person", "unknown"):
             dob = birth_date_evidence(query.birth_date, entity.properties.get(Prop.BIRTH_DATE.value))
             if dob is not None:
@@ -200,32 +287,58 @@ class Matcher:
             parts.append("not labelled match: contradicting evidence")
         return Hit(entity, round(score, 4), label_for(score, blocked), "; ".join(parts), best, tuple(evidence))
 
-    def match(self, query: Query, limit: int = 5) -> list[Hit]:
-        """The best hits for a query, highest score first (ties: the name as written first, then sanctioned, then
-        by id)."""
-        names = [prepare_name(n, name_kind(query.kind)) for n in query.names if n.strip()]
-        names = [n for n in names if n.tokens]
-        candidates: dict[str, Entity] = {}
-        matched: dict[str, set[str]] = {}
-        extra: dict[str, list[Evidence]] = {}
-        for rid, (entity, keys) in self._by_identifier(query.identifiers).items():
-            candidates[rid] = entity
-            matched[rid] = keys
-        for entity, evidence in self._by_wallet(query.identifiers):
-            candidates.setdefault(entity.id, entity)
-            extra.setdefault(entity.id, []).append(evidence)
-        for name in names:
-            for entity in self.store.match_candidates(query_words(name), True, self.candidates):
-                candidates.setdefault(entity.id, entity)
+    def rank(
+        self,
+        prepared: Prepared,
+        found: Candidates,
+        limit: int = 5,
+        keep: Callable[[Entity], bool] | None = None,
+        floor: float = 0.0,
+    ) -> list[Hit]:
+        """The best ``limit`` hits among the candidates (those ``keep`` accepts), highest score first (ties: the
+        name as written first, then sanctioned, then by id). With ``floor``, hits that cannot score that much are
+        left out before their evidence is weighed (a name score below ``floor`` - MAX_EVIDENCE_BONUS)."""
         hits: list[Hit] = []
-        for rid, entity in candidates.items():
-            if rid not in extra and not kind_compatible(query.kind, entity):
+        for rid, entity in found.entities.items():
+            if keep is not None and not keep(entity):
                 continue
-            hit = self._score(query, names, entity, matched.get(rid, set()), extra.get(rid, []))
+            if rid not in found.extra and not kind_compatible(prepared.query.kind, entity):
+                continue
+            hit = self._score(
+                prepared.query, prepared.names, entity, found.matched.get(rid, set()), found.extra.get(rid, []), floor
+            )
             if hit is not None:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, not _same_written_name(h), not h.entity.sanctioned, h.entity.id))
         return hits[:limit]
+
+    def match(self, query: Query, limit: int = 5) -> list[Hit]:
+        """The best hits for a query, highest score first (ties: the name as written first, then sanctioned, then
+        by id)."""
+        return self.match_many([query], limit)[0]
+
+    def match_many(
+        self,
+        queries: Sequence[Query],
+        limit: int = 5,
+        keep: Keep | None = None,
+        cache: MutableMapping[str, list[Entity]] | None = None,
+    ) -> list[list[Hit]]:
+        """``match`` of each query, the store asked once for the batch's candidates; ``keep`` (the query's index,
+        a record) leaves records out before they are scored and ranked."""
+        batch = [self.prepare(q) for q in queries]
+        found = self.find_candidates(batch, cache)
+        return [
+            self.rank(p, f, limit, None if keep is None else functools.partial(keep, i))
+            for i, (p, f) in enumerate(zip(batch, found, strict=True))
+        ]
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_match(query: str, query_kind: NameKind, written: str, kind: NameKind, joined: NameKind) -> NameMatch:
+    """compare_names of a query name and a record's name as written, each comparison made once (xref meets the
+    same pairs of names again and again)."""
+    return compare_names(prepare_name(query, query_kind), prepare_name(written, kind), joined)
 
 
 def _same_written_name(hit: Hit) -> bool:

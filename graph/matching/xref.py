@@ -14,15 +14,17 @@ left alone.
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.ids import rel_id
 from graph.matching.evidence import identifier_kind
 from graph.matching.judgements import CANDIDATE
-from graph.matching.matcher import POSSIBLE_THRESHOLD, Hit, Matcher
+from graph.matching.matcher import POSSIBLE_THRESHOLD, Candidates, Hit, Matcher, Prepared
 from graph.matching.query import Identifier, IdKind, PartialDate, PartyKind, Query, QueryError, parse_date
 from graph.model import Direction, Entity, Relationship
 from graph.stores.base import GraphReader, GraphStore
@@ -39,6 +41,12 @@ XREF_KINDS: dict[NodeKind, PartyKind] = {
 }
 DEFAULT_HITS = 5
 DEFAULT_BATCH = 500
+#: Entities matched together: one identifier lookup and one name index round trip each.
+DEFAULT_MATCH_BATCH = 100
+#: Index query texts remembered over a run (then forgotten all at once).
+_CACHE_TEXTS = 200_000
+#: A chunk's prepared queries and their candidates.
+Fetched = tuple[list[Prepared], list[Candidates]]
 
 
 def same_as_id(a: str, b: str) -> str:
@@ -127,11 +135,12 @@ def _candidate(entity: Entity, hit: Hit) -> Relationship:
     return Relationship(same_as_id(lo, hi), RelType.SAME_AS, lo, hi, props)
 
 
-def _entities(store: GraphReader, dataset: str | None, batch_size: int) -> Iterable[list[Entity]]:
+def _entities(store: GraphReader, dataset: str | None, batch_size: int) -> Iterator[list[tuple[Entity, Query]]]:
     for batch in store.iter_entities(batch_size):
         chosen = [e for e in batch if e.kind in XREF_KINDS and (dataset is None or dataset in _datasets(e))]
-        if chosen:
-            yield chosen
+        queries = [(e, q) for e in chosen for q in [entity_query(e)] if q is not None]
+        if queries:
+            yield queries
 
 
 def xref(
@@ -142,46 +151,86 @@ def xref(
     hits: int = DEFAULT_HITS,
     progress: Callable[[int], None] | None = None,
     batch_size: int = DEFAULT_BATCH,
+    match_batch: int = DEFAULT_MATCH_BATCH,
 ) -> XrefSummary:
     """Run the matcher over the entities of ``dataset`` (all when None) against those of another dataset
     (``against`` when given) and write SAME_AS candidates scoring at least ``threshold`` (see the module's
-    docstring). ``progress`` is called with the number of entities compared after each batch."""
+    docstring). ``progress`` is called with the number of entities compared after each batch.
+
+    The entities are matched ``match_batch`` at a time (Matcher.match_many: one identifier lookup and one name
+    index round trip per batch, each index query text asked once in the run), the store answering the next batch
+    in a second thread while this one scores the last; the candidates of other datasets only are scored, and
+    each batch's candidates are written in one statement. ``match_batch=1`` gives the same pairs one by one."""
     started = time.perf_counter()
     summary = XrefSummary(dataset, against, threshold)
     matcher = Matcher(store)
     seen: set[str] = set()
-    for batch in _entities(store, dataset, batch_size):
-        ids = [e.id for e in batch]
-        existing = {
-            frozenset((link.origin, link.other)): link.rel_id
-            for link in store.links(ids, [RelType.SAME_AS], Direction.BOTH)
-        }
-        rows: list[Relationship] = []
-        for entity in batch:
-            query = entity_query(entity)
-            if query is None:
-                continue
-            summary.entities += 1
-            for hit in matcher.match(query, hits + 1):
-                if hit.score < threshold or not other_dataset(entity, hit.entity, against):
-                    continue
-                rel = _candidate(entity, hit)
-                if rel.id in seen:
-                    continue
-                seen.add(rel.id)
-                summary.pairs += 1
-                summary.by_label[hit.label] = summary.by_label.get(hit.label, 0) + 1
-                other_id = existing.get(frozenset((rel.source, rel.target)))
-                if other_id is not None and other_id != rel.id:
-                    summary.linked_otherwise += 1
-                    continue
-                rows.append(rel)
-        if rows:
-            counts = store.upsert_same_as(rows, CANDIDATE)
-            summary.created += counts.relationships_created
-            summary.updated += counts.rows_written - counts.relationships_created
-            summary.judged += len(rows) - counts.rows_written
-        if progress is not None:
-            progress(len(batch))
+    cache: dict[str, list[Entity]] = {}
+
+    def chunks() -> Iterator[list[tuple[Entity, Query]]]:
+        for batch in _entities(store, dataset, batch_size):
+            for lo in range(0, len(batch), max(1, match_batch)):
+                yield batch[lo : lo + max(1, match_batch)]
+
+    def fetch(chunk: list[tuple[Entity, Query]]) -> Fetched:
+        if len(cache) > _CACHE_TEXTS:
+            cache.clear()  # a run over millions of distinct names: keep memory bounded
+        prepared = [matcher.prepare(q) for _, q in chunk]
+        return prepared, matcher.find_candidates(prepared, cache)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xref-candidates") as pool:
+        pending: tuple[list[tuple[Entity, Query]], Future[Fetched]] | None = None
+        for chunk in chunks():
+            ahead = pool.submit(fetch, chunk)  # the store works on this chunk while the last one is scored
+            if pending is not None:
+                _compare(store, matcher, pending[0], pending[1].result(), summary, seen, hits, against)
+                if progress is not None:
+                    progress(len(pending[0]))
+            pending = (chunk, ahead)
+        if pending is not None:
+            _compare(store, matcher, pending[0], pending[1].result(), summary, seen, hits, against)
+            if progress is not None:
+                progress(len(pending[0]))
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _compare(
+    store: GraphStore,
+    matcher: Matcher,
+    chunk: list[tuple[Entity, Query]],
+    fetched: Fetched,
+    summary: XrefSummary,
+    seen: set[str],
+    hits: int,
+    against: str | None,
+) -> None:
+    """Score a chunk's candidates (those of another dataset only) and write its new pairs in one statement."""
+    entities = [e for e, _ in chunk]
+    existing = {
+        frozenset((link.origin, link.other)): link.rel_id
+        for link in store.links([e.id for e in entities], [RelType.SAME_AS], Direction.BOTH)
+    }
+    rows: list[Relationship] = []
+    for entity, prepared, found in zip(entities, *fetched, strict=True):
+        summary.entities += 1
+        keep = functools.partial(other_dataset, entity, against=against)
+        for hit in matcher.rank(prepared, found, hits + 1, keep, summary.threshold):
+            if hit.score < summary.threshold:
+                continue
+            rel = _candidate(entity, hit)
+            if rel.id in seen:
+                continue
+            seen.add(rel.id)
+            summary.pairs += 1
+            summary.by_label[hit.label] = summary.by_label.get(hit.label, 0) + 1
+            other_id = existing.get(frozenset((rel.source, rel.target)))
+            if other_id is not None and other_id != rel.id:
+                summary.linked_otherwise += 1
+                continue
+            rows.append(rel)
+    if rows:
+        counts = store.upsert_same_as(rows, CANDIDATE)
+        summary.created += counts.relationships_created
+        summary.updated += counts.rows_written - counts.relationships_created
+        summary.judged += len(rows) - counts.rows_written

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any, Protocol
 
 from graph.model import (
@@ -192,6 +192,19 @@ class GraphReader(Protocol):
 
     def same_as_of(self, entity_id: str) -> list[Relationship]:
         """The SAME_AS relationships of one entity (either direction), best score first."""
+        ...
+
+    # --- for xref (graph.matching.xref): the matcher's candidates for a batch of parties ----------------------
+    def match_candidates_many(
+        self,
+        queries: Sequence[Sequence[Sequence[str]]],
+        fuzzy: bool = True,
+        limit: int = 20,
+        cache: MutableMapping[str, list[Entity]] | None = None,
+    ) -> list[list[Entity]]:
+        """What match_candidates returns for each of ``queries`` (its ``words`` each), the index queries of all of
+        them in one round trip, each distinct query text once. ``cache`` (query text -> its entities), kept by the
+        caller over a run of one store state, answers the texts asked before without asking the index again."""
         ...
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 from graph import cypher
@@ -473,15 +473,7 @@ class CypherStore(abc.ABC):
 
     # --- matcher candidates (graph.matching) --------------------------------------------------------------------
     def match_candidates(self, words: Sequence[Sequence[str]], fuzzy: bool = True, limit: int = 20) -> list[Entity]:
-        queries = cypher.match_names_queries(self.dialect, words, fuzzy)
-        if not queries:
-            return []
-        rows = self._read(
-            cypher.match_candidates(self.dialect),
-            {"index": cypher.FULLTEXT_NAMES, "queries": queries, "limit": int(limit)},
-        )
-        fields = [p.value for p in cypher.MATCH_CANDIDATE_PROPS]
-        return [entity_from_props({f: row[f] for f in fields if row.get(f) is not None}) for row in rows]
+        return self.match_candidates_many([words], fuzzy, limit)[0]
 
     # --- SAME_AS candidates and their review (graph.matching.xref, graph.matching.judgements) --------------------
     def upsert_same_as(self, rows: Sequence[Relationship], candidate: str) -> WriteCounts:
@@ -534,3 +526,36 @@ class CypherStore(abc.ABC):
     def delete_records(self, label: RecordLabel, ids: Sequence[str]) -> int:
         result, _ = self._write(cypher.delete_records(label), {"ids": list(ids)})
         return int(result[0]["deleted"]) if result else 0
+
+    # --- matcher candidates for many parties at once (graph.matching.xref) ---------------------------------------
+    def match_candidates_many(
+        self,
+        queries: Sequence[Sequence[Sequence[str]]],
+        fuzzy: bool = True,
+        limit: int = 20,
+        cache: MutableMapping[str, list[Entity]] | None = None,
+    ) -> list[list[Entity]]:
+        texts = [cypher.match_names_queries(self.dialect, words, fuzzy) for words in queries]
+        known: MutableMapping[str, list[Entity]] = {} if cache is None else cache
+        wanted = list(dict.fromkeys(f"{limit}:{t}" for ts in texts for t in ts if f"{limit}:{t}" not in known))
+        if wanted:
+            found: dict[str, list[Entity]] = {key: [] for key in wanted}
+            rows = self._read(
+                cypher.match_candidates(self.dialect),
+                {"index": cypher.FULLTEXT_NAMES, "queries": [k.split(":", 1)[1] for k in wanted], "limit": int(limit)},
+                timeout_s=max(60.0, self.query_timeout_s) if len(wanted) > 20 else None,
+            )
+            fields = [p.value for p in cypher.MATCH_CANDIDATE_PROPS]
+            for row in rows:
+                entity = entity_from_props({f: row[f] for f in fields if row.get(f) is not None})
+                for text in row["queries"]:
+                    found[f"{limit}:{text}"].append(entity)
+            known.update(found)
+        out: list[list[Entity]] = []
+        for ts in texts:
+            union: dict[str, Entity] = {}
+            for t in ts:
+                for entity in known[f"{limit}:{t}"]:
+                    union.setdefault(entity.id, entity)
+            out.append(list(union.values()))
+        return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -565,3 +565,14 @@ class MemoryStore(MemoryRecords):
                 self._rels_of(entity_id, [RelType.SAME_AS]), key=lambda r: (-(r.props.get(_SCORE) or 0.0), r.id)
             )
             return [self._relationship(r) for r in rels]
+
+    # --- matcher candidates for many parties at once (graph.matching.xref) ---------------------------------------
+    def match_candidates_many(
+        self,
+        queries: Sequence[Sequence[Sequence[str]]],
+        fuzzy: bool = True,
+        limit: int = 20,
+        cache: MutableMapping[str, list[Entity]] | None = None,
+    ) -> list[list[Entity]]:
+        """match_candidates of each query (no round trip to save here; ``cache`` is not needed)."""
+        return [self.match_candidates(words, fuzzy, limit) for words in queries]

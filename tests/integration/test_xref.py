@@ -11,9 +11,11 @@ from graph.errors import SanctionsGraphError
 from graph.exports.ftm import judgements
 from graph.ids import rel_id
 from graph.matching.judgements import ACCEPTED, CANDIDATE, REJECTED, judge, review_queue
-from graph.matching.xref import same_as_id, xref
-from graph.model import NodeRecord, RelRecord
+from graph.matching.matcher import Matcher
+from graph.matching.xref import entity_query, same_as_id, xref
+from graph.model import Entity, NodeRecord, RelRecord
 from graph.stores.base import GraphStore
+from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import NodeKind, Prop, RelType
 
 
@@ -148,3 +150,60 @@ def test_a_pair_another_same_as_links_is_not_proposed_again(two_sources: GraphSt
         )
         == 1
     )
+
+
+@pytest.fixture
+def crowded(two_sources: GraphStore) -> GraphStore:
+    """two_sources and more parties sharing words (Kim, Chol, Trading), so batches share index queries."""
+    people = [("Kim Chol", "1970"), ("Kim Chol Song", "1980"), ("Kim Song Il", "1975"), ("Ri Chol Nam", "1962")]
+    store = two_sources
+    store.upsert_nodes(
+        NodeKind.PERSON,
+        [node(NodeKind.PERSON, f"ofac-p{i}", n.upper(), "ofac", birth_date=d) for i, (n, d) in enumerate(people)]
+        + [node(NodeKind.PERSON, f"case-p{i}", n, "case", birth_date=d) for i, (n, d) in enumerate(people)]
+        + [node(NodeKind.PERSON, "case-p9", "Kim Cholsong", "case", identifiers=["Passport: PS745220146"],
+                lookup_keys=["PS745220146"]),
+           node(NodeKind.PERSON, "ofac-p9", "KIM, Chol Song", "ofac", identifiers=["Passport: PS745220146"],
+                lookup_keys=["PS745220146"])],
+    )  # fmt: skip
+    store.upsert_nodes(
+        NodeKind.COMPANY,
+        [
+            node(NodeKind.COMPANY, "ofac-c1", "KORYO TRADING CO LTD", "ofac"),
+            node(NodeKind.COMPANY, "case-c1", "Koryo Trading Company Limited", "case"),
+            node(NodeKind.COMPANY, "case-c2", "Golden Star Trading LLC", "case"),
+        ],
+    )
+    return store
+
+
+def test_match_many_gives_what_match_gives_one_by_one(crowded: GraphStore) -> None:
+    """The batched matcher (one identifier lookup and one name index round trip for the batch, index query texts
+    asked once, a cache kept over calls) finds the same hits, scores, labels and explanations as match one by one."""
+    entities = [e for batch in crowded.iter_entities() for e in batch]
+    queries = [q for q in (entity_query(e) for e in entities) if q is not None]
+    assert len(queries) >= 15
+    matcher = Matcher(crowded)
+    one_by_one = [matcher.match(q, 8) for q in queries]
+    cache: dict[str, list[Entity]] = {}
+    for size in (1, 4, len(queries)):
+        batched = [h for lo in range(0, len(queries), size) for h in matcher.match_many(queries[lo : lo + size], 8,
+                   cache=cache)]  # fmt: skip
+        assert [[(h.entity.id, h.score, h.label, h.explanation) for h in hits] for hits in batched] == [
+            [(h.entity.id, h.score, h.label, h.explanation) for h in hits] for hits in one_by_one
+        ]
+    assert cache or isinstance(crowded, MemoryStore)  # the servers' index answers are remembered over the calls
+    by_passport = one_by_one[queries.index(next(q for q in queries if q.names == ("Kim Cholsong",)))]
+    assert next(h for h in by_passport if h.entity.id == "ofac-p9").score >= 0.99  # the passport
+
+
+def test_xref_in_batches_writes_the_pairs_written_one_by_one(crowded: GraphStore) -> None:
+    one = xref(crowded, dataset="case", against="ofac", match_batch=1)
+    first = pairs(crowded)
+    assert frozenset(("case-p9", "ofac-p9")) in first and frozenset(("case-c1", "ofac-c1")) in first
+    crowded.delete_relationships([same_as_id(*sorted(p)) for p in first])
+    assert pairs(crowded) == {}
+    many = xref(crowded, dataset="case", against="ofac", match_batch=5, batch_size=7)
+    assert pairs(crowded) == first
+    assert (many.entities, many.pairs, many.created, many.by_label) == (one.entities, one.pairs, one.created,
+                                                                         one.by_label)  # fmt: skip
