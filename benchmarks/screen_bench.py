@@ -24,6 +24,9 @@ benchmarks/nk_logic_v2.py there (give another interpreter with --nk-python):
 Without it the column is skipped with a sentence. nomenklatura reads the list as FollowTheMoney entities, which
 this script writes from the loaded store with the project's FtM export.
 
+--generated N loads N generated entities beside the list (the "1M entities loaded" figure: --generated 1000000
+with its own --home); the dev set is then screened against the list among them.
+
 --perf N: N counterparties generated from list names (seeded; a letter changed, words reordered, a legal form
 swapped, a country or birth year added, a third of them names that are not listed), screened on the store, and
 the seconds in total and per counterparty printed (no scoring).
@@ -186,12 +189,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--nk-python", default="/tmp/nk-venv/bin/python")
     ap.add_argument("--perf", type=int, default=0, metavar="N", help="time N generated counterparties instead")
     ap.add_argument("--verbose", action="store_true", help="list missed hits and false matches")
+    ap.add_argument(
+        "--generated",
+        type=int,
+        default=0,
+        metavar="N",
+        help="load N generated entities (benchmarks/load_bench.py's generator, seed 7) beside the list first",
+    )
     args = ap.parse_args(argv)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     store = open_bench_store(args.store, args.home, query_timeout_s=None)
     try:
         ensure_list(store, args.list_dir, args.reload)
+        if args.generated:
+            from benchmarks.xref_bench import ensure_generated
+
+            ensure_generated(store, args.generated, 0, 7, args.home)
+            print(f"store: {store.stats().nodes} nodes")
         if args.perf:
             return perf(store, args.perf)
         rows = read_rows(args.input)
