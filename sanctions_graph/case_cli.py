@@ -30,7 +30,6 @@ from graph import (
     asserted_links,
     attach_run,
     delete_case,
-    evidence_pack,
     export_case,
     get_case,
     import_case,
@@ -256,7 +255,9 @@ def case_export(store: GraphStore, case_id: str, output: Path | None, pack: Path
             output.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
             print(f"{case_id}: {output}")
         return EXIT_OK
-    text = evidence_pack(store, case_id)
+    from dashboard.pages.case_pack import pack_html  # the case's graph drawn by the dashboard's SVG drawing
+
+    text = pack_html(store, case_id)
     with tempfile.TemporaryDirectory(prefix="sanctions-graph-pack-") as tmp:
         html_file = pack or Path(tmp) / "pack.html"
         html_file.write_text(text, encoding="utf-8")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import queue
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote
 
@@ -29,8 +30,33 @@ log = logging.getLogger(__name__)
 
 Params = dict[str, Any] | None
 
-#: One writer thread for the whole process: logs are written in the order the pages were served.
-_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-query-log")
+#: What the writer thread has to do: logs are written in the order the pages were served.
+_queue: queue.Queue[Callable[[], None]] = queue.Queue()
+_started = threading.Lock()
+_thread: list[threading.Thread] = []
+
+
+def _work() -> None:
+    while True:
+        try:
+            job = _queue.get()
+        except SystemExit:  # a test server's thread killer: this daemon thread ends with the process, not before
+            continue
+        try:
+            job()
+        except BaseException:
+            log.warning("a query log job failed", exc_info=True)
+        finally:
+            _queue.task_done()
+
+
+def _submit(job: Callable[[], None]) -> None:
+    """Queue a job for the one daemon writer thread (started on first use; it never holds a process open)."""
+    with _started:
+        if not _thread or not _thread[-1].is_alive():  # first use, or stopped by whoever stopped the server
+            _thread.append(threading.Thread(target=_work, name="case-query-log", daemon=True))
+            _thread[-1].start()
+    _queue.put(job)
 
 
 def search_params(q: Any = None, **_: Any) -> Params:
@@ -95,7 +121,8 @@ def note_query(kind: QueryKind, params: Params) -> None:
     store = context.current().store
     if not keeps_cases(store):
         return
-    _writer.submit(_write, case_store(store), case_id, kind, params, case_user())
+    records, user = case_store(store), case_user()
+    _submit(lambda: _write(records, case_id, kind, params, user))
 
 
 def logged_layout(module: str, layout: Any) -> Any:
@@ -118,7 +145,9 @@ def logged_layout(module: str, layout: Any) -> Any:
 
 def drain(timeout_s: float = 10.0) -> None:
     """Wait for the logs queued so far (tests; a server shutting down)."""
-    _writer.submit(lambda: None).result(timeout=timeout_s)
+    done = threading.Event()
+    _submit(done.set)
+    done.wait(timeout_s)
 
 
 __all__ = ["LOGGED", "drain", "logged_layout", "note_query"]

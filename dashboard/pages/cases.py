@@ -19,6 +19,7 @@ from dashboard import context
 from dashboard.auth import Role, require_role
 from dashboard.components import error_alert, guarded
 from dashboard.formatting import entity_href, plural
+from dashboard.pages.case_pack import pack_download
 from graph import (
     Case,
     CaseStore,
@@ -222,6 +223,8 @@ def case_body(store: GraphReader, case_id: str) -> list[Any]:
         [
             html.H1([case.title, " ", changed_badge(case)]),
             html.P(f"{case.id} · created by {case.created_by} at {case.created_at}", className="muted"),
+            html.Button("Download evidence pack", id=wid("case-pack-button"), className="case-pack-button", n_clicks=0),
+            dcc.Download(id=wid("case-pack-download")),
         ]
     )
     out: list[Any] = [header]
@@ -279,6 +282,13 @@ def query_log_children(store: CaseStore, case_id: str) -> list[Any]:
     ]
 
 
+def download_pack(store: GraphReader, clicks: Any, case_id: Any) -> dict[str, Any]:
+    """Callback: the case's evidence pack (one HTML file, its graph drawn in it) as a download."""
+    if not clicks or not isinstance(case_id, str):
+        raise dash.exceptions.PreventUpdate
+    return pack_download(case_store(store), case_id)
+
+
 def work_in(clicks: Any, case_id: Any) -> str:
     """Callback: make the case the one the analyst works in (a cookie), or stop when it already is."""
     if not clicks or not isinstance(case_id, str):
@@ -325,6 +335,12 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         State(wid("case-new-title", ALL), "value"),
         prevent_initial_call=True,
     )(lambda clicks, titles: spread(create_case(store, first_of(clicks), first_of(titles)), clicks, outputs=(1,)))
+    app.callback(
+        Output(wid("case-pack-download", ALL), "data"),
+        Input(wid("case-pack-button", ALL), "n_clicks"),
+        State(wid("case-id", ALL), "data"),
+        prevent_initial_call=True,
+    )(lambda clicks, ids: spread((download_pack(store, first_of(clicks), first_of(ids)),), clicks, (0,))[0])
     app.callback(
         Output(wid("case-work-message", ALL), "children"),
         Input(wid("case-work-button", ALL), "n_clicks"),

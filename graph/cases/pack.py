@@ -104,8 +104,9 @@ def _entity_section(store: CaseStore, entity_id: str) -> str:
     )
 
 
-def evidence_pack(store: CaseStore, case_id: str) -> str:
-    """The case as one self-contained HTML document."""
+def evidence_pack(store: CaseStore, case_id: str, image: str | None = None) -> str:
+    """The case as one self-contained HTML document; ``image``: the case's graph as an SVG document (drawn by the
+    dashboard's SVG drawing; graph/ draws nothing), put in as it is."""
     case = get_case(store, case_id)
     notes = [
         (n.at, n.author, f"{n.on} {n.target}" if n.on != "case" else "the case", n.text)
@@ -120,6 +121,16 @@ def evidence_pack(store: CaseStore, case_id: str) -> str:
         f"<h1>{_e(case.title)}</h1>",
         f"<p class='muted'>Case {_e(case.id)} · created by {_e(case.created_by)} at {_e(case.created_at)} · "
         f"pack made at {_e(utc_now_iso())}</p>",
+        *(
+            [
+                "<h2>The case's graph</h2><figure class='case-graph'>",
+                image,
+                "<figcaption class='muted'>Pinned and noted entities haloed; sanctioned ones ringed in red."
+                "</figcaption></figure>",
+            ]
+            if image
+            else []
+        ),
         f"<h2>Pinned entities ({len(case.pinned)})</h2>",
         *(_entity_section(store, i) for i in case.pinned),
         "<h2>Notes</h2>",

@@ -12,8 +12,9 @@ from selenium.common.exceptions import ElementNotInteractableException
 
 from dashboard.app import create_app
 from dashboard.pages import case_log
-from graph import GraphStore, delete_case, list_cases, new_case, query_log
+from graph import GraphStore, delete_case, list_cases, new_case, pin, query_log
 from graph.vocabulary import RecordLabel
+from tests.e2e.helpers import downloaded
 
 pytestmark = pytest.mark.browser
 
@@ -110,5 +111,15 @@ def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: A
     assert f"id={PERSON}" in dash_duo.find_element(".query-log").text
     assert "Stop logging in this case" in dash_duo.find_element(".case-work-button").text
     dash_duo.driver.save_screenshot(str(SHOTS / "case-query-log.png"))
+
+    # the evidence pack from its button: one HTML file with the case's graph drawn and the query log
+    new_pin = pin(cases_store, case.id, [PERSON])
+    assert new_pin.pinned == [PERSON]
+    dash_duo.find_element(".case-pack-button").click()
+    pack = downloaded(dash_duo, ".html")
+    text = pack.read_text(encoding="utf-8")
+    assert "<svg" in text and "RI Chol Man" in text.split("<svg")[1] and "text=ri chol man" in text
+    dash_duo.driver.get(pack.as_uri())
+    dash_duo.driver.save_screenshot(str(SHOTS / "case-pack.png"))
     severe = _severe(dash_duo)
     assert severe == [], [e["message"][:400] for e in severe][:6]

@@ -154,6 +154,7 @@ def test_evidence_pack_html_and_pdf(env: str, tmp_path: Path, capsys: pytest.Cap
     assert "Fictional demo authority: DEMO-DPRK" in text and "demo_fictional" in text
     assert "Owned through Pyongsan Tech." in text and "same phone" in text and "SAR p. 3" in text
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert "The case's graph" in text and "<svg" in text and "Golden Maple Trading Co" in text.split("<svg")[1]
 
 
 def test_query_log_lists_exports_and_replays_then_versus_now(
