@@ -19,41 +19,14 @@ from typing import Any, TypeVar
 
 import click
 
-from graph import (
-    Case,
-    Change,
-    GraphStore,
-    QueryKind,
-    SanctionsGraphError,
-    add_note,
-    assert_link,
-    asserted_links,
-    attach_run,
-    delete_case,
-    export_case,
-    get_case,
-    import_case,
-    list_cases,
-    load_changes,
-    log_query,
-    new_case,
-    notes_of,
-    pin,
-    query_log,
-    remove_link,
-    rescreen_all,
-    rescreen_case,
-    runs_of,
-    save_view,
-    unpin,
-)
-from graph import (
-    replay as replay_queries,
-)
+import graph
+from graph import Case, Change, GraphStore, QueryKind, SanctionsGraphError
 from sanctions_graph.options import EXIT_OK, Command, Group, json_option, print_json, store_option, with_store
 
 #: Where the dashboard serves the case pages, for the links rescreen prints.
 DEFAULT_BASE_URL = "http://127.0.0.1:8050"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def cli_user(user: str | None = None) -> str:
@@ -81,13 +54,13 @@ def case_text(case: Case, store: GraphStore) -> str:
     lines += [f"    {i}  {names.get(i, '(not in the graph now)')}" for i in case.pinned]
     lines.append(f"  saved views ({len(case.views)}):")
     lines += [f"    {v.name}: {v.url}" for v in case.views]
-    notes = notes_of(store, case.id)
+    notes = graph.notes_of(store, case.id)
     lines.append(f"  notes ({len(notes)}):")
     lines += [f"    [{n.at} {n.author} on {n.on} {n.target}] {n.text}" for n in notes]
-    links = asserted_links(store, case.id)
+    links = graph.asserted_links(store, case.id)
     lines.append(f"  analyst-asserted links ({len(links)}):")
     lines += [f"    {a.id}: {a.source} -[{a.label}]- {a.target} ({a.source_text}; {a.author})" for a in links]
-    runs = runs_of(store, case.id)
+    runs = graph.runs_of(store, case.id)
     lines.append(f"  screening runs ({len(runs)}):")
     lines += [f"    {r.id}: {r.filename} ({r.format}, {r.attached_by} at {r.at})" for r in runs]
     if case.rescreened_at:
@@ -101,6 +74,15 @@ def case(store: str | None) -> None:
     """Cases: named investigations kept in the graph store (docs/cases.md)."""
 
 
+def case_command(name: str) -> Callable[[F], F]:
+    """A `case` subcommand whose first argument is the case's ID."""
+
+    def wrap(f: F) -> F:
+        return case.command(name, cls=Command)(click.argument("case_id", metavar="ID")(f))  # type: ignore[return-value]
+
+    return wrap
+
+
 @case.command("new", cls=Command)
 @click.argument("title")
 @user_option
@@ -108,7 +90,7 @@ def case(store: str | None) -> None:
 @with_store
 def case_new(store: GraphStore, title: str, user: str | None, as_json: bool) -> int:
     """Create a case named TITLE and print its id."""
-    created = new_case(store, title, cli_user(user))
+    created = graph.new_case(store, title, cli_user(user))
     print_json(created.to_dict()) if as_json else print(created.id)
     return EXIT_OK
 
@@ -118,7 +100,7 @@ def case_new(store: GraphStore, title: str, user: str | None, as_json: bool) -> 
 @with_store
 def case_list(store: GraphStore, as_json: bool) -> int:
     """List the cases, oldest first."""
-    cases = list_cases(store)
+    cases = graph.list_cases(store)
     if as_json:
         print_json([c.to_dict() for c in cases])
         return EXIT_OK
@@ -128,58 +110,53 @@ def case_list(store: GraphStore, as_json: bool) -> int:
     return EXIT_OK
 
 
-@case.command("show", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("show")
 @json_option
 @with_store
 def case_show(store: GraphStore, case_id: str, as_json: bool) -> int:
     """Show a case: pinned entities, saved views, notes, asserted links, screening runs."""
     if as_json:
-        print_json(export_case(store, case_id))
+        print_json(graph.export_case(store, case_id))
     else:
-        print(case_text(get_case(store, case_id), store))
+        print(case_text(graph.get_case(store, case_id), store))
     return EXIT_OK
 
 
-@case.command("pin", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("pin")
 @click.argument("entity_ids", metavar="ENTITY_ID...", nargs=-1, required=True)
 @click.option("--remove", is_flag=True, help="unpin them instead")
 @with_store
 def case_pin(store: GraphStore, case_id: str, entity_ids: tuple[str, ...], remove: bool) -> int:
     """Pin entities to a case (their picture is kept for rescreen), or unpin them with --remove."""
-    updated = unpin(store, case_id, entity_ids) if remove else pin(store, case_id, entity_ids)
+    updated = graph.unpin(store, case_id, entity_ids) if remove else graph.pin(store, case_id, entity_ids)
     print(f"{updated.id}: {len(updated.pinned)} pinned")
     return EXIT_OK
 
 
-@case.command("view", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("view")
 @click.argument("name")
 @click.argument("url")
 @with_store
 def case_view(store: GraphStore, case_id: str, name: str, url: str) -> int:
     """Save an explorer view (the entity page's URL, with its query string) under NAME."""
-    updated = save_view(store, case_id, name, url)
+    updated = graph.save_view(store, case_id, name, url)
     print(f"{updated.id}: {len(updated.views)} saved view(s)")
     return EXIT_OK
 
 
-@case.command("note", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("note")
 @click.argument("text")
 @click.option("--on", "target", metavar="ENTITY_OR_REL_ID", help="an entity or relationship id (default: the case)")
 @user_option
 @with_store
 def case_note(store: GraphStore, case_id: str, text: str, target: str | None, user: str | None) -> int:
     """Write a note on the case, or with --on on an entity or a relationship."""
-    note = add_note(store, case_id, text, cli_user(user), target=target)
+    note = graph.add_note(store, case_id, text, cli_user(user), target=target)
     print(f"{note.id}: on {note.on} {note.target}")
     return EXIT_OK
 
 
-@case.command("link", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("link")
 @click.argument("source")
 @click.argument("target")
 @click.argument("label")
@@ -190,7 +167,7 @@ def case_link(
     store: GraphStore, case_id: str, source: str, target: str, label: str, source_text: str, user: str | None
 ) -> int:
     """Assert a link of your own between two entities (e.g. 'same phone'), marked analyst-asserted."""
-    link = assert_link(store, case_id, source, target, label, source_text, cli_user(user))
+    link = graph.assert_link(store, case_id, source, target, label, source_text, cli_user(user))
     print(link.id)
     return EXIT_OK
 
@@ -200,14 +177,13 @@ def case_link(
 @with_store
 def case_unlink(store: GraphStore, link_id: str) -> int:
     """Remove an analyst-asserted link."""
-    if not remove_link(store, link_id):
+    if not graph.remove_link(store, link_id):
         raise SanctionsGraphError(f"No analyst-asserted link with id '{link_id}'.")
     print(f"removed {link_id}")
     return EXIT_OK
 
 
-@case.command("attach", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("attach")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @user_option
 @with_store
@@ -217,7 +193,7 @@ def case_attach(store: GraphStore, case_id: str, file: Path, user: str | None) -
         content = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SanctionsGraphError(f"{file}: cannot be read: {exc}") from exc
-    run = attach_run(store, case_id, file.name, content, cli_user(user))
+    run = graph.attach_run(store, case_id, file.name, content, cli_user(user))
     print(run.id)
     return EXIT_OK
 
@@ -237,8 +213,7 @@ def print_pdf(html_file: Path, pdf: Path, timeout_s: float = 120.0) -> None:
         raise SanctionsGraphError(f"Chromium could not print {pdf}: {done.stderr.strip()[-300:]}")
 
 
-@case.command("export", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("export")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="the JSON file (default: stdout)")
 @click.option("--pack", type=click.Path(dir_okay=False, path_type=Path), help="the evidence pack: one HTML file")
 @click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="the evidence pack as PDF (Chromium)")
@@ -248,7 +223,7 @@ def case_export(store: GraphStore, case_id: str, output: Path | None, pack: Path
     its evidence pack instead: facts with sources, paths to listed parties hop by hop, the 50% rule worked out,
     notes (docs/cases.md)."""
     if pack is None and pdf is None:
-        document = export_case(store, case_id)
+        document = graph.export_case(store, case_id)
         if output is None:
             print_json(document)
         else:
@@ -280,17 +255,16 @@ def case_import(store: GraphStore, file: Path) -> int:
         raise SanctionsGraphError(f"{file}: not a JSON file: {exc}") from exc
     if not isinstance(document, dict):
         raise SanctionsGraphError(f"{file}: not a case export (a JSON object is expected)")
-    imported = import_case(store, document, where=str(file))
+    imported = graph.import_case(store, document, where=str(file))
     print(imported.id)
     return EXIT_OK
 
 
-@case.command("delete", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("delete")
 @with_store
 def case_delete(store: GraphStore, case_id: str) -> int:
     """Delete a case with its notes, asserted links and screening runs (the graph's entities are untouched)."""
-    delete_case(store, case_id)
+    graph.delete_case(store, case_id)
     print(f"deleted {case_id}")
     return EXIT_OK
 
@@ -316,17 +290,16 @@ def rescreen(store: GraphStore, case_ids: tuple[str, ...], base_url: str, as_jso
     """After a load: for each case (or the IDs given), compare each pinned entity's picture (sanctioned, programs,
     blocked under the 50% rule, exposure hops and nearest listed party, transfers) with the one kept when it was
     pinned or last rescreened; print each change with a link to the case page, and keep the new pictures."""
-    changes = {i: rescreen_case(store, i) for i in case_ids} if case_ids else rescreen_all(store)
+    changes = {i: graph.rescreen_case(store, i) for i in case_ids} if case_ids else graph.rescreen_all(store)
     if as_json:
         print_json({i: [c.to_dict() for c in found] for i, found in changes.items()})
     else:
-        titles = {c.id: c.title for c in list_cases(store)}
+        titles = {c.id: c.title for c in graph.list_cases(store)}
         print(changes_text(changes, titles, base_url))
     return EXIT_OK
 
 
 # --- the query log: --case ID on the query commands, `case log ID [--replay]` -------------------------------------
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def logs_query(kind: QueryKind, params_of: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[F], F]:
@@ -338,9 +311,9 @@ def logs_query(kind: QueryKind, params_of: Callable[[dict[str, Any]], dict[str, 
         def run(store: GraphStore, case_id: str | None = None, **params: Any) -> int:
             if case_id is None:
                 return int(func(store, **params))
-            get_case(store, case_id)  # an unknown case is said before the query runs
+            graph.get_case(store, case_id)  # an unknown case is said before the query runs
             code = int(func(store, **params))
-            logged = log_query(store, case_id, kind, params_of(params), cli_user(), via="cli")
+            logged = graph.log_query(store, case_id, kind, params_of(params), cli_user(), via="cli")
             said = f"{logged.results} result(s) logged in case {case_id}" if logged else "the query could not be logged"
             click.echo(said, err=True)
             return code
@@ -391,18 +364,17 @@ logged_trace = logs_query(
 logged_screen = logs_query(QueryKind.SCREEN, _screen_params)
 
 
-@case.command("log", cls=Command)
-@click.argument("case_id", metavar="ID")
+@case_command("log")
 @click.option("--replay", is_flag=True, help="run each query again: then-vs-now counts and what changed")
 @json_option
 @with_store
 def case_log(store: GraphStore, case_id: str, replay: bool, as_json: bool) -> int:
     """The queries made in case ID (search, entity views, paths, traces, exposure, screening; from the dashboard
     with the case open, or the CLI with --case ID): who, when, what, how many results; --replay runs them again."""
-    get_case(store, case_id)
-    queries = query_log(store, case_id)
+    graph.get_case(store, case_id)
+    queries = graph.query_log(store, case_id)
     if replay:
-        replayed = replay_queries(store, queries)
+        replayed = graph.replay(store, queries)
         if as_json:
             print_json([r.to_dict() for r in replayed])
         else:
@@ -426,7 +398,7 @@ def case_log(store: GraphStore, case_id: str, replay: bool, as_json: bool) -> in
 def case_loads(store: GraphStore, since: str | None, as_json: bool) -> int:
     """What each load changed (entities added, changed, removed by id; relationships added and removed), as kept by
     the load itself; rescreen reads these records."""
-    records = load_changes(store, since)
+    records = graph.load_changes(store, since)
     if as_json:
         print_json([r.to_dict() for r in records])
         return EXIT_OK

@@ -11,7 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.components import guarded
 from dashboard.formatting import entity_href
-from dashboard.pages.cases import case_href, case_store, case_user, first_of, keeps_cases, spread, wid
+from dashboard.pages.cases import case_href, case_store, case_user, first_of, keeps_cases, note_form, spread, wid
 from graph import GraphReader, add_note, asserted_links, list_cases, notes_on, pin
 
 PANEL_ID = "notes-panel"
@@ -71,15 +71,11 @@ def panel(store: GraphReader, entity_id: str) -> html.Details | html.Div:
                 placeholder="Case",
                 clearable=False,
             ),
-            dcc.Textarea(
-                id=wid("entity-note-text"),
-                className="entity-note-text",
-                placeholder="Write a note on this entity",
-                style={"width": "100%"},
+            *note_form(
+                "entity",
+                "Write a note on this entity",
+                html.Button("Pin to case", id=wid("entity-pin-button"), className="entity-pin-button", n_clicks=0),
             ),
-            html.Button("Add note", id=wid("entity-note-button"), className="entity-note-button", n_clicks=0),
-            html.Button("Pin to case", id=wid("entity-pin-button"), className="entity-pin-button", n_clicks=0),
-            html.Div(id=wid("entity-note-message"), className="entity-note-message", role="status"),
         ],
         id=PANEL_ID,
         open=True,

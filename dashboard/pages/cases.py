@@ -189,6 +189,19 @@ def notes_list(store: GraphReader, case_id: str) -> list[Any]:
     return [html.Ul(items, className="notes-list", id="case-notes-items")]
 
 
+def note_form(prefix: str, placeholder: str, *buttons: html.Button) -> list[Any]:
+    """A note's text box, its "Add note" button (then ``buttons``) and the sentence after, ids ``<prefix>-note-…``."""
+    return [
+        dcc.Textarea(
+            id=wid(f"{prefix}-note-text"), className=f"{prefix}-note-text", placeholder=placeholder,
+            style={"width": "100%"},
+        ),
+        html.Button("Add note", id=wid(f"{prefix}-note-button"), className=f"{prefix}-note-button", n_clicks=0),
+        *buttons,
+        html.Div(id=wid(f"{prefix}-note-message"), className=f"{prefix}-note-message", role="status"),
+    ]  # fmt: skip
+
+
 def _section(title: str, children: list[Any], **kwargs: Any) -> html.Section:
     return html.Section([html.H2(title), *children], className="case-section", **kwargs)
 
@@ -239,14 +252,7 @@ def case_body(store: GraphReader, case_id: str) -> list[Any]:
             "Notes",
             [
                 html.Div(notes_list(store, case_id), id=wid("case-notes"), className="case-notes"),
-                dcc.Textarea(
-                    id=wid("case-note-text"),
-                    className="case-note-text",
-                    placeholder="Write a note on the case",
-                    style={"width": "100%"},
-                ),
-                html.Button("Add note", id=wid("case-note-button"), className="case-note-button", n_clicks=0),
-                html.Div(id=wid("case-note-message"), className="case-note-message", role="status"),
+                *note_form("case", "Write a note on the case"),
             ],
         ),
         _section("Analyst-asserted links", [html.Ul(links)] if links else [html.P("None.")]),
@@ -372,6 +378,7 @@ __all__ = [
     "current_case",
     "first_of",
     "keeps_cases",
+    "note_form",
     "register_callbacks",
     "spread",
     "wid",

@@ -5,27 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cases import (
-    ON_CASE,
-    ON_ENTITY,
-    CaseNotFound,
-    add_note,
-    assert_link,
-    asserted_links,
-    attach_run,
-    delete_case,
-    export_case,
-    get_case,
-    import_case,
-    list_cases,
-    new_case,
-    notes_of,
-    notes_on,
-    pin,
-    remove_link,
-    runs_of,
-    save_view,
-)
+import graph.cases as cases
 from graph.errors import EntityNotFound, SanctionsGraphError
 from graph.stores.base import GraphStore
 from graph.vocabulary import RecordKey, RecordLabel
@@ -50,13 +30,13 @@ def test_records_round_trip(store: GraphStore) -> None:
 def test_case_survives_reload_and_is_never_an_entity(store: GraphStore) -> None:
     load_demo(store, quiet=True)
     stats_before = store.stats()
-    case = new_case(store, "Ri Chol Man network", "alice", at="2026-12-05T10:00:00Z")
-    pin(store, case.id, [PERSON, FRONT, PERSON])
-    save_view(store, case.id, "two hops", f"/entity/{PERSON}?hops=2&types=OWNS,DIRECTS")
-    note = add_note(store, case.id, "Directs the front firm since 2019.", "alice", target=PERSON)
-    case_note = add_note(store, case.id, "Opened after a bank's SAR.", "bob")
-    link = assert_link(store, case.id, PERSON, FRONT, "same phone", "SAR 2026-114, p. 3", "alice")
-    run = attach_run(store, case.id, "results.csv", "row_id,name\n1,Ri Chol Man\n", "alice")
+    case = cases.new_case(store, "Ri Chol Man network", "alice", at="2026-12-05T10:00:00Z")
+    cases.pin(store, case.id, [PERSON, FRONT, PERSON])
+    cases.save_view(store, case.id, "two hops", f"/entity/{PERSON}?hops=2&types=OWNS,DIRECTS")
+    note = cases.add_note(store, case.id, "Directs the front firm since 2019.", "alice", target=PERSON)
+    case_note = cases.add_note(store, case.id, "Opened after a bank's SAR.", "bob")
+    link = cases.assert_link(store, case.id, PERSON, FRONT, "same phone", "SAR 2026-114, p. 3", "alice")
+    run = cases.attach_run(store, case.id, "results.csv", "row_id,name\n1,Ri Chol Man\n", "alice")
 
     # never counted, searched or exported as entities
     after = store.stats()
@@ -68,41 +48,44 @@ def test_case_survives_reload_and_is_never_an_entity(store: GraphStore) -> None:
 
     load_demo(store, quiet=True)  # a full re-load of every demo source
 
-    again = get_case(store, case.id)
+    again = cases.get_case(store, case.id)
     assert again.title == "Ri Chol Man network" and again.created_by == "alice"
     assert again.pinned == [PERSON, FRONT]
     assert [(v.name, v.url) for v in again.views] == [("two hops", f"/entity/{PERSON}?hops=2&types=OWNS,DIRECTS")]
     assert set(again.snapshots) == {PERSON, FRONT}
     assert again.snapshots[PERSON]["exists"] is True
-    assert {(n.on, n.target) for n in notes_of(store, case.id)} == {(ON_ENTITY, PERSON), (ON_CASE, case.id)}
-    assert [n.id for n in notes_on(store, [PERSON])] == [note.id]
-    assert case_note.id in {n.id for n in notes_of(store, case.id)}
-    assert [a.id for a in asserted_links(store, case.id)] == [link.id]
-    assert [r.id for r in runs_of(store, case.id)] == [run.id]
+    assert {(n.on, n.target) for n in cases.notes_of(store, case.id)} == {
+        (cases.ON_ENTITY, PERSON),
+        (cases.ON_CASE, case.id),
+    }
+    assert [n.id for n in cases.notes_on(store, [PERSON])] == [note.id]
+    assert case_note.id in {n.id for n in cases.notes_of(store, case.id)}
+    assert [a.id for a in cases.asserted_links(store, case.id)] == [link.id]
+    assert [r.id for r in cases.runs_of(store, case.id)] == [run.id]
     assert store.stats().total_nodes == stats_before.total_nodes
-    assert [c.id for c in list_cases(store)] == [case.id]
+    assert [c.id for c in cases.list_cases(store)] == [case.id]
 
 
 def test_export_import_and_errors(store: GraphStore) -> None:
     load_demo(store, quiet=True)
-    case = new_case(store, "Export me", "alice")
-    pin(store, case.id, [PERSON])
-    add_note(store, case.id, "a note", "alice", target=PERSON)
-    link = assert_link(store, case.id, PERSON, FRONT, "met at conference", "photo", "alice")
-    document = export_case(store, case.id)
-    delete_case(store, case.id)
-    with pytest.raises(CaseNotFound):
-        get_case(store, case.id)
-    assert notes_of(store, case.id) == []
-    imported = import_case(store, document)
+    case = cases.new_case(store, "Export me", "alice")
+    cases.pin(store, case.id, [PERSON])
+    cases.add_note(store, case.id, "a note", "alice", target=PERSON)
+    link = cases.assert_link(store, case.id, PERSON, FRONT, "met at conference", "photo", "alice")
+    document = cases.export_case(store, case.id)
+    cases.delete_case(store, case.id)
+    with pytest.raises(cases.CaseNotFound):
+        cases.get_case(store, case.id)
+    assert cases.notes_of(store, case.id) == []
+    imported = cases.import_case(store, document)
     assert imported.id == case.id and imported.pinned == [PERSON]
-    import_case(store, document)  # twice: replaced, not duplicated
-    assert len(notes_of(store, case.id)) == 1 and len(list_cases(store)) == 1
-    assert remove_link(store, link.id) and asserted_links(store, case.id) == []
+    cases.import_case(store, document)  # twice: replaced, not duplicated
+    assert len(cases.notes_of(store, case.id)) == 1 and len(cases.list_cases(store)) == 1
+    assert cases.remove_link(store, link.id) and cases.asserted_links(store, case.id) == []
 
     with pytest.raises(EntityNotFound):
-        pin(store, case.id, ["no-such-entity"])
+        cases.pin(store, case.id, ["no-such-entity"])
     with pytest.raises(SanctionsGraphError, match="no-such-thing"):
-        add_note(store, case.id, "x", "alice", target="no-such-thing")
+        cases.add_note(store, case.id, "x", "alice", target="no-such-thing")
     with pytest.raises(SanctionsGraphError, match="format"):
-        import_case(store, {"format": "other"})
+        cases.import_case(store, {"format": "other"})
