@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +66,46 @@ def _date(rng: random.Random, lo: int = 2005, hi: int = 2024) -> str:
     return f"{rng.randint(lo, hi)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def generate(path: Path, entities: int, links: int, seed: int) -> dict[str, int]:
-    """Write the FtM file; return the count of lines per schema."""
+def generate(path: Path, entities: int, links: int, seed: int, window: int | None = None) -> dict[str, int]:
+    """Write the FtM file; return the count of lines per schema. The lines are shuffled as a whole, or with
+    ``window`` (a file too large to hold: memory_bench.py) by a reservoir of that many lines as they are written."""
     rng = random.Random(seed)
     counts: dict[str, int] = {}
+    lines = _lines(rng, entities, links, counts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for line in _shuffled(rng, lines) if window is None else _shuffled_in_window(rng, lines, window):
+            handle.write(json.dumps(line, separators=(",", ":")) + "\n")
+    return counts
+
+
+def _shuffled(rng: random.Random, lines: Iterator[dict[str, Any]]) -> list[dict[str, Any]]:
+    every = list(lines)
+    rng.shuffle(every)  # a real export is not sorted by schema; the load resolves edges at the end anyway
+    for sample in every[:: max(1, len(every) // 500)]:  # followthemoney itself checks a sample of the lines
+        ftm_model.get_proxy(sample, cleaned=False)
+        if not ftm_model.get_proxy(sample).properties:
+            raise AssertionError(f"generated line lost its properties under followthemoney: {sample}")
+    return every
+
+
+def _shuffled_in_window(rng: random.Random, lines: Iterator[dict[str, Any]], window: int) -> Iterator[dict[str, Any]]:
+    """The lines in an order mixed within ``window`` lines (each goes out when a later one takes its random slot)."""
+    reservoir: list[dict[str, Any]] = []
+    for line in lines:
+        if len(reservoir) < window:
+            reservoir.append(line)
+            continue
+        slot = rng.randrange(window)
+        yield reservoir[slot]
+        reservoir[slot] = line
+    rng.shuffle(reservoir)
+    yield from reservoir
+
+
+def _lines(rng: random.Random, entities: int, links: int, counts: dict[str, int]) -> Iterator[dict[str, Any]]:
+    """The file's lines in schema order (entities, links, sanctions), counted per schema into ``counts``."""
     ids: dict[str, list[str]] = {}
-    lines: list[dict[str, Any]] = []
     start = 0
     schemata = list(ENTITY_MIX)
     for n, schema in enumerate(schemata):
@@ -104,8 +138,8 @@ def generate(path: Path, entities: int, links: int, seed: int) -> dict[str, int]
                     props["topics"] = ["corp.shell"]
                 if rng.random() < 0.1:
                     props["alias"] = [f"{rng.choice(WORDS)} {rng.choice(TRADES)}"]
-            lines.append({"id": entity_id, "schema": schema, "properties": props, "datasets": ["load_bench"]})
             counts[schema] = counts.get(schema, 0) + 1
+            yield {"id": entity_id, "schema": schema, "properties": props, "datasets": ["load_bench"]}
     seq = 0
     for schema, share in LINK_MIX.items():
         for _ in range(int(links * share)):
@@ -129,8 +163,8 @@ def generate(path: Path, entities: int, links: int, seed: int) -> dict[str, int]
             else:
                 props = {"subject": [rng.choice(legal)], "object": [rng.choice(legal + ids["CryptoWallet"])]}
                 props["role"] = ["associated"]
-            lines.append({"id": f"lb-link-{seq}", "schema": schema, "properties": props, "datasets": ["load_bench"]})
             counts[schema] = counts.get(schema, 0) + 1
+            yield {"id": f"lb-link-{seq}", "schema": schema, "properties": props, "datasets": ["load_bench"]}
     for i, subject in enumerate(rng.sample(legal, int(len(legal) * SANCTIONED_SHARE))):
         props = {
             "entity": [subject],
@@ -138,18 +172,8 @@ def generate(path: Path, entities: int, links: int, seed: int) -> dict[str, int]
             "program": [rng.choice(PROGRAMS)],
             "startDate": [_date(rng, 2010, 2024)],
         }
-        lines.append({"id": f"lb-sanction-{i}", "schema": "Sanction", "properties": props, "datasets": ["load_bench"]})
         counts["Sanction"] = counts.get("Sanction", 0) + 1
-    rng.shuffle(lines)  # a real export is not sorted by schema; the load resolves edges at the end anyway
-    for sample in lines[:: max(1, len(lines) // 500)]:  # followthemoney itself checks a sample of the lines
-        ftm_model.get_proxy(sample, cleaned=False)
-        if not ftm_model.get_proxy(sample).properties:
-            raise AssertionError(f"generated line lost its properties under followthemoney: {sample}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(json.dumps(line, separators=(",", ":")) + "\n")
-    return counts
+        yield {"id": f"lb-sanction-{i}", "schema": "Sanction", "properties": props, "datasets": ["load_bench"]}
 
 
 def per_record(store: GraphStore, recorder: RecordingStore, sample: int, seed: int) -> dict[str, Any]:
