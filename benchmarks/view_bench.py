@@ -65,7 +65,7 @@ def main() -> int:
         ids = [e.id for batch in store.iter_entities(batch_size=50_000) for e in batch]
         sample = [rng.choice(ids) for _ in range(args.queries)]
         views = iter(sample * 3)
-        query = cypher.neighbourhood_view(args.hops, None)
+        query = cypher.neighbourhood_view(store.dialect, args.hops, None)
         for _ in range(20):  # warm-up (plans cached, pages in memory)
             store.neighbourhood(next(views), hops=args.hops)
         ours = _timed(lambda: store.neighbourhood(next(views), hops=args.hops), args.queries)

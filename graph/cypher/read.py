@@ -25,33 +25,49 @@ LIMIT $limit
 """
 
 
-def neighbourhood_view(hops: int, types: Sequence[RelType] | None) -> str:
-    """A whole view in one query: the centre ($id), its rings hop by hop up to ``hops`` while fewer than $limit
-    entities are taken (the ones left out counted, never expanded), and every relationship among the taken ones.
+def _subquery(dialect: Dialect, imported: str) -> str:
+    """The opening of a CALL subquery that sees only ``imported`` of the outer row: Neo4j 5's scope clause
+    (``CALL (x) {``; the importing WITH is deprecated there), FalkorDB's importing WITH (it has no scope clause)."""
+    if dialect is Dialect.NEO4J:
+        return f"CALL ({imported}) {{"
+    return f"CALL {{\n  WITH {imported}"
 
-    Returns one row (none if the centre is not there): nodes (property maps, the centre first, ring by ring),
-    rels ([type, source id, target id, properties]) and omitted (how many neighbours the cap left out).
-    An empty frontier is unwound as [null] so the row survives; slices never go negative (seen <= $limit).
+
+def neighbourhood_view(dialect: Dialect, hops: int, types: Sequence[RelType] | None) -> str:
+    """A whole view in one query: the centre ($id), its rings hop by hop up to ``hops`` while fewer than $limit
+    entities are taken (the ones left out counted, never expanded), and the relationships out of every taken one.
+
+    Returns one row per taken entity: i (its place: the centre 0, then ring by ring), node (its properties), out
+    (its outgoing relationships, [type, target id, properties], to ANY entity: the caller keeps those whose target
+    was taken, a set lookup) and omitted (how many neighbours the cap left out). No row if the centre is not there.
+
+    Shaped for both stores: each ring's neighbours are found in a subquery that sees only the frontier, and no
+    list is carried into a MATCH row by row; FalkorDB copies such a list into every row, and grouping by the list
+    of taken entities (as 0da37a1 did) made a 3-hop, 1,933-entity view take 49-75 s instead of 0.05 s.
     """
     if not 1 <= hops <= 3:
         raise ValueError("hops must be between 1 and 3")
     alt = _type_alternation(types)
     ring = f"""
-UNWIND CASE WHEN size(frontier) = 0 THEN [null] ELSE frontier END AS f
-OPTIONAL MATCH (f)-[{alt}]-(m:{ENTITY_LABEL})
-WITH c, seen, left, collect(DISTINCT m) AS found
-WITH c, seen, left, [x IN found WHERE NOT x IN seen AND NOT x IN left] AS ring
-WITH c, seen, left, ring, $limit - size(seen) AS room
-WITH c, seen + ring[..room] AS seen, left + ring[room..] AS left, ring[..room] AS frontier
+{_subquery(dialect, "frontier")}
+  UNWIND frontier AS f
+  MATCH (f)-[{alt}]-(m:{ENTITY_LABEL})
+  RETURN collect(DISTINCT m) AS found
+}}
+WITH seen, left, [x IN found WHERE NOT x IN seen AND NOT x IN left] AS ring
+WITH seen, left, ring, $limit - size(seen) AS room
+WITH seen + ring[..room] AS seen, left + ring[room..] AS left, ring[..room] AS frontier
 """
     return f"""
 MATCH (c:{ENTITY_LABEL} {{{Prop.ID}: $id}})
-WITH c, [c] AS seen, [] AS left, [c] AS frontier
+WITH [c] AS seen, [] AS left, [c] AS frontier
 {ring * hops}
-UNWIND seen AS a
+WITH seen, size(left) AS omitted
+UNWIND range(0, size(seen) - 1) AS i
+WITH seen[i] AS a, i, omitted
 OPTIONAL MATCH (a)-[r{alt}]->(b:{ENTITY_LABEL})
-WITH seen, left, CASE WHEN b IN seen THEN [type(r), a.{Prop.ID}, b.{Prop.ID}, properties(r)] END AS rel
-RETURN [x IN seen | properties(x)] AS nodes, collect(rel) AS rels, size(left) AS omitted
+WITH i, a, omitted, collect(CASE WHEN r IS NULL THEN NULL ELSE [type(r), b.{Prop.ID}, properties(r)] END) AS out
+RETURN i, properties(a) AS node, out, omitted
 """
 
 

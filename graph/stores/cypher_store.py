@@ -233,15 +233,20 @@ class CypherStore(abc.ABC):
     ) -> Subgraph:
         if not 1 <= hops <= MAX_HOPS:
             raise SanctionsGraphError(f"Hops must be between 1 and {MAX_HOPS}.")
-        # one query in one read transaction: the centre, its rings under the cap and the relationships among them
-        rows = self._read(cypher.neighbourhood_view(hops, types), {"id": entity_id, "limit": max(1, int(limit))})
+        # one query in one read transaction: a row per taken entity (ring by ring) with its outgoing relationships
+        query = cypher.neighbourhood_view(self.dialect, hops, types)
+        rows = self._read(query, {"id": entity_id, "limit": max(1, int(limit))})
         if not rows:
             raise EntityNotFound(entity_id)
-        entities = {e.id: e for e in (entity_from_props(p) for p in rows[0]["nodes"])}
+        rows.sort(key=lambda row: int(row["i"]))
+        taken = [(entity_from_props(row["node"]), row["out"]) for row in rows]
+        entities = {e.id: e for e, _ in taken}
         rels: dict[str, Relationship] = {}
-        for t, source, target, props in rows[0]["rels"]:
-            rel = relationship_from(t, source, target, props)
-            rels.setdefault(rel.id, rel)
+        for source, out in taken:
+            for t, target, props in out:
+                if target in entities:  # a relationship to an entity left out of the view is not drawn
+                    rel = relationship_from(t, source.id, target, props)
+                    rels.setdefault(rel.id, rel)
         return Subgraph(
             center=entity_id,
             entities=tuple(entities.values()),
