@@ -106,13 +106,17 @@ class Neo4jStore(CypherStore):
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
             return [{k: _plain(v) for k, v in rec.data().items()} for rec in tx.run(query, params or {})]
 
-        try:
-            with self._session(neo4j.READ_ACCESS) as session:
-                return session.execute_read(work)
-        except neo4j_errors.Neo4jError as exc:
-            raise self._translate(exc) from exc
-        except (neo4j_errors.DriverError, OSError) as exc:
-            raise self._translate(exc) from exc
+        for attempt in (1, 2):
+            try:
+                with self._session(neo4j.READ_ACCESS) as session:
+                    return session.execute_read(work)
+            except neo4j_errors.Neo4jError as exc:
+                if attempt == 1 and self._replaced(exc):
+                    continue
+                raise self._translate(exc) from exc
+            except (neo4j_errors.DriverError, OSError) as exc:
+                raise self._translate(exc) from exc
+        raise AssertionError("unreachable")
 
     def _write(self, query: str, params: dict[str, Any] | None = None) -> tuple[list[Row], WriteCounts]:
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[Row], WriteCounts]:
@@ -121,11 +125,23 @@ class Neo4jStore(CypherStore):
             c = result.consume().counters
             return rows, WriteCounts(c.nodes_created, c.relationships_created, c.properties_set)
 
-        try:
-            with self._session(neo4j.WRITE_ACCESS, max_transaction_retry_time=self.write_retry_s) as session:
-                return session.execute_write(work)
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
-            raise self._translate(exc) from exc
+        for attempt in (1, 2):
+            try:
+                with self._session(neo4j.WRITE_ACCESS, max_transaction_retry_time=self.write_retry_s) as session:
+                    return session.execute_write(work)
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
+                if attempt == 1 and self._replaced(exc):
+                    continue
+                raise self._translate(exc) from exc
+        raise AssertionError("unreachable")
+
+    def _replaced(self, exc: Exception) -> bool:
+        """True (and the bookmarks forgotten) when the database is behind this store's bookmark: it was replaced
+        under a running process (a bulk import, a restore), so the chain of earlier sessions no longer exists."""
+        if isinstance(exc, neo4j_errors.Neo4jError) and "BookmarkTimeout" in (exc.code or ""):
+            self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
+            return True
+        return False
 
     def _stream(self, whole: str, by_id_range: str, page: int) -> Iterator[Row]:
         try:
