@@ -75,6 +75,7 @@ from graph.matching.judgements import (
     judge,
     judgement_rows,
     review_queue,
+    status_of,
     with_entities,
 )
 from graph.matching.matcher import MATCH_THRESHOLD, POSSIBLE_THRESHOLD
@@ -252,6 +253,7 @@ __all__ = [
     "screen_rows",
     "shared_infrastructure",
     "shown_relationships",
+    "status_of",
     "stop_embedded",
     "store_session",
     "terminal_text",

@@ -35,7 +35,7 @@ from dashboard.entity.view_state import ViewState
 from dashboard.entity.view_values import AUTO_FORCE_MAX, Layout
 from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo, more_id
 from dashboard.formatting import edge_label_of, kind_caption, short_label
-from graph import Entity, Prop, Relationship, RelType, Subgraph
+from graph import ACCEPTED, REJECTED, Entity, Prop, Relationship, RelType, Subgraph, status_of
 
 Point = tuple[float, float]
 
@@ -118,7 +118,20 @@ def edge_element(edge: EdgeInfo, names: Mapping[str, str], largest: float) -> di
     width = edge_width(edge, largest)
     if width is not None:
         data["width"] = width
-    return {"data": data, "classes": edge.type}
+    return {"data": data, "classes": f"{edge.type}{same_as_class(edge)}"}
+
+
+def same_as_class(edge: EdgeInfo) -> str:
+    """A SAME_AS as an analyst judged it: accepted drawn as a confirmed link, rejected greyed and dashed, an open
+    candidate as it was (dotted); other relationships get nothing."""
+    if edge.type != RelType.SAME_AS:
+        return ""
+    status = status_of(dict(edge.props))
+    if status == ACCEPTED:
+        return " same-as-accepted"
+    if status == REJECTED:
+        return " same-as-rejected"
+    return " same-as-candidate"
 
 
 def more_elements(parent: NodeInfo, count: int) -> list[dict[str, Any]]:

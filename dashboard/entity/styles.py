@@ -288,6 +288,12 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
     rules += [
         # line width from the data where the view computed one: payments and transfers by amount, ownership by share
         {"selector": "edge[width]", "style": {"width": "data(width)"}},
+        # SAME_AS as judged: accepted is a confirmed link (solid, green); rejected is greyed, dashed and says so
+        {"selector": "edge.same-as-accepted", "style": {"line-style": "solid", "line-color": "#009E73", "width": 3}},
+        {
+            "selector": "edge.same-as-rejected",
+            "style": {"line-style": "dashed", "line-color": "#BBBBBB", "opacity": 0.5, "label": "rejected same as"},
+        },
         # shared infrastructure: not a relationship anyone asserted, so no arrow; width by weight (data(width))
         {
             "selector": "edge.shared",

@@ -286,3 +286,26 @@ def test_internal_search_fields_are_never_shown() -> None:
     indexed = ent("c-i", NodeKind.COMPANY, "Indexed Ltd", search_text="indexed ltd", lookup_text="x")
     labels = [r.label for r in entity_details(indexed)]
     assert "Search text" not in labels and "Lookup text" not in labels
+
+
+def test_a_same_as_is_drawn_as_judged_and_a_rejected_one_stands_apart() -> None:
+    from dashboard.entity.styles import stylesheet
+
+    pairs = (
+        rel("s-open", RelType.SAME_AS, "p-ri", "c-front", score=0.8, status="candidate"),
+        rel("s-yes", RelType.SAME_AS, "p-ri", "c-trading", score=0.9, status="accepted", judgement="accepted"),
+        rel("s-no", RelType.SAME_AS, "c-front", "c-trading", score=0.7, status="rejected", judgement="rejected"),
+        rel("s-other-tool", RelType.SAME_AS, "c-trading", "p-ri", status="negative"),
+        rel("r-owns", RelType.OWNS, "c-front", "c-trading", percentage=60),
+    )
+    view = Subgraph("p-ri", (RI, FRONT, TRADING), pairs, omitted=0)
+    classes = {e["data"]["id"]: e["classes"] for e in subgraph_to_elements(view) if "source" in e["data"]}
+    assert classes["s-open"].split() == ["SAME_AS", "same-as-candidate"]
+    assert classes["s-yes"].split() == ["SAME_AS", "same-as-accepted"]
+    assert classes["s-no"].split() == ["SAME_AS", "same-as-rejected"]
+    assert classes["s-other-tool"].split() == ["SAME_AS", "same-as-rejected"]  # a negative judgement of another tool
+    assert classes["r-owns"] == "OWNS"
+    rules = {r["selector"]: r["style"] for r in stylesheet()}
+    rejected, accepted = rules["edge.same-as-rejected"], rules["edge.same-as-accepted"]
+    assert rejected["line-style"] == "dashed" and rejected["opacity"] < 1 and "rejected" in rejected["label"]
+    assert accepted["line-style"] == "solid" and accepted["line-color"] != rejected["line-color"]
