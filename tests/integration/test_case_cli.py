@@ -5,6 +5,7 @@ list brings (tests/fixtures/cases)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,17 @@ PERSON, FRONT = "demo-ri-chol-man", "demo-sunrise-digital"
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
-def env(request: pytest.FixtureRequest, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch) -> str:
+def env(
+    request: pytest.FixtureRequest, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     settings = store_settings[request.param]
     monkeypatch.setenv("SANCTIONS_GRAPH_HOME", str(settings.home))
     monkeypatch.setenv("SANCTIONS_GRAPH_STORE", settings.store)
     monkeypatch.setenv("SANCTIONS_GRAPH_USER", "carol")
     assert main(["db", "reset", "--yes"]) == 0
-    return str(request.param)
+    yield str(request.param)
+    # the list versions loaded here are not the demo: leave the session's shared store empty for the next module
+    assert main(["db", "reset", "--yes"]) == 0
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
