@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph import ConfigError
 from loaders.framework import Source
 
 
@@ -40,7 +41,10 @@ class SourceSpec:
 def _ofac(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
     from loaders.sources.ofac_sdn import OfacSdnSource
 
-    return OfacSdnSource(), paths
+    publication = options.get("publication") or "partial"
+    if publication not in ("full", "partial"):
+        raise ConfigError(f"--publication must be 'full' or 'partial', not {publication!r}.")
+    return OfacSdnSource(full_publication=publication == "full"), paths
 
 
 def _jsonl(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
@@ -86,7 +90,15 @@ SOURCES: dict[str, SourceSpec] = {
             summary="OFAC SDN classic CSV (sdn.csv, and add.csv, alt.csv, sdn_comments.csv when present)",
             paths_help=_DIRECTORY,
             paths_required=True,
-            options=(),
+            options=(
+                SourceOption(
+                    "publication",
+                    "full: the files are OFAC's whole list of one day, so records of earlier loads they lack are "
+                    "removed (docs/cases.md); partial (default): an extract or sample, nothing removed",
+                    default="partial",
+                    metavar="full|partial",
+                ),
+            ),
             build=_ofac,
         ),
         SourceSpec(

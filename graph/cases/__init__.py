@@ -43,6 +43,7 @@ from graph.cases.service import (
     save_view,
     unpin,
 )
+from graph.cases.snapshot import Retraction, SeenWriter, retract_absent, without_dataset
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -62,8 +63,10 @@ __all__ = [
     "Note",
     "QueryKind",
     "Replayed",
+    "Retraction",
     "SavedView",
     "ScreeningRun",
+    "SeenWriter",
     "add_note",
     "assert_link",
     "asserted_links",
@@ -89,8 +92,10 @@ __all__ = [
     "replay",
     "rescreen_all",
     "rescreen_case",
+    "retract_absent",
     "run_query",
     "runs_of",
     "save_view",
     "unpin",
+    "without_dataset",
 ]

@@ -1,6 +1,7 @@
 """What each load changed, kept as a ``RecordLabel.LOAD_CHANGES`` record: entities added, changed and removed by id
-(an entity is read before and after each write and compared), relationships added (count) and removed (ids), with
-the source, files and time. Counts are always whole; id lists keep the first ``IDS_CAP`` and say when they were cut.
+(an entity is read before and after each write and compared), relationships added, changed (read before and after
+each batch, by id) and removed (by id, those that went with a deleted node included), with the source, files and
+time. Counts are always whole; id lists keep the first ``IDS_CAP`` and say when they were cut.
 
 ``ChangeTracker`` is a GraphWriter around a store: the load pipeline writes through it (``run_load(...,
 keep_changes=True)``) and saves the record when the load ends. Rescreen reads the records (``loads_since``).
@@ -17,12 +18,13 @@ from typing import Any, TypeGuard
 
 from graph.analytics.dates import utc_now_iso
 from graph.cases.querylog import CaseStore
-from graph.model import NodeRecord, RelRecord, WriteCounts
+from graph.model import Direction, NodeRecord, RelRecord, WriteCounts
 from graph.stores.base import GraphStore
 from graph.vocabulary import INTERNAL_PROPS, NodeKind, Prop, RecordLabel, RelType
 
 #: Ids kept per list in one load's record (the counts are always whole).
 IDS_CAP = 5000
+_LINKS_LIMIT = 1_000_000  # links read around a relationship batch or a node deletion (a hub's, all of them)
 _SKIPPED = {p.value for p in INTERNAL_PROPS}
 
 
@@ -38,6 +40,8 @@ class LoadChanges:
     counts: dict[str, int] = field(default_factory=dict)  # nodes_added…, relationships_added, relationships_removed
     relationships_removed: list[str] = field(default_factory=list)
     capped: bool = False
+    relationships_added: list[str] = field(default_factory=list)
+    relationships_changed: list[str] = field(default_factory=list)
 
     @property
     def entity_ids(self) -> set[str]:
@@ -48,7 +52,8 @@ class LoadChanges:
         return (
             f"{self.at}  {self.source} {', '.join(self.files)}: entities +{c.get('nodes_added', 0)} "
             f"~{c.get('nodes_changed', 0)} -{c.get('nodes_removed', 0)}, relationships "
-            f"+{c.get('relationships_added', 0)} -{c.get('relationships_removed', 0)}"
+            f"+{c.get('relationships_added', 0)} ~{c.get('relationships_changed', 0)} "
+            f"-{c.get('relationships_removed', 0)}"
             + (f" (ids: the first {IDS_CAP} of each kind)" if self.capped else "")
         )
 
@@ -72,6 +77,8 @@ class LoadChanges:
             counts=dict(json.loads(counts) if isinstance(counts, str) else counts),
             relationships_removed=[str(i) for i in r.get("relationships_removed") or []],
             capped=bool(r.get("capped")),
+            relationships_added=[str(i) for i in r.get("relationships_added") or []],
+            relationships_changed=[str(i) for i in r.get("relationships_changed") or []],
         )
 
 
@@ -82,6 +89,14 @@ def _fingerprints(store: CaseStore, ids: Sequence[str]) -> dict[str, str]:
     }
 
 
+def _rel_fingerprints(store: GraphStore, rel_type: RelType, rows: Sequence[RelRecord]) -> dict[str, str]:
+    """The stored relationships among ``rows`` (by id): their properties, as the rows name them, as one string."""
+    props = sorted({p for r in rows for p in r.props} - INTERNAL_PROPS, key=str)
+    wanted = {r.id for r in rows}
+    links = store.links([r.source for r in rows], [rel_type], Direction.OUT, rel_props=props, limit=_LINKS_LIMIT)
+    return {link.rel_id: json.dumps(link.rel, sort_keys=True, default=str) for link in links if link.rel_id in wanted}
+
+
 class ChangeTracker:
     """A GraphWriter writing through ``store`` that notes which entities each write added, changed or removed."""
 
@@ -90,8 +105,14 @@ class ChangeTracker:
         self.write_workers: int = getattr(store, "write_workers", 1)
         self._lock = threading.Lock()
         self._source, self._files = source, [str(f) for f in files]
-        self._ids: dict[str, dict[str, None]] = {"added": {}, "changed": {}, "removed": {}, "rels_removed": {}}
-        self._rels_added = 0
+        self._ids: dict[str, dict[str, None]] = {
+            "added": {},
+            "changed": {},
+            "removed": {},
+            "rels_added": {},
+            "rels_changed": {},
+            "rels_removed": {},
+        }
 
     def _around(self, ids: Sequence[str], write: Callable[[], WriteCounts]) -> WriteCounts:
         before = _fingerprints(self.store, ids)
@@ -120,7 +141,15 @@ class ChangeTracker:
         return self._around(ids, lambda: self.store.ensure_stubs(ids))
 
     def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
-        return self._around(ids, lambda: self.store.delete_nodes(ids))
+        # the relationships of a deleted node go with it: listed as removed too
+        rels = [link.rel_id for link in self.store.links(list(ids), limit=_LINKS_LIMIT)]
+        counts = self._around(ids, lambda: self.store.delete_nodes(ids))
+        with self._lock:
+            self._ids["rels_removed"].update(dict.fromkeys(rels))
+            for rel in rels:
+                self._ids["rels_added"].pop(rel, None)
+                self._ids["rels_changed"].pop(rel, None)
+        return counts
 
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
         return self._around([r[0] for r in rows], lambda: self.store.set_node_properties(props, rows))
@@ -129,9 +158,16 @@ class ChangeTracker:
         return self._around([r[0] for r in rows], lambda: self.store.add_to_node_lists(rows))
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        before = _rel_fingerprints(self.store, rel_type, rows)
         counts = self.store.upsert_relationships(rel_type, rows)
+        after = _rel_fingerprints(self.store, rel_type, rows)
         with self._lock:
-            self._rels_added += counts.relationships_created
+            for rel_id, now in after.items():
+                if rel_id not in before:
+                    self._ids["rels_added"][rel_id] = None
+                    self._ids["rels_removed"].pop(rel_id, None)
+                elif before[rel_id] != now and rel_id not in self._ids["rels_added"]:
+                    self._ids["rels_changed"][rel_id] = None
         return counts
 
     def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
@@ -156,11 +192,14 @@ class ChangeTracker:
                 "nodes_added": len(ids["added"]),
                 "nodes_changed": len(ids["changed"]),
                 "nodes_removed": len(ids["removed"]),
-                "relationships_added": self._rels_added,
+                "relationships_added": len(ids["rels_added"]),
+                "relationships_changed": len(ids["rels_changed"]),
                 "relationships_removed": len(ids["rels_removed"]),
             },
             relationships_removed=ids["rels_removed"][:IDS_CAP],
             capped=any(len(v) > IDS_CAP for v in ids.values()),
+            relationships_added=ids["rels_added"][:IDS_CAP],
+            relationships_changed=ids["rels_changed"][:IDS_CAP],
         )
 
     def save(self, at: str | None = None) -> LoadChanges:

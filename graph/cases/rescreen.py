@@ -79,6 +79,17 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def headline(field: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What a change means for the list, said first: a designation removed (the entity no longer sanctioned, or
+    gone from the graph while it was) or a new one; empty for other changes."""
+    was = bool(before.get("sanctioned"))
+    if (field == "sanctioned" and was and not after.get("sanctioned")) or (field == "exists" and was):
+        return "designation removed: "
+    if field == "sanctioned" and not was and after.get("sanctioned"):
+        return "new designation: "
+    return ""
+
+
 def compare(case_id: str, entity_id: str, before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     """The changes between two pictures of one entity, in FIELDS order."""
     name = after.get("name") or before.get("name") or entity_id
@@ -93,6 +104,6 @@ def compare(case_id: str, entity_id: str, before: dict[str, Any], after: dict[st
         old, new = before.get(f), after.get(f)
         if f == "nearest":
             old, new = before.get("nearest_name") or old, after.get("nearest_name") or new
-        text = f"{name} ({entity_id}): {FIELDS[f]} {_shown(old)} -> {_shown(new)}"
+        text = f"{name} ({entity_id}): {headline(f, before, after)}{FIELDS[f]} {_shown(old)} -> {_shown(new)}"
         out.append(Change(case_id, entity_id, f, before.get(f), after.get(f), text))
     return out

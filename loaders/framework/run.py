@@ -15,7 +15,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from graph import ChangeTracker, ExpectedCountError, GraphWriter, NodeKind, keeps_changes
+from graph import (
+    ChangeTracker,
+    ExpectedCountError,
+    GraphWriter,
+    NodeKind,
+    SeenWriter,
+    keeps_changes,
+    retract_absent,
+)
 from loaders.framework.context import DEFAULT_BATCH_SIZE, LoadContext
 from loaders.framework.progress import NoProgress, Progress
 from loaders.framework.report import LoadReport, RejectsWriter
@@ -34,7 +42,11 @@ def gc_paused() -> Iterator[None]:
 
 
 class Source(Protocol):
-    """A source format: reads files and emits records through the context."""
+    """A source format: reads files and emits records through the context.
+
+    A source may also declare ``snapshot_of``: the dataset its files hold whole (a full publication of a list), so
+    that what the dataset asserted before and the files lack is removed after the load (graph.cases.snapshot).
+    A source of partial files (extracts, deltas) declares none, or None, and nothing is ever removed."""
 
     name: str
 
@@ -60,6 +72,12 @@ def check_expected(report: LoadReport, expected: dict[str, int]) -> list[str]:
     return failures
 
 
+def snapshot_of(source: Source) -> str | None:
+    """The dataset ``source`` declares its files a full publication of, if any."""
+    dataset = getattr(source, "snapshot_of", None)
+    return dataset if isinstance(dataset, str) and dataset else None
+
+
 def run_load(
     source: Source,
     paths: Sequence[Path],
@@ -74,7 +92,11 @@ def run_load(
     """Load ``paths`` with ``source`` into ``writer`` (None = dry run) and return the report.
 
     Raises SourceFormatError for a structural surprise and ExpectedCountError when the source yielded fewer
-    records than it declares it always does (a format change). Rejected records never raise.
+    records than it declares it always does (a format change), or when a full publication lacks most of what the
+    graph holds for its dataset (nothing is then removed). Rejected records never raise.
+
+    A source declaring ``snapshot_of`` (a full publication) has what its dataset asserted before and the files lack
+    removed after the load, counted in the report's notes (and in the change record with ``keep_changes``).
     """
     report = LoadReport(source=source.name, files=[str(p) for p in paths], dry_run=writer is None)
     bar = progress or NoProgress()
@@ -83,13 +105,22 @@ def run_load(
     ctx: LoadContext | None = None
     tracker = ChangeTracker(writer, source.name, report.files) if keep_changes and keeps_changes(writer) else None
     writer = tracker or writer  # keep_changes: the load's change record (entities added, changed, removed)
+    store = tracker.store if tracker else writer  # what a full publication's removals read
+    dataset = snapshot_of(source) if writer is not None else None
+    seen = SeenWriter(writer) if dataset is not None and writer is not None and keeps_changes(store) else None
+    if dataset is not None and seen is None:
+        report.warnings.append(f"this writer cannot read the graph: nothing absent from {dataset} was removed")
     try:
         if writer is not None:
             writer.ensure_schema()
-        ctx = LoadContext(writer, report, bar, rejects, batch_size)
+        ctx = LoadContext(seen or writer, report, bar, rejects, batch_size)
         with gc_paused():
             source.read(paths, ctx)
             ctx.finish()
+        if seen is not None and dataset is not None and keeps_changes(store):
+            removed = retract_absent(store, seen.writer, dataset, seen, source.name)
+            report.nodes_deleted += len(removed.deleted)
+            report.notes.update(removed.notes())
     finally:
         if ctx is not None:
             ctx.close()

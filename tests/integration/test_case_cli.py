@@ -233,8 +233,10 @@ def test_loads_keep_what_they_changed_and_rescreen_reads_it(env: str, capsys: py
         "nodes_changed": 2,
         "nodes_removed": 1,
         "relationships_added": 0,
-        "relationships_removed": 0,
+        "relationships_changed": 0,
+        "relationships_removed": 1,  # Alpha's 60% of Xylo went with Alpha
     }
+    assert len(second["relationships_removed"]) == 1 and len(first["relationships_added"]) == 2
     assert second["capped"] is False
 
     found = {(c["entity_id"], c["field"]): c for c in json.loads(_run(["rescreen", "--json"], capsys))[case_id]}

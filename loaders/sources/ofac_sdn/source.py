@@ -49,7 +49,10 @@ class OfacSdnSource:
     name = "ofac-sdn"
     dataset = DATASET
 
-    def __init__(self) -> None:
+    def __init__(self, full_publication: bool = False) -> None:
+        #: A full publication (OFAC's whole list of one day) is a snapshot of the dataset: records of earlier loads
+        #: it lacks are removed after the load (graph.cases.snapshot). An extract (one program, a sample) is not.
+        self.snapshot_of: str | None = DATASET if full_publication else None
         self._have_comments = False
         self._short_continued: list[str] = []
 

@@ -1,0 +1,181 @@
+"""Full publications: a load its source declares a snapshot of one dataset (the whole list as published that day)
+removes what the dataset asserted before and the new files no longer hold.
+
+``SeenWriter`` is a GraphWriter around the load's writer that notes the id of every node and relationship the load
+wrote; after the load, ``retract_absent`` compares them with what the graph holds for the dataset:
+
+- an entity only this dataset asserts, absent from the files, is deleted with its relationships;
+- an entity other datasets also assert keeps its node: only this dataset's claims go (the dataset in ``datasets``,
+  its ``source_ids``, the designations whose record id is one of those source ids, the programs only they named,
+  and ``sanctioned`` when no designation is left and no ``sanction`` topic says otherwise);
+- a relationship only this dataset asserts, absent from the files, is deleted; one other datasets also assert is
+  kept (counted: the store has no way yet to take one dataset off a relationship).
+
+A partial file (an extract, a delta) is never a snapshot: its source declares none and nothing is removed. Writes go
+through the writer given (the load's ChangeTracker), so the load's change record lists the removals; running the same
+publication again removes nothing more.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import ExpectedCountError
+from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
+from graph.stores.base import GraphReader, GraphWriter
+from graph.vocabulary import NodeKind, Prop, RelType
+
+#: A snapshot that lacks more than this share of the entities the graph holds for its dataset is refused (an
+#: extract or a wrong file declared a full publication), when the dataset holds at least SNAPSHOT_GUARD_MIN.
+SNAPSHOT_GUARD_SHARE = 0.5
+SNAPSHOT_GUARD_MIN = 100
+_BATCH = 2000
+#: What a shared entity's retraction rewrites.
+RETRACTED_PROPS = (Prop.DATASETS, Prop.SOURCE_IDS, Prop.DESIGNATIONS, Prop.PROGRAMS, Prop.SANCTIONED)
+
+
+class SeenWriter:
+    """A GraphWriter writing through ``writer`` that keeps the ids of the nodes and relationships written."""
+
+    def __init__(self, writer: GraphWriter) -> None:
+        self.writer = writer
+        self.write_workers: int = getattr(writer, "write_workers", 1)
+        self.node_ids: set[str] = set()
+        self.rel_ids: set[str] = set()
+        self._lock = threading.Lock()
+
+    def ensure_schema(self) -> None:
+        self.writer.ensure_schema()
+
+    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
+        counts = self.writer.upsert_nodes(kind, rows)
+        with self._lock:
+            self.node_ids.update(r.id for r in rows)
+        return counts
+
+    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
+        counts = self.writer.upsert_relationships(rel_type, rows)
+        with self._lock:
+            self.rel_ids.update(r.id for r in rows)
+        return counts
+
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        return self.writer.ensure_stubs(ids)
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        return self.writer.delete_nodes(ids)
+
+    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        return self.writer.set_node_properties(props, rows)
+
+    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
+        return self.writer.add_to_node_lists(rows)
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        return self.writer.delete_relationships(ids)
+
+
+@dataclass
+class Retraction:
+    """What a snapshot load removed from its dataset."""
+
+    dataset: str
+    held: int = 0  # entities the graph held for the dataset before the removal
+    deleted: list[str] = field(default_factory=list)  # entities only the dataset asserted
+    stripped: list[str] = field(default_factory=list)  # entities other datasets assert: the dataset's claims went
+    rels_deleted: list[str] = field(default_factory=list)
+    rels_kept: list[str] = field(default_factory=list)  # other datasets assert them too
+
+    def notes(self) -> dict[str, int]:
+        """The load report's notes (counts)."""
+        d = self.dataset
+        return {
+            f"entities absent from the full publication of {d} (removed)": len(self.deleted),
+            f"entities absent from the full publication of {d}, asserted by other datasets ({d}'s claims removed)": (
+                len(self.stripped)
+            ),
+            f"relationships absent from the full publication of {d} (removed)": len(self.rels_deleted),
+            f"relationships absent from the full publication of {d}, asserted by other datasets (kept)": (
+                len(self.rels_kept)
+            ),
+        }
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def without_dataset(dataset: str, props: dict[str, Any]) -> dict[Prop, Any]:
+    """The retracted properties of an entity other datasets also assert, with ``dataset``'s claims taken off."""
+    prefix = f"{dataset}:"
+    source_ids = _strings(props.get(Prop.SOURCE_IDS))
+    records = {s.removeprefix(prefix) for s in source_ids if s.startswith(prefix)}
+    kept: list[str] = []
+    dropped_programs: set[str] = set()
+    kept_programs: set[str] = set()
+    for text in _strings(props.get(Prop.DESIGNATIONS)):
+        designation = Designation.from_json(text)
+        if designation.record_id is not None and designation.record_id in records:
+            dropped_programs.update(designation.programs)
+        else:
+            kept.append(text)
+            kept_programs.update(designation.programs)
+    gone = dropped_programs - kept_programs
+    return {
+        Prop.DATASETS: [d for d in _strings(props.get(Prop.DATASETS)) if d != dataset],
+        Prop.SOURCE_IDS: [s for s in source_ids if not s.startswith(prefix)],
+        Prop.DESIGNATIONS: kept,
+        Prop.PROGRAMS: [p for p in _strings(props.get(Prop.PROGRAMS)) if p not in gone],
+        Prop.SANCTIONED: bool(kept)
+        or "sanction" in _strings(props.get(Prop.TOPICS))
+        or (bool(props.get(Prop.SANCTIONED)) and len(kept) == len(_strings(props.get(Prop.DESIGNATIONS)))),
+    }
+
+
+def _held(reader: GraphReader, dataset: str) -> dict[str, list[str]]:
+    """Every entity whose datasets name ``dataset``: id -> its datasets."""
+    held: dict[str, list[str]] = {}
+    for batch in reader.iter_node_values([Prop.DATASETS]):
+        for node_id, datasets in batch:
+            names = _strings(datasets)
+            if dataset in names:
+                held[str(node_id)] = names
+    return held
+
+
+def retract_absent(
+    reader: GraphReader, writer: GraphWriter, dataset: str, seen: SeenWriter, source: str = "load"
+) -> Retraction:
+    """Remove what ``dataset`` asserted before and this load (``seen``) did not write (see the module docstring).
+
+    Raises ExpectedCountError, removing nothing, when the load lacks more than SNAPSHOT_GUARD_SHARE of what the graph
+    holds for the dataset: a partial file declared a full publication."""
+    held = _held(reader, dataset)
+    out = Retraction(dataset, held=len(held))
+    absent = [i for i in held if i not in seen.node_ids]
+    if len(held) >= SNAPSHOT_GUARD_MIN and len(absent) > SNAPSHOT_GUARD_SHARE * len(held):
+        raise ExpectedCountError(
+            f"The {source} load was declared a full publication of {dataset} but lacks {len(absent):,} of the "
+            f"{len(held):,} entities the graph holds for it (more than {SNAPSHOT_GUARD_SHARE:.0%}): nothing was "
+            "removed. Is it an extract or a delta? Load it as a partial file."
+        )
+    for rel_type in RelType:
+        for batch in reader.iter_relationship_values(rel_type, [Prop.ID, Prop.DATASETS]):
+            for _source, _target, rel_id, datasets in batch:
+                names = _strings(datasets)
+                if dataset in names and rel_id is not None and str(rel_id) not in seen.rel_ids:
+                    (out.rels_kept if set(names) - {dataset} else out.rels_deleted).append(str(rel_id))
+    out.deleted = [i for i in absent if set(held[i]) == {dataset}]
+    out.stripped = [i for i in absent if set(held[i]) - {dataset}]
+    for start in range(0, len(out.rels_deleted), _BATCH):
+        writer.delete_relationships(out.rels_deleted[start : start + _BATCH])
+    for start in range(0, len(out.stripped), _BATCH):
+        entities = reader.get_entities(out.stripped[start : start + _BATCH])
+        rows = [(e.id, without_dataset(dataset, e.properties)) for e in entities]
+        writer.set_node_properties(RETRACTED_PROPS, rows)
+    for start in range(0, len(out.deleted), _BATCH):
+        writer.delete_nodes(out.deleted[start : start + _BATCH])
+    return out
