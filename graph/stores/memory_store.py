@@ -1,105 +1,38 @@
 """A GraphStore held in Python dicts: the whole protocol, natively (no Cypher), for unit tests and small tools.
 
-It behaves like the two real stores (tests/integration/test_store.py runs on all three): the same rows are derived
-from records (graph.stores.records), lists are united and marks OR-ed the same way, relationships whose ends are
-absent are not written, and search ranks with the same functions. Nothing is persisted: each ``open_store`` of
+It behaves like the two real stores (tests/integration/test_store.py runs on all three): it writes as they do
+(graph.stores.memory_graph: the data and the write side), its public reads are GraphReader's own (graph.stores.base)
+over the hooks here, and search ranks with the same functions. Nothing is persisted: each ``open_store`` of
 kind "memory" gives a new, empty store. Never the default store.
 """
 
 from __future__ import annotations
 
 import itertools
-import threading
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graph import cypher
 from graph.errors import EntityNotFound, SanctionsGraphError
 from graph.ids import lookup_key
-from graph.model import (
-    Direction,
-    Entity,
-    Link,
-    NodeRecord,
-    Path,
-    Relationship,
-    RelRecord,
-    SearchHit,
-    Stats,
-    Subgraph,
-    WriteCounts,
-)
+from graph.model import Direction, Entity, Link, Path, Relationship, SearchHit, Stats, Subgraph, WriteCounts
 from graph.paths import bfs_path, k_shortest_paths
-from graph.stores.base import DEFAULT_NEIGHBOURHOOD_LIMIT, MAX_HOPS, MAX_PATH_HOPS
+from graph.stores.base import MAX_PATH_HOPS, Candidates, GraphStore, LinkQuery, RelTypes, ValueHit, Words
+from graph.stores.memory_graph import MemoryGraph, RelKey, StoredRel, copied
 from graph.stores.memory_matching import matching_ids
 from graph.stores.memory_records import MemoryRecords
-from graph.stores.records import (
-    Ranked,
-    best_hits,
-    entity_from_props,
-    list_row,
-    new_node_row,
-    new_rel_row,
-    node_row,
-    rank_identifier,
-    rank_names,
-    rel_row,
-    relationship_from,
-)
+from graph.stores.records import Ranked, best_hits, entity_from_props, rank_identifier, rank_names, relationship_from
 from graph.vocabulary import NodeKind, Prop, RelType
 
-_ID, _KIND, _STUB, _NAME = Prop.ID.value, Prop.KIND.value, Prop.STUB.value, Prop.NAME.value
+_ID, _KIND = Prop.ID.value, Prop.KIND.value
 _SEARCH_NAMES, _LOOKUP_KEYS = Prop.SEARCH_NAMES.value, Prop.LOOKUP_KEYS.value
-_SEARCH_TEXT, _LOOKUP_TEXT = Prop.SEARCH_TEXT.value, Prop.LOOKUP_TEXT.value
-_NODE_LISTS = tuple(p.value for p in cypher.NODE_LIST_PROPS)
-_NODE_FLAGS = tuple(p.value for p in cypher.NODE_FLAG_PROPS)
-_REL_LISTS = tuple(p.value for p in cypher.REL_LIST_PROPS)
 _STATUS, _SCORE, _JUDGEMENT = Prop.STATUS.value, Prop.SCORE.value, Prop.JUDGEMENT.value
 
-#: A relationship's identity, as MERGE matches it: (type, id, source, target).
-RelKey = tuple[RelType, str, str, str]
 
-
-@dataclass
-class _Rel:
-    type: RelType
-    source: str
-    target: str
-    props: dict[str, Any]
-
-    @property
-    def id(self) -> str:
-        return str(self.props.get(_ID))
-
-
-def _copy(props: dict[str, Any]) -> dict[str, Any]:
-    """A copy whose lists are the caller's own (what a driver hands back is never the store's)."""
-    return {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
-
-
-def _united(old: Any, new: Iterable[Any]) -> list[Any]:
-    """coalesce(old, []) + [x IN new WHERE NOT x IN coalesce(old, [])], as the Cypher stores unite lists."""
-    base = list(old or [])
-    return base + [x for x in new if x not in base]
-
-
-def _set_texts(props: dict[str, Any]) -> None:
-    """The full-text fields, kept equal to the lists they index (each value preceded by a space)."""
-    props[_SEARCH_TEXT] = "".join(" " + x for x in props.get(_SEARCH_NAMES) or [])
-    props[_LOOKUP_TEXT] = "".join(" " + x for x in props.get(_LOOKUP_KEYS) or [])
-
-
-class MemoryStore(MemoryRecords):
+class MemoryStore(MemoryGraph, MemoryRecords, GraphStore):
     """The whole GraphStore protocol over dicts. Thread-safe (one lock); O(degree) hops, O(n) scans."""
 
     write_workers: int = 1
-
-    def __init__(self) -> None:
-        self._nodes: dict[str, dict[str, Any]] = {}
-        self._rels: dict[RelKey, _Rel] = {}
-        self._incident: dict[str, dict[RelKey, None]] = {}  # node id -> keys of its relationships, in write order
-        self._lock = threading.RLock()
 
     @property
     def description(self) -> str:
@@ -110,151 +43,19 @@ class MemoryStore(MemoryRecords):
 
     def clear(self) -> None:
         with self._lock:
-            self._nodes.clear()
-            self._rels.clear()
-            self._incident.clear()
+            self._clear_graph()
             self._clear_records()
-
-    # --- write side -----------------------------------------------------------------------------------------
-    def ensure_schema(self) -> None:
-        """Dicts need no indexes."""
-
-    def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
-        counts = WriteCounts()
-        with self._lock:
-            for node_id, row in {r.id: node_row(r) for r in rows}.items():
-                stored = self._nodes.get(node_id)
-                if stored is None:
-                    self._nodes[node_id] = {_ID: node_id, **new_node_row(row, kind)["props"]}
-                    counts.nodes_created += 1
-                else:
-                    stored.update(row["scalars"])
-                    stored[_KIND], stored[_STUB] = kind.value, False
-                    self._unite(stored, row["lists"], row["flags"])
-                counts.properties_set += len(self._nodes[node_id])
-                counts.rows_written += 1
-        return counts
-
-    @staticmethod
-    def _unite(stored: dict[str, Any], lists: dict[str, list[Any]], flags: dict[str, bool]) -> None:
-        for key in _NODE_LISTS:
-            stored[key] = _united(stored.get(key), lists.get(key) or [])
-        for key in _NODE_FLAGS:
-            stored[key] = bool(stored.get(key)) or bool(flags.get(key))
-        _set_texts(stored)
-
-    def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
-        counts = WriteCounts()
-        with self._lock:
-            for record in rows:
-                row = rel_row(record)
-                source, target = row["source"], row["target"]
-                if source not in self._nodes or target not in self._nodes:
-                    continue
-                key: RelKey = (rel_type, row["id"], source, target)
-                stored = self._rels.get(key)
-                if stored is None:
-                    props = new_rel_row(row)["props"]
-                    self._rels[key] = _Rel(rel_type, source, target, props)
-                    self._incident.setdefault(source, {})[key] = None
-                    self._incident.setdefault(target, {})[key] = None
-                    counts.relationships_created += 1
-                    counts.properties_set += len(props)
-                else:
-                    for name, value in row["scalars"].items():
-                        if value is None:
-                            stored.props.pop(name, None)
-                        else:
-                            stored.props[name] = value
-                    for name in _REL_LISTS:
-                        stored.props[name] = _united(stored.props.get(name), row["lists"].get(name) or [])
-                    if stored.props.get(_JUDGEMENT):  # a judged SAME_AS keeps its status (cypher.KEEP_JUDGED_STATUS)
-                        stored.props[_STATUS] = stored.props[_JUDGEMENT]
-                    counts.properties_set += len(row["scalars"]) + len(_REL_LISTS)
-                counts.rows_written += 1
-        return counts
-
-    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
-        unique = list(dict.fromkeys(ids))
-        counts = WriteCounts(rows_written=len(unique))
-        with self._lock:
-            for node_id in unique:
-                if node_id not in self._nodes:
-                    self._nodes[node_id] = {
-                        _ID: node_id,
-                        _KIND: NodeKind.LEGAL_ENTITY.value,
-                        _NAME: node_id,
-                        _STUB: True,
-                        _SEARCH_NAMES: [],
-                        _LOOKUP_KEYS: [],
-                    }
-                    counts.nodes_created += 1
-        return counts
-
-    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
-        counts = WriteCounts()
-        with self._lock:
-            for node_id in dict.fromkeys(ids):
-                if self._nodes.pop(node_id, None) is None:
-                    continue
-                for key in list(self._incident.pop(node_id, {})):
-                    self._drop_rel(key)
-                counts.rows_written += 1
-        return counts
-
-    def _drop_rel(self, key: RelKey) -> None:
-        rel = self._rels.pop(key, None)
-        if rel is not None:
-            for end in (rel.source, rel.target):
-                self._incident.get(end, {}).pop(key, None)
-
-    def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
-        counts = WriteCounts()
-        with self._lock:
-            for node_id, values in rows:
-                stored = self._nodes.get(node_id)
-                if stored is None:
-                    continue
-                for prop in props:
-                    value = values.get(prop)
-                    if value is None:  # SET n.p = null removes p
-                        stored.pop(prop.value, None)
-                    else:
-                        stored[prop.value] = list(value) if isinstance(value, tuple) else value
-                counts.properties_set += len(props)
-                counts.rows_written += 1
-        return counts
-
-    def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
-        if not rows:
-            return WriteCounts()
-        params = [list_row(node_id, values) for node_id, values in rows]  # refuses scalars before writing anything
-        with self._lock:
-            counts = WriteCounts(nodes_created=self.ensure_stubs([node_id for node_id, _ in rows]).nodes_created)
-            for row in params:
-                self._unite(self._nodes[row["id"]], row["lists"], row["flags"])
-                counts.rows_written += 1
-        return counts
-
-    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
-        wanted = set(ids)
-        counts = WriteCounts()
-        with self._lock:
-            for key in [k for k in self._rels if k[1] in wanted]:
-                self._drop_rel(key)
-                counts.rows_written += 1
-        return counts
 
     # --- read side: the primitives every read is made of ---------------------------------------------------
     def _entity(self, node_id: str) -> Entity:
-        return entity_from_props(_copy(self._nodes[node_id]))
+        return entity_from_props(copied(self._nodes[node_id]))
 
-    def _relationship(self, rel: _Rel) -> Relationship:
-        return relationship_from(rel.type.value, rel.source, rel.target, _copy(rel.props))
+    def _relationship(self, rel: StoredRel) -> Relationship:
+        return relationship_from(rel.type.value, rel.source, rel.target, copied(rel.props))
 
     def _rels_of(
         self, node_id: str, types: Sequence[RelType] | None, direction: Direction = Direction.BOTH
-    ) -> Iterator[_Rel]:
+    ) -> Iterator[StoredRel]:
         """The relationships of one node over ``types`` (all if None), in write order; a self-loop once."""
         wanted = set(types) if types else None
         for key in self._incident.get(node_id, {}):
@@ -268,7 +69,7 @@ class MemoryStore(MemoryRecords):
             yield rel
 
     @staticmethod
-    def _other(rel: _Rel, node_id: str) -> str:
+    def _other(rel: StoredRel, node_id: str) -> str:
         return rel.target if rel.source == node_id else rel.source
 
     # --- read side ------------------------------------------------------------------------------------------
@@ -298,15 +99,7 @@ class MemoryStore(MemoryRecords):
             rank_names(ranked, query, indexed)
             return best_hits(ranked, query, limit)
 
-    def neighbourhood(
-        self,
-        entity_id: str,
-        hops: int = 1,
-        types: Sequence[RelType] | None = None,
-        limit: int = DEFAULT_NEIGHBOURHOOD_LIMIT,
-    ) -> Subgraph:
-        if not 1 <= hops <= MAX_HOPS:
-            raise SanctionsGraphError(f"Hops must be between 1 and {MAX_HOPS}.")
+    def _neighbourhood(self, entity_id: str, hops: int, types: RelTypes, limit: int) -> Subgraph:
         with self._lock:
             center = self.get_entity(entity_id)
             view: dict[str, None] = {center.id: None}
@@ -325,7 +118,7 @@ class MemoryStore(MemoryRecords):
                         view[other] = None
                         nxt.append(other)
                 frontier = nxt
-            rels: dict[RelKey, _Rel] = {}
+            rels: dict[RelKey, StoredRel] = {}
             for node_id in view:  # every relationship among the entities of the view
                 for rel in self._rels_of(node_id, types, Direction.OUT):
                     if rel.target in view:
@@ -337,10 +130,12 @@ class MemoryStore(MemoryRecords):
                 omitted=len(omitted),
             )
 
-    def _adjacency(self, types: Sequence[RelType] | None) -> tuple[dict[str, set[str]], dict[frozenset[str], _Rel]]:
+    def _adjacency(
+        self, types: Sequence[RelType] | None
+    ) -> tuple[dict[str, set[str]], dict[frozenset[str], StoredRel]]:
         """The undirected graph over ``types``: neighbours of each node and one relationship per connected pair."""
         adjacency: dict[str, set[str]] = {}
-        pairs: dict[frozenset[str], _Rel] = {}
+        pairs: dict[frozenset[str], StoredRel] = {}
         wanted = set(types) if types else None
         for rel in self._rels.values():
             if wanted is None or rel.type in wanted:
@@ -349,40 +144,25 @@ class MemoryStore(MemoryRecords):
                 pairs.setdefault(frozenset((rel.source, rel.target)), rel)
         return adjacency, pairs
 
-    def _path(self, nodes: Sequence[str], pairs: dict[frozenset[str], _Rel]) -> Path:
+    def _path(self, nodes: Sequence[str], pairs: dict[frozenset[str], StoredRel]) -> Path:
         return Path(
             entities=tuple(self._entity(n) for n in nodes),
             relationships=tuple(self._relationship(pairs[frozenset(p)]) for p in itertools.pairwise(nodes)),
         )
 
-    def shortest_path(
-        self, source_id: str, target_id: str, max_hops: int = MAX_PATH_HOPS, types: Sequence[RelType] | None = None
-    ) -> Path | None:
+    def _shortest_path(self, source: Entity, target: Entity, max_hops: int, types: RelTypes) -> Path | None:
+        if not 1 <= max_hops <= MAX_PATH_HOPS:
+            raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}")
         with self._lock:
-            source, target = self.get_entity(source_id), self.get_entity(target_id)
-            if source.id == target.id:
-                return Path(entities=(source,), relationships=())
-            if not 1 <= max_hops <= MAX_PATH_HOPS:
-                raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}")
             adjacency, pairs = self._adjacency(types)
             nodes = bfs_path(adjacency, source.id, target.id, max_hops)
             return self._path(nodes, pairs) if nodes else None
 
-    def shortest_paths(
-        self,
-        source_id: str,
-        target_id: str,
-        k: int = 3,
-        max_hops: int = MAX_PATH_HOPS,
-        types: Sequence[RelType] | None = None,
-    ) -> list[Path]:
+    def _shortest_paths(self, first: Path, k: int, max_hops: int, types: RelTypes) -> list[Path]:
         with self._lock:
-            first = self.shortest_path(source_id, target_id, max_hops, types)
-            if first is None or k <= 1 or first.hops == 0:
-                return [first] if first else []
             adjacency, pairs = self._adjacency(types)
-            found = k_shortest_paths(adjacency, source_id, target_id, k, max_hops)
-            return [self._path(nodes, pairs) for nodes in found] or [first]
+            found = k_shortest_paths(adjacency, first.entities[0].id, first.entities[-1].id, k, max_hops)
+            return [self._path(nodes, pairs) for nodes in found]
 
     def stats(self) -> Stats:
         with self._lock:
@@ -410,24 +190,15 @@ class MemoryStore(MemoryRecords):
             yield rels[lo : lo + batch_size]
 
     # --- for analytics ----------------------------------------------------------------------------------------
-    def links(
-        self,
-        ids: Sequence[str],
-        types: Sequence[RelType] | None = None,
-        direction: Direction = Direction.BOTH,
-        rel_props: Sequence[Prop] = (),
-        node_props: Sequence[Prop] = (),
-        limit: int = 100_000,
-        other_flag: Prop | None = None,
-    ) -> list[Link]:
+    def _links(self, q: LinkQuery) -> list[Link]:
         found: list[Link] = []
         with self._lock:
-            for node_id in dict.fromkeys(ids):
-                for rel in self._rels_of(node_id, types, Direction(direction)):
+            for node_id in q.ids:
+                for rel in self._rels_of(node_id, q.types, q.direction):
                     other = self._nodes[self._other(rel, node_id)]
-                    if other_flag is not None and other.get(other_flag.value) is not True:
+                    if q.other_flag is not None and other.get(q.other_flag.value) is not True:
                         continue
-                    if len(found) >= limit:
+                    if len(found) >= q.limit:
                         return found
                     found.append(
                         Link(
@@ -436,39 +207,27 @@ class MemoryStore(MemoryRecords):
                             outgoing=rel.source == node_id,
                             other=str(other[_ID]),
                             rel_id=rel.id,
-                            rel={p.value: _copy(rel.props).get(p.value) for p in rel_props},
-                            node={p.value: _copy(other).get(p.value) for p in node_props},
+                            rel={p.value: copied(rel.props).get(p.value) for p in q.rel_props},
+                            node={p.value: copied(other).get(p.value) for p in q.node_props},
                         )
                     )
         return found
 
-    def count_links(
-        self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
-    ) -> dict[str, int]:
+    def _count_links(self, ids: list[str], types: RelTypes, direction: Direction) -> dict[str, int]:
         with self._lock:
-            counts = {
-                i: len({self._other(r, i) for r in self._rels_of(i, types, Direction(direction))})
-                for i in dict.fromkeys(ids)
-            }
+            counts = {i: len({self._other(r, i) for r in self._rels_of(i, types, direction)}) for i in ids}
         return {i: n for i, n in counts.items() if n}
 
-    def link_degrees(
-        self, ids: Sequence[str], types: Sequence[RelType] | None = None, direction: Direction = Direction.BOTH
-    ) -> dict[str, int]:
+    def _link_degrees(self, ids: list[str], types: RelTypes, direction: Direction) -> dict[str, int]:
         with self._lock:
-            counts = {i: sum(1 for _ in self._rels_of(i, types, Direction(direction))) for i in dict.fromkeys(ids)}
+            counts = {i: sum(1 for _ in self._rels_of(i, types, direction)) for i in ids}
         return {i: n for i, n in counts.items() if n}
 
-    def entities_with_list_value(
-        self,
-        prop: Prop,
-        values: Sequence[str],
-        kind: NodeKind | None = None,
-        node_props: Sequence[Prop] = (),
-        limit: int = 10_000,
-    ) -> list[tuple[str, list[str], dict[str, Any]]]:
+    def _with_list_value(
+        self, prop: Prop, values: list[str], kind: NodeKind | None, node_props: Sequence[Prop], limit: int
+    ) -> list[ValueHit]:
         wanted = set(values)
-        found: list[tuple[str, list[str], dict[str, Any]]] = []
+        found: list[ValueHit] = []
         with self._lock:
             for node_id, props in self._nodes.items():
                 if len(found) >= limit:
@@ -477,12 +236,12 @@ class MemoryStore(MemoryRecords):
                     continue
                 matched = [v for v in props.get(prop.value) or [] if v in wanted]
                 if matched:
-                    found.append((node_id, matched, {p.value: _copy(props).get(p.value) for p in node_props}))
+                    found.append((node_id, matched, {p.value: copied(props).get(p.value) for p in node_props}))
         return found
 
     def iter_node_values(self, props: Sequence[Prop], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         with self._lock:
-            rows = [(i, *(_copy(n).get(p.value) for p in props)) for i, n in self._nodes.items()]
+            rows = [(i, *(copied(n).get(p.value) for p in props)) for i, n in self._nodes.items()]
         for lo in range(0, len(rows), batch_size):
             yield rows[lo : lo + batch_size]
 
@@ -491,7 +250,7 @@ class MemoryStore(MemoryRecords):
     ) -> Iterator[list[tuple[Any, ...]]]:
         with self._lock:
             rows = [
-                (r.source, r.target, *(_copy(r.props).get(p.value) for p in props))
+                (r.source, r.target, *(copied(r.props).get(p.value) for p in props))
                 for r in self._rels.values()
                 if r.type is rel_type
             ]
@@ -499,15 +258,15 @@ class MemoryStore(MemoryRecords):
             yield rows[lo : lo + batch_size]
 
     # --- matcher candidates (graph.matching) --------------------------------------------------------------------
-    def match_candidates(self, words: Sequence[Sequence[str]], fuzzy: bool = True, limit: int = 20) -> list[Entity]:
+    def _match_one(self, words: Words, fuzzy: bool, limit: int) -> list[Entity]:
         """As the servers' full-text queries (graph.stores.memory_matching), with the candidates' columns only."""
         keep = [p.value for p in cypher.MATCH_CANDIDATE_PROPS]
         with self._lock:
-            found = [_copy(self._nodes[i]) for i in matching_ids(self._nodes, words, fuzzy, limit)]
+            found = [copied(self._nodes[i]) for i in matching_ids(self._nodes, words, fuzzy, limit)]
         return [entity_from_props({k: props[k] for k in keep if props.get(k) is not None}) for props in found]
 
     # --- SAME_AS candidates and their review (graph.matching.xref, graph.matching.judgements) --------------------
-    def _same_as(self, rel_id: str) -> _Rel | None:
+    def _same_as(self, rel_id: str) -> StoredRel | None:
         return next((r for k, r in self._rels.items() if k[0] is RelType.SAME_AS and k[1] == rel_id), None)
 
     def upsert_same_as(self, rows: Sequence[Relationship], candidate: str) -> WriteCounts:
@@ -520,7 +279,7 @@ class MemoryStore(MemoryRecords):
                 stored = self._rels.get(key)
                 if stored is None:
                     datasets = list(r.properties.get(Prop.DATASETS.value) or [])
-                    stored = _Rel(RelType.SAME_AS, r.source, r.target, {_ID: r.id, Prop.DATASETS.value: datasets})
+                    stored = StoredRel(RelType.SAME_AS, r.source, r.target, {_ID: r.id, Prop.DATASETS.value: datasets})
                     self._rels[key] = stored
                     self._incident.setdefault(r.source, {})[key] = None
                     self._incident.setdefault(r.target, {})[key] = None
@@ -567,12 +326,6 @@ class MemoryStore(MemoryRecords):
             return [self._relationship(r) for r in rels]
 
     # --- matcher candidates for many parties at once (graph.matching.xref) ---------------------------------------
-    def match_candidates_many(
-        self,
-        queries: Sequence[Sequence[Sequence[str]]],
-        fuzzy: bool = True,
-        limit: int = 20,
-        cache: MutableMapping[str, list[Entity]] | None = None,
-    ) -> list[list[Entity]]:
-        """match_candidates of each query (no round trip to save here; ``cache`` is not needed)."""
-        return [self.match_candidates(words, fuzzy, limit) for words in queries]
+    def _match_many(self, queries: Sequence[Words], fuzzy: bool, limit: int, known: Candidates) -> list[list[Entity]]:
+        """Each query on its own (no round trip to save here; ``known`` is not needed)."""
+        return [self._match_one(words, fuzzy, limit) for words in queries]
