@@ -8,6 +8,7 @@ a red tag, so it stands out in grey-scale too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -62,12 +63,21 @@ class KindStyle:
     shape: str  # a cytoscape node shape
     size: int = NODE_SIZE
 
+    def css(self) -> dict[str, Any]:
+        """The cytoscape style of a node of this kind."""
+        return {"shape": self.shape, "background-color": self.colour, "width": self.size, "height": self.size}
+
 
 @dataclass(frozen=True)
 class RelStyle:
     colour: str
     line_style: Literal["solid", "dashed", "dotted"] = "solid"
     width: int = 2
+
+    def css(self) -> dict[str, Any]:
+        """The cytoscape style of an edge of this type."""
+        colour = self.colour
+        return {"line-color": colour, "target-arrow-color": colour, "line-style": self.line_style, "width": self.width}
 
 
 KIND_STYLES: dict[NodeKind, KindStyle] = {
@@ -117,6 +127,11 @@ def kind_style(kind: NodeKind) -> KindStyle:
 
 def rel_style(rel_type: RelType) -> RelStyle:
     return REL_STYLES.get(rel_type, FALLBACK_REL_STYLE)
+
+
+def class_rules(element: str, looks: Mapping[str, KindStyle | RelStyle]) -> list[dict[str, Any]]:
+    """One rule per class of ``element`` ('node': a kind, 'edge': a relationship type) with its look."""
+    return [{"selector": f"{element}.{name}", "style": look.css()} for name, look in looks.items()]
 
 
 def exposure_rules() -> list[dict[str, Any]]:
@@ -194,19 +209,7 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
             },
         }
     ]
-    for kind in NodeKind:
-        style = kind_style(kind)
-        rules.append(
-            {
-                "selector": f"node.{kind.value}",
-                "style": {
-                    "shape": style.shape,
-                    "background-color": style.colour,
-                    "width": style.size,
-                    "height": style.size,
-                },
-            }
-        )
+    rules += class_rules("node", {kind.value: kind_style(kind) for kind in NodeKind})
     if colour == "exposure":
         rules += exposure_rules()
     if by_degree:
@@ -272,19 +275,7 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
             },
         },
     ]
-    for rel_type in RelType:
-        look = rel_style(rel_type)
-        rules.append(
-            {
-                "selector": f"edge.{rel_type.value}",
-                "style": {
-                    "line-color": look.colour,
-                    "target-arrow-color": look.colour,
-                    "line-style": look.line_style,
-                    "width": look.width,
-                },
-            }
-        )
+    rules += class_rules("edge", {rel_type.value: rel_style(rel_type) for rel_type in RelType})
     rules += [
         # line width from the data where the view computed one: payments and transfers by amount, ownership by share
         {"selector": "edge[width]", "style": {"width": "data(width)"}},
