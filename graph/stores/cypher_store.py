@@ -178,27 +178,15 @@ class CypherStore(CypherWrites, GraphStore):
         return Path(entities=tuple(entities[i] for i in ids), relationships=tuple(found[(a, b)] for a, b in pairs))
 
     def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
-        batch: list[Entity] = []
-        for row in self._stream(cypher.ALL_ENTITIES, cypher.ENTITIES_IN_ID_RANGE, batch_size):
-            batch.append(entity_from_props(row["props"]))
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        rows = self._stream(cypher.ALL_ENTITIES, cypher.ENTITIES_IN_ID_RANGE, batch_size)
+        yield from batched((entity_from_props(row["props"]) for row in rows), batch_size)
 
     def iter_relationships(
         self, types: Sequence[RelType] | None = None, batch_size: int = 10_000
     ) -> Iterator[list[Relationship]]:
-        batch: list[Relationship] = []
         rows = self._stream(cypher.all_relationships(types), cypher.relationships_in_id_range(types), batch_size)
-        for row in rows:
-            batch.append(relationship_from(row["type"], row["source"], row["target"], row["rprops"]))
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        rels = (relationship_from(row["type"], row["source"], row["target"], row["rprops"]) for row in rows)
+        yield from batched(rels, batch_size)
 
     # --- for analytics ----------------------------------------------------------------------------------------
     def get_entities(self, ids: Sequence[str]) -> list[Entity]:

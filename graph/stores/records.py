@@ -3,14 +3,16 @@ keys), entities and relationships read back from property maps, and the ranking 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from graph import cypher
 from graph.ids import lookup_key
 from graph.model import Entity, NodeRecord, Relationship, RelRecord, SearchHit
 from graph.names import canonical, match_score, search_forms
 from graph.vocabulary import FLAG_PROPS, LIST_PROPS, NodeKind, Prop, RelType
+
+T = TypeVar("T")
 
 Row = dict[str, Any]
 
@@ -165,8 +167,9 @@ def value_rows(rows: Iterator[Row], keys: list[str]) -> Iterator[tuple[Any, ...]
             yield tuple(row[k] for k in keys)
 
 
-def batched(items: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    batch: list[tuple[Any, ...]] = []
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), as they come: a stream stays a stream."""
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
