@@ -15,13 +15,16 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 import graph
-from graph import Case, Change, GraphStore, QueryKind, SanctionsGraphError
+from graph import SanctionsGraphError
 from sanctions_graph.options import EXIT_OK, Command, Group, json_option, print_json, store_option, with_store
+
+if TYPE_CHECKING:  # the cases API is imported when a case command or a logged query runs, not with the CLI
+    from graph import Case, Change, GraphStore
 
 #: Where the dashboard serves the case pages, for the links rescreen prints.
 DEFAULT_BASE_URL = "http://127.0.0.1:8050"
@@ -302,9 +305,10 @@ def rescreen(store: GraphStore, case_ids: tuple[str, ...], base_url: str, as_jso
 # --- the query log: --case ID on the query commands, `case log ID [--replay]` -------------------------------------
 
 
-def logs_query(kind: QueryKind, params_of: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[F], F]:
+def logs_query(kind: str, params_of: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[F], F]:
     """--case ID on a query command (under its @with_store): after the command ran, the query is logged in case ID
-    with its result count (graph's runner counts them, as a replay will; a log that fails is a warning only)."""
+    with its result count (graph's runner counts them, as a replay will; a log that fails is a warning only).
+    ``kind`` is a graph.QueryKind value, named so that the CLI starts without importing the cases API."""
 
     def wrap(func: F) -> F:
         @functools.wraps(func)
@@ -313,7 +317,7 @@ def logs_query(kind: QueryKind, params_of: Callable[[dict[str, Any]], dict[str, 
                 return int(func(store, **params))
             graph.get_case(store, case_id)  # an unknown case is said before the query runs
             code = int(func(store, **params))
-            logged = graph.log_query(store, case_id, kind, params_of(params), cli_user(), via="cli")
+            logged = graph.log_query(store, case_id, graph.QueryKind(kind), params_of(params), cli_user(), via="cli")
             said = f"{logged.results} result(s) logged in case {case_id}" if logged else "the query could not be logged"
             click.echo(said, err=True)
             return code
@@ -341,27 +345,27 @@ def _screen_params(p: dict[str, Any]) -> dict[str, Any]:
 
 
 #: The decorators of the logged query commands (each maps the command's parameters to graph's query parameters).
-logged_search = logs_query(QueryKind.SEARCH, lambda p: {"text": p["text"], "limit": p["limit"]})
-logged_show = logs_query(QueryKind.ENTITY, lambda p: {"id": p["entity_id"], "hops": 0})
+logged_search = logs_query("search", lambda p: {"text": p["text"], "limit": p["limit"]})
+logged_show = logs_query("entity", lambda p: {"id": p["entity_id"], "hops": 0})
 logged_neighbours = logs_query(
-    QueryKind.ENTITY, lambda p: {"id": p["entity_id"], "hops": p["hops"], "types": _types(p), "limit": p["limit"]}
+    "entity", lambda p: {"id": p["entity_id"], "hops": p["hops"], "types": _types(p), "limit": p["limit"]}
 )
 logged_path = logs_query(
-    QueryKind.PATHS,
+    "paths",
     lambda p: {"source": p["source"], "target": p["target"], "k": 1, "max_hops": p["max_hops"], "types": _types(p)},
 )
 logged_exposure = logs_query(
-    QueryKind.EXPOSURE,
+    "exposure",
     lambda p: {"id": p["entity_id"], "max_hops": p["max_hops"], "include": _types(p, "include"),
                "exclude": _types(p, "exclude")},
 )  # fmt: skip
 logged_trace = logs_query(
-    QueryKind.TRACE,
+    "trace",
     lambda p: {"start": p["wallet"], "direction": p["direction"], "hops": p["hops"],
                "since": p["since"] and p["since"].isoformat(), "until": p["until"] and p["until"].isoformat(),
                "through_services": p["through_services"]},
 )  # fmt: skip
-logged_screen = logs_query(QueryKind.SCREEN, _screen_params)
+logged_screen = logs_query("screen", _screen_params)
 
 
 @case_command("log")

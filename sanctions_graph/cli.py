@@ -3,7 +3,9 @@
 It is the only module that wires graph/, loaders/ and dashboard/ together, and the one place where errors become
 exit codes: 0 success, 1 a failed operation (bad input, not found, failed load check), 2 the store or the
 configuration is unusable (and a usage error), 128 + the signal's number when Ctrl-C (130), SIGTERM (143) or SIGHUP
-(129) stopped it. The analytics commands live in ``analytics_cli``, the options they share in ``options``.
+(129) stopped it. The analytics commands live in ``analytics_cli``, the options they share in ``options``; the
+commands of other modules are imported only when one of them runs (``lazy``), so a query imports no loader, no
+followthemoney, no pandas, no dash.
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -39,23 +39,18 @@ from graph import (
     store_session,
     terminal_text,
     with_derived,
-    write_session,
 )
 from graph import Path as GraphPath
-from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, LoadReport, NoProgress, run_load, write_report_json
-from loaders.framework.guard import caps_help
-from loaders.registry import SOURCES, SourceSpec, demo_sources
-from sanctions_graph import analytics_cli, bulk_load, demo, export_cli, screen_cli, users_cli, xref_cli
+from sanctions_graph import demo
 from sanctions_graph.argtypes import int_between
 from sanctions_graph.case_cli import logged_neighbours, logged_path, logged_search, logged_show
-from sanctions_graph.case_cli import register as register_cases
+from sanctions_graph.lazy import LazyGroup
 from sanctions_graph.options import (
     CONTEXT_SETTINGS,
     EXIT_FAILED,
     EXIT_OK,
     EXIT_UNAVAILABLE,
     PROG,
-    Group,
     idle_timeout_option,
     json_option,
     parse_types,
@@ -64,6 +59,9 @@ from sanctions_graph.options import (
     store_option,
     with_store,
 )
+
+if TYPE_CHECKING:
+    from loaders.framework import LoadReport
 
 #: The sentence every stop on request (Ctrl-C, SIGTERM, SIGHUP) ends with, once the store is closed.
 STOPPED = "Stopped on request."
@@ -115,7 +113,7 @@ def entity_view(entity: Entity, everything: bool = False) -> dict[str, Any]:
 # --- the root group -------------------------------------------------------------------------------------------
 
 
-@click.group(cls=Group, name=PROG, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@click.group(cls=LazyGroup, name=PROG, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @store_option
 @idle_timeout_option
 def cli(store: str | None, idle_timeout: float) -> None:
@@ -255,119 +253,41 @@ def stats(store: GraphStore, as_json: bool) -> int:
     return EXIT_OK
 
 
-analytics_cli.register(cli)  # exposure, ownership, trace, shared, it-workers, analyze
-screen_cli.register(cli)  # screen FILE
-export_cli.register(cli)  # export ftm, export csv
-register_cases(cli)  # case new|list|show|pin|view|note|link|unlink|attach|export|import|delete, rescreen
+# --- commands from other modules, imported when one of them runs (sanctions_graph/lazy.py) --------------------
 
-
-# --- load: one subcommand per loaders.registry.SOURCES entry --------------------------------------------------
-
-
-@cli.group(short_help="load a source into the graph", epilog=caps_help())
-@store_option
-def load(store: str | None) -> None:
-    """Load a source into the graph. Every load ends with a report (read, written, new, rejected, notes, speed) and
-    fails (exit code 1) when it yields fewer records than the source's minimum counts."""
-
-
-def _load_command(spec: SourceSpec) -> click.Command:
-    """`load NAME`: the options every load takes, then the spec's own options and paths."""
-
-    def run(
-        store: str | None,
-        paths: tuple[Path, ...],
-        dry_run: bool,
-        rejects: Path | None,
-        report: Path | None,
-        batch_size: int,
-        no_progress: bool,
-        bulk: bool,
-        **options: Any,
-    ) -> int:
-        source, files = spec.build(options, list(paths))
-        settings = settings_for(store)
-        if bulk and not dry_run:  # a first load into an empty Neo4j database through its import tool
-            bar = NoProgress() if no_progress else BarProgress(source.name)
-            result = bulk_load.bulk_load(
-                settings, source, files, rejects_path=rejects, progress=bar, batch_size=batch_size
-            )
-            if report:
-                write_report_json(result, report)
-            print(result.to_text())
-            return EXIT_OK
-        with nullcontext(None) if dry_run else write_session(settings) as graph:
-            result = run_load(
-                source,
-                files,
-                graph,
-                rejects_path=rejects,
-                progress=NoProgress() if no_progress else BarProgress(source.name),
-                batch_size=batch_size,
-                keep_changes=True,  # the load's change record (rescreen reads it)
-            )
-        if report:
-            write_report_json(result, report)
-        print(result.to_text())
-        return EXIT_OK
-
-    command: Any = run
-    for option in reversed(spec.options):
-        # no default at all unless the spec gives one: click counts an explicit None as a value a required
-        # option has been given
-        default: dict[str, Any] = {} if option.default is None else {"default": option.default}
-        command = click.option(
-            f"--{option.name.replace('_', '-')}",
-            option.name,
-            required=option.required,
-            metavar=option.metavar or option.name.upper(),
-            help=option.help,
-            **default,
-        )(command)
-    file_option = click.Path(dir_okay=False, path_type=Path)
-    for decorator in (
-        click.option("--bulk", is_flag=True, help="first load into an empty Neo4j by its import tool (docs/scale.md)"),
-        click.option("--no-progress", is_flag=True, help="no progress bar"),
-        click.option(
-            "--batch-size", type=int_between(1, 100_000), default=DEFAULT_BATCH_SIZE, help="records per write"
-        ),
-        click.option("--report", metavar="FILE", type=file_option, help="also write the load report as JSON"),
-        click.option(
-            "--rejects",
-            metavar="FILE",
-            type=file_option,
-            help="write rejected records (CSV: file,line,field,reason,raw)",
-        ),
-        click.option("--dry-run", is_flag=True, help="parse and validate only; write nothing (no store is opened)"),
-        click.argument(
-            "paths",
-            nargs=-1,
-            required=spec.paths_required,
-            type=click.Path(path_type=Path),
-            help=spec.paths_help,
-        ),
-        store_option,
-    ):
-        command = decorator(command)
-    summary = spec.summary[:1].upper() + spec.summary[1:] + "."
-    return load.command(spec.name, help=summary, short_help=spec.summary, epilog=caps_help())(command)
-
-
-for _spec in SOURCES.values():
-    _load_command(_spec)
+_ANALYTICS = "sanctions_graph.analytics_cli:register"  # exposure, ownership, trace, shared, it-workers, analyze
+_EXPORT = ("sanctions_graph.export_cli:register", "sanctions_graph.xref_cli:register")  # export; xref, review and
+# export judgements (xref_cli adds that one to the export group, so export_cli registers first)
+_CASES = "sanctions_graph.case_cli:register"  # case new|list|show|pin|view|note|link|…, rescreen
+for _name, _help, *_registrars in (
+    ("exposure", "hops to the nearest sanctioned entity, its path, sanctioned within 1-3 hops", _ANALYTICS),
+    ("ownership", "OFAC 50% rule: is the entity blocked by ownership?", _ANALYTICS),
+    ("trace", "follow funds from (forward) or into (backward) a wallet, in time order", _ANALYTICS),
+    ("shared", "entities sharing an address, wallet or identifier, weighted by rarity", _ANALYTICS),
+    ("it-workers", "workers whose pay is pooled or reaches a sanctioned entity", _ANALYTICS),
+    ("analyze", "precompute exposure and the 50% rule for every entity", _ANALYTICS),
+    ("screen", "screen a counterparty file (CSV or Excel) against the graph", "sanctions_graph.screen_cli:register"),
+    ("export", "write the graph out in another format", *_EXPORT),
+    ("xref", "SAME_AS candidates between the graph's datasets (never merged)", *_EXPORT),
+    ("review", "accept, reject or undo a SAME_AS candidate; list the review queue", *_EXPORT),
+    ("case", "cases: save an investigation, pin entities, write notes, export it", _CASES),
+    ("rescreen", "compare every case's pinned entities with their picture when last screened", _CASES),
+    ("load", "load a source into the graph", "sanctions_graph.load_cli:register"),
+    ("users", "the dashboard's users: add, list, remove, passwd", "sanctions_graph.users_cli:register"),
+):
+    cli.add_lazy(_name, _help, *_registrars)
 
 
 def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
     """Load the demo data (idempotent)."""
+    from loaders.framework import BarProgress, NoProgress, run_load
+    from loaders.registry import demo_sources
+
     reports = []
     for source, paths in demo_sources(demo.ofac_dir(), demo.scenario_file(), demo.SCENARIO_DATASET):
         progress = NoProgress() if quiet else BarProgress(source.name)
         reports.append(run_load(source, paths, store, progress=progress, keep_changes=True))
     return reports
-
-
-xref_cli.register(cli)  # xref, review, export judgements
-cli.add_command(users_cli.users)  # users add|list|remove|passwd
 
 
 # --- the dashboard ------------------------------------------------------------------------------------------------

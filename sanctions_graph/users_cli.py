@@ -14,6 +14,11 @@ from sanctions_graph.options import EXIT_OK, Group, print_json, settings_for, st
 FILE_HELP = f"The users file is users.json in the store home, or the path in ${USERS_ENV}."
 
 
+def register(group: click.Group) -> None:
+    """Add `users` to the root group."""
+    group.add_command(users)
+
+
 def user_file(store: str | None) -> UserFile:
     """The users file of the store home (--store is accepted like everywhere; the home does not depend on it)."""
     return UserFile(users_path(settings_for(store).home))

@@ -194,6 +194,7 @@ def _all_parsers() -> list[list[str]]:
                 found += walk(command, [*prefix, name])
         return found
 
+    cli.register_all()  # the commands of other modules are registered on first use (sanctions_graph/lazy.py)
     return [[], *walk(cli, [])]
 
 

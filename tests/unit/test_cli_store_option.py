@@ -23,6 +23,7 @@ def _command_paths() -> list[list[str]]:
                 found.append([*prefix, name])
         return found
 
+    cli.register_all()  # the commands of other modules are registered on first use (sanctions_graph/lazy.py)
     return walk(cli, [])
 
 
@@ -50,6 +51,7 @@ def test_every_command_accepts_store_at_every_level(path: list[str], capsys: pyt
 
 
 def test_every_group_shows_store_in_its_help() -> None:
+    cli.register_all()
     groups = [cli, *(c for c in cli.commands.values() if isinstance(c, click.Group))]
     for group in groups:
         assert any("--store" in p.opts for p in group.params), group.name
