@@ -135,6 +135,12 @@ def notes_on(store: CaseStore, targets: Sequence[str]) -> list[Note]:
     return sorted(notes, key=lambda n: (n.at, n.id))
 
 
+def noted_targets(store: CaseStore) -> list[str]:
+    """Ids of the entities and relationships any case holds a note on (the canvas marks them)."""
+    notes = (Note.from_dict(r) for r in store.get_records(RecordLabel.NOTE))
+    return sorted({n.target for n in notes if n.on != ON_CASE and n.target})
+
+
 def delete_note(store: CaseStore, note_id: str) -> bool:
     return store.delete_records(RecordLabel.NOTE, [note_id]) > 0
 

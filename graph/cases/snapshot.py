@@ -9,7 +9,10 @@ wrote; after the load, ``retract_absent`` compares them with what the graph hold
   its ``source_ids``, the designations whose record id is one of those source ids, the programs only they named,
   and ``sanctioned`` when no designation is left and no ``sanction`` topic says otherwise);
 - a relationship only this dataset asserts, absent from the files, is deleted; one other datasets also assert is
-  kept (counted: the store has no way yet to take one dataset off a relationship).
+  kept (counted: the store has no way yet to take one dataset off a relationship);
+- an entity the files hold has the dataset's designations, source ids and programs replaced by what the files say
+  (an upsert unites lists, so a program the list dropped - ZIMBABWE became GLOMAG in 2024 - would stay otherwise);
+  other list properties (aliases, identifiers, countries) are still united with what was stored.
 
 A partial file (an extract, a delta) is never a snapshot: its source declares none and nothing is removed. Writes go
 through the writer given (the load's ChangeTracker), so the load's change record lists the removals; running the same
@@ -28,13 +31,14 @@ from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
 from graph.stores.base import GraphReader, GraphWriter
 from graph.vocabulary import NodeKind, Prop, RelType
 
-#: A snapshot that lacks more than this share of the entities the graph holds for its dataset is refused (an
+#: A snapshot that wrote fewer entities than this share of those the graph holds for its dataset is refused (an
 #: extract or a wrong file declared a full publication), when the dataset holds at least SNAPSHOT_GUARD_MIN.
 SNAPSHOT_GUARD_SHARE = 0.5
 SNAPSHOT_GUARD_MIN = 100
 _BATCH = 2000
 #: What a shared entity's retraction rewrites.
 RETRACTED_PROPS = (Prop.DATASETS, Prop.SOURCE_IDS, Prop.DESIGNATIONS, Prop.PROGRAMS, Prop.SANCTIONED)
+_CLAIMED = (Prop.SOURCE_IDS, Prop.DESIGNATIONS, Prop.PROGRAMS)
 
 
 class SeenWriter:
@@ -45,6 +49,8 @@ class SeenWriter:
         self.write_workers: int = getattr(writer, "write_workers", 1)
         self.node_ids: set[str] = set()
         self.rel_ids: set[str] = set()
+        #: per entity written with designations: what the load said of them (RETRACTED_PROPS but datasets)
+        self.claims: dict[str, dict[Prop, Any]] = {}
         self._lock = threading.Lock()
 
     def ensure_schema(self) -> None:
@@ -54,6 +60,11 @@ class SeenWriter:
         counts = self.writer.upsert_nodes(kind, rows)
         with self._lock:
             self.node_ids.update(r.id for r in rows)
+            for r in rows:
+                if r.props.get(Prop.DESIGNATIONS):
+                    said = self.claims.setdefault(r.id, {p: [] for p in _CLAIMED})
+                    for p in _CLAIMED:
+                        said[p] += [v for v in _strings(r.props.get(p)) if v not in said[p]]
         return counts
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
@@ -88,6 +99,7 @@ class Retraction:
     stripped: list[str] = field(default_factory=list)  # entities other datasets assert: the dataset's claims went
     rels_deleted: list[str] = field(default_factory=list)
     rels_kept: list[str] = field(default_factory=list)  # other datasets assert them too
+    replaced: list[str] = field(default_factory=list)  # entities in the files whose stored designations were stale
 
     def notes(self) -> dict[str, int]:
         """The load report's notes (counts)."""
@@ -101,6 +113,7 @@ class Retraction:
             f"relationships absent from the full publication of {d}, asserted by other datasets (kept)": (
                 len(self.rels_kept)
             ),
+            f"entities whose earlier {d} designations the publication replaced (programs dropped)": len(self.replaced),
         }
 
 
@@ -151,16 +164,17 @@ def retract_absent(
 ) -> Retraction:
     """Remove what ``dataset`` asserted before and this load (``seen``) did not write (see the module docstring).
 
-    Raises ExpectedCountError, removing nothing, when the load lacks more than SNAPSHOT_GUARD_SHARE of what the graph
-    holds for the dataset: a partial file declared a full publication."""
+    Raises ExpectedCountError, removing nothing, when the load wrote fewer entities than SNAPSHOT_GUARD_SHARE of
+    those the graph holds for the dataset: a partial file declared a full publication."""
     held = _held(reader, dataset)
     out = Retraction(dataset, held=len(held))
     absent = [i for i in held if i not in seen.node_ids]
-    if len(held) >= SNAPSHOT_GUARD_MIN and len(absent) > SNAPSHOT_GUARD_SHARE * len(held):
+    if len(held) >= SNAPSHOT_GUARD_MIN and len(seen.node_ids) < SNAPSHOT_GUARD_SHARE * len(held):
         raise ExpectedCountError(
-            f"The {source} load was declared a full publication of {dataset} but lacks {len(absent):,} of the "
-            f"{len(held):,} entities the graph holds for it (more than {SNAPSHOT_GUARD_SHARE:.0%}): nothing was "
-            "removed. Is it an extract or a delta? Load it as a partial file."
+            f"The {source} load was declared a full publication of {dataset} but holds {len(seen.node_ids):,} "
+            f"entities where the graph holds {len(held):,} for it (fewer than {SNAPSHOT_GUARD_SHARE:.0%}), so it "
+            f"would remove {len(absent):,}: nothing was removed. Is it an extract or a delta? Load it as a partial "
+            "file."
         )
     for rel_type in RelType:
         for batch in reader.iter_relationship_values(rel_type, [Prop.ID, Prop.DATASETS]):
@@ -178,4 +192,37 @@ def retract_absent(
         writer.set_node_properties(RETRACTED_PROPS, rows)
     for start in range(0, len(out.deleted), _BATCH):
         writer.delete_nodes(out.deleted[start : start + _BATCH])
+    out.replaced = _replace_claims(reader, writer, dataset, seen)
     return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        return sorted(_strings(a)) == sorted(_strings(b))
+    return bool(a) == bool(b)
+
+
+def _replace_claims(reader: GraphReader, writer: GraphWriter, dataset: str, seen: SeenWriter) -> list[str]:
+    """Entities the load wrote designations for: the dataset's earlier claims taken off, what the load said put
+    back (written only where that differs from what is stored). Returns their ids."""
+    ids = sorted(seen.claims)
+    replaced: list[str] = []
+    for start in range(0, len(ids), _BATCH):
+        rows: list[tuple[str, dict[Prop, Any]]] = []
+        for entity in reader.get_entities(ids[start : start + _BATCH]):
+            said = seen.claims[entity.id]
+            base = without_dataset(dataset, entity.properties)
+            programs = list(said[Prop.PROGRAMS]) + [p for p in base[Prop.PROGRAMS] if p not in said[Prop.PROGRAMS]]
+            values: dict[Prop, Any] = {
+                Prop.DATASETS: [*base[Prop.DATASETS], dataset],
+                Prop.SOURCE_IDS: [*base[Prop.SOURCE_IDS], *said[Prop.SOURCE_IDS]],
+                Prop.DESIGNATIONS: [*base[Prop.DESIGNATIONS], *said[Prop.DESIGNATIONS]],
+                Prop.PROGRAMS: programs,
+                Prop.SANCTIONED: True,
+            }
+            if not all(_same(entity.properties.get(p), v) for p, v in values.items()):
+                rows.append((entity.id, values))
+                replaced.append(entity.id)
+        if rows:
+            writer.set_node_properties(RETRACTED_PROPS, rows)
+    return replaced
