@@ -137,7 +137,15 @@ class SpooledMap(Generic[V]):
                 self._flush()
         return value
 
+    def discard(self, key: str) -> None:
+        """Remove ``key`` if present, without reading it (a key set again afterwards takes the last place)."""
+        self._pending[key] = None
+        if len(self._pending) >= BUFFER_ROWS:
+            self._flush()
+
     def items(self) -> Iterator[tuple[str, V]]:
+        """Every key and value, in the order keys were first set (reading while iterating is fine; setting is
+        not)."""
         self._flush()
         for key, data in self._db.execute("SELECT key, data FROM items ORDER BY rowid"):
             yield key, pickle.loads(data)

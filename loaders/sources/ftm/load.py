@@ -29,6 +29,7 @@ from graph import (
     rel_id,
 )
 from loaders.framework import BadRecord, LoadContext
+from loaders.framework.spool import SpooledMap
 from loaders.sources.ftm.nodes import common, compact, identifiers, links, merge, names, read_number, scalars, wallet
 from loaders.sources.ftm.properties import (
     ALL_NODE_PROPS,
@@ -41,7 +42,17 @@ from loaders.sources.ftm.properties import (
     kind_of,
 )
 from loaders.sources.ftm.reading import raw_lines, slow_decode
-from loaders.sources.ftm.records import Attachment, Edge, Entity, Line, Node, validate
+from loaders.sources.ftm.records import (
+    Attachment,
+    Edge,
+    Entity,
+    Line,
+    Node,
+    PackedEdge,
+    pack_edges,
+    unpack_edges,
+    validate,
+)
 
 _MAX_EXAMPLES = 5
 
@@ -53,12 +64,13 @@ class Load:
         self.ctx = ctx
         self.dataset = dataset
         self.nodes: dict[str, Node] = {}
-        self.edges: dict[str, list[Edge]] = {}
-        self.edge_keys: set[str] = set()  # keys that are FtM edge entities (not nodes' link properties)
+        # the edges of each record, on disk until the end of the load (a load's memory does not grow with its
+        # links): (whether the record is an FtM edge entity rather than a node with link properties, its edges)
+        self.edges: SpooledMap[tuple[bool, list[PackedEdge]]] = SpooledMap()
         self.by_end: dict[str, set[str]] | None = None  # built when a delta deletes a node (_ends_index)
         self.attachments: dict[str, list[Attachment]] = {}  # by the Sanction/Identification's FtM id
         self.waiting: dict[str, list[Attachment]] = {}  # by the FtM id of the entity they wait for
-        self.not_nodes: set[str] = set()  # records that are no graph nodes: attachments, skipped (edges: edge_keys)
+        self.not_nodes: set[str] = set()  # records that are no graph nodes: attachments, skipped (edges: edges)
 
     # --- reading --------------------------------------------------------------------------------------------------
     def read_file(self, path: Path) -> None:
@@ -148,8 +160,7 @@ class Load:
         self.ctx.node(NodeRecord(node_id, kind, compact(props)))
         self.nodes[entity.id] = Node(node_id, kind, schema, name)
         self.not_nodes.discard(entity.id)
-        self.edge_keys.discard(entity.id)  # a later version of the record is a node
-        self._set_edges(entity.id, links(entity))
+        self._set_edges(entity.id, links(entity))  # (a later version of an edge record is a node: no longer one)
 
     # --- edges ----------------------------------------------------------------------------------------------------
     def _edge(self, entity: Entity, spec: EdgeMap, replace: bool = False) -> None:
@@ -189,8 +200,7 @@ class Load:
                 edge_id = key if len(pairs) == 1 else f"{key}.{n + 1}"
                 copied = dict(transfer) if transfer is not None else None
                 edges.append(Edge(key, spec.rel_type, source, target, edge_id, dict(props), clear, copied))
-        self.edge_keys.add(key)
-        self._set_edges(key, edges)
+        self._set_edges(key, edges, edge_entity=True)
 
     def _edge_props(
         self, entity: Entity, mapping: Iterable[tuple[str, Prop]], provenance: dict[Prop, Any]
@@ -212,10 +222,12 @@ class Load:
                 props[prop] = "; ".join(found)
         return props
 
-    def _set_edges(self, key: str, edges: list[Edge]) -> None:
-        if not edges and key not in self.edges:
+    def _set_edges(self, key: str, edges: list[Edge], edge_entity: bool = False) -> None:
+        """A later version of the record replaces what it said before."""
+        if not edges:
+            self.edges.discard(key)
             return
-        self.edges[key] = edges  # a later version of the record replaces what it said before
+        self.edges[key] = (edge_entity, pack_edges(edges))
         if self.by_end is not None:
             for edge in edges:
                 self.by_end.setdefault(edge.source, set()).add(key)
@@ -225,8 +237,8 @@ class Load:
         """Which records' edges each id is an end of: built at the first DEL of a node, then kept up to date."""
         if self.by_end is None:
             self.by_end = {}
-            for key, edges in self.edges.items():
-                for edge in edges:
+            for key, (_, packed) in self.edges.items():
+                for edge in unpack_edges(packed):
                     self.by_end.setdefault(edge.source, set()).add(key)
                     self.by_end.setdefault(edge.target, set()).add(key)
         return self.by_end
@@ -302,11 +314,16 @@ class Load:
         return applied
 
     # --- delta DEL ------------------------------------------------------------------------------------------------
+    def _is_edge_record(self, ftm_id: str) -> bool:
+        kept = self.edges.get(ftm_id)
+        return kept is not None and kept[0]
+
     def _delete(self, entity_id: str) -> None:
-        if entity_id in self.edge_keys:
-            self.edge_keys.discard(entity_id)
+        kept = self.edges.get(entity_id)
+        if kept is not None and kept[0]:  # an FtM edge entity of this load
+            self.edges.discard(entity_id)
             self.not_nodes.add(entity_id)
-            dropped_edges = self.edges.pop(entity_id, [])
+            dropped_edges = unpack_edges(kept[1])
             self.ctx.note("DEL of edges in the same load (dropped before writing)")
             # an earlier load may have written the same relationship(s)
             self.ctx.delete_relationships([e.rel_id for e in dropped_edges if e.rel_id] or [entity_id])
@@ -316,10 +333,12 @@ class Load:
                 self.ctx.note("DEL of sanctions/identifications already applied (their values stay on the entity)")
             return
         node = self.nodes.pop(entity_id, None)
-        self.edges.pop(entity_id, None)
+        self.edges.discard(entity_id)
         for key in self._ends_index().pop(entity_id, set()):
-            if key in self.edges:
-                self.edges[key] = [e for e in self.edges[key] if entity_id not in (e.source, e.target)]
+            kept = self.edges.get(key)
+            if kept is not None:
+                edges = [e for e in unpack_edges(kept[1]) if entity_id not in (e.source, e.target)]
+                self.edges[key] = (kept[0], pack_edges(edges))
         dropped = self.waiting.pop(entity_id, [])
         for attachment in dropped:
             self.attachments[attachment.record_id].remove(attachment)
@@ -331,9 +350,13 @@ class Load:
 
     def _not_a_node(self, ftm_id: str) -> bool:
         """A record of this load that is no graph node: an edge, a Sanction/Identification, a skipped schema."""
-        return ftm_id not in self.nodes and (ftm_id in self.not_nodes or ftm_id in self.edge_keys)
+        return ftm_id not in self.nodes and (ftm_id in self.not_nodes or self._is_edge_record(ftm_id))
 
     # --- the end of the load --------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Delete what the load kept on disk."""
+        self.edges.close()
+
     def _is_wallet(self, ftm_id: str) -> bool:
         node = self.nodes.get(ftm_id)
         return node is not None and node.kind is NodeKind.WALLET
@@ -352,8 +375,8 @@ class Load:
     def finish(self) -> None:
         absent_ends: set[str] = set()
         dangling = skipped = 0
-        for found in self.edges.values():
-            for edge in map(self._transfer, found):
+        for _, packed in self.edges.values():
+            for edge in map(self._transfer, unpack_edges(packed)):
                 ends: list[str] = []
                 for end in (edge.source, edge.target):
                     node = self.nodes.get(end)

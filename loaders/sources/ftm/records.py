@@ -82,6 +82,45 @@ class Edge:
     transfer: dict[Prop, Any] | None = None  # a Payment naming a transaction: its props as TRANSFERRED (wallet ends)
 
 
+#: An Edge as the load keeps it on disk (loaders.framework.spool): plain values only (an enum member pickles about
+#: ten times slower than its text).
+PackedEdge = tuple[str, str, str, str, str | None, dict[str, Any], tuple[str, ...], dict[str, Any] | None]
+_PROPS: dict[str, Prop] = {p.value: p for p in Prop}
+
+
+def pack_edges(edges: list[Edge]) -> list[PackedEdge]:
+    return [
+        (
+            e.key,
+            e.rel_type.value,
+            e.source,
+            e.target,
+            e.rel_id,
+            {k.value: v for k, v in e.props.items()},
+            tuple(p.value for p in e.clear),
+            None if e.transfer is None else {k.value: v for k, v in e.transfer.items()},
+        )
+        for e in edges
+    ]
+
+
+def unpack_edges(packed: list[PackedEdge]) -> list[Edge]:
+    props = _PROPS
+    return [
+        Edge(
+            key,
+            RelType(rel_type),
+            source,
+            target,
+            rel_id,
+            {props[k]: v for k, v in values.items()},
+            frozenset(props[p] for p in clear),
+            None if transfer is None else {props[k]: v for k, v in transfer.items()},
+        )
+        for key, rel_type, source, target, rel_id, values, clear, transfer in packed
+    ]
+
+
 @dataclass
 class Attachment:
     """What a Sanction or Identification adds to one entity, waiting for it or applied to it."""

@@ -26,6 +26,9 @@ class FtmSource:
 
     def read(self, paths: Sequence[Path], ctx: LoadContext) -> None:
         load = Load(ctx, self.dataset)
-        for path in expand_paths(paths):
-            load.read_file(path)
-        load.finish()
+        try:
+            for path in expand_paths(paths):
+                load.read_file(path)
+            load.finish()
+        finally:
+            load.close()

@@ -1,0 +1,92 @@
+"""What a load keeps until its end goes to disk (loaders/framework/spool.py): past BUFFER_ROWS the rows are in the
+temporary database, and reading back gives what a dict kept the same way would hold, in the same order; an FtM load
+whose edges all went to disk gives the same graph as one whose edges all waited in memory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.model import RelRecord
+from graph.stores.base import GraphStore
+from graph.stores.memory_store import MemoryStore
+from graph.vocabulary import Prop, RelType
+from loaders.framework import run_load, spool
+from loaders.framework.spool import RelationshipSpool, SpooledMap
+from loaders.sources.ftm import FtmSource
+from tests.ftm_fixtures import DELTA, NETWORK
+
+#: rows in each spool's temporary database
+_COUNT = {"items": "SELECT count(*) FROM items", "rels": "SELECT count(*) FROM rels"}
+
+
+def _on_disk(db_owner: SpooledMap[dict[str, object]] | RelationshipSpool, table: str) -> int:
+    return int(db_owner._db.execute(_COUNT[table]).fetchone()[0])
+
+
+def test_spooled_map_spills_past_its_buffer_and_reads_back_the_same_values() -> None:
+    spooled: SpooledMap[dict[str, object]] = SpooledMap()
+    reference: dict[str, dict[str, object]] = {}
+    n = 3 * spool.BUFFER_ROWS + 7
+    for i in range(n):
+        value: dict[str, object] = {"i": i, "names": [f"n{i}", "x"], "share": i / 7}
+        spooled[f"k{i}"] = value
+        reference[f"k{i}"] = value
+    assert len(spooled._pending) < spool.BUFFER_ROWS
+    assert _on_disk(spooled, "items") >= n - spool.BUFFER_ROWS  # the rest went to disk
+    # a replaced key keeps its first place; a discarded or popped one is gone
+    spooled["k5"] = reference["k5"] = {"i": "again"}
+    spooled.discard("k6")
+    del reference["k6"]
+    spooled.discard("never-set")
+    assert spooled.pop("k7") == reference.pop("k7")
+    assert spooled.pop("k7") is None
+    assert spooled.get("k5") == {"i": "again"} and "k6" not in spooled and "k8" in spooled
+    assert list(spooled.items()) == list(reference.items())
+    with pytest.raises(ValueError):
+        spooled["none"] = None  # type: ignore[assignment]
+    spooled.close()
+
+
+def test_relationship_spool_keeps_the_last_emission_of_an_id_in_the_place_of_the_first() -> None:
+    rels = RelationshipSpool()
+    reference: dict[tuple[str, str], tuple[int, RelRecord]] = {}
+    n = 2 * spool.BUFFER_ROWS + 3
+    for seq in range(n):
+        i = seq % (n - 10)  # the last ten emissions repeat ids emitted first
+        record = RelRecord(f"r{i}", RelType.OWNS, f"a{i}", f"b{seq}", {Prop.PERCENTAGE: float(seq)}, frozenset())
+        rels.add(seq, record)
+        key = (record.type.value, record.id)
+        reference[key] = (seq, record)  # a dict keeps the first place and the last value
+    assert _on_disk(rels, "rels") >= n - 10 - spool.BUFFER_ROWS
+    assert list(rels) == list(reference.values())
+    rels.close()
+
+
+def _digest(store: GraphStore) -> str:
+    rows: list[str] = []
+    for batch in store.iter_entities():
+        rows += [json.dumps([e.id, e.kind.value, e.properties], sort_keys=True, default=str) for e in batch]
+    for rels in store.iter_relationships():
+        rows += [json.dumps([r.id, r.type.value, r.source, r.target, r.properties], sort_keys=True) for r in rels]
+    return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()
+
+
+def _ftm_graph(files: list[Path]) -> tuple[str, int, int]:
+    store = MemoryStore()
+    for file in files:
+        run_load(FtmSource(), [file], store)
+    stats = store.stats()
+    return _digest(store), stats.total_nodes, stats.total_relationships
+
+
+def test_an_ftm_load_with_its_edges_on_disk_gives_the_same_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spool, "BUFFER_ROWS", 10**9)  # everything waits in memory (a dict, as before the spool)
+    in_memory = _ftm_graph([NETWORK, DELTA])
+    monkeypatch.setattr(spool, "BUFFER_ROWS", 1)  # every edge and relationship goes to disk at once
+    on_disk = _ftm_graph([NETWORK, DELTA])
+    assert on_disk == in_memory
+    assert in_memory[2] > 0  # relationships were loaded at all
