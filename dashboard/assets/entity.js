@@ -155,15 +155,17 @@ window.dash_clientside.entity = {
         });
     },
 
-    /* Writes the view (and the working graph's expansions and opened groups) into the address bar without
-       reloading the page, as a new history entry: Back and Forward walk hops, filters and expansions (the page
-       is drawn again from the URL), and a reload brings the expansions back. */
+    /* Writes the view (and the working graph's expansions, opened groups, hidden and removed entities) into the
+       address bar without reloading the page, as a new history entry: Back and Forward walk hops, filters,
+       expansions, hiding and removing (the page is drawn again from the URL), and a reload brings them back. */
     syncUrl: function(query, state) {
         if (typeof query !== 'string') { return window.dash_clientside.no_update; }
         var enc = function(ids) { return ids.map(function(i) { return encodeURIComponent(i).replace(/%2C/g, ',').replace(/%3A/g, ':'); }).join(','); };
         var full = query;
         if (state && state.expanded && state.expanded.length) { full += '&exp=' + enc(state.expanded); }
         if (state && state.opened && state.opened.length) { full += '&open=' + enc(state.opened.slice().sort()); }
+        if (state && state.hidden && state.hidden.length) { full += '&hidden=' + enc(state.hidden); }
+        if (state && state.removed && state.removed.length) { full += '&removed=' + enc(state.removed); }
         if (window.location.search !== full) {
             window.history.pushState(null, '', window.location.pathname + full + window.location.hash);
         }

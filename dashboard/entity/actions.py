@@ -260,7 +260,8 @@ def _bring(
     if total is not None:
         degree[entity_id] = total
     expanded = state.expanded if entity_id in state.expanded else (*state.expanded, entity_id)
-    new_state = replace(state, nodes=nodes, edges=edges, degree=degree, expanded=expanded)
+    removed = tuple(x for x in state.removed if x not in nodes)  # brought back
+    new_state = replace(state, nodes=nodes, edges=edges, degree=degree, expanded=expanded, removed=removed)
     name = state.nodes[entity_id].name
     missing = new_state.more().get(entity_id, 0)
     if not new:
@@ -309,6 +310,7 @@ def remove(state: GraphState, entity_id: str) -> GraphState:
         expanded=tuple(x for x in state.expanded if x != entity_id),
         hidden=tuple(x for x in state.hidden if x != entity_id),
         pinned=tuple(x for x in state.pinned if x != entity_id),
+        removed=state.removed if entity_id in state.removed else (*state.removed, entity_id),
     )
 
 
@@ -318,15 +320,26 @@ def open_group(state: GraphState, group: str) -> GraphState:
 
 
 def replay(
-    store: GraphReader, state: GraphState, expansions: Iterable[str], opened: Iterable[str], size: int = HUB_CAP
+    store: GraphReader,
+    state: GraphState,
+    expansions: Iterable[str],
+    opened: Iterable[str],
+    size: int = HUB_CAP,
+    hidden: Iterable[str] = (),
+    removed: Iterable[str] = (),
 ) -> GraphState:
-    """The working graph with the expansions and opened groups a URL names done again (each expansion one or two
-    store calls; entities no longer in the view are skipped)."""
+    """The working graph with what a URL names done again: the expansions (each one or two store calls), the
+    opened groups, then the removals and the hidden entities (no store call); entities no longer in the view are
+    skipped."""
     for entity_id in expansions:
         if entity_id in state.nodes:
             state = expand(store, state, entity_id, size).state
     for group in opened:
         state = open_group(state, group)
+    for entity_id in removed:
+        state = remove(state, entity_id)
+    for entity_id in hidden:
+        state = hide(state, entity_id)
     return state
 
 

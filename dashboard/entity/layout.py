@@ -408,7 +408,7 @@ def _stores(view: ViewState, state: GraphState | None, rendered: Rendered | None
     return [
         dcc.Store(id="timeline-figure", data=rendered.figure if rendered else None),
         dcc.Store(id="view-state", data=view.to_json()),
-        dcc.Store(id="view-query", data=view_state_to_query(view)),
+        dcc.Store(id="view-query", data=view_state_to_query(view.without_working_graph())),
         dcc.Store(id="graph-state", data=state.to_json() if state else None),
         dcc.Store(id="graph-positions", data={}),
         dcc.Store(id="graph-dbltap"),
@@ -537,7 +537,9 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
 
     def load() -> actions.Loaded:
         first = actions.load_view(store, entity_id, view.hops, view.page)
-        state = actions.replay(store, first.state, view.expansions, sorted(view.opened), view.page)
+        state = actions.replay(
+            store, first.state, view.expansions, sorted(view.opened), view.page, view.hidden, view.removed
+        )
         return actions.Loaded(state, first.center)
 
     loaded = guarded(load)

@@ -18,6 +18,8 @@ Parameters:
     group     leaves of one kind on one entity drawn as one group node from this many (default 30; 0: never)
     open      groups opened by the analyst, comma separated; exp: entities expanded, comma separated (replayed
               on a reload, so a copied URL or Back/Forward brings the expansions back)
+    hidden    entities the analyst hid, removed: entities the analyst removed, comma separated (done again after
+              the expansions on a reload)
 
 Without ``layout`` the page chooses by size and shape (``ViewState.auto``; ``choose_layout``): small views
 force-directed, bigger ones in rings computed on the server.
@@ -77,6 +79,8 @@ class ViewState:
     page: int = DEFAULT_PAGE
     opened: frozenset[str] = frozenset()
     expansions: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
     #: Sentences about parameters that had to be corrected (not part of the state itself).
     notes: tuple[str, ...] = field(default=(), compare=False)
     #: No layout chosen: the page picks one by the size and shape of the view (``choose_layout``).
@@ -105,8 +109,15 @@ class ViewState:
             page=self.page,
             opened=self.opened,
             expansions=self.expansions,
+            hidden=self.hidden,
+            removed=self.removed,
             auto=self.auto,
         )
+
+    def without_working_graph(self) -> ViewState:
+        """The view without what the working graph carries into the URL (expansions, opened groups, hidden and
+        removed entities: assets/entity.js writes those from the working graph)."""
+        return replace(self, opened=frozenset(), expansions=(), hidden=(), removed=())
 
     def to_json(self) -> dict[str, Any]:
         """The form kept in a ``dcc.Store`` (lists sorted, so equal states give equal JSON)."""
@@ -126,6 +137,8 @@ class ViewState:
             "page": self.page,
             "opened": sorted(self.opened),
             "exp": list(self.expansions),
+            "hidden": list(self.hidden),
+            "removed": list(self.removed),
             "auto": self.auto,
         }
 
@@ -143,7 +156,7 @@ class ViewState:
 #: those whose parameter has another name.
 CONTROL_NAMES = (
     "hops", "layout", "kinds", "rels", "date_from", "date_to", "min_amount", "hide_datasets", "colour", "shared",
-    "size", "group", "page", "opened", "exp",
+    "size", "group", "page", "opened", "exp", "hidden", "removed",
 )  # fmt: skip
 _URL_NAMES = {"date_from": "from", "date_to": "to", "min_amount": "min", "hide_datasets": "hide", "opened": "open"}
 
@@ -186,6 +199,8 @@ def from_controls(values: Mapping[str, Any]) -> ViewState:
         page=page,
         opened=frozenset(split_items(get("opened"))),
         expansions=tuple(dict.fromkeys(split_items(get("exp")))),
+        hidden=tuple(dict.fromkeys(split_items(get("hidden")))),
+        removed=tuple(dict.fromkeys(split_items(get("removed")))),
         notes=tuple(n for n in notes if n),
         auto=is_auto,
     )
@@ -246,6 +261,10 @@ def view_state_to_query(state: ViewState) -> str:
         pairs.append(("open", _joined(state.opened)))
     if state.expansions:
         pairs.append(("exp", ",".join(state.expansions)))
+    if state.hidden:
+        pairs.append(("hidden", ",".join(state.hidden)))
+    if state.removed:
+        pairs.append(("removed", ",".join(state.removed)))
     return "?" + urlencode(pairs, safe=",:")
 
 

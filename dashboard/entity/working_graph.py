@@ -98,6 +98,8 @@ class GraphState:
     omitted: int = 0
     #: Groups of leaves the analyst opened (``dashboard.entity.groups``).
     opened: tuple[str, ...] = ()
+    #: Entities the analyst removed (an expansion that brings one back takes it off), so a reload removes them again.
+    removed: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +113,7 @@ class GraphState:
             "pinned": list(self.pinned),
             "omitted": self.omitted,
             "opened": list(self.opened),
+            "removed": list(self.removed),
         }
 
     @classmethod
@@ -128,6 +131,7 @@ class GraphState:
             pinned=tuple(data.get("pinned") or ()),
             omitted=int(data.get("omitted") or 0),
             opened=tuple(data.get("opened") or ()),
+            removed=tuple(data.get("removed") or ()),
         )
 
     def neighbours(self, node_id: str) -> set[str]:

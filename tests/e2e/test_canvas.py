@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from dashboard.entity.actions import HUB_CAP
+from graph import judge
 from graph.model import NodeRecord, RelRecord
 from graph.stores.base import GraphReader, GraphStore
 from graph.vocabulary import NodeKind, Prop, RelType
@@ -280,6 +281,73 @@ def test_expand_by_relationship_type_and_a_chosen_page_size(dash_duo: Any, group
     _assert_no_console_errors(dash_duo)
 
 
+# --- 4. the truth on screen: a SAME_AS as judged ----------------------------------------------------------------
+
+JUDGED = "gen-judged"
+SAME_AS_OPEN, SAME_AS_ACCEPTED, SAME_AS_REJECTED = "gen-sa-open", "gen-sa-accepted", "gen-sa-rejected"
+
+
+@pytest.fixture(scope="module")
+def judged_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """A person with three same-as candidates: one left open, one accepted, one rejected (by the review's own
+    judge, as the review page records it)."""
+    store = own_embedded_store(tmp_path_factory, "judged")
+    try:
+        store.ensure_schema()
+        names = {
+            JUDGED: "Ri Chol Man",
+            "gen-j-open": "Ri Cholman",
+            "gen-j-yes": "Ri Chol-man",
+            "gen-j-no": "Ri Chol Mann",
+        }
+        store.upsert_nodes(
+            NodeKind.PERSON, [NodeRecord(i, NodeKind.PERSON, {Prop.NAME: name}) for i, name in names.items()]
+        )
+        pairs = {SAME_AS_OPEN: "gen-j-open", SAME_AS_ACCEPTED: "gen-j-yes", SAME_AS_REJECTED: "gen-j-no"}
+        candidates = {Prop.SCORE: 0.8, Prop.STATUS: "candidate"}
+        store.upsert_relationships(
+            RelType.SAME_AS, [RelRecord(r, RelType.SAME_AS, JUDGED, other, candidates) for r, other in pairs.items()]
+        )
+        judge(store, SAME_AS_ACCEPTED, "accept")
+        judge(store, SAME_AS_REJECTED, "reject")
+        yield store
+    finally:
+        store.close()
+
+
+_EDGE_LOOK = (
+    "var e = cy.$id(arguments[0]); return {line: e.style('line-style'), colour: e.style('line-color'),"
+    " opacity: parseFloat(e.style('opacity')), label: e.style('label'), classes: e.classes()};"
+)
+
+
+def test_a_rejected_same_as_is_drawn_apart_from_an_open_and_an_accepted_one(
+    dash_duo: Any, judged_store: GraphReader
+) -> None:
+    _start(dash_duo, judged_store, f"/entity/{JUDGED}?hops=1")
+    _wait_nodes(dash_duo, {JUDGED, "gen-j-open", "gen-j-yes", "gen-j-no"})
+    _settled(dash_duo)
+
+    def look(edge: str) -> dict[str, Any]:
+        found = dash_duo.driver.execute_script(
+            "var g = document.getElementById('graph'), cy = g._cyreg.cy;" + _EDGE_LOOK, edge
+        )
+        assert isinstance(found, dict), (edge, found)
+        return found
+
+    rejected, accepted, candidate = look(SAME_AS_REJECTED), look(SAME_AS_ACCEPTED), look(SAME_AS_OPEN)
+    assert "same-as-rejected" in rejected["classes"], rejected
+    assert rejected["line"] == "dashed" and rejected["opacity"] == 0.5, rejected
+    assert rejected["label"] == "rejected same as", rejected  # said in words, not only by the line
+    assert candidate["line"] == "dotted" and candidate["opacity"] == 1, candidate
+    assert accepted["line"] == "solid" and accepted["colour"] != rejected["colour"], accepted
+    assert len({rejected["colour"], accepted["colour"], candidate["colour"]}) == 3
+    _emit(dash_duo, SAME_AS_REJECTED, "tap")  # its panel says it was rejected
+    dash_duo.wait_for_contains_text("#details", "rejected")
+    _shot(dash_duo, "canvas-same-as-judged")
+    _assert_no_console_errors(dash_duo)
+
+
 # --- 6. investigation state -------------------------------------------------------------------------------------
 
 
@@ -324,6 +392,52 @@ def test_back_forward_reload_and_undo_walk_the_investigation(dash_duo: Any, demo
     _wait_nodes(dash_duo, {FRONT, "demo-golden-maple"})
     dash_duo.find_element("#redo").click()
     _wait_nodes(dash_duo, {FRONT}, absent={"demo-golden-maple"})
+    _assert_no_console_errors(dash_duo)
+
+
+def _more_label(dash_duo: Any, parent: str) -> str | None:
+    label = _js(dash_duo, f"var n = cy.getElementById('more:{parent}'); return n.length ? n.data('label') : null;")
+    return str(label) if label else None
+
+
+def test_hidden_and_removed_nodes_survive_a_reload_and_walk_back_and_forward(
+    dash_duo: Any, demo_store: GraphReader
+) -> None:
+    maple, jamie, alex = "demo-golden-maple", "demo-jamie-park", "demo-alex-kim"
+    _start(dash_duo, demo_store, f"/entity/{RI}?hops=1")
+    _wait_nodes(dash_duo, {RI, FRONT}, absent={maple})
+    _emit(dash_duo, FRONT, "dbltap")
+    _wait_nodes(dash_duo, {maple, jamie, alex})
+    _emit(dash_duo, maple, "tap")
+    dash_duo.wait_for_contains_text("#selected-node", "Golden Maple")
+    dash_duo.find_element("#node-hide").click()
+    _wait(dash_duo, lambda: _query(dash_duo).get("hidden") == maple, "the hidden node is not in the URL")
+    _emit(dash_duo, jamie, "tap")
+    dash_duo.wait_for_contains_text("#selected-node", "Jamie Park")
+    dash_duo.find_element("#node-remove").click()
+    _wait(dash_duo, lambda: _query(dash_duo).get("removed") == jamie, "the removed node is not in the URL")
+    assert _query(dash_duo)["exp"] == FRONT and _query(dash_duo)["hidden"] == maple
+
+    dash_duo.driver.refresh()  # a reload: expanded, then hidden and removed again
+    _wait_nodes(dash_duo, {RI, FRONT, alex}, absent={maple, jamie})
+    dash_duo.wait_for_text_to_equal("#show-hidden", "Show hidden (1)")
+    _wait(dash_duo, lambda: _more_label(dash_duo, FRONT) == "1 more", "the removed neighbour is not offered again")
+    _settled(dash_duo)
+    _shot(dash_duo, "canvas-reload-keeps-hidden-and-removed")
+
+    dash_duo.driver.back()  # before the removal: Jamie Park is back, Golden Maple still hidden
+    _wait_nodes(dash_duo, {jamie}, absent={maple})
+    assert "removed" not in _query(dash_duo) and _query(dash_duo)["hidden"] == maple
+    dash_duo.driver.back()  # before the hiding
+    _wait_nodes(dash_duo, {maple, jamie})
+    assert "hidden" not in _query(dash_duo)
+    dash_duo.driver.forward()
+    dash_duo.driver.forward()
+    _wait_nodes(dash_duo, {alex}, absent={maple, jamie})
+
+    dash_duo.find_element("#show-hidden").click()  # shown again: out of the URL too
+    _wait_nodes(dash_duo, {maple}, absent={jamie})
+    _wait(dash_duo, lambda: "hidden" not in _query(dash_duo), "a shown node stayed in the URL")
     _assert_no_console_errors(dash_duo)
 
 

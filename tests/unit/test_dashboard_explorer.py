@@ -127,6 +127,23 @@ def test_removing_a_neighbour_of_an_expanded_entity_offers_it_again(store: Recor
     assert explorer.remove(state, "front") is state  # never the page's own entity
 
 
+def test_removals_and_hiding_are_kept_and_replayed_after_the_expansions(store: RecordingReader) -> None:
+    first = explorer.load_view(store, "ri", 1).state  # ri and front
+    state = explorer.expand(store, first, "front").state  # trading and alex come in
+    state = explorer.remove(explorer.hide(state, "alex"), "trading")
+    assert state.removed == ("trading",) and state.hidden == ("alex",)
+    assert GraphState.from_json(json.loads(json.dumps(state.to_json()))) == state
+    # a reload: the same expansions, then the same removals and hiding
+    again = explorer.replay(store, first, state.expanded, (), HUB_CAP, state.hidden, state.removed)
+    assert again == state
+    assert again.more() == {"front": 1}  # the removed neighbour is offered again
+    # an expansion that brings a removed entity back takes it off the list
+    back = explorer.expand(store, state, "front").state
+    assert "trading" in back.nodes and back.removed == ()
+    # entities no longer there are skipped
+    assert explorer.replay(store, first, (), (), HUB_CAP, ("gone",), ("gone", "ri")) == first
+
+
 def test_a_full_view_refuses_to_grow_with_a_sentence(store: RecordingReader, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(explorer, "MAX_VIEW_NODES", 2)
     state = explorer.load_view(store, "ri", 1).state  # ri and front: the view is full

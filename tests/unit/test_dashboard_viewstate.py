@@ -44,6 +44,7 @@ def test_a_full_view_is_written_readably() -> None:
         ViewState(layout=Layout.FORCE, rels=frozenset({RelType.SAME_AS}), min_amount=1e6),
         ViewState(date_from="2023", date_to="2024-02"),
         ViewState(hide_datasets=frozenset({"a b", "c&d"})),
+        ViewState(expansions=("front", "w:1"), hidden=("decoy",), removed=("w1", "alex")),
     ],
 )
 def test_query_round_trip(state: ViewState) -> None:
@@ -100,3 +101,11 @@ def test_a_view_knows_whether_it_filters() -> None:
     assert not ViewState(hops=3, layout=Layout.FORCE).filtered
     assert FULL.filtered and FULL.without_filters() == ViewState(hops=3, layout=Layout.HIERARCHY)
     assert ViewState(kinds=frozenset()).filtered
+
+
+def test_hidden_and_removed_entities_travel_in_the_url_in_their_order() -> None:
+    view = parse_view_state("?hops=1&exp=front&hidden=decoy,w2&removed=w1&removed=alex")
+    assert view.expansions == ("front",) and view.hidden == ("decoy", "w2") and view.removed == ("w1", "alex")
+    assert view_state_to_query(view) == "?hops=1&exp=front&hidden=decoy,w2&removed=w1,alex"
+    # the page's own query leaves them to the working graph (assets/entity.js writes them from it)
+    assert view_state_to_query(view.without_working_graph()) == "?hops=1"
