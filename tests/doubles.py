@@ -2,12 +2,14 @@
 contract suite): ``RecordingStore`` records every write call, for tests that check batching and order, and for the
 load benchmark's per-record loader; ``RecordingReader`` records the calls made on a store (the dashboard's pages and
 callbacks); ``HungStore`` hangs like a stopped server. Store behaviour (what is created, merged, refused, found) is
-the memory store's, never re-implemented.
+the memory store's, never re-implemented. ``graph_digest`` hashes all a store holds, to compare two loads.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.model import Entity, NodeRecord, Relationship, RelRecord, WriteCounts
+from graph.stores.base import GraphReader
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -149,6 +152,17 @@ def memory_store_of(entities: Iterable[Entity], relationships: Iterable[Relation
     for rel_type, rel_rows in rels.items():
         store.upsert_relationships(rel_type, rel_rows)
     return store
+
+
+def graph_digest(store: GraphReader) -> str:
+    """A digest of every entity and relationship with its properties (order-free): equal for two stores that hold
+    the same graph, whatever order it was written in."""
+    rows: list[str] = []
+    for batch in store.iter_entities():
+        rows += [json.dumps([e.id, e.kind.value, e.properties], sort_keys=True, default=str) for e in batch]
+    for rels in store.iter_relationships():
+        rows += [json.dumps([r.id, r.type.value, r.source, r.target, r.properties], sort_keys=True) for r in rels]
+    return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()
 
 
 #: The arguments recorded in ``RecordingReader.calls`` beside the method's name, per read method (any other

@@ -6,7 +6,6 @@ Used by tests/hostile/test_kill_schedule.py (a few kills) and benchmarks/kill_be
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import random
@@ -20,6 +19,7 @@ from graph import GraphStore, SanctionsGraphError, Settings, open_store
 from graph.stores.embedded_server import EmbeddedServer
 from loaders.framework import run_load
 from loaders.sources.native_jsonl import NativeJsonlSource
+from tests.doubles import graph_digest
 
 
 def write_scenario(path: Path, entities: int) -> Path:
@@ -34,16 +34,6 @@ def write_scenario(path: Path, entities: int) -> Path:
                 rel = {"rel": "PAID", "source": f"k-{i}", "target": f"k-{(i * 13) % entities}", "amount": i}
                 out.write(json.dumps(rel) + "\n")
     return path
-
-
-def digest(store: GraphStore) -> str:
-    """A digest of every entity and relationship with its properties (order-free)."""
-    rows: list[str] = []
-    for batch in store.iter_entities():
-        rows += [json.dumps([e.id, e.kind.value, e.properties], sort_keys=True, default=str) for e in batch]
-    for rels in store.iter_relationships():
-        rows += [json.dumps([r.id, r.type.value, r.source, r.target, r.properties], sort_keys=True) for r in rels]
-    return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()
 
 
 def load(store: GraphStore, data: Path) -> None:
@@ -73,7 +63,7 @@ def clean_run(data: Path, home: Path) -> tuple[str, float]:
         started = time.monotonic()
         load(store, data)
         seconds = time.monotonic() - started
-        return digest(store), seconds
+        return graph_digest(store), seconds
     finally:
         store.close()
 
@@ -116,7 +106,7 @@ def run_schedule(data: Path, home: Path, kills: int, seed: int, expected: str, l
         outcome.restores = damaged
         try:
             load(again, data)
-            got = digest(again)
+            got = graph_digest(again)
         finally:
             again.close()
         if got == expected:

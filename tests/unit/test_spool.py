@@ -4,19 +4,17 @@ whose edges all went to disk gives the same graph as one whose edges all waited 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
 
 from graph.model import RelRecord
-from graph.stores.base import GraphStore
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import Prop, RelType
 from loaders.framework import run_load, spool
 from loaders.framework.spool import RelationshipSpool, SpooledMap
 from loaders.sources.ftm import FtmSource
+from tests.doubles import graph_digest
 from tests.ftm_fixtures import DELTA, NETWORK
 
 #: rows in each spool's temporary database
@@ -66,21 +64,12 @@ def test_relationship_spool_keeps_the_last_emission_of_an_id_in_the_place_of_the
     rels.close()
 
 
-def _digest(store: GraphStore) -> str:
-    rows: list[str] = []
-    for batch in store.iter_entities():
-        rows += [json.dumps([e.id, e.kind.value, e.properties], sort_keys=True, default=str) for e in batch]
-    for rels in store.iter_relationships():
-        rows += [json.dumps([r.id, r.type.value, r.source, r.target, r.properties], sort_keys=True) for r in rels]
-    return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()
-
-
 def _ftm_graph(files: list[Path]) -> tuple[str, int, int]:
     store = MemoryStore()
     for file in files:
         run_load(FtmSource(), [file], store)
     stats = store.stats()
-    return _digest(store), stats.total_nodes, stats.total_relationships
+    return graph_digest(store), stats.total_nodes, stats.total_relationships
 
 
 def test_an_ftm_load_with_its_edges_on_disk_gives_the_same_graph(monkeypatch: pytest.MonkeyPatch) -> None:
