@@ -262,13 +262,15 @@ def redraw(
     view_json: Mapping[str, Any] | None,
     positions: Any,
     shared: Mapping[str, Any] | None = None,
+    noted: Any = None,
 ) -> tuple[Any, ...]:
-    """Callback: the working graph, the view or the shared-infrastructure links changed → everything drawn from
-    them."""
+    """Callback: the working graph, the view, the shared-infrastructure links or the ids a case holds notes on
+    ('noted-ids', dashboard.entity.notes_panel) changed → everything drawn from them."""
     if not state_json:
         raise dash.exceptions.PreventUpdate
     state, view = GraphState.from_json(state_json), ViewState.from_json(view_json)
-    r = render_view(state, view, positions_from(positions), shared)
+    marked = [str(i) for i in noted] if isinstance(noted, list) else []
+    r = render_view(state, view, positions_from(positions), shared, marked)
     return (
         r.elements,
         r.layout,
@@ -395,6 +397,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Input("view-state", "data"),
         State("graph-positions", "data"),
         Input("shared-cache", "data"),
+        Input("noted-ids", "data"),
         prevent_initial_call=True,
     )(redraw)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -54,10 +54,12 @@ def node_element(
     expanded: bool = False,
     in_view: int | None = None,
     degree: int | None = None,
+    noted: bool = False,
 ) -> dict[str, Any]:
     """An entity as a cytoscape node: classes by kind, marks ('sanctioned', 'front', 'stub'), 'center', 'pinned',
     'expanded' and risk (``risk_classes``); ``in_view``: its neighbours loaded in the page's view, when known;
-    ``degree``: its connections in the graph where known (else in the view), for sizing nodes by degree."""
+    ``degree``: its connections in the graph where known (else in the view), for sizing nodes by degree;
+    ``noted``: a case holds a note on it ('noted', drawn with a mark)."""
     classes = [node.kind]
     for flag, name in ((node.sanctioned, "sanctioned"), (node.front, "front"), (node.stub, "stub")):
         if flag:
@@ -68,6 +70,8 @@ def node_element(
         classes.append("pinned")
     if expanded:
         classes.append("expanded")
+    if noted:
+        classes.append("noted")
     classes += risk_classes(node.risk)
     data: dict[str, Any] = {
         "id": node.id,
@@ -81,6 +85,8 @@ def node_element(
         "pinned": pinned,
         "exposure": node.risk.band,
     }
+    if noted:
+        data["noted"] = True
     if in_view is not None:
         data["in_view"] = in_view
     if degree is not None or in_view is not None:
@@ -104,7 +110,7 @@ def edge_width(edge: EdgeInfo, largest: float) -> float | None:
     return None
 
 
-def edge_element(edge: EdgeInfo, names: Mapping[str, str], largest: float) -> dict[str, Any]:
+def edge_element(edge: EdgeInfo, names: Mapping[str, str], largest: float, noted: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": edge.id,
         "source": edge.source,
@@ -115,10 +121,12 @@ def edge_element(edge: EdgeInfo, names: Mapping[str, str], largest: float) -> di
         "target_name": names.get(edge.target, edge.target),
         "props": edge.props,
     }
+    if noted:
+        data["noted"] = True
     width = edge_width(edge, largest)
     if width is not None:
         data["width"] = width
-    return {"data": data, "classes": f"{edge.type}{same_as_class(edge)}"}
+    return {"data": data, "classes": f"{edge.type}{same_as_class(edge)}{' noted' if noted else ''}"}
 
 
 def same_as_class(edge: EdgeInfo) -> str:
@@ -360,10 +368,15 @@ class ComposedView:
         return sum(self.more.values())
 
 
-def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | None = None) -> ComposedView:
+def compose(
+    state: GraphState,
+    view: ViewState,
+    current: Mapping[str, Point] | None = None,
+    noted: Collection[str] = frozenset(),
+) -> ComposedView:
     """Elements and layout of the page's graph for ``state`` seen through ``view``; ``current``: positions the
-    browser has now (entities that keep theirs do not jump). Leaves in groups (``dashboard.entity.groups``) are
-    drawn as one group node each."""
+    browser has now (entities that keep theirs do not jump); ``noted``: ids of entities and relationships a case
+    holds notes on (marked). Leaves in groups (``dashboard.entity.groups``) are drawn as one group node each."""
     current = current or {}
     shown = filter_view(state, view)
     drawn = set(shown.nodes)
@@ -402,7 +415,9 @@ def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | N
     elements: list[dict[str, Any]] = []
     for i in ids:
         in_view = len(loaded_neighbours.get(i, ()))
-        node = node_element(state.nodes[i], state.center, i in pinned_set, i in expanded, in_view, state.degree.get(i))
+        node = node_element(
+            state.nodes[i], state.center, i in pinned_set, i in expanded, in_view, state.degree.get(i), i in noted
+        )
         elements.append(placed(node, positions))
     lines: list[dict[str, Any]] = []
     for parent, count in more.items():
@@ -413,7 +428,7 @@ def compose(state: GraphState, view: ViewState, current: Mapping[str, Point] | N
         node, line = group_elements(g, names.get(g.parent, g.parent), _sanctioned(state, g))
         elements.append(placed(node, positions))
         lines.append(line)
-    elements += [edge_element(e, names, largest) for e in edges]
+    elements += [edge_element(e, names, largest, e.id in noted) for e in edges]
     elements += lines
     present = frozenset({state.nodes[i].kind for i in shown.nodes} | {e.type for e in edges})
     count = len(ids) + len(extra_ids)

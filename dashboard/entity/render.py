@@ -4,7 +4,7 @@ the timeline's figure and the filters' choices."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +105,7 @@ class Rendered:
     hidden_disabled: bool
     composed: ComposedView
     risk_note: tuple[str, ...] = ()
+    noted: tuple[str, ...] = ()  # ids a case holds notes on (marked on the canvas)
 
 
 def kind_options(state: GraphState) -> list[dict[str, Any]]:
@@ -130,10 +131,12 @@ def render_view(
     view: ViewState,
     positions: Mapping[str, tuple[float, float]],
     shared: Mapping[str, Any] | None = None,
+    noted: Collection[str] = (),
 ) -> Rendered:
     """The graph, its sentences, legend, timeline and filter choices for ``state`` seen through ``view``
-    (``shared``: the page's shared-infrastructure links, drawn when the view asks for them)."""
-    composed = compose(state, view, positions)
+    (``shared``: the page's shared-infrastructure links, drawn when the view asks for them; ``noted``: ids of
+    entities and relationships a case holds notes on, marked)."""
+    composed = compose(state, view, positions, frozenset(noted))
     drawn = composed.filtered.nodes
     shared_edges = risk.shared_elements(state, drawn, shared) if view.shared else []
     present = set(composed.present) | ({SHARED_TYPE} if shared_edges else set())
@@ -158,4 +161,5 @@ def render_view(
         hidden_disabled=hidden == 0,
         composed=composed,
         risk_note=tuple(risk.risk_note(state, view, drawn, shared, len(shared_edges))),
+        noted=tuple(noted),
     )

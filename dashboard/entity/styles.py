@@ -23,6 +23,7 @@ NODE_SIZE = 34
 CENTER_SIZE = 56
 BLOCKED_RED = SANCTIONED_RED  # blocked by ownership is a way of being sanctioned: the same red, dashed
 SHARED_PURPLE = "#5E3C99"
+NOTE_TEAL = "#0B7285"  # a case holds a note on it (dashboard.entity.notes_panel)
 GROUP_FILL = "#FFF7E0"
 #: Labels are drawn at this size at zoom 1, and hidden where they would be smaller than MIN_LABEL_PX on screen
 #: (assets/entity.js scales them with the zoom in views up to ``LABEL_SCALE_MAX`` nodes, and for the node under the
@@ -335,6 +336,15 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
                 "target-arrow-shape": "none",
                 "label": "",
             },
+        },
+        # noted (a case holds a note on it): a teal frame round the name; an edge glows teal
+        {
+            "selector": "node.noted",
+            "style": {"text-border-width": 2, "text-border-color": NOTE_TEAL, "text-border-opacity": 1},
+        },
+        {
+            "selector": "edge.noted",
+            "style": {"underlay-color": NOTE_TEAL, "underlay-opacity": 0.4, "underlay-padding": 5},
         },
         {"selector": "node:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
         {"selector": "edge:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},

@@ -189,7 +189,7 @@ def notes_list(store: GraphReader, case_id: str) -> list[Any]:
     return [html.Ul(items, className="notes-list", id="case-notes-items")]
 
 
-def note_form(prefix: str, placeholder: str, *buttons: html.Button) -> list[Any]:
+def note_form(prefix: str, placeholder: str, *buttons: Any) -> list[Any]:
     """A note's text box, its "Add note" button (then ``buttons``) and the sentence after, ids ``<prefix>-note-…``."""
     return [
         dcc.Textarea(
@@ -200,6 +200,16 @@ def note_form(prefix: str, placeholder: str, *buttons: html.Button) -> list[Any]
         *buttons,
         html.Div(id=wid(f"{prefix}-note-message"), className=f"{prefix}-note-message", role="status"),
     ]  # fmt: skip
+
+
+def note_outputs(prefix: str) -> list[Output]:
+    """The outputs of a note form's callback (``note_form``): the notes shown (``<prefix>-notes``), the sentence and
+    the text box, each over ALL of its components (none or one on the page shown; ``spread`` fills them)."""
+    return [
+        Output(wid(f"{prefix}-notes", ALL), "children"),
+        Output(wid(f"{prefix}-note-message", ALL), "children"),
+        Output(wid(f"{prefix}-note-text", ALL), "value"),
+    ]
 
 
 def _section(title: str, children: list[Any], **kwargs: Any) -> html.Section:
@@ -354,9 +364,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         prevent_initial_call=True,
     )(lambda clicks, ids: spread((work_in(first_of(clicks), first_of(ids)),), clicks, (0,))[0])
     app.callback(
-        Output(wid("case-notes", ALL), "children"),
-        Output(wid("case-note-message", ALL), "children"),
-        Output(wid("case-note-text", ALL), "value"),
+        *note_outputs("case"),
         Input(wid("case-note-button", ALL), "n_clicks"),
         State(wid("case-note-text", ALL), "value"),
         State(wid("case-id", ALL), "data"),
@@ -379,6 +387,7 @@ __all__ = [
     "first_of",
     "keeps_cases",
     "note_form",
+    "note_outputs",
     "register_callbacks",
     "spread",
     "wid",

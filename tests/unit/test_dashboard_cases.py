@@ -6,6 +6,7 @@ import dash
 import pytest
 
 from dashboard.entity import notes_panel
+from dashboard.entity.view_state import parse_view_state
 from dashboard.pages import cases
 from graph import SanctionsGraphError, add_note, assert_link, delete_case, list_cases, new_case, notes_of, pin
 from graph.stores.memory_store import MemoryStore
@@ -61,14 +62,48 @@ def test_note_callbacks(store: MemoryStore) -> None:
     _, alert, kept = cases.write_note(store, 1, "  ", case.id)
     assert "needs some text" in str(alert) and kept is dash.no_update
 
-    items, message, cleared = notes_panel.act(store, "entity-note-button", case.id, "Seen in Dubai.", PERSON)
-    assert "Seen in Dubai." in str(items) and message == "Note added." and cleared == ""
+    items, message, cleared, noted = notes_panel.act(store, "entity-note-button", case.id, "Seen in Dubai.", PERSON)
+    assert "Seen in Dubai." in str(items) and message == "Note added." and cleared == "" and noted == [PERSON]
     assert {n.on for n in notes_of(store, case.id)} == {"case", "entity"}
-    _, message, _ = notes_panel.act(store, "entity-pin-button", case.id, None, PERSON)
-    assert message == "Pinned to the case." and list_cases(store)[0].pinned == [PERSON]
-    _, message, _ = notes_panel.act(store, "entity-note-button", None, "x", PERSON)
+    _, message, _, noted = notes_panel.act(store, "entity-pin-button", case.id, None, PERSON)
+    assert message == "Pinned to the case." and list_cases(store)[0].pinned == [PERSON] and noted is dash.no_update
+    _, message, _, _ = notes_panel.act(store, "entity-note-button", None, "x", PERSON)
     assert "Choose a case first" in message
     assert "Seen in Dubai." in str(notes_panel.panel(store, PERSON))
+
+
+def test_notes_are_marked_on_the_canvas(store: MemoryStore) -> None:
+    from dashboard.entity.layout import render_entity
+    from dashboard.entity.styles import stylesheet
+
+    case = new_case(store, "Marks", "alice")
+    assert notes_panel.noted_ids(store) == []
+    unmarked = str(render_entity(store, PERSON))
+    assert "'noted': True" not in unmarked and " noted'" not in unmarked
+    add_note(store, case.id, "Same phone as the front.", "alice", target=FRONT)
+    add_note(store, case.id, "On the case.", "alice")  # a note on the case marks nothing
+    assert notes_panel.noted_ids(store) == [FRONT]
+    page = str(render_entity(store, PERSON))
+    assert f"'id': '{FRONT}'" in page and "'noted': True" in page and " noted'" in page
+    rules = {r["selector"]: r["style"] for r in stylesheet()}
+    assert rules["node.noted"]["text-border-width"] > 0 and "underlay-color" in rules["edge.noted"]
+
+
+def test_save_view_keeps_the_explorer_state_in_the_case(store: MemoryStore) -> None:
+    case = new_case(store, "Views", "alice")
+    view = parse_view_state("?hops=2&layout=force").to_json()  # as the page keeps it
+    state = {"expanded": ["demo-golden-maple"], "opened": []}
+    _, message, _, _ = notes_panel.act(
+        store, {"type": "entity-view-button", "key": ""}, case.id, None, PERSON, ("Two hops", view, state)
+    )
+    assert "View saved in the case" in str(message)
+    (saved,) = list_cases(store)[0].views
+    assert saved.name == "Two hops"
+    assert saved.url == f"/entity/{PERSON}?hops=2&layout=force&exp=demo-golden-maple"
+    _, message, _, _ = notes_panel.act(store, "entity-view-button", case.id, None, PERSON, (None, None, None))
+    names = [v.name for v in list_cases(store)[0].views]
+    assert len(names) == 2 and names[1].startswith(f"{PERSON} at ") and names[1].endswith(" UTC")
+    assert list_cases(store)[0].views[1].url == f"/entity/{PERSON}?hops=2"  # the default view
 
 
 def test_read_only_store_is_a_sentence() -> None:
