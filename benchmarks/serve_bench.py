@@ -165,25 +165,59 @@ def _load_average() -> str:
         return " ".join(loadavg.read().split()[:3])
 
 
+def python_children(pid: int) -> list[int]:
+    """The Python processes ``pid`` forked (the server's workers), not other children (an embedded FalkorDB)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "python" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace"):
+                found.append(int(child))
+        except OSError:
+            continue
+    return found
+
+
+def tree_cpu_s(pid: int, with_workers: bool) -> float:
+    """CPU seconds of ``pid`` (and, with ``with_workers``, of its Python children: workers that ended during
+    the run count through the parent's reaped-children time)."""
+    used = process_cpu_s(pid) or 0.0
+    if not with_workers:
+        return used
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used += (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # reaped children
+    except OSError:
+        pass
+    return used + sum(process_cpu_s(child) or 0.0 for child in python_children(pid))
+
+
 class CpuSplit:
-    """Where the machine's CPU went between ``start`` and ``stop``: the named processes, the rest, idle."""
+    """Where the machine's CPU went between ``start`` and ``stop``: the named processes, the rest, idle. The
+    dashboard server counts with its worker processes."""
+
+    WITH_WORKERS = "dashboard server"
 
     def __init__(self, pids: dict[str, int | None]) -> None:
         self.pids = {name: pid for name, pid in pids.items() if pid}
         self._cores = os.cpu_count() or 1
 
+    def _used_s(self, name: str, pid: int) -> float:
+        return tree_cpu_s(pid, name == self.WITH_WORKERS)
+
     def start(self) -> None:
         self._wall = time.monotonic()
         self._machine = _machine_jiffies()
-        self._used = {name: process_cpu_s(pid) or 0.0 for name, pid in self.pids.items()}
+        self._used = {name: self._used_s(name, pid) for name, pid in self.pids.items()}
 
     def stop(self) -> str:
         wall = time.monotonic() - self._wall
         total, idle = (a - b for a, b in zip(_machine_jiffies(), self._machine, strict=True))
         busy = self._cores * (1 - idle / total) * 100 if total else 0.0
-        shares = {
-            name: ((process_cpu_s(pid) or 0.0) - self._used[name]) / wall * 100 for name, pid in self.pids.items()
-        }
+        shares = {name: (self._used_s(name, pid) - self._used[name]) / wall * 100 for name, pid in self.pids.items()}
         others = max(0.0, busy - sum(shares.values()))
         parts = ", ".join(f"{name} {share:.0f}%" for name, share in shares.items())
         idle_share = self._cores * 100 - busy
@@ -267,8 +301,9 @@ def report(tally: Tally, analysts: int, seconds: float, label: str) -> None:
         print(f"  first error of {kind}: {why}")
 
 
-def _start_server(port: int, store: str | None, home: Path, threads: int) -> subprocess.Popen[bytes]:
+def _start_server(port: int, store: str | None, home: Path, threads: int, workers: int) -> subprocess.Popen[bytes]:
     command = [str(ROOT / ".venv/bin/sanctions-graph"), "demo", "--port", str(port), "--threads", str(threads)]
+    command += ["--workers", str(workers)] if workers else []
     if store:
         command += ["--store", store]
     env = {**os.environ, "SANCTIONS_GRAPH_HOME": str(home)}
@@ -321,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--store", choices=["embedded", "neo4j"], default=None)
     parser.add_argument("--port", type=int, default=8761)
-    parser.add_argument("--threads", type=int, default=8, help="the server's threads (serve --threads)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process (serve --threads)")
+    parser.add_argument("--workers", type=int, default=0, help="server processes (serve --workers; 0: its default)")
     parser.add_argument("--url", help="a server already running (with the demo data) instead of starting one")
     parser.add_argument("--home", type=Path, help="store home for the started server (default: a temporary one)")
     parser.add_argument("--entities", type=int, default=0, help="also load load_bench's generated graph: entities")
@@ -338,12 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         base = args.url.rstrip("/")
     else:
-        server = _start_server(args.port, args.store, home, args.threads)
+        server = _start_server(args.port, args.store, home, args.threads, args.workers)
         base = f"http://127.0.0.1:{args.port}"
     split = CpuSplit(
         {
             "bench clients": os.getpid(),
-            "dashboard server": server.pid if server else args.server_pid,
+            CpuSplit.WITH_WORKERS: server.pid if server else args.server_pid,
             "store server": store_pid(args.store, home),
         }
     )

@@ -11,6 +11,8 @@ worker is stuck, new calls wait in the queue and get the same sentence at their 
 from __future__ import annotations
 
 import functools
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar, cast
@@ -24,7 +26,23 @@ class _Deadline:
     def __init__(self, store: Any, seconds: float, workers: int) -> None:
         self._store = store
         self._seconds = seconds
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="store-call")
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._pool_pid = os.getpid()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="store-call")
+
+    def _pool_here(self) -> ThreadPoolExecutor:
+        """This process's pool (a new one in a forked child: the parent's threads did not come along; the parent
+        never takes the lock, so a child never inherits it held)."""
+        if self._pool_pid != os.getpid():
+            with self._lock:
+                if self._pool_pid != os.getpid():
+                    self._pool = self._new_pool()
+                    self._pool_pid = os.getpid()
+        return self._pool
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._store, name)
@@ -33,7 +51,7 @@ class _Deadline:
 
         @functools.wraps(value)
         def call(*args: Any, **kwargs: Any) -> Any:
-            future = self._pool.submit(value, *args, **kwargs)
+            future = self._pool_here().submit(value, *args, **kwargs)
             try:
                 return future.result(timeout=self._seconds)
             except FutureTimeout:

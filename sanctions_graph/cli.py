@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -294,7 +294,7 @@ def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
 
 
 def _serve(store: str | None, host: str, port: int, load_demo_first: bool, **options: Any) -> int:
-    """The dashboard behind waitress (sanctions_graph/server.py); the guard is settled before the store opens, and
+    """The dashboard behind gunicorn (sanctions_graph/server.py); the guard is settled before the store opens, and
     `serve` reads through the read-only Neo4j user when one is set."""
     from dashboard.app import create_app
     from dashboard.deadline import with_deadline
@@ -302,7 +302,8 @@ def _serve(store: str | None, host: str, port: int, load_demo_first: bool, **opt
 
     settings = settings_for(store).with_idle_timeout(0)  # the dashboard stops an embedded server it started
     security = server.security_for(settings, host, options["allowed_host"], options["behind_https_proxy"])
-    with store_session(settings if load_demo_first else settings.for_reading()) as graph:
+    store_settings = settings if load_demo_first else settings.for_reading()
+    with store_session(store_settings) as graph:
         if load_demo_first:
             for report in load_demo(graph):
                 print(report.to_text())
@@ -310,14 +311,33 @@ def _serve(store: str | None, host: str, port: int, load_demo_first: bool, **opt
 
             # exposure and the 50% rule, precomputed so the demo's graph can be coloured by them
             print(analyze(graph).to_text())
-        # a hung store gives a sentence a little after its own query timeout, not a blank page
-        app = create_app(with_deadline(graph, settings.query_timeout_s + 3), security=security)
+        # each worker process its own connection; a hung store gives a sentence a little after its query timeout
+        per_process = server.ProcessStore(graph, server.worker_opener(store_settings))
+        app = create_app(with_deadline(cast(GraphStore, per_process), settings.query_timeout_s + 3), security=security)
         login = "login required" if security.users else "no users: open on loopback"
+        workers = options["workers"] or _default_workers()
         print(
-            f"sanctions-graph dashboard on http://{host}:{port}/  (store: {graph.description}; {login}; Ctrl-C stops)"
+            f"sanctions-graph dashboard on http://{host}:{port}/  (store: {graph.description}; {login}; "
+            f"{workers} server processes x {options['threads']} threads; Ctrl-C stops)",
+            flush=True,
         )
-        server.run(app, host, port, threads=options["threads"], https=options["behind_https_proxy"])
+        stopped = server.run(
+            app,
+            host,
+            port,
+            workers=workers,
+            threads=options["threads"],
+            https=options["behind_https_proxy"],
+            worker_exit=per_process.close_own,
+        )
+        if stopped is not None:
+            _stop_on_signal(stopped, None)  # the store closes as after any command's stop signal
     return EXIT_OK
+
+
+def _default_workers() -> int:
+    """`serve`'s server processes on this machine: one per core, 2 to 8 (one Python process uses one core)."""
+    return min(8, max(2, os.cpu_count() or 1))
 
 
 def _server_options(f: Any) -> Any:
@@ -325,7 +345,15 @@ def _server_options(f: Any) -> Any:
     f = click.option(
         "--allowed-host", multiple=True, help="a host name the dashboard answers to besides loopback (repeatable)"
     )(f)
-    f = click.option("--threads", type=int_between(1, 64), default=8, help="requests answered at once")(f)
+    f = click.option(
+        "--threads", type=int_between(1, 64), default=4, show_default=True, help="requests each process answers at once"
+    )(f)
+    f = click.option(
+        "--workers",
+        type=int_between(1, 64),
+        default=None,
+        help=f"server processes (default for this machine: {_default_workers()}, one per core, 2 to 8)",
+    )(f)
     f = click.option("--port", type=int_between(1, 65535), default=8050, help="port the dashboard listens on")(f)
     f = click.option(
         "--host", default="127.0.0.1", help="address the dashboard listens on (0.0.0.0: all; needs users)"
