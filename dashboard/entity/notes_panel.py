@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.components import guarded
-from dashboard.entity.view_state import ViewState, view_state_to_query
+from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
 from dashboard.formatting import entity_href
 from dashboard.pages.cases import (
     case_href,
@@ -46,14 +46,17 @@ def noted_ids(store: GraphReader) -> list[str]:
 def view_url(entity_id: str, view_json: Any, state_json: Any) -> str:
     """The entity page's address for the view shown now: the controls' state plus the working graph's expansions
     and opened groups (as the page writes them into the address bar)."""
-    view = ViewState.from_json(view_json if isinstance(view_json, dict) else None)
+    view = ViewState.from_json(view_json) if isinstance(view_json, dict) else parse_view_state(None)
     state = state_json if isinstance(state_json, dict) else {}
     view = replace(
         view,
         expansions=tuple(str(e) for e in state.get("expanded") or ()),
         opened=frozenset(str(o) for o in state.get("opened") or ()),
     )
-    return f"/entity/{quote(entity_id, safe='')}{view_state_to_query(view)}"
+    query = view_state_to_query(view)
+    if not view.auto and "layout=" not in query:  # the default layout chosen, not left to the page: say so
+        query += f"&layout={view.layout.value}"
+    return f"/entity/{quote(entity_id, safe='')}{query}"
 
 
 def notes_children(store: GraphReader, entity_id: str) -> list[Any]:

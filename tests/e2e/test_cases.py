@@ -12,13 +12,13 @@ from selenium.common.exceptions import ElementNotInteractableException
 
 from dashboard.app import create_app
 from dashboard.pages import case_log
-from graph import GraphStore, delete_case, list_cases, new_case, pin, query_log
+from graph import GraphStore, add_note, delete_case, get_case, list_cases, new_case, pin, query_log
 from graph.vocabulary import RecordLabel
-from tests.e2e.helpers import downloaded
+from tests.e2e.helpers import downloaded, js, node_ids
 
 pytestmark = pytest.mark.browser
 
-PERSON = "demo-ri-chol-man"
+PERSON, DIRECTED = "demo-ri-chol-man", "demo-pyongsan-tech"
 SHOTS = Path("build/screenshots")
 
 
@@ -121,5 +121,44 @@ def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: A
     assert "<svg" in text and "RI Chol Man" in text.split("<svg")[1] and "text=ri chol man" in text
     dash_duo.driver.get(pack.as_uri())
     dash_duo.driver.save_screenshot(str(SHOTS / "case-pack.png"))
+    severe = _severe(dash_duo)
+    assert severe == [], [e["message"][:400] for e in severe][:6]
+
+
+def test_notes_are_marked_on_the_canvas_and_a_view_is_saved(dash_duo: Any, cases_store: GraphStore) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    case = new_case(cases_store, "Marked network", "alice")
+    edge = next(link for link in cases_store.links([PERSON]) if link.other == DIRECTED)
+    add_note(cases_store, case.id, "The same phone on both sides.", "alice", target=edge.rel_id)
+    dash_duo.start_server(create_app(cases_store))
+    dash_duo.driver.get(dash_duo.server_url + f"/entity/{PERSON}?hops=1&layout=concentric")
+    until(lambda: PERSON in node_ids(dash_duo), timeout=15)
+
+    def marked(element_id: str) -> bool:
+        script = f"var e = cy && cy.getElementById({element_id!r}); return !!e && e.hasClass('noted');"
+        return bool(js(dash_duo, script))
+
+    assert marked(edge.rel_id) and not marked(PERSON)  # a note on a relationship marks its edge
+    glow = js(dash_duo, f"return cy.getElementById({edge.rel_id!r}).style('underlay-opacity');")
+    assert float(glow) > 0
+
+    _type(dash_duo, "textarea.entity-note-text, .entity-note-text textarea", "Signs for the front.")
+    dash_duo.find_element(".entity-note-button").click()
+    until(lambda: marked(PERSON), timeout=10, msg="the node was not marked after its note")
+    frame = js(dash_duo, f"return cy.getElementById({PERSON!r}).style('text-border-width');")
+    assert frame == "2px"
+
+    _type(dash_duo, "input.entity-view-name, .entity-view-name input", "One hop, concentric")
+    dash_duo.find_element(".entity-view-button").click()
+    until(lambda: "View saved in the case" in dash_duo.find_element(".entity-note-message").text, timeout=10)
+    (saved,) = get_case(cases_store, case.id).views
+    assert saved.name == "One hop, concentric"
+    assert saved.url == f"/entity/{PERSON}?hops=1&layout=concentric"
+    dash_duo.driver.save_screenshot(str(SHOTS / "entity-save-view.png"))
+    js(dash_duo, "g.scrollIntoView(); cy.fit(undefined, 40);")
+    dash_duo.driver.save_screenshot(str(SHOTS / "canvas-notes.png"))  # the noted node's framed name, the edge's glow
+
+    dash_duo.driver.get(dash_duo.server_url + saved.url)  # the saved view opens as it was
+    until(lambda: PERSON in node_ids(dash_duo) and marked(PERSON), timeout=15)
     severe = _severe(dash_duo)
     assert severe == [], [e["message"][:400] for e in severe][:6]
