@@ -9,6 +9,7 @@ import json
 import os
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -16,6 +17,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 from graph import GraphReader, GraphStore, Settings, open_store
@@ -68,6 +71,56 @@ def current_path(dash_duo: Any) -> str:
 def assert_no_console_errors(dash_duo: Any) -> None:
     severe = [entry for entry in dash_duo.get_logs() if entry.get("level") == "SEVERE"]
     assert severe == [], severe
+
+
+def shown_text(dash_duo: Any, selector: str) -> str | None:
+    """The text of the element ``selector`` if it is on the page and shown, else None: absent, hidden (a dcc.Loading
+    hides its children while their callback runs, and hidden text reads as '') or replaced while being read."""
+    try:
+        element = dash_duo.driver.find_element(By.CSS_SELECTOR, selector)
+        return str(element.text) if element.is_displayed() else None
+    except (NoSuchElementException, StaleElementReferenceException):
+        return None
+
+
+def wait_for_shown_text(
+    dash_duo: Any, selector: str, ready: Callable[[str], bool], timeout: float = 20, what: str = ""
+) -> str:
+    """Wait until the element ``selector`` is shown with a text for which ``ready`` holds; that text. A condition on
+    what is NOT in the text cannot pass on an element that is loading, absent or not yet replaced."""
+    seen: list[str | None] = [None]
+
+    def check() -> bool:
+        seen[0] = shown_text(dash_duo, selector)
+        return seen[0] is not None and ready(seen[0])
+
+    until(check, timeout=timeout, poll=0.1, msg=f"{selector} never showed {what or 'the expected text'}: {seen[0]!r}")
+    return str(seen[0])
+
+
+def choose_option(dash_duo: Any, selector: str, label: str, timeout: float = 10) -> None:
+    """Open the dcc.Dropdown ``selector`` and choose the option shown as ``label``, then wait until the dropdown
+    shows it as its value (dash.testing's select_dcc_dropdown gives up silently when the menu is not open yet)."""
+
+    def option() -> Any:
+        for element in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option"):
+            try:
+                if element.text.strip() == label and element.is_displayed():
+                    return element
+            except StaleElementReferenceException:
+                continue
+        return None
+
+    def opened() -> bool:
+        if option() is not None:
+            return True
+        if not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-options"):  # closed: open it
+            dash_duo.wait_for_element(selector, timeout=timeout).click()
+        return False
+
+    until(opened, timeout=timeout, poll=0.3, msg=f"the dropdown {selector} never offered {label!r}")
+    option().click()
+    wait_for_shown_text(dash_duo, selector, lambda text: label in text, timeout=timeout, what=f"the value {label!r}")
 
 
 def downloaded(dash_duo: Any, suffix: str) -> Path:

@@ -15,6 +15,7 @@ from graph.matching.xref import same_as_id, xref
 from graph.model import NodeRecord
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import NodeKind, Prop
+from tests.e2e.helpers import choose_option, wait_for_shown_text
 
 pytestmark = pytest.mark.browser
 
@@ -62,8 +63,9 @@ def test_screen_page_uploads_a_file_and_links_hits(dash_duo: Any, two_sources: M
     dash_duo.start_server(create_app(two_sources))
     dash_duo.driver.get(dash_duo.server_url + "/screen")
     dash_duo.wait_for_text_to_equal("h1", "Screen a counterparty file")
-    dash_duo.find_element("#screen-upload input[type=file]").send_keys(str(upload))
-    until(lambda: "Screened" in dash_duo.find_element("#screen-results").text, timeout=20)
+    # dcc.Upload is loaded on demand: its file input appears after the page's title
+    dash_duo.wait_for_element("#screen-upload input[type=file]", timeout=20).send_keys(str(upload))
+    wait_for_shown_text(dash_duo, "#screen-results", lambda text: "Screened" in text, timeout=30)
     summary = dash_duo.find_element("#screen-summary").text
     assert "Screened 3 row(s)" in summary and "1 unusable row(s)" in summary
     table = dash_duo.find_element("#screen-table").text
@@ -73,9 +75,10 @@ def test_screen_page_uploads_a_file_and_links_hits(dash_duo: Any, two_sources: M
     assert "line 4" in dash_duo.find_element("#screen-rejects").text
     SHOTS.mkdir(parents=True, exist_ok=True)
     dash_duo.driver.save_screenshot(str(SHOTS / "screen.png"))
-    dash_duo.select_dcc_dropdown("#screen-label", value="no match")
-    until(lambda: "QASIM" not in dash_duo.find_element("#screen-table").text, timeout=10)
-    assert "Totally Unknown Ltd" in dash_duo.find_element("#screen-table").text
+    choose_option(dash_duo, "#screen-label", "no match")
+    # the table is hidden while the filter's callback runs (its text then reads ''): wait for it shown again
+    table = wait_for_shown_text(dash_duo, "#screen-table", lambda text: "QASIM" not in text and "no match" in text)
+    assert "Totally Unknown Ltd" in table
     assert _severe(dash_duo) == [], [e["message"] for e in _severe(dash_duo)]
 
 
