@@ -3,15 +3,14 @@ publication, removes the records the first had and it lacks (only the dataset's 
 also asserts), replaces the designations of those it keeps, the load's change record and report count them, a second
 run removes nothing more, a partial file never removes anything, and rescreen tells a case "designation removed".
 
-Two real, dated publications (tests/fixtures/ofac-sdn-publications: the same records cut from the lists of
-2023-12-28 and 2024-05-03), and a version derived from the demo's extract by tests/fixtures/cases/derive_sdn_version.py
-for what the real slices lack (a record another dataset also asserts)."""
+The two real, dated publications are loaded in tests/integration/test_sdn_real_publications.py; here a version
+derived from the demo's extract by tests/fixtures/cases/derive_sdn_version.py gives what the real slices lack (a
+record another dataset also asserts, an other dataset's relationship removed with its end, an extract declared
+full)."""
 
 from __future__ import annotations
 
-import csv
 import importlib.util
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,6 @@ from sanctions_graph import demo
 from sanctions_graph.cli import main
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cases"
-PUBLICATIONS = Path(__file__).parent.parent / "fixtures" / "ofac-sdn-publications"
 SHARED = "ofac-12211"  # KIM, Yong Chol: removed from the derived list, also asserted by the "other" dataset below
 OWNED = "other-front"  # the other dataset's company, owned by a record the derived list removes
 
@@ -170,47 +168,3 @@ def test_an_extract_declared_full_is_refused(env: str, tmp_path: Path, capsys: p
     assert _entity("ofac-45404", capsys) is not None  # a record the extract lacks is still there
     assert main(["load", "ofac-sdn", str(extract), "--publication", "weekly"]) == 2  # a usage error
     assert "--publication must be 'full' or 'partial'" in capsys.readouterr().err
-
-
-def _records(day: str) -> dict[str, list[str]]:
-    text = (PUBLICATIONS / day / "sdn.csv").read_text(encoding="latin-1")
-    return {f"ofac-{r[0]}": r for r in csv.reader(io.StringIO(text)) if r and r[0].strip().isdigit()}
-
-
-def test_two_real_publications_one_after_the_other(
-    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    older, newer = _records("2023-12-28"), _records("2024-05-03")
-    removed, added = set(older) - set(newer), set(newer) - set(older)
-    changed = {i for i in set(older) & set(newer) if older[i] != newer[i]}
-    programs_changed = {i for i in changed if older[i][3] != newer[i][3]}
-    assert (len(removed), len(added), len(changed), len(programs_changed)) == (112, 40, 48, 27)
-    mugabe, chiwenga = "ofac-7480", "ofac-7489"  # delisted in 2024; ZIMBABWE program ended, moved to GLOMAG
-    assert mugabe in removed and chiwenga in programs_changed
-
-    _load(PUBLICATIONS / "2023-12-28", tmp_path / "r1.json", capsys, "--publication", "full")
-    case_id = _run(["case", "new", "Zimbabwe"], capsys).strip()
-    _run(["case", "pin", case_id, mugabe, chiwenga], capsys)
-    report = _load(PUBLICATIONS / "2024-05-03", tmp_path / "r2.json", capsys, "--publication", "full")
-    notes = report["notes"]
-    assert notes["entities absent from the full publication of us_ofac_sdn (removed)"] == len(removed)
-    assert notes["entities whose earlier us_ofac_sdn designations the publication replaced (programs dropped)"] == 27
-
-    record = json.loads(_run(["case", "loads", "--json"], capsys))[-1]
-    assert set(record["removed"]) == removed  # exactly the delisted records
-    assert {i for i in record["added"] if i.startswith("ofac-")} == added
-    assert set(record["changed"]) == changed
-    assert all(_entity(i, capsys) is None for i in sorted(removed)[:5])
-    now = _entity(chiwenga, capsys)
-    assert now is not None and now["properties"]["programs"] == ["GLOMAG"]
-    assert [d["programs"] for d in now["designations"]] == [["GLOMAG"]]
-
-    said = {(c["entity_id"], c["field"]): c["text"] for c in json.loads(_run(["rescreen", "--json"], capsys))[case_id]}
-    assert set(said) == {(mugabe, "exists"), (chiwenga, "name"), (chiwenga, "programs")}
-    assert "MUGABE, Robert Gabriel (ofac-7480): designation removed: in the graph yes -> no" in said[(mugabe, "exists")]
-    assert "programs ZIMBABWE -> GLOMAG" in said[(chiwenga, "programs")]
-
-    again = _load(PUBLICATIONS / "2024-05-03", tmp_path / "r3.json", capsys, "--publication", "full")
-    assert not any(n for k, n in again["notes"].items() if "publication" in k)  # nothing more to remove or replace
-    last = json.loads(_run(["case", "loads", "--json"], capsys))[-1]
-    assert (last["added"], last["changed"], last["removed"]) == ([], [], [])
