@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -308,7 +308,9 @@ def rescreen(store: GraphStore, case_ids: tuple[str, ...], base_url: str, as_jso
 def logs_query(kind: str, params_of: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[F], F]:
     """--case ID on a query command (under its @with_store): after the command ran, the query is logged in case ID
     with its result count (graph's runner counts them, as a replay will; a log that fails is a warning only).
-    ``kind`` is a graph.QueryKind value, named so that the CLI starts without importing the cases API."""
+    The query runs once: the command reads through graph.Remembered and the runner reads the same answers (or
+    the command tells its count, graph.tell_counted). ``kind`` is a graph.QueryKind value, named so that the CLI
+    starts without importing the cases API."""
 
     def wrap(func: F) -> F:
         @functools.wraps(func)
@@ -316,8 +318,15 @@ def logs_query(kind: str, params_of: Callable[[dict[str, Any]], dict[str, Any]])
             if case_id is None:
                 return int(func(store, **params))
             graph.get_case(store, case_id)  # an unknown case is said before the query runs
-            code = int(func(store, **params))
-            logged = graph.log_query(store, case_id, graph.QueryKind(kind), params_of(params), cli_user(), via="cli")
+            remembered = cast("GraphStore", graph.Remembered(store))
+            token = graph.expect_counted()
+            try:
+                code = int(func(remembered, **params))
+            finally:
+                counted = graph.told_counted(token)
+            logged = graph.log_query(
+                remembered, case_id, graph.QueryKind(kind), params_of(params), cli_user(), via="cli", counted=counted
+            )
             said = f"{logged.results} result(s) logged in case {case_id}" if logged else "the query could not be logged"
             click.echo(said, err=True)
             return code

@@ -16,6 +16,7 @@ import click
 import pandas as pd
 from tqdm import tqdm
 
+import graph
 from graph import (
     FIELD_HEADERS,
     MATCH_THRESHOLD,
@@ -123,6 +124,7 @@ def screen(
             results.append(result)
             summary.add(result)
     total_s = time.perf_counter() - started
+    graph.tell_counted(*graph.screen_counted(results))  # --case logs this count: the file is not screened twice
     if output is not None:
         write_table(results_frame(results, hits), output)
     rejects_path = rejects or (output.with_name(output.stem + ".rejects.csv") if output and summary.rejected else None)

@@ -17,7 +17,9 @@ from graph.cases.querylog import (
     query_log,
     replay,
     run_query,
+    screen_counted,
 )
+from graph.cases.remembered import Remembered, expect_counted, tell_counted, told_counted
 from graph.cases.rescreen import Change, compare, picture
 from graph.cases.service import (
     EXPORT_FORMAT,
@@ -63,6 +65,7 @@ __all__ = [
     "LoggedQuery",
     "Note",
     "QueryKind",
+    "Remembered",
     "Replayed",
     "Retraction",
     "SavedView",
@@ -76,6 +79,7 @@ __all__ = [
     "delete_case",
     "delete_note",
     "evidence_pack",
+    "expect_counted",
     "export_case",
     "get_case",
     "import_case",
@@ -98,6 +102,9 @@ __all__ = [
     "run_query",
     "runs_of",
     "save_view",
+    "screen_counted",
+    "tell_counted",
+    "told_counted",
     "unpin",
     "without_dataset",
 ]

@@ -14,7 +14,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -23,7 +23,8 @@ from typing import Any, Protocol
 from graph.analytics.dates import parse_day, utc_now_iso
 from graph.analytics.exposure import DEFAULT_MAX_HOPS, entity_exposure, resolve_types
 from graph.analytics.trace import DEFAULT_HOPS, TraceDirection, trace_funds
-from graph.matching.screening import find_columns, read_table, screen_rows
+from graph.errors import EntityNotFound
+from graph.matching.screening import ScreenResult, find_columns, read_table, screen_rows
 from graph.stores.base import GraphReader, RecordStore
 from graph.vocabulary import RecordKey, RecordLabel, RelType, parse_rel_types
 
@@ -107,8 +108,11 @@ def _search(store: GraphReader, p: Mapping[str, Any]) -> Counted:
 
 def _entity(store: GraphReader, p: Mapping[str, Any]) -> Counted:
     hops = int(p.get("hops") or 0)
-    if hops == 0:
-        ids = [e.id for e in store.get_entities([str(p["id"])])]
+    if hops == 0:  # read as the command reads it (graph.cases.remembered)
+        try:
+            ids = [store.get_entity(str(p["id"])).id]
+        except EntityNotFound:
+            ids = []
     else:
         sub = store.neighbourhood(str(p["id"]), hops=hops, types=_types(p), limit=int(p.get("limit") or 200))
         ids = [e.id for e in sub.entities]
@@ -116,6 +120,9 @@ def _entity(store: GraphReader, p: Mapping[str, Any]) -> Counted:
 
 
 def _paths(store: GraphReader, p: Mapping[str, Any]) -> Counted:
+    if int(p.get("k") or 1) == 1:  # one path: read as the command reads it (graph.cases.remembered)
+        one = store.shortest_path(str(p["source"]), str(p["target"]), int(p.get("max_hops") or 6), _types(p))
+        return (0, []) if one is None else (1, [e.id for e in one.entities])
     found = store.shortest_paths(
         str(p["source"]), str(p["target"]), k=int(p.get("k") or 1), max_hops=int(p.get("max_hops") or 6),
         types=_types(p),
@@ -145,8 +152,13 @@ def _screen(store: GraphReader, p: Mapping[str, Any]) -> Counted:
     frame = read_table(Path(str(p["file"])))
     columns = find_columns([str(c) for c in frame.columns], p.get("columns") or None)
     records = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    results = list(screen_rows(records, store, columns, int(p.get("hits") or 3), p.get("threshold")))
-    return sum(1 for r in results if r.hits), [h.id for r in results for h in r.hits[:1]]
+    return screen_counted(screen_rows(records, store, columns, int(p.get("hits") or 3), p.get("threshold")))
+
+
+def screen_counted(results: Iterable[ScreenResult]) -> Counted:
+    """A screening's results as the log counts them: rows with a hit, and each one's best hit."""
+    done = list(results)
+    return sum(1 for r in done if r.hits), [h.id for r in done for h in r.hits[:1]]
 
 
 RUNNERS: dict[QueryKind, Callable[[GraphReader, Mapping[str, Any]], Counted]] = {

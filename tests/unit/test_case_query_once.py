@@ -1,0 +1,103 @@
+"""--case ID on a query command logs the query without running it again: the store is asked exactly what it is asked
+without --case (graph.Remembered answers the log's runner), and the case's log holds one entry with the count."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import delete_case, list_cases, new_case, query_log
+from graph.stores.memory_store import MemoryStore
+from sanctions_graph import options
+from sanctions_graph.cli import load_demo, main
+
+PERSON, WALLET = "demo-ri-chol-man", "wallet-0x1111111111111111111111111111111111111111"
+
+
+class Counting:
+    """The demo store, counting every method call that reaches it."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._store, name)
+        if not callable(attr) or name.startswith("_"):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            return attr(*args, **kwargs)
+
+        return call
+
+
+@pytest.fixture(scope="module")
+def demo() -> MemoryStore:
+    store = MemoryStore()
+    load_demo(store, quiet=True)
+    return store
+
+
+@pytest.fixture
+def counting(demo: MemoryStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counting]:
+    store = Counting(demo)
+
+    @contextlib.contextmanager
+    def session(_: Any) -> Iterator[Counting]:
+        yield store
+
+    monkeypatch.setattr(options, "store_session", session)
+    monkeypatch.setenv("SANCTIONS_GRAPH_USER", "carol")
+    yield store
+    for case in list_cases(demo):
+        delete_case(demo, case.id)
+
+
+READS = ("search", "get_entity", "get_entities", "neighbourhood", "shortest_path", "shortest_paths", "links")
+
+
+def _reads(store: Counting, args: list[str]) -> Counter[str]:
+    store.calls.clear()
+    assert main(args) == 0
+    return Counter({k: n for k, n in store.calls.items() if k in READS or k.startswith(("match_", "link"))})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "ri chol man"],
+        ["show", PERSON],
+        ["neighbours", PERSON, "--hops", "2"],
+        ["path", PERSON, "demo-golden-maple"],
+        ["exposure", "demo-golden-maple", "--live"],
+        ["trace", WALLET],
+    ],
+    ids=["search", "show", "neighbours", "path", "exposure", "trace"],
+)
+def test_a_logged_query_runs_once(counting: Counting, demo: MemoryStore, args: list[str]) -> None:
+    alone = _reads(counting, args)
+    assert sum(alone.values()) > 0  # the command does read the store
+    case = new_case(demo, "Once", "carol")
+    logged = _reads(counting, [*args, "--case", case.id])
+    assert logged == alone  # not one read more with --case
+    (entry,) = query_log(demo, case.id)
+    assert entry.user == "carol" and entry.via == "cli" and entry.results >= 0
+
+
+def test_a_logged_screening_screens_the_file_once(counting: Counting, demo: MemoryStore, tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name\nRi Chol Man\nGolden Maple Trading\nNobody Atall\n", encoding="utf-8")
+    alone = _reads(counting, ["screen", str(rows)])
+    case = new_case(demo, "Screened", "carol")
+    assert _reads(counting, ["screen", str(rows), "--case", case.id]) == alone
+    (entry,) = query_log(demo, case.id)
+    assert entry.kind == "screen" and entry.results == 2 and PERSON in entry.result_ids
