@@ -30,13 +30,22 @@ def _env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
     monkeypatch.setenv("SANCTIONS_GRAPH_STORE", settings.store)
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
-def loaded(request: pytest.FixtureRequest, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point the CLI at one store and load the demo data into it (idempotent, so cheap after the first time)."""
-    _env(monkeypatch, store_settings[request.param])
-    assert main(["load", "ofac-sdn", str(demo.ofac_dir()), "--no-progress"]) == 0
-    assert main(["load", "jsonl", str(demo.scenario_file()), "--dataset", "demo_fictional", "--no-progress"]) == 0
+@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+def _demo_loaded(request: pytest.FixtureRequest, store_settings: dict[str, Settings]) -> str:
+    """The demo data loaded by the CLI into the session's CLI store of one kind, once for this module: the tests
+    that take it only read (a reload per test cost 2-3 s each, more than the first load)."""
+    with pytest.MonkeyPatch.context() as mp:
+        _env(mp, store_settings[request.param])
+        assert main(["load", "ofac-sdn", str(demo.ofac_dir()), "--no-progress"]) == 0
+        assert main(["load", "jsonl", str(demo.scenario_file()), "--dataset", "demo_fictional", "--no-progress"]) == 0
     return str(request.param)
+
+
+@pytest.fixture
+def loaded(_demo_loaded: str, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the CLI at the store of one kind holding the demo data."""
+    _env(monkeypatch, store_settings[_demo_loaded])
+    return _demo_loaded
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str], code: int = 0) -> object:
