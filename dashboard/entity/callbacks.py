@@ -39,6 +39,7 @@ from dashboard.entity.view_state import ViewState, from_controls, view_state_to_
 from dashboard.entity.view_values import parse_hops
 from dashboard.entity.working_graph import GraphState, more_parent
 from dashboard.export_controls import register_export_callbacks, working_view
+from dashboard.pages.case_log import note_expansion
 from graph import GraphReader, NodeKind, RelType, with_derived
 
 ACTIONS = ("expand", "hide", "pin", "remove")
@@ -228,12 +229,14 @@ def apply_action(
             result = actions.expand_by(store, state, node, by_type[0], by_type[1], size)
         except Exception as exc:
             return state.to_json(), notice(error_message(exc), "error")
+        note_expansion(node, by_type[0].value, size)  # in the case's query log, if one is open (pages/case_log.py)
         return result.state.to_json(), notice(result.message)
     if action == "expand":
         try:
             result = actions.expand(store, state, node, size)
         except Exception as exc:
             return state.to_json(), notice(error_message(exc), "error")
+        note_expansion(node, None, size)
         return result.state.to_json(), notice(result.message)
     if node == state.center and action in ("hide", "remove"):
         return state.to_json(), notice("The page's own entity stays in its view; open another entity's page instead.")

@@ -5,6 +5,8 @@ logged in it with who, when, what and how many results.
 One hook serves every page: ``logged_layout`` wraps a page's layout (``app._register_page``). The page is built
 first and returned as it is; the log is written afterwards on one background thread (graph's runner counts the
 results, as a replay will), so it never slows a page view, and a log that fails is a line in the server's log.
+Callbacks log through ``note_query`` too: a screening uploaded to /screen (with its count, and the file kept for the
+replay) and an expansion on the entity page.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from graph import CaseNotFound, CaseStore, QueryKind, get_case, log_query
 log = logging.getLogger(__name__)
 
 Params = dict[str, Any] | None
+Counted = tuple[int, list[str]]
 
 #: What the writer thread has to do: logs are written in the order the pages were served.
 _queue: queue.Queue[Callable[[], None]] = queue.Queue()
@@ -102,7 +105,9 @@ LOGGED: dict[str, tuple[QueryKind, Callable[..., Params]]] = {
 }
 
 
-def _write(store: CaseStore, case_id: str, kind: QueryKind, params: dict[str, Any], user: str) -> None:
+def _write(
+    store: CaseStore, case_id: str, kind: QueryKind, params: dict[str, Any], user: str, counted: Counted | None = None
+) -> None:
     try:
         get_case(store, case_id)
     except CaseNotFound:
@@ -110,11 +115,12 @@ def _write(store: CaseStore, case_id: str, kind: QueryKind, params: dict[str, An
     except Exception:
         log.warning("the %s query could not be logged in case %s", kind, case_id, exc_info=True)
         return
-    log_query(store, case_id, kind, params, user, via="dashboard")
+    log_query(store, case_id, kind, params, user, via="dashboard", counted=counted)
 
 
-def note_query(kind: QueryKind, params: Params) -> None:
-    """Queue the log of a page's query in the current case (none chosen, or nothing asked: nothing logged)."""
+def note_query(kind: QueryKind, params: Params, counted: Counted | None = None) -> None:
+    """Queue the log of a page's query in the current case (none chosen, or nothing asked: nothing logged);
+    ``counted``: its results as the page found them (else graph's runner counts them again)."""
     case_id = current_case()
     if case_id is None or params is None:
         return
@@ -122,7 +128,16 @@ def note_query(kind: QueryKind, params: Params) -> None:
     if not keeps_cases(store):
         return
     records, user = case_store(store), case_user()
-    _submit(lambda: _write(records, case_id, kind, params, user))
+    _submit(lambda: _write(records, case_id, kind, params, user, counted))
+
+
+def note_expansion(entity_id: str, rel_type: str | None, size: int) -> None:
+    """An expansion on the entity page (the entity's next neighbours, of one relationship type or all), logged in
+    the current case as the entity's one-hop neighbourhood (graph's runner counts it after the answer was sent)."""
+    try:
+        note_query(QueryKind.ENTITY, {"id": entity_id, "hops": 1, "types": rel_type, "limit": size})
+    except Exception:  # the log never breaks the page
+        log.warning("the expansion of %s could not be logged", entity_id, exc_info=True)
 
 
 def logged_layout(module: str, layout: Any) -> Any:
@@ -150,4 +165,4 @@ def drain(timeout_s: float = 10.0) -> None:
     done.wait(timeout_s)
 
 
-__all__ = ["LOGGED", "drain", "logged_layout", "note_query"]
+__all__ = ["LOGGED", "drain", "logged_layout", "note_expansion", "note_query"]

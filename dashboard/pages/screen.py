@@ -3,6 +3,7 @@ sortable and filterable by label, open a hit's entity page, download the results
 
 The same screening as ``sanctions-graph screen`` (graph's read_counterparties, screen_frame): columns are found by
 header (name, kind/type, country, birth date, identifier, wallet …); unusable rows are listed with their reason.
+While the analyst works in a case, each upload is logged in its query log (with the file, for the replay).
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from dash.dash_table.DataTable import DataTable
 
 from dashboard.components import error_alert, error_message, page
 from dashboard.formatting import entity_href
+from dashboard.pages.case_log import note_query
 from graph import (
     MATCH_THRESHOLD,
     POSSIBLE_THRESHOLD,
+    UPLOAD_KEPT_CHARS,
     GraphReader,
+    QueryKind,
     SanctionsGraphError,
     formula_safe,
     read_counterparties,
@@ -54,6 +58,25 @@ def display_records(results: pd.DataFrame) -> list[dict[str, Any]]:
                 text = str(name or hit_id).replace("[", "(").replace("]", ")")
                 record[f"hit_{i}_name"] = f"[{text}]({entity_href(hit_id)})"
     return records
+
+
+def screening_params(name: str, contents: str, rows: int) -> dict[str, Any]:
+    """The upload as a case's query log keeps it: the file's name and rows, and the file itself (base64) when it is
+    small enough to keep, so that the log can replay it."""
+    _, _, data = contents.partition(",")
+    params: dict[str, Any] = {"file": name, "columns": None, "hits": HITS_PER_ROW, "threshold": None, "rows": rows}
+    if len(data) <= UPLOAD_KEPT_CHARS:
+        params["upload"] = data
+    else:
+        params["uploaded"] = True
+    return params
+
+
+def screened_count(results: pd.DataFrame) -> tuple[int, list[str]]:
+    """Rows with a hit and each one's best hit, as graph's runner counts a screening."""
+    column: list[Any] = results["hit_1_id"].tolist() if "hit_1_id" in results.columns else []
+    ids = [str(i) for i in column if isinstance(i, str) and i]
+    return len(ids), ids
 
 
 def _column(name: str) -> dict[str, Any]:
@@ -160,6 +183,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
             results, rejects = screen_frame(frame, store, limit=HITS_PER_ROW)
         except Exception as exc:
             return {"error": error_message(exc)}
+        note_query(QueryKind.SCREEN, screening_params(name, contents, len(frame)), screened_count(results))
         return {
             "file": name,
             "results": results.to_dict(orient="records"),

@@ -9,6 +9,7 @@ from graph.cases.model import ON_CASE, ON_ENTITY, ON_RELATIONSHIP, AssertedLink,
 from graph.cases.pack import evidence_pack
 from graph.cases.querylog import (
     RESULT_IDS_CAP,
+    UPLOAD_KEPT_CHARS,
     CaseStore,
     LoggedQuery,
     QueryKind,
@@ -55,6 +56,7 @@ __all__ = [
     "ON_ENTITY",
     "ON_RELATIONSHIP",
     "RESULT_IDS_CAP",
+    "UPLOAD_KEPT_CHARS",
     "AssertedLink",
     "Case",
     "CaseNotFound",

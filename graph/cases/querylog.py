@@ -10,6 +10,8 @@ be written is a warning in the server's log, never a broken page or command.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import logging
 import time
@@ -24,6 +26,7 @@ from graph.analytics.dates import parse_day, utc_now_iso
 from graph.analytics.exposure import DEFAULT_MAX_HOPS, entity_exposure, resolve_types
 from graph.analytics.trace import DEFAULT_HOPS, TraceDirection, trace_funds
 from graph.errors import EntityNotFound
+from graph.matching.query import QueryError
 from graph.matching.screening import ScreenResult, find_columns, read_table, screen_rows
 from graph.stores.base import GraphReader, RecordStore
 from graph.vocabulary import RecordKey, RecordLabel, RelType, parse_rel_types
@@ -32,6 +35,9 @@ log = logging.getLogger(__name__)
 
 #: Result ids kept per logged query (the count is always whole).
 RESULT_IDS_CAP = 200
+#: An uploaded counterparty file is kept in its screening's log entry (for the replay) up to this size (base64).
+UPLOAD_KEPT_CHARS = 2_000_000
+_UNSHOWN = frozenset({"upload"})  # parameters too long to print (kept in the record and the export)
 
 
 class QueryKind(StrEnum):
@@ -40,7 +46,7 @@ class QueryKind(StrEnum):
     PATHS = "paths"  # {source, target, k, max_hops, types}
     TRACE = "trace"  # {start, direction, hops, since, until, through_services}
     EXPOSURE = "exposure"  # {id, max_hops, include, exclude}
-    SCREEN = "screen"  # {file, columns, hits, threshold}
+    SCREEN = "screen"  # {file, columns, hits, threshold}; an upload also {upload: the file, base64; rows}
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,9 @@ class LoggedQuery:
 
     @property
     def what(self) -> str:
-        shown = ", ".join(f"{k}={v}" for k, v in self.params.items() if v not in (None, "", [], False))
+        shown = ", ".join(
+            f"{k}={v}" for k, v in self.params.items() if v not in (None, "", [], False) and k not in _UNSHOWN
+        )
         return f"{self.kind} {shown}".strip()
 
     @property
@@ -149,7 +157,12 @@ def _exposure(store: GraphReader, p: Mapping[str, Any]) -> Counted:
 
 
 def _screen(store: GraphReader, p: Mapping[str, Any]) -> Counted:
-    frame = read_table(Path(str(p["file"])))
+    if p.get("upload"):  # a file uploaded to the dashboard's /screen, kept in the log
+        frame = read_table(io.BytesIO(base64.b64decode(str(p["upload"]))), str(p["file"]))
+    elif p.get("uploaded"):
+        raise QueryError(f"{p['file']} was uploaded to the dashboard and was too large to keep: it cannot be replayed.")
+    else:
+        frame = read_table(Path(str(p["file"])))
     columns = find_columns([str(c) for c in frame.columns], p.get("columns") or None)
     records = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return screen_counted(screen_rows(records, store, columns, int(p.get("hits") or 3), p.get("threshold")))

@@ -8,12 +8,22 @@ import pytest
 from dashboard.entity import notes_panel
 from dashboard.entity.view_state import parse_view_state
 from dashboard.pages import cases
-from graph import SanctionsGraphError, add_note, assert_link, delete_case, list_cases, new_case, notes_of, pin
+from graph import (
+    QueryKind,
+    SanctionsGraphError,
+    add_note,
+    assert_link,
+    delete_case,
+    list_cases,
+    new_case,
+    notes_of,
+    pin,
+)
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import RecordLabel
 from sanctions_graph.cli import load_demo
 
-PERSON, FRONT = "demo-ri-chol-man", "demo-sunrise-digital"
+PERSON, FRONT, TECH = "demo-ri-chol-man", "demo-sunrise-digital", "demo-pyongsan-tech"
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +159,33 @@ def test_pages_opened_while_working_in_a_case_are_logged_in_it(store: MemoryStor
     text = str(cases.case_body(store, case.id))
     assert "text=ri chol man" in text and "Work in this case" in text
     assert case_log.logged_layout("dashboard.pages.review", len) is len  # other pages are left as they are
+
+
+def test_uploads_and_expansions_are_logged_in_the_case(store: MemoryStore) -> None:
+    import base64
+
+    from dashboard.app import create_app
+    from dashboard.entity import actions
+    from dashboard.entity import callbacks as entity_callbacks
+    from dashboard.pages import case_log, screen
+    from graph import query_log, replay
+
+    case = new_case(store, "Uploads", "alice")
+    server = create_app(store).server
+    upload = base64.b64encode(b"name\nRi Chol Man\nNobody Atall\n").decode()
+    frame = screen.read_upload(f"data:text/csv;base64,{upload}", "rows.csv")
+    results, _ = screen.screen_frame(frame, store, limit=screen.HITS_PER_ROW)
+    with server.test_request_context("/", headers={"Cookie": f"{cases.CASE_COOKIE}={case.id}"}):
+        params = screen.screening_params("rows.csv", f"data:text/csv;base64,{upload}", len(frame))
+        case_log.note_query(QueryKind.SCREEN, params, screen.screened_count(results))
+        state = actions.load_view(store, PERSON, 1).state.to_json()
+        new_state, _ = entity_callbacks.apply_action(store, "graph-dbltap", {"id": TECH, "t": 1}, None, state)
+        assert len(new_state["nodes"]) > len(state["nodes"])  # Pyongsan Tech's neighbours came in
+    case_log.drain()
+    screened, expanded = query_log(store, case.id)
+    assert (screened.kind, screened.results, screened.result_ids, screened.via) == ("screen", 1, [PERSON], "dashboard")
+    assert screened.params["upload"] == upload and "upload=" not in screened.what  # kept, not printed
+    assert (expanded.kind, expanded.params["id"], expanded.params["hops"]) == ("entity", TECH, 1)
+    assert expanded.results > 1
+    again = replay(store, [screened, expanded])
+    assert [(r.error, r.now, r.changed) for r in again] == [(None, 1, False), (None, expanded.results, False)]
