@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graph.settings import Settings
 from sanctions_graph import demo
 from sanctions_graph.cli import main
+from tests.integration.test_case_cli import _run
+from tests.integration.test_case_cli import env as env  # the both-stores fixture (a CLI home on each store)
+
+pytestmark = pytest.mark.usefixtures("env")
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cases"
 SHARED = "ofac-12211"  # KIM, Yong Chol: removed from the derived list, also asserted by the "other" dataset below
@@ -44,27 +46,6 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     (out / "sdn.csv").write_text("".join(x for x in lines if not x.startswith("12211,")), encoding="utf-8")
     done["removed"].append("12211")
     return out, done
-
-
-@pytest.fixture(params=["embedded", "neo4j"])
-def env(
-    request: pytest.FixtureRequest, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    settings = store_settings[request.param]
-    monkeypatch.setenv("SANCTIONS_GRAPH_HOME", str(settings.home))
-    monkeypatch.setenv("SANCTIONS_GRAPH_STORE", settings.store)
-    monkeypatch.setenv("SANCTIONS_GRAPH_USER", "carol")
-    assert main(["db", "reset", "--yes"]) == 0
-    yield str(request.param)
-    assert main(["db", "reset", "--yes"]) == 0  # leave the session's shared store empty
-
-
-def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    capsys.readouterr()
-    code = main(args)
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return out.out
 
 
 def _load(path: Path, report: Path, capsys: pytest.CaptureFixture[str], *options: str) -> dict[str, Any]:
@@ -94,7 +75,6 @@ def _entity(entity_id: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any
 
 
 def test_a_full_publication_removes_what_it_lacks(
-    env: str,
     tmp_path: Path,
     versions: tuple[Path, dict[str, list[str]]],
     capsys: pytest.CaptureFixture[str],
@@ -155,7 +135,7 @@ def test_a_full_publication_removes_what_it_lacks(
     assert last["removed"] == [] and last["added"] == [] and last["counts"]["relationships_removed"] == 0
 
 
-def test_an_extract_declared_full_is_refused(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_extract_declared_full_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _run(["load", "ofac-sdn", str(demo.ofac_dir()), "--no-progress", "--publication", "full"], capsys)
     extract = tmp_path / "extract"
     extract.mkdir()

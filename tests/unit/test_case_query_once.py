@@ -15,7 +15,8 @@ import pytest
 from graph import delete_case, list_cases, new_case, query_log
 from graph.stores.memory_store import MemoryStore
 from sanctions_graph import options
-from sanctions_graph.cli import load_demo, main
+from sanctions_graph.cli import main
+from tests.unit.test_dashboard_cases import demo as demo  # the demo loaded in a memory store, once per module
 
 PERSON, WALLET = "demo-ri-chol-man", "wallet-0x1111111111111111111111111111111111111111"
 
@@ -24,7 +25,7 @@ class Counting:
     """The demo store, counting every method call that reaches it."""
 
     def __init__(self, store: MemoryStore) -> None:
-        self._store = store
+        self.store = self._store = store
         self.calls: Counter[str] = Counter()
 
     def __getattr__(self, name: str) -> Any:
@@ -40,16 +41,9 @@ class Counting:
         return call
 
 
-@pytest.fixture(scope="module")
-def demo() -> MemoryStore:
-    store = MemoryStore()
-    load_demo(store, quiet=True)
-    return store
-
-
 @pytest.fixture
-def counting(demo: MemoryStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counting]:
-    store = Counting(demo)
+def counting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counting]:
+    store = Counting(request.getfixturevalue("demo"))
 
     @contextlib.contextmanager
     def session(_: Any) -> Iterator[Counting]:
@@ -58,8 +52,8 @@ def counting(demo: MemoryStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cou
     monkeypatch.setattr(options, "store_session", session)
     monkeypatch.setenv("SANCTIONS_GRAPH_USER", "carol")
     yield store
-    for case in list_cases(demo):
-        delete_case(demo, case.id)
+    for case in list_cases(store.store):
+        delete_case(store.store, case.id)
 
 
 READS = ("search", "get_entity", "get_entities", "neighbourhood", "shortest_path", "shortest_paths", "links")
@@ -83,7 +77,8 @@ def _reads(store: Counting, args: list[str]) -> Counter[str]:
     ],
     ids=["search", "show", "neighbours", "path", "exposure", "trace"],
 )
-def test_a_logged_query_runs_once(counting: Counting, demo: MemoryStore, args: list[str]) -> None:
+def test_a_logged_query_runs_once(counting: Counting, args: list[str]) -> None:
+    demo = counting.store
     alone = _reads(counting, args)
     assert sum(alone.values()) > 0  # the command does read the store
     case = new_case(demo, "Once", "carol")
@@ -93,7 +88,8 @@ def test_a_logged_query_runs_once(counting: Counting, demo: MemoryStore, args: l
     assert entry.user == "carol" and entry.via == "cli" and entry.results >= 0
 
 
-def test_a_logged_screening_screens_the_file_once(counting: Counting, demo: MemoryStore, tmp_path: Path) -> None:
+def test_a_logged_screening_screens_the_file_once(counting: Counting, tmp_path: Path) -> None:
+    demo = counting.store
     rows = tmp_path / "rows.csv"
     rows.write_text("name\nRi Chol Man\nGolden Maple Trading\nNobody Atall\n", encoding="utf-8")
     alone = _reads(counting, ["screen", str(rows)])
