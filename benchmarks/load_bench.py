@@ -219,6 +219,41 @@ def process_cpu_s(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+#: A JVM's thread names (as /proc shows them: 15 characters) by what the threads do.
+JVM_THREADS = {"jit": ("C1 CompilerThre", "C2 CompilerThre"), "gc": ("GC Thread", "G1 ", "VM Periodic")}
+
+
+def threads_cpu_s(pid: int | None) -> dict[str, float] | None:
+    """A local process's CPU seconds so far by kind of thread (``JVM_THREADS``; "other": the rest): how much of a
+    Neo4j server's CPU during a load went to compiling (the JIT) and collecting garbage. None: unknown. Threads
+    that ended are not counted (Bolt workers come and go; the JVM may stop a compiler thread it no longer needs, so
+    the JIT's share is a lower bound)."""
+    if pid is None:
+        return None
+    out = dict.fromkeys((*JVM_THREADS, "other"), 0.0)
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return None
+    for task in tasks:
+        try:
+            text = (task / "stat").read_text()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        kind = next((k for k, prefixes in JVM_THREADS.items() if name.startswith(prefixes)), "other")
+        out[kind] += cpu
+    return out
+
+
+def _delta(after: dict[str, float] | None, before: dict[str, float] | None) -> dict[str, float] | None:
+    if after is None or before is None:
+        return None
+    return {k: round(after[k] - before.get(k, 0.0), 1) for k in after}
+
+
 def server_pid(kind: str, settings: Settings, args: argparse.Namespace) -> int | None:
     """The store server's process: the embedded one from its pid file, Neo4j's from --neo4j-pid or the pid file
     scripts/neo4j.sh writes in $NEO4J_RUN_DIR (only meaningful for a server on this machine)."""
@@ -265,8 +300,10 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
         print(f"[{kind}] {store.description}: emptied in {out['clear_before_s']} s; loading…", flush=True)
         pid = server_pid(kind, settings, args)
         server_before, client_before = process_cpu_s(pid), time.process_time()
+        threads_before = threads_cpu_s(pid) if kind == "neo4j" else None
         report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
         server_after, client_cpu = process_cpu_s(pid), time.process_time() - client_before
+        threads = _delta(threads_cpu_s(pid), threads_before) if kind == "neo4j" else None
         server_cpu = server_after - server_before if server_after is not None and server_before is not None else None
         out["load"] = {
             "records": report.records_read,
@@ -278,6 +315,8 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
             # where the time went: this process (parsing, rows, the driver) and the server, CPU seconds
             "client_cpu_s": round(client_cpu, 1),
             "server_cpu_s": round(server_cpu, 1) if server_cpu is not None else None,
+            # Neo4j's CPU by thread kind: the JIT's compiler threads, garbage collection, the rest (queries)
+            "server_cpu_by_thread_s": threads,
         }
         stats = store.stats()
         out["stored"] = {"nodes": stats.total_nodes, "relationships": stats.total_relationships}
