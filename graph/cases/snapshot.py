@@ -10,9 +10,12 @@ wrote; after the load, ``retract_absent`` compares them with what the graph hold
   and ``sanctioned`` when no designation is left and no ``sanction`` topic says otherwise);
 - a relationship only this dataset asserts, absent from the files, is deleted; one other datasets also assert is
   kept (counted: the store has no way yet to take one dataset off a relationship);
-- an entity the files hold has the dataset's designations, source ids and programs replaced by what the files say
-  (an upsert unites lists, so a program the list dropped - ZIMBABWE became GLOMAG in 2024 - would stay otherwise);
-  other list properties (aliases, identifiers, countries) are still united with what was stored.
+- an entity the files hold and only this dataset asserts is made exactly what the files say: an upsert unites lists
+  and leaves a property the record no longer has, so a dropped alias, a title OFAC removed or a program it ended
+  (ZIMBABWE became GLOMAG in 2024) would stay otherwise; where the entity differs, the properties the files no
+  longer give and the search lists are emptied and the record written again (the store recomputes its search text);
+- an entity the files hold and other datasets also assert has only the dataset's designations, source ids and
+  programs replaced (what came from which dataset is not known for its other properties).
 
 A partial file (an extract, a delta) is never a snapshot: its source declares none and nothing is removed. Writes go
 through the writer given (the load's ChangeTracker), so the load's change record lists the removals; running the same
@@ -29,7 +32,8 @@ from typing import Any
 from graph.errors import ExpectedCountError
 from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
 from graph.stores.base import GraphReader, GraphWriter
-from graph.vocabulary import NodeKind, Prop, RelType
+from graph.stores.records import node_row
+from graph.vocabulary import ANALYSIS_PROPS, INTERNAL_PROPS, LIST_PROPS, NodeKind, Prop, RelType
 
 #: A snapshot that wrote fewer entities than this share of those the graph holds for its dataset is refused (an
 #: extract or a wrong file declared a full publication), when the dataset holds at least SNAPSHOT_GUARD_MIN.
@@ -51,6 +55,8 @@ class SeenWriter:
         self.rel_ids: set[str] = set()
         #: per entity written with designations: what the load said of them (RETRACTED_PROPS but datasets)
         self.claims: dict[str, dict[Prop, Any]] = {}
+        #: every node the load wrote, as written (a record written twice: lists united, scalars the later)
+        self.rows: dict[str, NodeRecord] = {}
         self._lock = threading.Lock()
 
     def ensure_schema(self) -> None:
@@ -61,6 +67,7 @@ class SeenWriter:
         with self._lock:
             self.node_ids.update(r.id for r in rows)
             for r in rows:
+                self._keep(r)
                 if r.props.get(Prop.DESIGNATIONS):
                     said = self.claims.setdefault(r.id, {p: [] for p in _CLAIMED})
                     for p in _CLAIMED:
@@ -72,6 +79,16 @@ class SeenWriter:
         with self._lock:
             self.rel_ids.update(r.id for r in rows)
         return counts
+
+    def _keep(self, row: NodeRecord) -> None:
+        kept = self.rows.get(row.id)
+        if kept is None:
+            self.rows[row.id] = NodeRecord(row.id, row.kind, dict(row.props))
+            return
+        kept.kind = row.kind
+        for p, v in row.props.items():
+            old = kept.props.get(p)
+            kept.props[p] = old + [x for x in v if x not in old] if isinstance(old, list) and isinstance(v, list) else v
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
         return self.writer.ensure_stubs(ids)
@@ -113,7 +130,7 @@ class Retraction:
             f"relationships absent from the full publication of {d}, asserted by other datasets (kept)": (
                 len(self.rels_kept)
             ),
-            f"entities whose earlier {d} designations the publication replaced (programs dropped)": len(self.replaced),
+            f"entities the full publication of {d} corrected (values it no longer gives dropped)": len(self.replaced),
         }
 
 
@@ -192,8 +209,57 @@ def retract_absent(
         writer.set_node_properties(RETRACTED_PROPS, rows)
     for start in range(0, len(out.deleted), _BATCH):
         writer.delete_nodes(out.deleted[start : start + _BATCH])
-    out.replaced = _replace_claims(reader, writer, dataset, seen)
+    sole = {i for i, names in _held(reader, dataset).items() if set(names) == {dataset}}
+    out.replaced = _replace_records(reader, writer, seen, sole) + _replace_claims(reader, writer, dataset, seen, sole)
     return out
+
+
+#: Properties a record's replacement leaves alone: kept by the store itself, or written by analyses.
+_NOT_THE_RECORDS = frozenset({p.value for p in (*INTERNAL_PROPS, *ANALYSIS_PROPS, Prop.STUB, Prop.LOOKUP_KEYS)})
+_SEARCH_LISTS = (Prop.SEARCH_NAMES, Prop.LOOKUP_KEYS)  # emptied before a record is written again
+
+
+def _stale(stored: dict[str, Any], row: NodeRecord) -> list[Prop]:
+    """The properties of a stored entity that differ from the record written (lists compared as sets; the search
+    lists with what the store derives from the record: a former name found by search is stale too)."""
+    written = {p.value: v for p, v in row.props.items()}
+    out = []
+    for key, value in stored.items():
+        given = written.get(key)
+        same = _same(value, given) if isinstance(value, list) or isinstance(given, list) else value == given
+        if key in _NOT_THE_RECORDS or same or (value in (None, "", False) and given in (None, "", False)):
+            continue
+        try:
+            out.append(Prop(key))
+        except ValueError:  # not a vocabulary property: not the record's either
+            continue
+    derived = node_row(row)["lists"]  # the search forms and lookup keys the store makes of the record
+    out += [p for p in _SEARCH_LISTS if not _same(stored.get(p.value), derived.get(p.value))]
+    return out
+
+
+def _replace_records(reader: GraphReader, writer: GraphWriter, seen: SeenWriter, sole: set[str]) -> list[str]:
+    """Entities only the dataset asserts that differ from the records written: the properties the records no longer
+    give emptied with the search lists, then the records written again. Returns their ids."""
+    ids = sorted(i for i in seen.rows if i in sole)
+    replaced: list[str] = []
+    for start in range(0, len(ids), _BATCH):
+        resets: dict[tuple[Prop, ...], list[tuple[str, dict[Prop, Any]]]] = {}
+        again: dict[NodeKind, list[NodeRecord]] = {}
+        for entity in reader.get_entities(ids[start : start + _BATCH]):
+            row = seen.rows[entity.id]
+            stale = _stale(entity.properties, row)
+            if not stale:
+                continue
+            props = tuple(sorted({*stale, *_SEARCH_LISTS}, key=str))
+            resets.setdefault(props, []).append((entity.id, {p: [] if p in LIST_PROPS else None for p in props}))
+            again.setdefault(row.kind, []).append(row)
+            replaced.append(entity.id)
+        for props, rows in resets.items():
+            writer.set_node_properties(props, rows)
+        for kind, records in again.items():
+            writer.upsert_nodes(kind, records)
+    return replaced
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -202,10 +268,12 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a) == bool(b)
 
 
-def _replace_claims(reader: GraphReader, writer: GraphWriter, dataset: str, seen: SeenWriter) -> list[str]:
-    """Entities the load wrote designations for: the dataset's earlier claims taken off, what the load said put
-    back (written only where that differs from what is stored). Returns their ids."""
-    ids = sorted(seen.claims)
+def _replace_claims(
+    reader: GraphReader, writer: GraphWriter, dataset: str, seen: SeenWriter, sole: set[str]
+) -> list[str]:
+    """Entities other datasets also assert that the load wrote designations for: the dataset's earlier claims taken
+    off, what the load said put back (written only where that differs from what is stored). Returns their ids."""
+    ids = sorted(i for i in seen.claims if i not in sole)
     replaced: list[str] = []
     for start in range(0, len(ids), _BATCH):
         rows: list[tuple[str, dict[Prop, Any]]] = []

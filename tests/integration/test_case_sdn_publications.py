@@ -148,3 +148,28 @@ def test_an_extract_declared_full_is_refused(tmp_path: Path, capsys: pytest.Capt
     assert _entity("ofac-45404", capsys) is not None  # a record the extract lacks is still there
     assert main(["load", "ofac-sdn", str(extract), "--publication", "weekly"]) == 2  # a usage error
     assert "--publication must be 'full' or 'partial'" in capsys.readouterr().err
+
+
+PUBLICATIONS = Path(__file__).parent.parent / "fixtures" / "ofac-sdn-publications"
+
+
+def test_a_kept_record_becomes_what_the_newer_publication_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real 2023-12-28 then 2024-05-03 publications: CHIWENGA (ofac-7489) was renamed, lost his title and moved
+    from ZIMBABWE to GLOMAG; an upsert alone would keep the title, the program and the old name's search forms."""
+    older = _load(PUBLICATIONS / "2023-12-28", tmp_path / "r1.json", capsys, "--publication", "full")
+    hits = json.loads(_run(["search", "Constantine Gureya", "--json"], capsys))
+    assert hits[0]["id"] == "ofac-7489" and hits[0]["reason"].startswith("words")  # the name as it was
+    key = "entities the full publication of us_ofac_sdn corrected (values it no longer gives dropped)"
+    assert older["notes"][key] == 0
+    newer = _load(PUBLICATIONS / "2024-05-03", tmp_path / "r2.json", capsys, "--publication", "full")
+    assert newer["notes"][key] > 0
+    now = _entity("ofac-7489", capsys)
+    assert now is not None and now["name"] == "CHIWENGA, Constantino Guveya"
+    assert "title" not in now["properties"] and now["properties"]["programs"] == ["GLOMAG"]
+    assert [d["programs"] for d in now["designations"]] == [["GLOMAG"]]
+    hits = json.loads(_run(["search", "Constantine Gureya", "--json"], capsys))
+    assert all(not h["reason"].startswith("words") for h in hits if h["id"] == "ofac-7489")  # a similar spelling
+    again = _load(PUBLICATIONS / "2024-05-03", tmp_path / "r3.json", capsys, "--publication", "full")
+    assert again["notes"][key] == 0
