@@ -14,6 +14,7 @@ window.dash_clientside.entity = {
         if (!cy || !setProps) { return nu; }
         // big views: while panning or zooming, draw a cached picture and no edges (cytoscape's own init
         // options, which dash-cytoscape does not expose; set on the renderer whenever the elements change)
+        window._sgConfig = config || {};
         var big = !!config && cy.nodes().length > config.bigView;
         var renderer = cy.renderer && cy.renderer();
         if (renderer) { renderer.hideEdgesOnViewport = big; renderer.textureOnViewport = big; }
@@ -65,7 +66,10 @@ window.dash_clientside.entity = {
         cy.on('mouseout', 'node', function(evt) { evt.target.removeClass('hover'); sg.labelFor(cy, evt.target, config); });
         cy.on('select unselect', 'node', function(evt) { sg.labelFor(cy, evt.target, config); });
         sg.bindViewport();
-        sg.sizeGraph(cy);
+        // server positions arrive without a layout run (the page mounts the graph with none: the elements carry
+        // their positions), so the first view is fitted here, and its marks sized
+        if (!sg.sizeGraph(cy) && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
+        sg.fitStyles(cy, config);
         window.addEventListener('resize', function() { sg.sizeGraph(cy); });
         // the first positions (they also mount the timeline) once the graph is painted and the browser idle
         var idle = window.requestIdleCallback || function(f) { return setTimeout(f, 50); };
@@ -114,17 +118,35 @@ window.dash_clientside.entity = {
         }
     },
 
-    /* The graph as tall as the window leaves below the controls (at least 360 px), so it is above the fold. */
+    /* The graph as tall as the window leaves below the controls (at least 360 px), so it is above the fold;
+       true when it changed the size (and fitted the view again). */
     sizeGraph: function(cy) {
         var el = document.getElementById('graph');
-        if (!el) { return; }
+        if (!el) { return false; }
         var top = el.getBoundingClientRect().top + window.scrollY;
         var height = Math.max(360, window.innerHeight - top - 10);
         if (Math.abs(el.offsetHeight - height) > 2) {
             el.style.height = height + 'px';
             cy.resize();
-            cy.fit(undefined, 40);
+            window.dash_clientside.entity.fitView(cy);
+            return true;
         }
+        return false;
+    },
+
+    /* The whole view on the canvas (40 px margin). A big view is fitted from its nodes' boxes alone: its labels
+       are hidden at that zoom and its edges lie between its nodes, and measuring every label and edge (what
+       cy.fit does) was a large part of a 2,000-node view's first frame. */
+    fitView: function(cy) {
+        var config = window._sgConfig || {};
+        if (cy.nodes().length <= (config.bigView || 400)) { cy.fit(undefined, 40); return; }
+        var bb = cy.nodes().boundingBox({includeLabels: false, includeOverlays: false, includeUnderlays: false});
+        var w = cy.width() - 80, h = cy.height() - 80;
+        if (!(bb.w > 0 || bb.h > 0) || w <= 0 || h <= 0) { cy.fit(undefined, 40); return; }
+        var zoom = Math.min(bb.w > 0 ? w / bb.w : Infinity, bb.h > 0 ? h / bb.h : Infinity);
+        zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), zoom));
+        cy.viewport({zoom: zoom, pan: {x: (cy.width() - zoom * (bb.x1 + bb.x2)) / 2,
+                                       y: (cy.height() - zoom * (bb.y1 + bb.y2)) / 2}});
     },
 
     /* Fit, zoom in, zoom out and centre: buttons under the graph's toolbar (bound once per page load). */
@@ -145,7 +167,7 @@ window.dash_clientside.entity = {
             var cy = el && el._cyreg && el._cyreg.cy;
             if (!button || !cy) { return; }
             var box = {x: cy.width() / 2, y: cy.height() / 2};
-            if (button.id === 'view-fit') { cy.fit(undefined, 40); }
+            if (button.id === 'view-fit') { window.dash_clientside.entity.fitView(cy); }
             else if (button.id === 'view-zoom-in') { cy.zoom({level: cy.zoom() * 1.5, renderedPosition: box}); }
             else if (button.id === 'view-zoom-out') { cy.zoom({level: cy.zoom() / 1.5, renderedPosition: box}); }
             else {  // the node itself in the middle (cy.center would centre its box, label included)

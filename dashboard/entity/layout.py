@@ -347,13 +347,13 @@ def graph_view(rendered: Rendered | None) -> cyto.Cytoscape:
         id="graph",
         elements=rendered.elements if rendered else [],
         stylesheet=rendered.stylesheet if rendered else stylesheet(),
-        layout=rendered.layout if rendered else {"name": "preset"},
+        layout=first_layout(rendered.layout) if rendered else {"name": "preset"},
         style={"width": "100%"},
         minZoom=MIN_ZOOM,
         maxZoom=MAX_ZOOM,
         boxSelectionEnabled=False,
         autoRefreshLayout=False,  # the page decides when the layout runs (its layout's "key" changes)
-        responsive=True,
+        responsive=False,  # assets/entity.js sizes and fits the graph (dash-cytoscape's measured every frame)
         contextMenu=CONTEXT_MENU,
         className=graph_class(rendered.layout if rendered else {}),
     )
@@ -362,6 +362,13 @@ def graph_view(rendered: Rendered | None) -> cyto.Cytoscape:
 #: Low enough to see a 2,000-node view whole on a small screen; high enough to read one node's neighbourhood.
 MIN_ZOOM = 0.002
 MAX_ZOOM = 4
+
+
+def first_layout(layout_spec: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The layout the graph mounts with: none when the positions come from the server (the elements carry them;
+    assets/entity.js fits the view, without the preset layout setting every position again and measuring every
+    label and edge for its fit), else the browser's layout."""
+    return None if layout_spec.get("name") == "preset" else layout_spec
 
 
 def graph_class(layout_spec: Mapping[str, Any]) -> str:

@@ -40,6 +40,7 @@ HUB = "gen-hub"
 SUBSIDIARIES = 12
 WALLETS_EACH = 20
 ONWARD_EACH = 7  # each paid wallet moves funds on to this many wallets (the third hop: a ~1,900-node view)
+RELAYS_EACH = 2  # each onward wallet moves funds on to this many other onward wallets (the big view: ~5,300 edges)
 HUB_EMPLOYEES = 60
 KIM = "ofac-43377"
 KIM_WALLET = "wallet-0x97b1043abd9e6fc31681635166d430a458d14f9c"
@@ -77,6 +78,17 @@ def _payment(i: int, j: int) -> dict[Prop, Any]:
 def _move(k: int) -> dict[Prop, Any]:
     """A paid wallet's k-th transfer onwards."""
     return {Prop.AMOUNT: 0.5 + k, Prop.ASSET: "ETH", Prop.VALUE_USD: 900 * (1 + k), Prop.TIMESTAMP: f"2024-0{1 + k}-15"}
+
+
+def _relays(moves: list[tuple[int, int, int]]) -> list[RelRecord]:
+    """Transfers among the onward wallets (each to the next RELAYS_EACH wallets 1 and 37 further in the list, ring
+    round), so the 3-hop view has ~5,000 edges as well as ~2,000 nodes."""
+    onward = [f"{_wallet(i, j)}-{k}" for i, j, k in moves]
+    return [
+        RelRecord(f"gen-relay-{n:04d}-{r}", RelType.TRANSFERRED, wallet, onward[(n + step) % len(onward)], _move(r))
+        for n, wallet in enumerate(onward)
+        for r, step in enumerate((1, 37)[:RELAYS_EACH])
+    ]
 
 
 def load_generated(store: GraphStore) -> None:
@@ -140,6 +152,7 @@ def load_generated(store: GraphStore) -> None:
         for i, j, k in moves
     ]
     store.upsert_relationships(RelType.TRANSFERRED, transfers)
+    store.upsert_relationships(RelType.TRANSFERRED, _relays(moves))
     employs = [
         RelRecord(f"gen-employs-{k:02d}", RelType.EMPLOYS, HUB, f"gen-employee-{k:02d}", {Prop.ROLE: "Driver"})
         for k in range(HUB_EMPLOYEES)
@@ -469,6 +482,8 @@ def _timed(monkeypatch: pytest.MonkeyPatch, store: GraphStore, method: str) -> l
 
 #: The nodes of the generated root's 3-hop view: the root, its subsidiaries, their wallets and the onward wallets.
 BIG_VIEW_NODES = 1 + SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH * (1 + ONWARD_EACH)
+#: Its relationships: ownership, payments, transfers onwards and among the onward wallets.
+BIG_VIEW_EDGES = SUBSIDIARIES + SUBSIDIARIES * WALLETS_EACH * (1 + ONWARD_EACH * (1 + RELAYS_EACH))
 
 
 def open_big_view(
