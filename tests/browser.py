@@ -7,6 +7,8 @@ import shutil
 from selenium.webdriver.chrome.options import Options
 
 CHROMIUM = "/usr/bin/chromium"
+#: The window's size (width, height) at the start of every browser test, so layouts and screenshots compare.
+WINDOW_SIZE = (1400, 1000)
 
 
 def chromium_options() -> Options:
@@ -22,7 +24,7 @@ def chromium_options() -> Options:
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--window-size=1400,1000",
+        f"--window-size={WINDOW_SIZE[0]},{WINDOW_SIZE[1]}",
     ):
         options.add_argument(arg)
     options.binary_location = shutil.which("chromium") or CHROMIUM
