@@ -5,8 +5,10 @@ shortest path, p50/p95 in ms on a generated FtM graph (load_bench's file, loaded
     .venv/bin/python benchmarks/view_bench.py --store embedded --entities 100000 --links 300000
 
 "ours" is store.neighbourhood(id, hops) (the query, then entities and relationships built); "raw" runs the same
-Cypher text (cypher.neighbourhood_view) through the store's read transaction and keeps the driver's rows.
-Paths: store.shortest_path between random pairs (≤ 6 hops; the embedded store's bidirectional search).
+Cypher text (cypher.neighbourhood_view) through the store's read transaction and keeps the driver's rows. Both are
+timed on the same entities, one after the other for each entity (which goes first alternates), so a busy moment of
+the shared machine falls on both alike. Paths: store.shortest_path between random pairs (≤ 6 hops; the embedded
+store's bidirectional search).
 """
 
 from __future__ import annotations
@@ -29,14 +31,34 @@ from loaders.framework import NoProgress, run_load
 from loaders.sources.ftm import FtmSource
 
 
-def _timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
+def _quantiles(times: list[float]) -> tuple[float, float]:
+    """p50 and p95 of ``times`` (ms)."""
+    times = sorted(times)
     return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def _ms(fn: Callable[..., object], *args: object) -> float:
+    t = time.perf_counter()
+    fn(*args)
+    return (time.perf_counter() - t) * 1000
+
+
+def _timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
+    return _quantiles([_ms(fn) for _ in range(n)])
+
+
+def _paired(first: Callable[[str], object], second: Callable[[str], object], ids: list[str]) -> tuple[list[float], ...]:
+    """Milliseconds of ``first(id)`` and ``second(id)`` for each id, alternating which runs first."""
+    a: list[float] = []
+    b: list[float] = []
+    for k, entity_id in enumerate(ids):
+        if k % 2:
+            b.append(_ms(second, entity_id))
+            a.append(_ms(first, entity_id))
+        else:
+            a.append(_ms(first, entity_id))
+            b.append(_ms(second, entity_id))
+    return a, b
 
 
 def main() -> int:
@@ -64,13 +86,16 @@ def main() -> int:
         rng = random.Random(args.seed)
         ids = [e.id for batch in store.iter_entities(batch_size=50_000) for e in batch]
         sample = [rng.choice(ids) for _ in range(args.queries)]
-        views = iter(sample * 3)
         query = cypher.neighbourhood_view(store.dialect, args.hops, None)
-        for _ in range(20):  # warm-up (plans cached, pages in memory)
-            store.neighbourhood(next(views), hops=args.hops)
-        ours = _timed(lambda: store.neighbourhood(next(views), hops=args.hops), args.queries)
-        raw_views = iter(sample)
-        raw = _timed(lambda: store._read(query, {"id": next(raw_views), "limit": 200}), args.queries)
+        for entity_id in sample[:20]:  # warm-up (plans cached, pages in memory)
+            store.neighbourhood(entity_id, hops=args.hops)
+            store._read(query, {"id": entity_id, "limit": 200})
+        ours_ms, raw_ms = _paired(
+            lambda i: store.neighbourhood(i, hops=args.hops),
+            lambda i: store._read(query, {"id": i, "limit": 200}),
+            sample,
+        )
+        ours, raw = _quantiles(ours_ms), _quantiles(raw_ms)
         pairs = iter([(rng.choice(ids), rng.choice(ids)) for _ in range(args.queries)])
         paths = _timed(lambda: store.shortest_path(*next(pairs)), args.queries)
     finally:
