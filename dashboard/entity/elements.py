@@ -439,7 +439,7 @@ def compose(
         more=more,
         big=count > BIG_VIEW or count + len(edges) > LIGHT_VIEW,
         present=present,
-        timeline=timeline_points(state, view),
+        timeline=timeline_points(state, view, shown),
         groups=tuple(groups),
         layout_used=layout_choice,
     )

@@ -123,9 +123,11 @@ def filter_view(state: GraphState, view: ViewState) -> Filtered:
     everything = set(state.nodes)
     passing = {i for i, n in state.nodes.items() if node_passes(n, view, state.center)}
     good_edges = [e for e in state.edges.values() if edge_passes(e, view)]
-    before = _reachable(state.center, everything, state.edges.values())
-    after = _reachable(state.center, passing, good_edges)
-    cut = (everything - passing) | ((before & passing) - after)
+    cut: set[str] = set()
+    if len(passing) < len(everything) or len(good_edges) < len(state.edges):  # else nothing is cut off
+        before = _reachable(state.center, everything, state.edges.values())
+        after = _reachable(state.center, passing, good_edges)
+        cut = (everything - passing) | ((before & passing) - after)
     hidden = set(state.hidden) - {state.center}
     drawn = passing - cut - hidden
     nodes = [i for i in state.nodes if i in drawn]

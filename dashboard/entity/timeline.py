@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dashboard.entity.filters import MONEY_TYPES, edge_amount, edge_date, filter_view
+from dashboard.entity.filters import MONEY_TYPES, Filtered, edge_amount, edge_date, filter_view
 from dashboard.entity.styles import rel_style
 from dashboard.entity.view_state import ViewState
 from dashboard.entity.view_values import date_end, date_start, parse_date
@@ -43,9 +43,13 @@ class TimelinePoint:
     text: str
 
 
-def timeline_points(state: GraphState, view: ViewState) -> list[TimelinePoint]:
-    """Payments and transfers between the entities drawn with every filter but the date range, by date."""
-    undated = filter_view(state, replace(view, date_from=None, date_to=None))
+def timeline_points(state: GraphState, view: ViewState, shown: Filtered | None = None) -> list[TimelinePoint]:
+    """Payments and transfers between the entities drawn with every filter but the date range, by date
+    (``shown``: what ``filter_view`` drew for ``view``, reused when the view has no date range)."""
+    dated = bool(view.date_from or view.date_to)
+    undated = (
+        shown if shown is not None and not dated else filter_view(state, replace(view, date_from=None, date_to=None))
+    )
 
     def name(node_id: str) -> str:
         node = state.nodes.get(node_id)
