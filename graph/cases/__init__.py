@@ -49,7 +49,7 @@ from graph.cases.service import (
 )
 from graph.cases.snapshot import Retraction, SeenWriter, retract_absent, without_dataset
 
-__all__ = [
+__all__: list[str] = [
     "EXPORT_FORMAT",
     "IDS_CAP",
     "ON_CASE",
