@@ -31,6 +31,7 @@ import itertools
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from graph.matching.text import NameForm, NameKind, Token, make_token
@@ -271,3 +272,88 @@ def compare_names(query: NameForm, candidate: NameForm, kind: NameKind = "unknow
         candidate_coverage=c_cov,
         legal_form=legal,
     )
+
+
+# --- a cheap upper bound of compare_names' score -----------------------------------------------------------------
+@dataclass(frozen=True, slots=True, eq=False)
+class NameKeys:
+    """What name_score_bound needs of a name: its words' keys, and its least total weight."""
+
+    tokens: tuple[Token, ...]
+    variants: frozenset[str]
+    particles: frozenset[str]
+    koreans: frozenset[str]
+    skeletons: frozenset[str]
+    symbols: frozenset[str]
+    forms: tuple[str, ...]
+    longest: int
+    least_total: float  # the weight of its words, every middle name counting MIDDLE_NAME_SHARE
+    runs: tuple[tuple[str, int, int, int], ...]  # runs of 2-3 words: (first letter, length, start, end)
+    by_first: dict[str, tuple[tuple[int, int], ...]]  # first letter -> (length, index) of its words
+
+
+def name_keys(name: NameForm) -> NameKeys:
+    t = name.tokens
+    least = sum(x.weight * (MIDDLE_NAME_SHARE if i in name.middle else 1) for i, x in enumerate(t))
+    return NameKeys(
+        tokens=t,
+        variants=frozenset(x.variant for x in t),
+        particles=frozenset(x.particle for x in t if x.particle),
+        koreans=frozenset(x.korean for x in t),
+        skeletons=frozenset(x.skeleton for x in t),
+        symbols=frozenset(s for x in t for s in x.symbols),
+        forms=tuple(x.form for x in t),
+        longest=max((len(x.form) for x in t), default=0),
+        least_total=least or 1.0,
+        runs=tuple((t[i].form[:1], sum(len(x.form) for x in t[i:j]), i, j) for i, j in _spans(t) if j - i > 1),
+        by_first={
+            first: tuple((len(x.form), k) for k, x in enumerate(t) if x.form[:1] == first)
+            for first in {x.form[:1] for x in t}
+        },
+    )
+
+
+#: Below _MIN_PAIR with slack: rapidfuzz's cutoff is not exact (0.6 - 1e-9 rejects a similarity of 0.6).
+_MAY_PAIR = _MIN_PAIR - 0.05
+
+
+def _may_pair(a: Token, other: NameKeys) -> bool:
+    """Whether token_similarity could give ``a`` and some word of ``other`` 0.6 or more (a necessary condition:
+    every relation of token_similarity is a shared key or an edit distance of at most 40% of the longer word)."""
+    if (
+        a.variant in other.variants
+        or (a.particle and a.particle in other.particles)
+        or a.korean in other.koreans
+        or a.skeleton in other.skeletons
+        or not a.symbols.isdisjoint(other.symbols)
+    ):
+        return True
+    # one letter apart or similar spelling: an edit distance of at most 40% of the longer word (one letter apart
+    # always is: both words have 3 letters or more)
+    found = process.extractOne(a.form, other.forms, scorer=Levenshtein.normalized_similarity, score_cutoff=_MAY_PAIR)
+    return found is not None
+
+
+def _run_partners(q: NameKeys, c: NameKeys, q_ok: list[bool], c_ok: list[bool]) -> None:
+    """Mark the words of ``q`` in a run of 2-3 words that compare_names would compare with a word of ``c`` (same
+    first letter, lengths within 2), and those words of ``c``."""
+    for first, length, i, j in q.runs:
+        for other, k in c.by_first.get(first, ()):
+            if abs(other - length) <= 2:
+                c_ok[k] = True
+                for m in range(i, j):
+                    q_ok[m] = True
+
+
+def name_score_bound(query: NameForm, qkeys: NameKeys, candidate: NameForm, ckeys: NameKeys) -> float:
+    """An upper bound of compare_names(query, candidate).score, at a fraction of its cost: the blend of the shares
+    of each side's weight that could find a partner at all (the least total weight as denominator; every penalty
+    left out). xref skips the candidates whose bound stays below the threshold (graph.matching.matcher)."""
+    q, c = query.tokens, candidate.tokens
+    q_ok = [_may_pair(a, ckeys) for a in q]
+    c_ok = [_may_pair(b, qkeys) for b in c]
+    _run_partners(qkeys, ckeys, q_ok, c_ok)
+    _run_partners(ckeys, qkeys, c_ok, q_ok)
+    q_share = sum(t.weight for t, ok in zip(q, q_ok, strict=True) if ok) / qkeys.least_total
+    c_share = sum(t.weight for t, ok in zip(c, c_ok, strict=True) if ok) / ckeys.least_total
+    return QUERY_SHARE * min(1.0, q_share) + (1 - QUERY_SHARE) * min(1.0, c_share)

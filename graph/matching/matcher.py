@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from graph.cypher import MATCH_CANDIDATE_PROPS
 from graph.ids import normalize_address
-from graph.matching.compare import NameMatch, compare_names
+from graph.matching.compare import NameKeys, NameMatch, compare_names, name_keys, name_score_bound
 from graph.matching.evidence import (
     Evidence,
     birth_date_evidence,
@@ -46,6 +46,8 @@ _DECISIVE_FLOOR = 0.99
 #: The most the evidence can add to a name score without an equal identifier (graph.matching.evidence: birth
 #: date equal +0.08, a country in common +0.04).
 MAX_EVIDENCE_BONUS = 0.12
+#: Float slack of the cheap bound (graph.matching.compare.name_score_bound) before a pair of names is skipped.
+_BOUND_MARGIN = 1e-6
 #: At most this many words of a name are looked up (the longest).
 _MAX_WORDS = 6
 #: At most this many records per query are taken from the identifier index.
@@ -75,6 +77,21 @@ def label_for(score: float, blocked: bool = False) -> str:
     if score >= POSSIBLE_THRESHOLD:
         return POSSIBLE_MATCH
     return NO_LABEL
+
+
+#: Scores are shown with 2 decimals (review queue, screening results, the CLI): half of their last digit.
+_HALF_SHOWN = 0.005
+
+
+def shown_score(score: float) -> float:
+    """The score as a hit carries it: 4 decimals, and never one that the 2 decimals the analyst sees would round up
+    to a threshold it does not reach (0.6996 would show as 0.70 without the label of 0.70: it becomes 0.6949, shown
+    as 0.69). The label is taken from this score (``label_for``), so what is shown and the label agree."""
+    score = round(score, 4)
+    for threshold in (MATCH_THRESHOLD, POSSIBLE_THRESHOLD):
+        if threshold - _HALF_SHOWN <= score < threshold:
+            return round(threshold - _HALF_SHOWN - 0.0001, 4)
+    return score
 
 
 @dataclass(frozen=True)
@@ -159,7 +176,8 @@ class Matcher:
         self.candidates = candidates
 
     # --- candidates ------------------------------------------------------------------------------------------
-    def prepare(self, query: Query) -> Prepared:
+    @staticmethod
+    def prepare(query: Query) -> Prepared:
         names = [prepare_name(n, name_kind(query.kind)) for n in query.names if n.strip()]
         names = [n for n in names if n.tokens]
         return Prepared(query, tuple(names), tuple(query_words(n) for n in names))
@@ -239,8 +257,8 @@ class Matcher:
         return out
 
     # --- scoring ---------------------------------------------------------------------------------------------
+    @staticmethod
     def _score(
-        self,
         query: Query,
         names: Sequence[NameForm],
         entity: Entity,
@@ -252,13 +270,17 @@ class Matcher:
         kind = name_kind(entity.kind)
         query_kind = name_kind(query.kind)
         joined_kind = query_kind if query.kind is not PartyKind.UNKNOWN else kind
+        evidence = list(extra) + identifier_evidence(query.identifiers, entity, matched_keys)
+        decisive = any(e.decisive for e in evidence)
+        # a pair of names whose score cannot reach the least a reported hit needs is not compared (the cheap bound)
+        least = 0.0 if decisive else max(_MIN_NAME_SCORE, floor - MAX_EVIDENCE_BONUS) - _BOUND_MARGIN
         for written in [entity.name, *entity.aliases]:
             for name in names:
+                if least > 0 and _name_bound(name.original, query_kind, written, kind) < least:
+                    continue
                 m = _name_match(name.original, query_kind, written, kind, joined_kind)
                 if best is None or m.score > best.score:
                     best = m
-        evidence = list(extra) + identifier_evidence(query.identifiers, entity, matched_keys)
-        decisive = any(e.decisive for e in evidence)
         name_score = best.score if best is not None else 0.0
         if best is not None and not decisive:
             q_strong = [t for t in best.query.tokens if not t.weak]
@@ -277,7 +299,7 @@ class Matcher:
         score = name_score + sum(e.effect for e in evidence)
         if decisive:
             score = max(score, _DECISIVE_FLOOR)
-        score = max(0.0, min(1.0, score))
+        score = shown_score(max(0.0, min(1.0, score)))
         blocked = not decisive and any(e.effect <= -0.3 for e in evidence)
         parts = [e.text for e in evidence if e.decisive]
         if best is not None and best.score > 0:
@@ -285,10 +307,10 @@ class Matcher:
         parts += [e.text for e in evidence if not e.decisive]
         if blocked and score >= MATCH_THRESHOLD:
             parts.append("not labelled match: contradicting evidence")
-        return Hit(entity, round(score, 4), label_for(score, blocked), "; ".join(parts), best, tuple(evidence))
+        return Hit(entity, score, label_for(score, blocked), "; ".join(parts), best, tuple(evidence))
 
+    @staticmethod
     def rank(
-        self,
         prepared: Prepared,
         found: Candidates,
         limit: int = 5,
@@ -304,7 +326,7 @@ class Matcher:
                 continue
             if rid not in found.extra and not kind_compatible(prepared.query.kind, entity):
                 continue
-            hit = self._score(
+            hit = Matcher._score(
                 prepared.query, prepared.names, entity, found.matched.get(rid, set()), found.extra.get(rid, []), floor
             )
             if hit is not None:
@@ -339,6 +361,18 @@ def _name_match(query: str, query_kind: NameKind, written: str, kind: NameKind, 
     """compare_names of a query name and a record's name as written, each comparison made once (xref meets the
     same pairs of names again and again)."""
     return compare_names(prepare_name(query, query_kind), prepare_name(written, kind), joined)
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_bound(query: str, query_kind: NameKind, written: str, kind: NameKind) -> float:
+    """name_score_bound of a query name and a record's name as written (an upper bound of _name_match's score)."""
+    q, c = prepare_name(query, query_kind), prepare_name(written, kind)
+    return name_score_bound(q, _name_keys(query, query_kind), c, _name_keys(written, kind))
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_keys(text: str, kind: NameKind) -> NameKeys:
+    return name_keys(prepare_name(text, kind))
 
 
 def _same_written_name(hit: Hit) -> bool:

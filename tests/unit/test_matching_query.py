@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from graph.matching.evidence import birth_date_evidence, country_evidence, identifier_evidence, parse_birth_dates
-from graph.matching.matcher import MATCH, NO_LABEL, POSSIBLE_MATCH, label_for
+from graph.matching.matcher import MATCH, NO_LABEL, POSSIBLE_MATCH, label_for, shown_score
 from graph.matching.query import (
     Identifier,
     IdKind,
@@ -113,6 +113,21 @@ def test_labels_from_thresholds() -> None:
     assert label_for(0.9, blocked=True) == POSSIBLE_MATCH
     assert label_for(0.75) == POSSIBLE_MATCH
     assert label_for(0.5) == NO_LABEL
+
+
+def test_the_label_follows_the_score_as_shown() -> None:
+    """A score is shown with 2 decimals: one under a threshold never shows as the threshold without its label (an
+    xref pair scored 0.6996 showed 0.70 with no label), and a sum that rounds to a threshold gets its label."""
+    for raw in (i / 100_000 for i in range(68_000, 87_000)):
+        score = shown_score(raw)
+        shown = float(f"{score:.2f}")
+        assert (label_for(score) == MATCH) == (shown >= 0.85), raw
+        assert (label_for(score) != NO_LABEL) == (shown >= 0.70), raw
+        assert abs(score - raw) < 0.0052
+    assert (shown_score(0.6996), label_for(shown_score(0.6996))) == (0.6949, NO_LABEL)
+    assert (shown_score(0.69996), label_for(shown_score(0.69996))) == (0.7, POSSIBLE_MATCH)
+    assert (shown_score(0.8497), label_for(shown_score(0.8497))) == (0.8449, POSSIBLE_MATCH)
+    assert shown_score(0.7149) == 0.7149 and shown_score(0.9) == 0.9
 
 
 def test_columns_found_by_header_and_overrides() -> None:
