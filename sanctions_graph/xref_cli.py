@@ -69,9 +69,18 @@ def _summary_text(s: XrefSummary) -> str:
     show_default=True,
     help="write pairs scoring this or more",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="score in this many processes (the same pairs; worth it on a machine with spare cores)",
+)
 @json_option
 @with_store
-def xref_command(store: GraphStore, dataset: str | None, against: str | None, threshold: float, as_json: bool) -> int:
+def xref_command(
+    store: GraphStore, dataset: str | None, against: str | None, threshold: float, workers: int, as_json: bool
+) -> int:
     """Run the matcher over the graph's own entities (candidates through the full-text indexes, never a scan) and
     write SAME_AS candidates with score, label and explanation between entities of different datasets. Nodes are
     never merged. Idempotent: a re-run updates unjudged candidates, never touches accepted or rejected ones, and
@@ -81,7 +90,7 @@ def xref_command(store: GraphStore, dataset: str | None, against: str | None, th
         def step(n: int) -> None:
             bar.update(n)
 
-        summary = xref(store, dataset, against, threshold, progress=step)
+        summary = xref(store, dataset, against, threshold, progress=step, workers=workers)
     if as_json:
         print_json(summary.to_dict())
     else:

@@ -14,10 +14,13 @@ left alone.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,10 +100,14 @@ def _datasets(entity: Entity) -> set[str]:
 
 def other_dataset(entity: Entity, hit: Entity, against: str | None) -> bool:
     """Whether ``hit`` comes from another dataset than ``entity`` (from ``against`` when given)."""
+    return _other(entity.id, frozenset(_datasets(entity)), against, hit)
+
+
+def _other(entity_id: str, datasets: frozenset[str], against: str | None, hit: Entity) -> bool:
     theirs = _datasets(hit)
     if against is not None:
-        return against in theirs and hit.id != entity.id
-    return hit.id != entity.id and bool(theirs - _datasets(entity))
+        return against in theirs and hit.id != entity_id
+    return hit.id != entity_id and bool(theirs - datasets)
 
 
 @dataclass
@@ -152,6 +159,7 @@ def xref(
     progress: Callable[[int], None] | None = None,
     batch_size: int = DEFAULT_BATCH,
     match_batch: int = DEFAULT_MATCH_BATCH,
+    workers: int = 1,
 ) -> XrefSummary:
     """Run the matcher over the entities of ``dataset`` (all when None) against those of another dataset
     (``against`` when given) and write SAME_AS candidates scoring at least ``threshold`` (see the module's
@@ -160,7 +168,9 @@ def xref(
     The entities are matched ``match_batch`` at a time (Matcher.match_many: one identifier lookup and one name
     index round trip per batch, each index query text asked once in the run), the store answering the next batch
     in a second thread while this one scores the last; the candidates of other datasets only are scored, and
-    each batch's candidates are written in one statement. ``match_batch=1`` gives the same pairs one by one."""
+    each batch's candidates are written in one statement. ``match_batch=1`` gives the same pairs one by one.
+    ``workers`` > 1 scores the batches in that many worker processes (the store read and written by this one, the
+    batches written in their order): the same pairs, scores, labels and explanations as one."""
     started = time.perf_counter()
     summary = XrefSummary(dataset, against, threshold)
     matcher = Matcher(store)
@@ -178,52 +188,94 @@ def xref(
         prepared = [matcher.prepare(q) for _, q in chunk]
         return prepared, matcher.find_candidates(prepared, cache)
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xref-candidates") as pool:
+    def finish(chunk: list[tuple[Entity, Query]], found: list[Candidates], scored: list[list[Scored]]) -> None:
+        _write(store, chunk, found, scored, summary, seen)
+        if progress is not None:
+            progress(len(chunk))
+
+    with contextlib.ExitStack() as stack:
+        ahead = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="xref-candidates"))
+        pool = None
+        if workers > 1:
+            context = multiprocessing.get_context("spawn")  # not fork: this process has threads and sockets
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
         pending: tuple[list[tuple[Entity, Query]], Future[Fetched]] | None = None
+        scoring: deque[tuple[list[tuple[Entity, Query]], list[Candidates], Future[list[list[Scored]]]]] = deque()
+
+        def score(chunk: list[tuple[Entity, Query]], fetched: Fetched) -> None:
+            block = _block(chunk, fetched, against, hits, summary.threshold)
+            if pool is None:
+                finish(chunk, fetched[1], _score_block(block, fetched[0]))
+                return
+            scoring.append((chunk, fetched[1], pool.submit(_score_block, block)))
+            while len(scoring) > 2 * workers or (scoring and scoring[0][2].done()):
+                done = scoring.popleft()
+                finish(done[0], done[1], done[2].result())
+
         for chunk in chunks():
-            ahead = pool.submit(fetch, chunk)  # the store works on this chunk while the last one is scored
+            future = ahead.submit(fetch, chunk)  # the store works on this chunk while the last one is scored
             if pending is not None:
-                _compare(store, matcher, pending[0], pending[1].result(), summary, seen, hits, against)
-                if progress is not None:
-                    progress(len(pending[0]))
-            pending = (chunk, ahead)
+                score(pending[0], pending[1].result())
+            pending = (chunk, future)
         if pending is not None:
-            _compare(store, matcher, pending[0], pending[1].result(), summary, seen, hits, against)
-            if progress is not None:
-                progress(len(pending[0]))
+            score(pending[0], pending[1].result())
+        while scoring:
+            done = scoring.popleft()
+            finish(done[0], done[1], done[2].result())
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _compare(
+#: A hit as a worker returns it: the record's id, score, label and explanation.
+Scored = tuple[str, float, str, str]
+#: What a worker scores: per entity its id, datasets, query and candidates; and against, hits, threshold.
+Block = tuple[list[tuple[str, frozenset[str], Query, Candidates]], str | None, int, float]
+
+
+def _block(
+    chunk: list[tuple[Entity, Query]], fetched: Fetched, against: str | None, hits: int, threshold: float
+) -> Block:
+    items = [(e.id, frozenset(_datasets(e)), q, found) for (e, q), found in zip(chunk, fetched[1], strict=True)]
+    return items, against, hits, threshold
+
+
+def _score_block(block: Block, prepared: list[Prepared] | None = None) -> list[list[Scored]]:
+    """Each entity's hits at or above the threshold among the candidates of another dataset (in a worker process
+    with ``prepared`` None: the queries are prepared there)."""
+    items, against, hits, threshold = block
+    out: list[list[Scored]] = []
+    for n, (entity_id, datasets, query, found) in enumerate(items):
+        ready = prepared[n] if prepared is not None else Matcher.prepare(query)
+        keep = functools.partial(_other, entity_id, datasets, against)
+        ranked = Matcher.rank(ready, found, hits + 1, keep, threshold)
+        out.append([(h.entity.id, h.score, h.label, h.explanation) for h in ranked if h.score >= threshold])
+    return out
+
+
+def _write(
     store: GraphStore,
-    matcher: Matcher,
     chunk: list[tuple[Entity, Query]],
-    fetched: Fetched,
+    found: list[Candidates],
+    scored: list[list[Scored]],
     summary: XrefSummary,
     seen: set[str],
-    hits: int,
-    against: str | None,
 ) -> None:
-    """Score a chunk's candidates (those of another dataset only) and write its new pairs in one statement."""
+    """Count a chunk's scored pairs and write its new ones in one statement."""
     entities = [e for e, _ in chunk]
     existing = {
         frozenset((link.origin, link.other)): link.rel_id
         for link in store.links([e.id for e in entities], [RelType.SAME_AS], Direction.BOTH)
     }
     rows: list[Relationship] = []
-    for entity, prepared, found in zip(entities, *fetched, strict=True):
+    for entity, candidates, hits in zip(entities, found, scored, strict=True):
         summary.entities += 1
-        keep = functools.partial(other_dataset, entity, against=against)
-        for hit in matcher.rank(prepared, found, hits + 1, keep, summary.threshold):
-            if hit.score < summary.threshold:
-                continue
-            rel = _candidate(entity, hit)
+        for rid, score, label, explanation in hits:
+            rel = _candidate(entity, Hit(candidates.entities[rid], score, label, explanation))
             if rel.id in seen:
                 continue
             seen.add(rel.id)
             summary.pairs += 1
-            summary.by_label[hit.label] = summary.by_label.get(hit.label, 0) + 1
+            summary.by_label[label] = summary.by_label.get(label, 0) + 1
             other_id = existing.get(frozenset((rel.source, rel.target)))
             if other_id is not None and other_id != rel.id:
                 summary.linked_otherwise += 1

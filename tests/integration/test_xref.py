@@ -207,3 +207,17 @@ def test_xref_in_batches_writes_the_pairs_written_one_by_one(crowded: GraphStore
     assert pairs(crowded) == first
     assert (many.entities, many.pairs, many.created, many.by_label) == (one.entities, one.pairs, one.created,
                                                                          one.by_label)  # fmt: skip
+
+
+def test_xref_scored_in_two_worker_processes_writes_what_one_process_writes(crowded: GraphStore) -> None:
+    """Scoring in worker processes (the batches written in their order by this process) changes nothing: the same
+    pairs with the same scores, labels and explanations, and the same summary."""
+    one = xref(crowded, dataset="case", against="ofac", match_batch=3)
+    first = pairs(crowded)
+    assert frozenset(("case-p9", "ofac-p9")) in first and len(first) >= 5
+    crowded.delete_relationships([same_as_id(*sorted(p)) for p in first])
+    assert pairs(crowded) == {}
+    two = xref(crowded, dataset="case", against="ofac", match_batch=3, workers=2)
+    assert pairs(crowded) == first
+    assert (two.entities, two.pairs, two.created, two.by_label) == (one.entities, one.pairs, one.created,
+                                                                    one.by_label)  # fmt: skip
