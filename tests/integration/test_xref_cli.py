@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ CASE = [
 @pytest.fixture(params=["embedded", "neo4j"])
 def loaded(
     request: pytest.FixtureRequest, store_settings: dict[str, Settings], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Path:
+) -> Iterator[Path]:
     settings = store_settings[request.param]
     monkeypatch.setenv("SANCTIONS_GRAPH_HOME", str(settings.home))
     monkeypatch.setenv("SANCTIONS_GRAPH_STORE", settings.store)
@@ -32,7 +33,10 @@ def loaded(
     case = tmp_path / "case.jsonl"
     case.write_text("".join(json.dumps(r) + "\n" for r in CASE), encoding="utf-8")
     assert main(["load", "jsonl", str(case), "--dataset", "my_case", "--no-progress"]) == 0
-    return case
+    yield case
+    # the session's shared store must not keep case-gim ("Gim Sang-man", KP, 1965-04-25: screen_cli's r1 word for
+    # word, so its best hit) nor its SAME_AS for the next module
+    assert main(["db", "reset", "--yes"]) == 0
 
 
 def test_xref_review_and_export(loaded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
