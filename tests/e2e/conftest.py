@@ -119,7 +119,8 @@ class SharedBrowser:
 
 class OnAFreePort:
     """dash.testing's threaded server, started on a port nobody listens on unless the test names one: its default
-    numbers ports from 8050 in each pytest process, so two runs on one machine answered each other's browser."""
+    numbers ports from 58050 in each pytest process, so two runs at once on one machine
+    could answer each other's browser."""
 
     def __init__(self, runner: Any) -> None:
         self._runner = runner
