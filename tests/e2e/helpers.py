@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -134,6 +133,16 @@ def downloaded(dash_duo: Any, suffix: str) -> Path:
     return done()[0]
 
 
+def next_frames(dash_duo: Any, frames: int = 2) -> None:
+    """Wait until the page has drawn ``frames`` more frames (what it was asked to lay out or paint is on screen)."""
+    dash_duo.driver.execute_async_script(
+        "var done = arguments[arguments.length - 1], left = arguments[0];"
+        "function tick() { if (--left <= 0) { done(); } else { requestAnimationFrame(tick); } }"
+        "requestAnimationFrame(tick);",
+        frames,
+    )
+
+
 def graph_screenshot(dash_duo: Any, name: str, graph_id: str = "graph") -> Path:
     """The whole page, in a window tall enough for the graph (which is then refitted), under build/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -142,9 +151,9 @@ def graph_screenshot(dash_duo: Any, name: str, graph_id: str = "graph") -> Path:
     size = driver.get_window_size()
     height = int(driver.execute_script("return document.documentElement.scrollHeight;"))
     driver.set_window_size(size["width"], min(max(height + 120, size["height"]), 2400))
-    time.sleep(0.4)
+    next_frames(dash_duo)  # laid out at the new size
     js(dash_duo, "if (cy) { cy.resize(); cy.fit(undefined, 40); }", graph_id)
-    time.sleep(0.4)  # repainted
+    next_frames(dash_duo)  # repainted
     driver.save_screenshot(str(path))
     driver.set_window_size(size["width"], size["height"])
     assert path.stat().st_size > 10_000
