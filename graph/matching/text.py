@@ -346,12 +346,20 @@ _SPELLING_RULES: tuple[tuple[str, str], ...] = (
 _ODD = re.compile(r"(.)\1\1|yy|ww|hh|aa.*aa|ee.*ee|oo.*oo")
 
 
-def _apply_rules(word: str) -> dict[str, None]:
-    out: dict[str, None] = {}
+#: Rules that change vowels only ('y' counts as one, as in skeleton): their variants keep the word's skeleton (the
+#: consonant runs between the vowels stay as they are), so it need not be computed again.
+_VOWEL_RULES = frozenset((a, b) for a, b in _SPELLING_RULES if set(a + b) <= set("aeiouy"))
+
+
+def _apply_rules(word: str) -> dict[str, bool]:
+    """Each variant one rule step away, in rule order, and whether a vowel-only rule made it."""
+    out: dict[str, bool] = {}
     for a, b in _SPELLING_RULES:
+        vowels = (a, b) in _VOWEL_RULES
         start = word.find(a)
         while start != -1:
-            out[word[:start] + b + word[start + len(a) :]] = None
+            variant = word[:start] + b + word[start + len(a) :]
+            out[variant] = out.get(variant, False) or vowels
             start = word.find(a, start + 1)
     out.pop(word, None)
     return out
@@ -364,9 +372,14 @@ def spelling_variants(word: str, limit: int = 24) -> tuple[str, ...]:
     if len(word) < 4 or not word.isalpha():
         return ()
     key = skeleton(word)
-    first = [v for v in _apply_rules(word) if skeleton(v) == key]  # rules that keep the consonants
-    second = {v: None for w in first for v in _apply_rules(w) if v not in first}
-    same = [*first, *(v for v in second if v != word and skeleton(v) == key)]
+    first = [v for v, kept in _apply_rules(word).items() if kept or skeleton(v) == key]  # consonants kept
+    seen = set(first)
+    second: dict[str, bool] = {}
+    for w in first:
+        for v, kept in _apply_rules(w).items():
+            if v not in seen:
+                second[v] = second.get(v, False) or kept
+    same = [*first, *(v for v, kept in second.items() if v != word and (kept or skeleton(v) == key))]
     return tuple([v for v in same if not _ODD.search(v)][:limit])
 
 
