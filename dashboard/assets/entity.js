@@ -69,7 +69,8 @@ window.dash_clientside.entity = {
         // server positions arrive without a layout run (the page mounts the graph with none: the elements carry
         // their positions), so the first view is fitted here, and its marks sized
         if (!sg.sizeGraph(cy) && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
-        sg.fitStyles(cy, config);
+        if (cy.nodes().length > ((config && config.labelScaleMax) || 400)) { sg.fitStyles(cy, config); }
+        else { rescale(); }  // small views: once, before the next frame (with the fit's own zoom event)
         window.addEventListener('resize', function() { sg.sizeGraph(cy); });
         // the first positions (they also mount the timeline) once the graph is painted and the browser idle
         var idle = window.requestIdleCallback || function(f) { return setTimeout(f, 50); };
