@@ -8,7 +8,7 @@ import json
 import pytest
 
 from sanctions_graph.cli import main
-from tests.integration.test_cli import loaded  # noqa: F401 (the demo data loaded on each server, for the CLI)
+from tests.integration.test_cli import _demo_loaded, loaded  # noqa: F401 (the demo data loaded on each server)
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
