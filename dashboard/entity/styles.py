@@ -281,7 +281,11 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
         # line width from the data where the view computed one: payments and transfers by amount, ownership by share
         {"selector": "edge[width]", "style": {"width": "data(width)"}},
         # SAME_AS as judged: accepted is a confirmed link (solid, green); rejected is greyed, dashed and says so
-        {"selector": "edge.same-as-accepted", "style": {"line-style": "solid", "line-color": "#009E73", "width": 3}},
+        # an accepted candidate is the same entity: said so, without the candidate's question mark
+        {
+            "selector": "edge.same-as-accepted",
+            "style": {"line-style": "solid", "line-color": "#009E73", "width": 3, "label": "same as (accepted)"},
+        },
         {
             "selector": "edge.same-as-rejected",
             "style": {"line-style": "dashed", "line-color": "#BBBBBB", "opacity": 0.5, "label": "rejected same as"},

@@ -341,6 +341,7 @@ def test_a_rejected_same_as_is_drawn_apart_from_an_open_and_an_accepted_one(
     assert rejected["label"] == "rejected same as", rejected  # said in words, not only by the line
     assert candidate["line"] == "dotted" and candidate["opacity"] == 1, candidate
     assert accepted["line"] == "solid" and accepted["colour"] != rejected["colour"], accepted
+    assert accepted["label"] == "same as (accepted)" and candidate["label"] != accepted["label"], accepted
     assert len({rejected["colour"], accepted["colour"], candidate["colour"]}) == 3
     _emit(dash_duo, SAME_AS_REJECTED, "tap")  # its panel says it was rejected
     dash_duo.wait_for_contains_text("#details", "rejected")

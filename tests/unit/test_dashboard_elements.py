@@ -309,3 +309,4 @@ def test_a_same_as_is_drawn_as_judged_and_a_rejected_one_stands_apart() -> None:
     rejected, accepted = rules["edge.same-as-rejected"], rules["edge.same-as-accepted"]
     assert rejected["line-style"] == "dashed" and rejected["opacity"] < 1 and "rejected" in rejected["label"]
     assert accepted["line-style"] == "solid" and accepted["line-color"] != rejected["line-color"]
+    assert accepted["label"] == "same as (accepted)"  # no longer a question
