@@ -51,18 +51,55 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-@pytest.fixture(scope="session")
-def _open_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, GraphStore | Exception]]:
-    stores: dict[str, GraphStore | Exception] = {}
-    for kind in STORE_KINDS:
+def _neo4j_server() -> str | None:
+    """The pid of the local Neo4j server of scripts/neo4j.sh ($NEO4J_RUN_DIR/neo4j.pid), None without one: a new
+    pid means the server was restarted, as `scripts/neo4j.sh import` does with the database it replaces."""
+    run_dir = os.environ.get("NEO4J_RUN_DIR")
+    if not run_dir:
+        return None
+    try:
+        return (Path(run_dir) / "neo4j.pid").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+class SessionStores:
+    """The session's store of each kind, opened once. The Neo4j one is opened again when the local server was
+    restarted since (the bulk import test replaces the database): the old driver's bookmarks name transactions the
+    new database never had, so its next sessions waited out Neo4j's bookmark timeout (2 x 60 s) before it forgot
+    them."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp = tmp_path_factory
+        self._server = _neo4j_server()
+        self._values = {kind: self._open(kind) for kind in STORE_KINDS}
+
+    def _open(self, kind: str) -> GraphStore | Exception:
         try:
-            stores[kind] = open_store(_settings(kind, tmp_path_factory.mktemp(f"home-{kind}")))
+            return open_store(_settings(kind, self._tmp.mktemp(f"home-{kind}")))
         except StoreUnavailable as exc:
-            stores[kind] = exc
+            return exc
+
+    def get(self, kind: str) -> GraphStore | Exception:
+        if kind == "neo4j" and (server := _neo4j_server()) != self._server:
+            self._server = server
+            old = self._values[kind]
+            if not isinstance(old, Exception):
+                old.close()
+            self._values[kind] = self._open(kind)
+        return self._values[kind]
+
+    def close(self) -> None:
+        for value in self._values.values():
+            if not isinstance(value, Exception):
+                value.close()
+
+
+@pytest.fixture(scope="session")
+def _open_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionStores]:
+    stores = SessionStores(tmp_path_factory)
     yield stores
-    for value in stores.values():
-        if not isinstance(value, Exception):
-            value.close()
+    stores.close()
 
 
 @contextmanager
@@ -80,20 +117,20 @@ def _emptied(kind: str, value: GraphStore | Exception) -> Iterator[GraphStore]:
 
 
 @pytest.fixture(params=STORE_KINDS)
-def store(request: pytest.FixtureRequest, _open_stores: dict[str, GraphStore | Exception]) -> Iterator[GraphStore]:
+def store(request: pytest.FixtureRequest, _open_stores: SessionStores) -> Iterator[GraphStore]:
     """An empty store of each kind (the test runs once per store)."""
-    with _emptied(request.param, _open_stores[request.param]) as value:
+    with _emptied(request.param, _open_stores.get(request.param)) as value:
         yield value
 
 
-def _each_emptied(stores: dict[str, GraphStore | Exception]) -> Iterator[tuple[str, GraphStore]]:
-    for kind, value in stores.items():
-        with _emptied(kind, value) as store:
+def _each_emptied(stores: SessionStores) -> Iterator[tuple[str, GraphStore]]:
+    for kind in STORE_KINDS:
+        with _emptied(kind, stores.get(kind)) as store:
             yield kind, store
 
 
 @pytest.fixture
-def each_store(_open_stores: dict[str, GraphStore | Exception]) -> Iterator[tuple[str, GraphStore]]:
+def each_store(_open_stores: SessionStores) -> Iterator[tuple[str, GraphStore]]:
     """For a test that compares the stores: each kind with its store, in turn, empty during its turn only."""
     return _each_emptied(_open_stores)
 
