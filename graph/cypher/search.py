@@ -35,7 +35,8 @@ def search_candidates(dialect: Dialect) -> str:
     Only the few fields ranking needs are read (a client parses whole property maps slowly; a search reads hundreds
     of candidates and keeps 20). Neo4j's full-text procedure yields hits by descending score; FalkorDB's yields them
     in index order, so it sorts (node and score only): without it the LIMIT kept arbitrary matches, and an exact
-    name among thousands of partial matches could be left out.
+    name among thousands of partial matches could be left out. Ties are broken by id, so hits tied at the cut are
+    the same on every run (xref's pairs were not repeatable without it).
     """
     if dialect is Dialect.NEO4J:
         return f"""
@@ -45,7 +46,7 @@ LIMIT $limit
 """
     return f"""
 CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', $query) YIELD node, score
-WITH node, score ORDER BY score DESC LIMIT $limit
+WITH node, score ORDER BY score DESC, node.{Prop.ID} LIMIT $limit
 RETURN {_CANDIDATE_COLUMNS}, score
 """
 
@@ -128,7 +129,7 @@ RETURN queries, {_MATCH_COLUMNS}
     return f"""
 UNWIND $queries AS q
 CALL db.idx.fulltext.queryNodes('{ENTITY_LABEL}', q) YIELD node, score
-WITH q, node, score ORDER BY score DESC
+WITH q, node, score ORDER BY score DESC, node.{Prop.ID}
 WITH q, collect(node)[0..$limit] AS nodes
 UNWIND nodes AS node
 WITH node, collect(q) AS queries
