@@ -20,6 +20,7 @@ from dash import ClientsideFunction, Input, Output, State, ctx, html
 from dashboard.components import error_message, guarded, notice
 from dashboard.entity import actions, risk
 from dashboard.entity.actions import HUB_CAP
+from dashboard.entity.asserted import ASSERTED_STORE, ASSERTED_TYPE, asserted_panel
 from dashboard.entity.elements import SHARED_TYPE, positions_from
 from dashboard.entity.filters import filter_view
 from dashboard.entity.groups import group_parent
@@ -60,6 +61,8 @@ def show_details(
             raise dash.exceptions.PreventUpdate
         if str(edge_data.get("type")) == SHARED_TYPE:
             return shared_panel(edge_data)
+        if str(edge_data.get("type")) == ASSERTED_TYPE:
+            return asserted_panel(edge_data)
         return edge_panel(edge_data)
     if prop_id.endswith("tapNodeData") and node_data and node_data.get("id"):
         entity_id = str(node_data["id"])
@@ -266,14 +269,17 @@ def redraw(
     positions: Any,
     shared: Mapping[str, Any] | None = None,
     noted: Any = None,
+    asserted: Any = None,
 ) -> tuple[Any, ...]:
-    """Callback: the working graph, the view, the shared-infrastructure links or the ids a case holds notes on
-    ('noted-ids', dashboard.entity.notes_panel) changed → everything drawn from them."""
+    """Callback: the working graph, the view, the shared-infrastructure links, the ids a case holds notes on
+    ('noted-ids', dashboard.entity.notes_panel) or the cases' asserted links ('asserted-links',
+    dashboard.entity.asserted) changed → everything drawn from them."""
     if not state_json:
         raise dash.exceptions.PreventUpdate
     state, view = GraphState.from_json(state_json), ViewState.from_json(view_json)
     marked = [str(i) for i in noted] if isinstance(noted, list) else []
-    r = render_view(state, view, positions_from(positions), shared, marked)
+    links = [a for a in asserted if isinstance(a, Mapping)] if isinstance(asserted, list) else []
+    r = render_view(state, view, positions_from(positions), shared, marked, links)
     return (
         r.elements,
         r.layout,
@@ -401,6 +407,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         State("graph-positions", "data"),
         Input("shared-cache", "data"),
         Input("noted-ids", "data"),
+        Input(ASSERTED_STORE, "data"),
         prevent_initial_call=True,
     )(redraw)
 

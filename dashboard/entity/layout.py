@@ -28,6 +28,7 @@ from dashboard.components import (
 from dashboard.details import designation_rows, entity_details, relationship_details, source_rows
 from dashboard.entity import actions, review_panel
 from dashboard.entity.actions import HUB_CAP
+from dashboard.entity.asserted import ASSERTED_STORE, asserted_data
 from dashboard.entity.exposure import risk_badges, risk_marks
 from dashboard.entity.notes_panel import noted_ids
 from dashboard.entity.notes_panel import panel as notes_panel
@@ -430,6 +431,7 @@ def _stores(view: ViewState, state: GraphState | None, rendered: Rendered | None
         dcc.Store(id="graph-config", data=GRAPH_CONFIG),
         dcc.Store(id="undo-sync"),
         dcc.Store(id="noted-ids", data=list(rendered.noted) if rendered else []),  # notes_panel.noted_ids
+        dcc.Store(id=ASSERTED_STORE, data=list(rendered.asserted) if rendered else []),  # asserted.asserted_data
     ]
 
 
@@ -554,7 +556,7 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
     loaded = guarded(load)
     if not isinstance(loaded, actions.Loaded):
         return html.Div(loaded, className="page page-entity")
-    rendered = render_view(loaded.state, view, {}, noted=noted_ids(store))
+    rendered = render_view(loaded.state, view, {}, noted=noted_ids(store), asserted=asserted_data(store))
     center = with_derived(store, [loaded.center])[0]  # listed addresses, exposure named by name (graph)
     page = _page(center, view, loaded.state, rendered)
     page.insert(1, html.Div(ownership_box(store, center), id="ownership-box"))  # the 50% rule, worked out

@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.components import guarded
+from dashboard.entity import asserted
 from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
 from dashboard.formatting import entity_href
 from dashboard.pages.cases import (
@@ -176,6 +177,8 @@ def act(
 
 
 def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
+    asserted.register_callbacks(app, store)  # the canvas's asserted links: "Remove this link"
+
     @app.callback(
         *note_outputs("entity"),
         Output(NOTED_STORE, "data"),

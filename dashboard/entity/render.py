@@ -4,7 +4,7 @@ the timeline's figure and the filters' choices."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from dash import html
 from dashboard.components import legend
 from dashboard.entity import actions, risk
 from dashboard.entity.actions import MAX_VIEW_NODES
+from dashboard.entity.asserted import ASSERTED_TYPE, asserted_elements, drawn_nodes
 from dashboard.entity.elements import SHARED_TYPE, ComposedView, compose
 from dashboard.entity.styles import risk_legend_items, stylesheet
 from dashboard.entity.timeline import figure
@@ -106,6 +107,7 @@ class Rendered:
     composed: ComposedView
     risk_note: tuple[str, ...] = ()
     noted: tuple[str, ...] = ()  # ids a case holds notes on (marked on the canvas)
+    asserted: tuple[Mapping[str, Any], ...] = ()  # every case's asserted links (dashboard.entity.asserted)
 
 
 def kind_options(state: GraphState) -> list[dict[str, Any]]:
@@ -132,21 +134,26 @@ def render_view(
     positions: Mapping[str, tuple[float, float]],
     shared: Mapping[str, Any] | None = None,
     noted: Collection[str] = (),
+    asserted: Sequence[Mapping[str, Any]] = (),
 ) -> Rendered:
     """The graph, its sentences, legend, timeline and filter choices for ``state`` seen through ``view``
     (``shared``: the page's shared-infrastructure links, drawn when the view asks for them; ``noted``: ids of
-    entities and relationships a case holds notes on, marked)."""
+    entities and relationships a case holds notes on, marked; ``asserted``: the cases' asserted links, drawn where
+    both ends are)."""
     composed = compose(state, view, positions, frozenset(noted))
     drawn = composed.filtered.nodes
     shared_edges = risk.shared_elements(state, drawn, shared) if view.shared else []
+    names = {i: n.name for i, n in state.nodes.items()}
+    asserted_edges = asserted_elements(asserted, drawn_nodes(composed.elements), names) if asserted else []
     present = set(composed.present) | ({SHARED_TYPE} if shared_edges else set())
+    present |= {ASSERTED_TYPE} if asserted_edges else set()
     center = state.nodes.get(state.center)
     name = center.name if center else state.center
     hidden = composed.filtered.hidden
     # with one hop, whatever the first load left out hangs behind the centre's "N more" node already
     not_shown = state.omitted if state.hops > 1 else 0
     return Rendered(
-        elements=composed.elements + shared_edges,
+        elements=composed.elements + asserted_edges + shared_edges,
         layout=composed.layout,
         stylesheet=stylesheet(big=composed.big, colour=view.colour.value, by_degree=view.size_by_degree),
         summary=graph_summary(composed, state.hops, name, view.filtered, len(state.expanded)),
@@ -162,4 +169,5 @@ def render_view(
         composed=composed,
         risk_note=tuple(risk.risk_note(state, view, drawn, shared, len(shared_edges))),
         noted=tuple(noted),
+        asserted=tuple(asserted),
     )

@@ -24,6 +24,7 @@ CENTER_SIZE = 56
 BLOCKED_RED = SANCTIONED_RED  # blocked by ownership is a way of being sanctioned: the same red, dashed
 SHARED_PURPLE = "#5E3C99"
 NOTE_TEAL = "#0B7285"  # a case holds a note on it (dashboard.entity.notes_panel)
+ASSERTED_PURPLE = "#7C3AED"  # an analyst asserted the link (dashboard.entity.asserted): vivid violet
 GROUP_FILL = "#FFF7E0"
 #: Labels are drawn at this size at zoom 1, and hidden where they would be smaller than MIN_LABEL_PX on screen
 #: (assets/entity.js scales them with the zoom in views up to ``LABEL_SCALE_MAX`` nodes, and for the node under the
@@ -350,6 +351,20 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
             "selector": "edge.noted",
             "style": {"underlay-color": NOTE_TEAL, "underlay-opacity": 0.4, "underlay-padding": 5},
         },
+        # analyst-asserted (a case's own link, not a source's): dash-dot purple, its label in italics + "(analyst)"
+        {
+            "selector": "edge.asserted",
+            "style": {
+                "line-color": ASSERTED_PURPLE,
+                "line-style": "dashed",
+                "line-dash-pattern": [10, 4, 2, 4],
+                "width": 2.5,
+                "target-arrow-shape": "none",
+                "label": "data(label)",
+                "color": ASSERTED_PURPLE,
+                "font-style": "italic",
+            },
+        },
         {"selector": "node:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
         {"selector": "edge:selected", "style": {"overlay-color": "#0169D9", "overlay-opacity": 0.25}},
     ]
@@ -450,6 +465,26 @@ SHARED_ITEM = LegendItem(
 )
 
 
+#: The mark of what a case holds a note on (on the entity page).
+NOTED_ITEM = LegendItem(
+    "mark",
+    "noted",
+    "Noted in a case",
+    NOTE_TEAL,
+    shape="round-rectangle",
+    description="teal frame round the name; a noted relationship glows teal",
+)
+
+ASSERTED_ITEM = LegendItem(
+    "relationship",
+    "asserted",
+    "asserted by an analyst",
+    ASSERTED_PURPLE,
+    line_style="dash-dot",
+    description="a case's own link, label in italics + (analyst); click it to see why or remove it",
+)
+
+
 def exposure_legend_items() -> list[LegendItem]:
     return [
         LegendItem("exposure", f"exposure-{band}", EXPOSURE_CAPTIONS[band], colour, shape="ellipse")
@@ -459,12 +494,13 @@ def exposure_legend_items() -> list[LegendItem]:
 
 def risk_legend_items(colour: str = "kind", shared: bool = False) -> list[LegendItem]:
     """``legend_items`` plus what the entity page adds: the exposure colours (when colouring by exposure), the
-    marks of the 50% rule, and the shared-infrastructure line (when drawn)."""
+    marks of notes and of the 50% rule, the analyst-asserted line and the shared-infrastructure line (when drawn)."""
     items = legend_items()
     if colour == "exposure":
         items = exposure_legend_items() + items
     at = max(i for i, item in enumerate(items) if item.group == "mark") + 1
-    items[at:at] = list(RISK_MARKS)
+    items[at:at] = [NOTED_ITEM, *RISK_MARKS]
+    items.append(ASSERTED_ITEM)
     if shared:
         items.append(SHARED_ITEM)
     return items
@@ -520,6 +556,12 @@ def swatch_style(item: LegendItem) -> dict[str, str]:
             "borderRadius": "50%",
             "boxSizing": "border-box",
         }
+    if item.group == "relationship" and item.line_style == "dash-dot":  # CSS has no dash-dot border: painted
+        c = item.colour
+        dash_dot = (
+            f"repeating-linear-gradient(90deg, {c} 0 8px, transparent 8px 11px, {c} 11px 13px, transparent 13px 16px)"
+        )
+        return {"background": dash_dot, "width": "28px", "height": "3px"}
     if item.group == "relationship":
         return {"borderTop": f"3px {item.line_style or 'solid'} {item.colour}", "width": "28px", "height": "0"}
     size = "10px" if item.key == NodeKind.ADDRESS.value else "16px"
@@ -533,6 +575,8 @@ def swatch_style(item: LegendItem) -> dict[str, str]:
         style.update(border=f"3px dashed {FRONT_ORANGE}", backgroundColor="#FFFFFF", boxSizing="border-box")
     elif item.key == "center":
         style.update(boxShadow=f"0 0 0 4px {CENTER_HALO}", backgroundColor="#FFFFFF", border="1px solid #333")
+    elif item.key == "noted":
+        style.update(border=f"2px solid {NOTE_TEAL}", backgroundColor="#FFFFFF", boxSizing="border-box")
     elif item.key == "pinned":
         style.update(outline=f"3px solid {PIN_OUTLINE}", outlineOffset="2px", backgroundColor="#FFFFFF")
     elif item.key == "more":

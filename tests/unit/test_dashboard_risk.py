@@ -185,6 +185,11 @@ def test_the_legend_follows_the_colouring_and_the_toggle() -> None:
     assert [i.key for i in exposure if i.group == "exposure"] == [f"exposure-{b}" for b in EXPOSURE_COLOURS]
     assert exposure[-1].key == "shared" and exposure[-1].line_style == "dashed"
     assert {i.key for i in legend_items() if i.group == "mark"} == {"sanctioned", "front", "center", "pinned", "more"}
+    # the entity page marks what a case holds a note on (teal frame), before the marks of the 50% rule
+    assert marks[-3:] == ["noted", "blocked", "possibly-blocked"]
+    # the entity page draws analyst-asserted links: always in its legend, before the shared-infrastructure line
+    assert [i.key for i in plain if i.group == "relationship"][-1] == "asserted"
+    assert [i.key for i in exposure][-2:] == ["asserted", "shared"]
     swatch = swatch_style(exposure_legend_items()[1])
     assert swatch["backgroundColor"] == EXPOSURE_COLOURS["1"] and swatch["borderRadius"] == "50%"
     blocked = next(i for i in plain if i.key == "blocked")

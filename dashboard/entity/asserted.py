@@ -1,0 +1,134 @@
+"""Analyst-asserted links on the entity page's canvas (issue 15 item 2): the links a case asserts between two
+entities ("same phone"), drawn as edges of their own (class and type 'asserted') when both ends are drawn, a side
+panel saying who asserted each, when and on what text, and its "Remove this link" button.
+
+The page reads the links once (``asserted_data``: one record read) into the 'asserted-links' store; every redraw
+builds the edges from that store without a store call (``asserted_elements``); removing a link reads them again."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, html
+
+from dashboard.components import detail_list, guarded
+from dashboard.details import DetailRow, Link
+from dashboard.formatting import entity_href
+from dashboard.pages.cases import case_href, case_store, case_user, keeps_cases, wid
+from graph import GraphReader, asserted_links, remove_link
+
+ASSERTED_TYPE = "asserted"
+ASSERTED_PREFIX = "asserted:"
+ASSERTED_STORE = "asserted-links"  # a plain dcc.Store of the entity page (layout._stores), an input of its redraw
+REMOVE_BUTTON = "asserted-remove"
+ANALYST_SUFFIX = " (analyst)"
+
+
+def asserted_data(store: GraphReader) -> list[dict[str, Any]]:
+    """Every case's asserted links as plain dicts (one record read; none when the store keeps no cases)."""
+    if not keeps_cases(store):
+        return []
+    found = guarded(lambda: [a.to_dict() for a in asserted_links(case_store(store))], back_to_search=False)
+    return found if isinstance(found, list) else []
+
+
+def asserted_elements(
+    links: Iterable[Mapping[str, Any]], drawn: Collection[str], names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The asserted links whose two ends are both in ``drawn`` as edges (class and type 'asserted'), labelled
+    "<label> (analyst)", carrying who asserted them, when, the source text, the case and the link's id."""
+    edges = []
+    for link in links:
+        source, target, link_id = str(link.get("source")), str(link.get("target")), str(link.get("id") or "")
+        if not link_id or source not in drawn or target not in drawn:
+            continue
+        edges.append(
+            {
+                "data": {
+                    "id": ASSERTED_PREFIX + link_id,
+                    "source": source,
+                    "target": target,
+                    "type": ASSERTED_TYPE,
+                    "label": f"{link.get('label') or ''}{ANALYST_SUFFIX}",
+                    "link_label": str(link.get("label") or ""),
+                    "link_id": link_id,
+                    "case_id": str(link.get("case_id") or ""),
+                    "author": str(link.get("author") or ""),
+                    "at": str(link.get("at") or ""),
+                    "source_text": str(link.get("source_text") or ""),
+                    "source_name": names.get(source, source),
+                    "target_name": names.get(target, target),
+                },
+                "classes": ASSERTED_TYPE,
+            }
+        )
+    return edges
+
+
+def drawn_nodes(elements: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Ids of the nodes among cytoscape ``elements`` (edges have a source)."""
+    return {str(e["data"]["id"]) for e in elements if "source" not in e["data"]}
+
+
+def asserted_panel(edge_data: Mapping[str, Any]) -> list[Any]:
+    """The details panel of an asserted link (no store call): what, between whom, who asserted it, when, in which
+    case, on what text; and the button that removes it."""
+    case_id = str(edge_data.get("case_id") or "")
+    source, target = str(edge_data.get("source") or ""), str(edge_data.get("target") or "")
+    rows = [
+        DetailRow("Link", ((str(edge_data.get("link_label") or ""),),)),
+        DetailRow(
+            "Between",
+            (
+                (Link(str(edge_data.get("source_name") or source), entity_href(source)),),
+                (Link(str(edge_data.get("target_name") or target), entity_href(target)),),
+            ),
+        ),
+        DetailRow("Asserted by", ((str(edge_data.get("author") or "unknown"),),)),
+        DetailRow("When", ((str(edge_data.get("at") or "unknown"),),)),
+        DetailRow("Case", ((Link(case_id, case_href(case_id)),) if case_id else ("none",),)),
+        DetailRow("Source text", ((str(edge_data.get("source_text") or "") or "none given",),)),
+    ]
+    return [
+        html.H2("Analyst-asserted link"),
+        html.P("Asserted by an analyst in a case; not a relationship from any source.", className="hint"),
+        detail_list(rows),
+        html.Button(
+            "Remove this link",
+            id=wid(REMOVE_BUTTON, str(edge_data.get("link_id") or "")),
+            className="asserted-remove",
+            n_clicks=0,
+        ),
+    ]
+
+
+def remove(store: GraphReader, link_id: str) -> tuple[Any, Any]:
+    """Callback: remove the link as the logged-in analyst; the links again (the canvas redraws without it) and the
+    panel's sentence."""
+
+    def run() -> bool:
+        case_user()  # an analyst (or the web server's user) may remove a link; a viewer is told so
+        return remove_link(case_store(store), link_id)
+
+    done = guarded(run, back_to_search=False)
+    if isinstance(done, html.Div):
+        return dash.no_update, [done]
+    if not done:
+        return asserted_data(store), [html.P("This link was already removed.", className="hint")]
+    return asserted_data(store), [html.P("The link was removed.", className="asserted-removed", role="status")]
+
+
+def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
+    @app.callback(
+        Output(ASSERTED_STORE, "data"),
+        Output("details", "children", allow_duplicate=True),
+        Input(wid(REMOVE_BUTTON, ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _remove(clicks: Any) -> tuple[Any, Any]:
+        trigger = dash.ctx.triggered_id
+        if not isinstance(trigger, Mapping) or not any(clicks or ()):
+            raise dash.exceptions.PreventUpdate
+        return remove(store, str(trigger.get("key") or ""))
