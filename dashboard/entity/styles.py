@@ -360,6 +360,10 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
                 "line-dash-pattern": [10, 4, 2, 4],
                 "width": 2.5,
                 "target-arrow-shape": "none",
+                # an arc to the other side than shared infrastructure's, apart from a relationship between the two
+                "curve-style": "unbundled-bezier",
+                "control-point-distances": [-40],
+                "control-point-weights": [0.5],
                 "label": "data(label)",
                 "color": ASSERTED_PURPLE,
                 "font-style": "italic",
