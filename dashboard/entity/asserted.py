@@ -12,8 +12,9 @@ from typing import Any
 
 import dash
 from dash import ALL, Input, Output, html
+from werkzeug.exceptions import HTTPException
 
-from dashboard.components import detail_list, guarded
+from dashboard.components import detail_list, error_alert, guarded
 from dashboard.details import DetailRow, Link
 from dashboard.formatting import entity_href
 from dashboard.pages.cases import case_href, case_store, case_user, keeps_cases, wid
@@ -105,14 +106,13 @@ def asserted_panel(edge_data: Mapping[str, Any]) -> list[Any]:
 
 
 def remove(store: GraphReader, link_id: str) -> tuple[Any, Any]:
-    """Callback: remove the link as the logged-in analyst; the links again (the canvas redraws without it) and the
-    panel's sentence."""
-
-    def run() -> bool:
-        case_user()  # an analyst (or the web server's user) may remove a link; a viewer is told so
-        return remove_link(case_store(store), link_id)
-
-    done = guarded(run, back_to_search=False)
+    """Callback: remove the link as the logged-in user (an analyst suffices); the links again (the canvas redraws
+    without it) and the panel's sentence. Nobody logged in: the link stays and the sentence says so."""
+    try:
+        case_user()
+    except HTTPException as exc:  # dashboard.auth's 401/403, with its sentence
+        return dash.no_update, [error_alert(str(exc.description), back_to_search=False)]
+    done = guarded(lambda: remove_link(case_store(store), link_id), back_to_search=False)
     if isinstance(done, html.Div):
         return dash.no_update, [done]
     if not done:

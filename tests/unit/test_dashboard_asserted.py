@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash
+import flask
 import pytest
 
 from dashboard.entity import actions, asserted
@@ -126,3 +128,13 @@ def test_redraw_draws_the_links_of_the_store_and_drops_the_removed(store: Memory
     again = entity_callbacks.redraw(state.to_json(), ViewState().to_json(), {}, None, [], links_after)
     assert not any(e["data"].get("type") == "asserted" for e in again[0])
     assert "already removed" in text(asserted.remove(store, link.id)[1])
+
+
+def test_nobody_logged_in_cannot_remove_a_link_and_is_told_so(store: MemoryStore) -> None:
+    case = new_case(store, "Phones", "alice")
+    link = assert_link(store, case.id, PERSON, FRONT, "same phone", "registry extract", "alice")
+    with flask.Flask(__name__).test_request_context("/"):
+        flask.g.sanctions_graph_user = None  # dashboard.auth: users are configured and nobody is logged in
+        links, message = asserted.remove(store, link.id)
+    assert links is dash.no_update and "Log in first." in text(message)
+    assert [a.id for a in asserted_links(store)] == [link.id]
