@@ -7,11 +7,12 @@ builds the edges from that store without a store call (``asserted_elements``); r
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, html
+from dash import ALL, Input, Output, State, html
 from werkzeug.exceptions import HTTPException
 
 from dashboard.components import detail_list, error_alert, guarded
@@ -120,15 +121,25 @@ def remove(store: GraphReader, link_id: str) -> tuple[Any, Any]:
     return asserted_data(store), [html.P("The link was removed.", className="asserted-removed", role="status")]
 
 
-def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
+def register_callbacks(app: dash.Dash, store: GraphReader, listed: Callable[[str], Any]) -> None:
+    """``listed``: the notes panel's list for an entity id (``notes_panel.notes_children``), renewed after a removal
+    so the panel stops listing the link too."""
+
     @app.callback(
         Output(ASSERTED_STORE, "data"),
         Output("details", "children", allow_duplicate=True),
+        Output(wid("entity-notes", ALL), "children", allow_duplicate=True),
         Input(wid(REMOVE_BUTTON, ALL), "n_clicks"),
+        State(wid("notes-entity", ALL), "data"),
         prevent_initial_call=True,
     )
-    def _remove(clicks: Any) -> tuple[Any, Any]:
+    def _remove(clicks: Any, entity_ids: Any) -> tuple[Any, Any, Any]:
         trigger = dash.ctx.triggered_id
         if not isinstance(trigger, Mapping) or not any(clicks or ()):
             raise dash.exceptions.PreventUpdate
-        return remove(store, str(trigger.get("key") or ""))
+        links, message = remove(store, str(trigger.get("key") or ""))
+        panels = [
+            dash.no_update if links is dash.no_update else guarded(partial(listed, str(e)), back_to_search=False)
+            for e in entity_ids or ()
+        ]
+        return links, message, panels

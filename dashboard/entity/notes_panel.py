@@ -177,7 +177,7 @@ def act(
 
 
 def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
-    asserted.register_callbacks(app, store)  # the canvas's asserted links: "Remove this link"
+    asserted.register_callbacks(app, store, lambda entity_id: notes_children(store, entity_id))  # "Remove this link"
 
     @app.callback(
         *note_outputs("entity"),

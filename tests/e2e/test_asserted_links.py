@@ -49,6 +49,7 @@ def test_an_asserted_link_is_drawn_apart_and_removed_from_its_panel(dash_duo: An
     )
     assert source_colours and drawn["colour"] not in source_colours  # no source relationship looks like it
     assert "asserted by an analyst" in dash_duo.find_element("#legend").text
+    assert "same phone" in dash_duo.find_element(".entity-notes").text  # the notes panel lists it as text
     graph_screenshot(dash_duo, "canvas-asserted")
 
     js(dash_duo, f"cy.getElementById({edge_id!r}).emit('tap');")
@@ -57,6 +58,7 @@ def test_an_asserted_link_is_drawn_apart_and_removed_from_its_panel(dash_duo: An
     assert "alice" in panel and link.at in panel and "Both list +850 2 381 1234 (2019 registry)" in panel
     dash_duo.find_element(".asserted-remove").click()
     until(lambda: "The link was removed." in dash_duo.find_element("#details").text, timeout=10)
+    until(lambda: "same phone" not in dash_duo.find_element(".entity-notes").text, timeout=10)  # the panel's list too
     gone = f"return cy.getElementById({edge_id!r}).length === 0;"
     until(lambda: bool(js(dash_duo, gone)), timeout=10, msg="the removed link is still drawn")
     assert asserted_links(cases_store) == []
