@@ -16,7 +16,6 @@ from graph import delete_case, list_cases, new_case, query_log
 from graph.stores.memory_store import MemoryStore
 from sanctions_graph import options
 from sanctions_graph.cli import main
-from tests.unit.test_dashboard_cases import demo as demo  # the demo loaded in a memory store, once per module
 
 PERSON, WALLET = "demo-ri-chol-man", "wallet-0x1111111111111111111111111111111111111111"
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import dash
 import flask
-import pytest
 
 from dashboard.entity import actions, asserted
 from dashboard.entity import callbacks as entity_callbacks
@@ -15,10 +14,9 @@ from dashboard.entity.layout import render_entity
 from dashboard.entity.render import render_view
 from dashboard.entity.styles import ASSERTED_ITEM, risk_legend_items, stylesheet, swatch_style
 from dashboard.entity.view_state import ViewState
-from graph import assert_link, asserted_links, delete_case, list_cases, new_case
+from graph import assert_link, asserted_links, new_case
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import RelType
-from sanctions_graph.cli import load_demo
 from tests.unit.dash_tree import text, walk
 
 PERSON, FRONT, TECH = "demo-ri-chol-man", "demo-sunrise-digital", "demo-pyongsan-tech"
@@ -33,20 +31,6 @@ LINK = {
     "author": "alice",
     "at": "2026-12-06T03:00:00Z",
 }
-
-
-@pytest.fixture(scope="module")
-def demo() -> MemoryStore:
-    store = MemoryStore()
-    load_demo(store, quiet=True)
-    return store
-
-
-@pytest.fixture
-def store(demo: MemoryStore) -> MemoryStore:
-    for case in list_cases(demo):
-        delete_case(demo, case.id)
-    return demo
 
 
 def test_an_asserted_link_becomes_an_edge_only_when_both_ends_are_drawn() -> None:

@@ -13,7 +13,6 @@ from graph import (
     SanctionsGraphError,
     add_note,
     assert_link,
-    delete_case,
     list_cases,
     new_case,
     notes_of,
@@ -21,23 +20,8 @@ from graph import (
 )
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import RecordLabel
-from sanctions_graph.cli import load_demo
 
 PERSON, FRONT, TECH = "demo-ri-chol-man", "demo-sunrise-digital", "demo-pyongsan-tech"
-
-
-@pytest.fixture(scope="module")
-def demo() -> MemoryStore:
-    store = MemoryStore()
-    load_demo(store, quiet=True)
-    return store
-
-
-@pytest.fixture
-def store(demo: MemoryStore) -> MemoryStore:
-    for case in list_cases(demo):
-        delete_case(demo, case.id)
-    return demo
 
 
 def test_create_case_goes_to_its_page(store: MemoryStore) -> None:
