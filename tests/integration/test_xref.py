@@ -197,27 +197,30 @@ def test_match_many_gives_what_match_gives_one_by_one(crowded: GraphStore) -> No
     assert next(h for h in by_passport if h.entity.id == "ofac-p9").score >= 0.99  # the passport
 
 
+def _written_again_the_same(
+    store: GraphStore, first: dict[str, Any], then: dict[str, Any]
+) -> dict[frozenset[str], dict[str, Any]]:
+    """xref with options `first`, its pairs deleted, xref again with `then`: the same pairs (scores, labels,
+    explanations) and the same summary; returns the pairs."""
+    one = xref(store, dataset="case", against="ofac", **first)
+    written = pairs(store)
+    store.delete_relationships([same_as_id(*sorted(p)) for p in written])
+    assert pairs(store) == {}
+    again = xref(store, dataset="case", against="ofac", **then)
+    assert pairs(store) == written
+    assert (again.entities, again.pairs, again.created, again.by_label) == (
+        one.entities, one.pairs, one.created, one.by_label
+    )  # fmt: skip
+    return written
+
+
 def test_xref_in_batches_writes_the_pairs_written_one_by_one(crowded: GraphStore) -> None:
-    one = xref(crowded, dataset="case", against="ofac", match_batch=1)
-    first = pairs(crowded)
+    first = _written_again_the_same(crowded, {"match_batch": 1}, {"match_batch": 5, "batch_size": 7})
     assert frozenset(("case-p9", "ofac-p9")) in first and frozenset(("case-c1", "ofac-c1")) in first
-    crowded.delete_relationships([same_as_id(*sorted(p)) for p in first])
-    assert pairs(crowded) == {}
-    many = xref(crowded, dataset="case", against="ofac", match_batch=5, batch_size=7)
-    assert pairs(crowded) == first
-    assert (many.entities, many.pairs, many.created, many.by_label) == (one.entities, one.pairs, one.created,
-                                                                         one.by_label)  # fmt: skip
 
 
 def test_xref_scored_in_two_worker_processes_writes_what_one_process_writes(crowded: GraphStore) -> None:
     """Scoring in worker processes (the batches written in their order by this process) changes nothing: the same
     pairs with the same scores, labels and explanations, and the same summary."""
-    one = xref(crowded, dataset="case", against="ofac", match_batch=3)
-    first = pairs(crowded)
+    first = _written_again_the_same(crowded, {"match_batch": 3}, {"match_batch": 3, "workers": 2})
     assert frozenset(("case-p9", "ofac-p9")) in first and len(first) >= 5
-    crowded.delete_relationships([same_as_id(*sorted(p)) for p in first])
-    assert pairs(crowded) == {}
-    two = xref(crowded, dataset="case", against="ofac", match_batch=3, workers=2)
-    assert pairs(crowded) == first
-    assert (two.entities, two.pairs, two.created, two.by_label) == (one.entities, one.pairs, one.created,
-                                                                    one.by_label)  # fmt: skip
