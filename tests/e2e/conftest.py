@@ -16,6 +16,7 @@ from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.support.wait import WebDriverWait
 
+from graph import GraphStore, delete_case, list_cases
 from tests.browser import WINDOW_SIZE, chromium_options
 
 
@@ -193,3 +194,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     out = Path(config.rootpath) / "build" / "timings.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def cases_store(demo_store: GraphStore) -> Iterator[GraphStore]:
+    """The session's demo store; the cases a test writes in it are deleted after the test."""
+    yield demo_store
+    for case in list_cases(demo_store):
+        delete_case(demo_store, case.id)

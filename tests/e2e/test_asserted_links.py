@@ -10,19 +10,12 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.app import create_app
-from graph import GraphStore, assert_link, asserted_links, delete_case, list_cases, new_case
+from graph import GraphStore, assert_link, asserted_links, new_case
 from tests.e2e.helpers import graph_screenshot, js, node_ids
 
 pytestmark = pytest.mark.browser
 
 PERSON, DIRECTED = "demo-ri-chol-man", "demo-pyongsan-tech"
-
-
-@pytest.fixture
-def cases_store(demo_store: GraphStore) -> Any:
-    yield demo_store
-    for case in list_cases(demo_store):
-        delete_case(demo_store, case.id)
 
 
 def test_an_asserted_link_is_drawn_apart_and_removed_from_its_panel(dash_duo: Any, cases_store: GraphStore) -> None:

@@ -12,7 +12,7 @@ from selenium.common.exceptions import ElementNotInteractableException
 
 from dashboard.app import create_app
 from dashboard.pages import case_log
-from graph import GraphStore, add_note, delete_case, get_case, list_cases, new_case, pin, query_log
+from graph import GraphStore, add_note, get_case, list_cases, new_case, pin, query_log
 from graph.vocabulary import RecordLabel
 from tests.e2e.helpers import downloaded, js, node_ids
 
@@ -38,13 +38,6 @@ def _try_keys(dash_duo: Any, selector: str, text: str) -> bool:
     except ElementNotInteractableException:
         return False
     return True
-
-
-@pytest.fixture
-def cases_store(demo_store: GraphStore) -> Any:
-    yield demo_store
-    for case in list_cases(demo_store):
-        delete_case(demo_store, case.id)
 
 
 def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphStore) -> None:
