@@ -99,20 +99,11 @@ class ViewState:
         )
 
     def without_filters(self) -> ViewState:
-        return ViewState(
-            hops=self.hops,
-            layout=self.layout,
-            colour=self.colour,
-            shared=self.shared,
-            size_by_degree=self.size_by_degree,
-            group_min=self.group_min,
-            page=self.page,
-            opened=self.opened,
-            expansions=self.expansions,
-            hidden=self.hidden,
-            removed=self.removed,
-            auto=self.auto,
-        )
+        """The view with every filter of ``filtered`` back to its default (and no correction notes)."""
+        return replace(
+            self, kinds=None, rels=None, date_from=None, date_to=None, min_amount=None, hide_datasets=frozenset(),
+            notes=(),
+        )  # fmt: skip
 
     def without_working_graph(self) -> ViewState:
         """The view without what the working graph carries into the URL (expansions, opened groups, hidden and
