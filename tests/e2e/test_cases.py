@@ -3,7 +3,6 @@ entity from its page and see it on the case page; the changed badge on /cases. S
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,16 +13,17 @@ from dashboard.app import create_app
 from dashboard.pages import case_log
 from graph import GraphStore, add_note, get_case, list_cases, new_case, pin, query_log
 from graph.vocabulary import RecordLabel
-from tests.e2e.helpers import downloaded, js, node_ids
+from tests.e2e.helpers import SCREENSHOTS, assert_no_console_errors, downloaded, js, node_ids
 
 pytestmark = pytest.mark.browser
 
 PERSON, DIRECTED = "demo-ri-chol-man", "demo-pyongsan-tech"
-SHOTS = Path("build/screenshots")
 
 
-def _severe(dash_duo: Any) -> list[Any]:
-    return [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"]
+def _shot(dash_duo: Any, name: str) -> None:
+    """The browser window as it is, under build/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
 def _type(dash_duo: Any, selector: str, text: str) -> None:
@@ -41,7 +41,6 @@ def _try_keys(dash_duo: Any, selector: str, text: str) -> bool:
 
 
 def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphStore) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     dash_duo.start_server(create_app(cases_store))
     dash_duo.driver.get(dash_duo.server_url + "/cases")
     _type(dash_duo, "input.case-new-title, .case-new-title input", "Ri Chol Man network")
@@ -62,7 +61,7 @@ def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphS
     until(lambda: "Directs Sunrise Digital." in dash_duo.find_element(".entity-notes").text, timeout=10)
     dash_duo.find_element(".entity-pin-button").click()
     until(lambda: "Pinned to the case." in dash_duo.find_element(".entity-note-message").text, timeout=10)
-    dash_duo.driver.save_screenshot(str(SHOTS / "entity-notes.png"))
+    _shot(dash_duo, "entity-notes")
 
     # the case page shows both notes and the pinned entity; /cases its badge after a rescreen found changes
     case = list_cases(cases_store)[0]
@@ -72,16 +71,14 @@ def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphS
     until(lambda: "Directs Sunrise Digital." in dash_duo.find_element(".case-notes").text, timeout=10)
     page = dash_duo.find_element(".page-case").text
     assert "Opened after a bank's SAR." in page and PERSON in page and "DPRK4" in page
-    dash_duo.driver.save_screenshot(str(SHOTS / "case.png"))
+    _shot(dash_duo, "case")
     dash_duo.driver.get(dash_duo.server_url + "/cases")
     until(lambda: "1 change" in dash_duo.find_element("#cases-list").text, timeout=10)
-    dash_duo.driver.save_screenshot(str(SHOTS / "cases.png"))
-    severe = _severe(dash_duo)
-    assert severe == [], [e["message"][:400] for e in severe][:6]
+    _shot(dash_duo, "cases")
+    assert_no_console_errors(dash_duo)
 
 
 def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: Any, cases_store: GraphStore) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     case = new_case(cases_store, "Logged network", "alice")
     dash_duo.start_server(create_app(cases_store))
     dash_duo.driver.get(dash_duo.server_url + f"/case/{case.id}")
@@ -103,7 +100,7 @@ def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: A
     until(lambda: "text=ri chol man" in dash_duo.find_element(".query-log").text, timeout=10)
     assert f"id={PERSON}" in dash_duo.find_element(".query-log").text
     assert "Stop logging in this case" in dash_duo.find_element(".case-work-button").text
-    dash_duo.driver.save_screenshot(str(SHOTS / "case-query-log.png"))
+    _shot(dash_duo, "case-query-log")
 
     # the evidence pack from its button: one HTML file with the case's graph drawn and the query log
     new_pin = pin(cases_store, case.id, [PERSON])
@@ -113,13 +110,11 @@ def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: A
     text = pack.read_text(encoding="utf-8")
     assert "<svg" in text and "RI Chol Man" in text.split("<svg")[1] and "text=ri chol man" in text
     dash_duo.driver.get(pack.as_uri())
-    dash_duo.driver.save_screenshot(str(SHOTS / "case-pack.png"))
-    severe = _severe(dash_duo)
-    assert severe == [], [e["message"][:400] for e in severe][:6]
+    _shot(dash_duo, "case-pack")
+    assert_no_console_errors(dash_duo)
 
 
 def test_notes_are_marked_on_the_canvas_and_a_view_is_saved(dash_duo: Any, cases_store: GraphStore) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     case = new_case(cases_store, "Marked network", "alice")
     edge = next(link for link in cases_store.links([PERSON]) if link.other == DIRECTED)
     add_note(cases_store, case.id, "The same phone on both sides.", "alice", target=edge.rel_id)
@@ -147,11 +142,10 @@ def test_notes_are_marked_on_the_canvas_and_a_view_is_saved(dash_duo: Any, cases
     (saved,) = get_case(cases_store, case.id).views
     assert saved.name == "One hop, concentric"
     assert saved.url == f"/entity/{PERSON}?hops=1&layout=concentric"
-    dash_duo.driver.save_screenshot(str(SHOTS / "entity-save-view.png"))
+    _shot(dash_duo, "entity-save-view")
     js(dash_duo, "g.scrollIntoView(); cy.fit(undefined, 40);")
-    dash_duo.driver.save_screenshot(str(SHOTS / "canvas-notes.png"))  # the noted node's framed name, the edge's glow
+    _shot(dash_duo, "canvas-notes")  # the noted node's framed name, the edge's glow
 
     dash_duo.driver.get(dash_duo.server_url + saved.url)  # the saved view opens as it was
     until(lambda: PERSON in node_ids(dash_duo) and marked(PERSON), timeout=15)
-    severe = _severe(dash_duo)
-    assert severe == [], [e["message"][:400] for e in severe][:6]
+    assert_no_console_errors(dash_duo)
