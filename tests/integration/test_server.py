@@ -27,6 +27,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.unit.dash_app import router_request
+
 STOPPED = "Stopped on request."
 PASSWORD = "correct horse battery staple"
 START_LIMIT_S = 90
@@ -84,16 +86,7 @@ class Served:
 
     def page(self, path: str, search: str = "", cookies: Any = None, timeout: float = 60) -> requests.Response:
         """What the browser asks after it opens ``path``: the Dash pages router's callback (the page's reads)."""
-        body = {
-            "output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [
-                {"id": "_pages_location", "property": "pathname", "value": path},
-                {"id": "_pages_location", "property": "search", "value": search},
-            ],
-            "changedPropIds": ["_pages_location.pathname"],
-            "state": [],
-        }
+        body = router_request(path, search)
         return requests.post(
             f"{self.base}/_dash-update-component",
             data=json.dumps(body),
