@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 from pathlib import Path
 
 from graph.settings import Settings
@@ -29,3 +30,21 @@ def open_bench_store(
         env.setdefault("SANCTIONS_GRAPH_QUERY_TIMEOUT", str(query_timeout_s))
     settings = Settings.from_env(env, store=kind)
     return open_store(settings, start_timeout_s=max(DEFAULT_START_TIMEOUT_S, start_timeout_s))
+
+
+def respelled(name: str, rng: random.Random) -> str:
+    """A listed name as another file might write it: words reordered, a letter changed, a legal form swapped."""
+    words = name.replace(",", "").split()
+    roll = rng.random()
+    if roll < 0.3 and len(words) > 1:
+        rng.shuffle(words)
+    elif roll < 0.7:
+        i = rng.randrange(len(words))
+        if len(words[i]) > 4:
+            j = rng.randrange(1, len(words[i]) - 1)
+            words[i] = words[i][:j] + rng.choice("aeiouny") + words[i][j + 1 :]
+    else:
+        legal = {"LTD.", "LTD", "LLC", "CO.", "CO", "COMPANY", "LIMITED", "JSC", "OOO", "AO"}
+        kept = [w for w in words if w.upper() not in legal]
+        words = kept + ([rng.choice(("Limited", "LLC", "Co., Ltd."))] if len(kept) < len(words) else [])
+    return " ".join(w.capitalize() if w.isupper() else w for w in words)

@@ -49,7 +49,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import open_bench_store
+from benchmarks._common import open_bench_store, respelled
 from graph.matching.matcher import MATCH, POSSIBLE_MATCH
 from graph.matching.screening import ScreenResult, find_columns, screen_rows
 from graph.stores.base import GraphStore
@@ -310,22 +310,6 @@ _FILLER = ("Global", "Pacific", "Northern", "Sunrise", "Atlas", "Harbor", "Summi
 _SURNAMES = ("Smith", "Garcia", "Nguyen", "Kowalski", "Okafor", "Tanaka", "Rossi", "Hansen", "Silva", "Dubois")
 
 
-def _perturb(name: str, rng: random.Random) -> str:
-    words = name.replace(",", "").split()
-    roll = rng.random()
-    if roll < 0.3 and len(words) > 1:
-        rng.shuffle(words)
-    elif roll < 0.6:
-        i = rng.randrange(len(words))
-        w = words[i]
-        if len(w) > 4:
-            j = rng.randrange(1, len(w) - 1)
-            words[i] = w[:j] + rng.choice("aeioun") + w[j + 1 :]
-    elif roll < 0.8:
-        words = [w for w in words if w.upper() not in ("LTD.", "LTD", "LLC", "CO.", "CO", "COMPANY")] + ["Limited"]
-    return " ".join(words)
-
-
 def generated_rows(store: GraphStore, n: int, seed: int = 11) -> Iterator[dict[str, str]]:
     rng = random.Random(seed)
     listed: list[tuple[str, str]] = []
@@ -345,7 +329,7 @@ def generated_rows(store: GraphStore, n: int, seed: int = 11) -> Iterator[dict[s
             )
         else:
             name, kind = rng.choice(listed)
-            name = _perturb(name, rng)
+            name = respelled(name, rng)
         row = {"row_id": f"gen-{i:05d}", "name": name, "kind": kind, "country": "", "birth_date": ""}
         if kind == "person" and rng.random() < 0.3:
             row["birth_date"] = str(rng.randrange(1940, 2000))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import icu  # type: ignore[import-untyped]
 
+from benchmarks._common import respelled
 from graph.matching.tables import ARABIC_WORDS
 
 # --- syllables and given names ------------------------------------------------------------------------------------
@@ -263,24 +264,6 @@ def _company(rng: random.Random) -> tuple[str, str]:
     return " ".join(p for p in (name, trade, legal) if p), country
 
 
-def _variant(name: str, rng: random.Random) -> str:
-    """A listed name as another file might write it: words reordered, a letter changed, a legal form swapped."""
-    words = name.replace(",", "").split()
-    roll = rng.random()
-    if roll < 0.3 and len(words) > 1:
-        rng.shuffle(words)
-    elif roll < 0.7:
-        i = rng.randrange(len(words))
-        if len(words[i]) > 4:
-            j = rng.randrange(1, len(words[i]) - 1)
-            words[i] = words[i][:j] + rng.choice("aeiouny") + words[i][j + 1 :]
-    else:
-        legal = {"LTD.", "LTD", "LLC", "CO.", "CO", "COMPANY", "LIMITED", "JSC", "OOO", "AO"}
-        kept = [w for w in words if w.upper() not in legal]
-        words = kept + ([rng.choice(("Limited", "LLC", "Co., Ltd."))] if len(kept) < len(words) else [])
-    return " ".join(w.capitalize() if w.isupper() else w for w in words)
-
-
 def distinct_names(
     rng: random.Random,
     persons: int,
@@ -305,7 +288,7 @@ def distinct_names(
         while made < count:
             pool = listed_by_kind[kind]
             if pool and rng.random() < listed_share:
-                name, country = _variant(_pick(rng, pool), rng), ""
+                name, country = respelled(_pick(rng, pool), rng), ""
             elif kind == "person":
                 name, country = rng.choices(functions, weights)[0](rng)
             else:
