@@ -40,8 +40,12 @@ _LEASE_FILE = "idle-until"
 
 
 #: How long a starting server may give no sign of life at all (neither an answer nor "still loading") before it is
-#: taken as hung on its data: a big graph answers "loading" between the parts it reads, every few seconds.
-STALL_TIMEOUT_S = 60.0
+#: taken as hung on its data: a big graph answers "loading" between the parts it reads, every few seconds, but one
+#: part (building a big full-text index) can take long, so the wait grows with the data: STALL_TIMEOUT_S, plus
+#: STALL_S_PER_MB for each MB of data files. FalkorDB 4.16.3 sometimes hangs for good right after "Done decoding
+#: graph" on a small graph with deleted nodes (seen in the test suite under load); a 60 s wait there cost a minute.
+STALL_TIMEOUT_S = 15.0
+STALL_S_PER_MB = 0.1
 
 
 class _CrashedOnStart(Exception):
@@ -256,6 +260,15 @@ class EmbeddedServer:
     def _data_files(self, root: Path) -> list[Path]:
         return [root / name for name in _DATA_FILES if (root / name).exists()]
 
+    def _data_bytes(self) -> int:
+        """The size of the data files the server reads on start."""
+        total = 0
+        for path in self._data_files(self.data_dir):
+            for file in path.rglob("*") if path.is_dir() else [path]:
+                with contextlib.suppress(OSError):  # a file removed meanwhile counts for nothing
+                    total += file.stat().st_size if file.is_file() else 0
+        return total
+
     def snapshot(self) -> None:
         """Keep a copy of the data files as the last good one (after a clean stop or a finished load; the server
         must be stopped, or its log rewritten just before: see snapshot_running)."""
@@ -333,6 +346,7 @@ class EmbeddedServer:
             raise StoreUnavailable(f"The embedded store could not start: {exc}.") from exc
         deadline = time.monotonic() + self.start_timeout_s
         alive = time.monotonic()  # the last sign of life: the start, then each "still loading" answer
+        stall_s = STALL_TIMEOUT_S + STALL_S_PER_MB * self._data_bytes() / 1e6
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise _CrashedOnStart(self._log_tail())
@@ -342,10 +356,10 @@ class EmbeddedServer:
                 return
             if state == "loading":
                 alive = time.monotonic()
-            elif time.monotonic() - alive > STALL_TIMEOUT_S:
+            elif time.monotonic() - alive > stall_s:
                 proc.kill()
                 proc.wait()
-                raise _HungOnStart(f"gave no answer for {STALL_TIMEOUT_S:g} s while reading its data (hung)")
+                raise _HungOnStart(f"gave no answer for {stall_s:.0f} s while reading its data (hung)")
             time.sleep(0.05)
         proc.kill()
         raise StoreUnavailable(
