@@ -7,6 +7,7 @@ the memory store's, never re-implemented. ``graph_digest`` hashes all a store ho
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -239,6 +240,7 @@ class RecordingReader:
             return target
         signature = inspect.signature(target)
 
+        @functools.wraps(target)  # named as the store's method (graph.Remembered keys answers by it)
         def recorded(*args: Any, **kwargs: Any) -> Any:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()

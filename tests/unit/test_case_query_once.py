@@ -4,7 +4,6 @@ without --case (graph.Remembered answers the log's runner), and the case's log h
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,39 +12,19 @@ from typing import Any
 import pytest
 
 from graph import delete_case, list_cases, new_case, query_log
-from graph.stores.memory_store import MemoryStore
 from sanctions_graph import options
 from sanctions_graph.cli import main
+from tests.doubles import RecordingReader
 
 PERSON, WALLET = "demo-ri-chol-man", "wallet-0x1111111111111111111111111111111111111111"
 
 
-class Counting:
-    """The demo store, counting every method call that reaches it."""
-
-    def __init__(self, store: MemoryStore) -> None:
-        self.store = self._store = store
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._store, name)
-        if not callable(attr) or name.startswith("_"):
-            return attr
-
-        @functools.wraps(attr)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return attr(*args, **kwargs)
-
-        return call
-
-
 @pytest.fixture
-def counting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counting]:
-    store = Counting(request.getfixturevalue("demo"))
+def counting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingReader]:
+    store = RecordingReader(request.getfixturevalue("demo"))  # every method call it answers, in order
 
     @contextlib.contextmanager
-    def session(_: Any) -> Iterator[Counting]:
+    def session(_: Any) -> Iterator[RecordingReader]:
         yield store
 
     monkeypatch.setattr(options, "store_session", session)
@@ -58,10 +37,10 @@ def counting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 READS = ("search", "get_entity", "get_entities", "neighbourhood", "shortest_path", "shortest_paths", "links")
 
 
-def _reads(store: Counting, args: list[str]) -> Counter[str]:
-    store.calls.clear()
+def _reads(store: RecordingReader, args: list[str]) -> Counter[str]:
+    store.clear()
     assert main(args) == 0
-    return Counter({k: n for k, n in store.calls.items() if k in READS or k.startswith(("match_", "link"))})
+    return Counter(c.method for c in store.log if c.method in READS or c.method.startswith(("match_", "link")))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +55,7 @@ def _reads(store: Counting, args: list[str]) -> Counter[str]:
     ],
     ids=["search", "show", "neighbours", "path", "exposure", "trace"],
 )
-def test_a_logged_query_runs_once(counting: Counting, args: list[str]) -> None:
+def test_a_logged_query_runs_once(counting: RecordingReader, args: list[str]) -> None:
     demo = counting.store
     alone = _reads(counting, args)
     assert sum(alone.values()) > 0  # the command does read the store
@@ -87,7 +66,7 @@ def test_a_logged_query_runs_once(counting: Counting, args: list[str]) -> None:
     assert entry.user == "carol" and entry.via == "cli" and entry.results >= 0
 
 
-def test_a_logged_screening_screens_the_file_once(counting: Counting, tmp_path: Path) -> None:
+def test_a_logged_screening_screens_the_file_once(counting: RecordingReader, tmp_path: Path) -> None:
     demo = counting.store
     rows = tmp_path / "rows.csv"
     rows.write_text("name\nRi Chol Man\nGolden Maple Trading\nNobody Atall\n", encoding="utf-8")
