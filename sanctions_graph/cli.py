@@ -384,11 +384,18 @@ def db(store: str | None) -> None:
     """The embedded store: whether it runs, stop it, or delete all data (reset works on Neo4j too)."""
 
 
+_NOT_EMBEDDED = {
+    "neo4j": "`db status` and `db stop` manage the embedded store; Neo4j is managed by its own tools.",
+    "memory": "`db status` and `db stop` manage the embedded store; the memory store has no server: it lives and "
+    "ends with the command.",
+}
+
+
 def _on_embedded(store: str | None, action: Callable[[Settings], str]) -> int:
     """Print what ``action`` says of the embedded store; another store is refused with a sentence (exit 1)."""
     settings = settings_for(store)
     if settings.store != "embedded":
-        print("`db status` and `db stop` manage the embedded store; Neo4j is managed by its own tools.")
+        print(_NOT_EMBEDDED.get(settings.store, _NOT_EMBEDDED["neo4j"]))
         return EXIT_FAILED
     print(action(settings))
     return EXIT_OK

@@ -93,6 +93,17 @@ def test_db_status_and_stop_take_the_store_at_every_level(
         )
 
 
+@pytest.mark.parametrize("command", ["status", "stop"])
+def test_db_status_and_stop_on_the_memory_store_say_it_has_no_server(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", command, "--store", "memory"]) == 1
+    assert capsys.readouterr().out == (
+        "`db status` and `db stop` manage the embedded store; the memory store has no server: it lives and ends "
+        "with the command.\n"
+    )
+
+
 def test_two_different_stores_are_a_sentence_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--store", "embedded", "db", "--store", "neo4j", "status"]) == 2
     assert capsys.readouterr().err == ("error: --store is given twice with different stores (embedded, neo4j).\n")
