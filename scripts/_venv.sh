@@ -32,6 +32,12 @@ done
 if [ -n "$_fresh" ] && [ -x .venv/bin/sanctions-graph ]; then
   echo "== sanctions-graph${_extra:+ with [$_extra]} is installed in .venv (pyproject.toml unchanged since)"
 else
+  # A .venv shared with another checkout (a symlink, or a copy) must not be repointed at this one behind its back.
+  _owner="$(.venv/bin/python -I -c 'import pathlib, sanctions_graph; print(pathlib.Path(sanctions_graph.__file__).resolve().parents[1])' 2>/dev/null || true)"
+  if [ -n "$_owner" ] && [ -d "$_owner" ] && [ "$_owner" != "$(pwd -P)" ]; then
+    echo "scripts/_venv.sh: .venv has sanctions-graph installed from $_owner, another checkout; not reinstalling it from here (use this checkout's own .venv, or remove .venv)." >&2
+    exit 2
+  fi
   echo "== installing sanctions-graph${_extra:+ with [$_extra]} into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$_target"
