@@ -21,9 +21,7 @@ from dashboard.formatting import (
     trace_href,
 )
 from graph import (
-    ANALYSIS_PROPS,
-    FLAG_PROPS,
-    INTERNAL_PROPS,
+    NOT_PROPERTY_ROWS,
     RELATIONSHIPS,
     Entity,
     NodeKind,
@@ -31,7 +29,7 @@ from graph import (
     RelType,
     entity_listings,
     is_rejected,
-    listed_status,
+    standing,
 )
 
 
@@ -119,40 +117,15 @@ _ENTITY_FIELDS: tuple[Prop, ...] = (
 )
 
 #: Entity properties never shown as rows: internal, or shown another way (header, status, designations, analysis).
-_ENTITY_NOT_ROWS: frozenset[str] = frozenset(
-    p.value
-    for p in (
-        *INTERNAL_PROPS,  # the store's bookkeeping
-        *FLAG_PROPS,  # badges
-        *ANALYSIS_PROPS,  # the risk panel
-        Prop.NAME,
-        Prop.LOOKUP_KEYS,
-        Prop.STUB,
-        Prop.DESIGNATIONS,
-        Prop.NOTES,
-        Prop.LISTED_VIA,
-        Prop.EXPOSURE_NEAREST_NAME,
-    )
-)
+_ENTITY_NOT_ROWS = NOT_PROPERTY_ROWS
 
 #: How a rejected SAME_AS candidate reads in a panel.
 REJECTED_SAME_AS = "Rejected: an analyst judged them not the same (hidden by default in exports and reports)"
 
 
 def entity_status(entity: Entity) -> list[str]:
-    """Plain sentences about the entity's standing."""
-    listed = listed_status(entity)  # a wallet on a sanctions record (graph.with_listings)
-    if entity.sanctioned:
-        lines = ["Sanctioned"]
-    elif listed:
-        lines = [listed]
-    else:
-        lines = ["No sanctions designation in the loaded data"]
-    if entity.properties.get(Prop.FRONT):
-        lines.append("Front company (a source marks it as a shell or front)")
-    if entity.properties.get(Prop.STUB):
-        lines.append("Placeholder: another record names it, but no source describes it")
-    return lines
+    """Plain sentences about the entity's standing (``graph.standing``)."""
+    return standing(entity)
 
 
 def designation_items(entity: Entity) -> tuple[tuple[Part, ...], ...]:

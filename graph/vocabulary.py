@@ -159,6 +159,24 @@ ANALYSIS_PROPS: tuple[Prop, ...] = (
     Prop.ANALYZED_AT,
 )
 
+#: Entity properties never shown to a reader as "property: value" rows: the store's bookkeeping, the flags and the
+#: analysis results (shown as sentences, badges and a risk section instead), and what a page shows another way.
+NOT_PROPERTY_ROWS: frozenset[str] = frozenset(
+    p.value
+    for p in (
+        *INTERNAL_PROPS,
+        *FLAG_PROPS,
+        *ANALYSIS_PROPS,
+        Prop.NAME,
+        Prop.LOOKUP_KEYS,
+        Prop.STUB,
+        Prop.DESIGNATIONS,
+        Prop.NOTES,
+        Prop.LISTED_VIA,
+        Prop.EXPOSURE_NEAREST_NAME,
+    )
+)
+
 
 #: An analyst's judgement of a SAME_AS candidate: set by review (graph.matching.judgements), never by a source.
 JUDGEMENT_PROPS: tuple[Prop, ...] = (Prop.JUDGEMENT, Prop.JUDGED_BY, Prop.JUDGED_AT)

@@ -140,6 +140,23 @@ def listed_status(entity: Entity) -> str | None:
     return listing_status(entity_listings(entity)) or None
 
 
+def standing(entity: Entity) -> list[str]:
+    """Plain sentences about an entity's standing: sanctioned, a listed address (read with ``with_listings``) or
+    neither; a front company; a placeholder no source describes."""
+    listed = listed_status(entity)
+    if entity.sanctioned:
+        lines = ["Sanctioned"]
+    elif listed:
+        lines = [listed]
+    else:
+        lines = ["No sanctions designation in the loaded data"]
+    if entity.properties.get(Prop.FRONT):
+        lines.append("Front company (a source marks it as a shell or front)")
+    if entity.properties.get(Prop.STUB):
+        lines.append("Placeholder: another record names it, but no source describes it")
+    return lines
+
+
 def named_nearest(entities: Sequence[Entity], names: Mapping[str, str]) -> list[Entity]:
     """The entities, each carrying the name of its nearest sanctioned entity (``exposure_nearest_name``) when
     ``names`` (id -> name) knows it (pure)."""

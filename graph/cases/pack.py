@@ -15,13 +15,14 @@ from typing import Any
 
 from graph.analytics.dates import utc_now_iso
 from graph.analytics.exposure import entity_exposure, parse_step_label
+from graph.analytics.listing import standing, with_listings
 from graph.analytics.ownership import entity_ownership
 from graph.cases.querylog import CaseStore, query_log
 from graph.cases.service import asserted_links, get_case, notes_of, runs_of
 from graph.errors import EntityNotFound
-from graph.exports.common import designation_text, joined, without_internal
+from graph.exports.common import designation_text, joined
 from graph.model import Entity
-from graph.vocabulary import RELATIONSHIPS
+from graph.vocabulary import NOT_PROPERTY_ROWS, RELATIONSHIPS
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#1b1f24}
@@ -45,8 +46,7 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def _facts(entity: Entity) -> str:
-    shown = without_internal(entity)
-    rows = [(k, joined(v)) for k, v in sorted(shown.properties.items()) if k not in ("id", "name", "designations")]
+    rows = [(k, joined(v)) for k, v in sorted(entity.properties.items()) if k not in NOT_PROPERTY_ROWS]
     designations = [(designation_text(d), d.record_id, d.source_url) for d in entity.designations]
     return (
         _table(("property", "value"), rows)
@@ -95,10 +95,12 @@ def _entity_section(store: CaseStore, entity_id: str) -> str:
         entity = store.get_entity(entity_id)
     except EntityNotFound:
         return f"<section class='entity'><h3>{_e(entity_id)}</h3><p class='muted'>Not in the graph now.</p></section>"
+    entity = with_listings(store, [entity])[0]  # a wallet on a sanctions record reads as that party's address
     mark = " <span class='listed'>SANCTIONED</span>" if entity.sanctioned else ""
+    status = "".join(f"<li>{_e(line)}</li>" for line in standing(entity))
     return (
         f"<section class='entity'><h3>{_e(entity.name)}{mark}</h3>"
-        f"<p class='muted'>{_e(entity.kind.value)} · {_e(entity.id)}</p>"
+        f"<p class='muted'>{_e(entity.kind.value)} · {_e(entity.id)}</p><ul class='standing'>{status}</ul>"
         f"{_facts(entity)}<h4>Path to the nearest listed party</h4>{_exposure(store, entity_id)}"
         f"<h4>OFAC 50% rule</h4>{_ownership(store, entity_id)}</section>"
     )

@@ -17,6 +17,7 @@ from sanctions_graph.cli import main
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cases"
 PERSON, FRONT = "demo-ri-chol-man", "demo-sunrise-digital"
+WALLET = "wallet-0x098b716b8aaf21512996dc57eb0615e2383e2f96"  # listed on LAZARUS GROUP's SDN record
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
@@ -144,7 +145,7 @@ def test_rescreen_prints_each_change_with_a_link(env: str, capsys: pytest.Captur
 def test_evidence_pack_html_and_pdf(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _load_demo(capsys)
     case_id = _run(["case", "new", "Golden Maple <pack>"], capsys).strip()
-    _run(["case", "pin", case_id, "demo-golden-maple", PERSON], capsys)
+    _run(["case", "pin", case_id, "demo-golden-maple", PERSON, FRONT, WALLET], capsys)
     _run(["case", "note", case_id, "Owned through Pyongsan Tech.", "--on", "demo-golden-maple"], capsys)
     _run(["case", "link", case_id, PERSON, FRONT, "same phone", "--text", "SAR p. 3"], capsys)
     pack, pdf = tmp_path / "pack.html", tmp_path / "pack.pdf"
@@ -158,6 +159,12 @@ def test_evidence_pack_html_and_pdf(env: str, tmp_path: Path, capsys: pytest.Cap
     assert "0% + 0% = 0% &lt; 50%: not blocked" in text
     assert "Fictional demo authority: DEMO-DPRK" in text and "demo_fictional" in text
     assert "Owned through Pyongsan Tech." in text and "same phone" in text and "SAR p. 3" in text
+    # each entity's standing in words, as the entity page says it; the store's flags and bookkeeping are no rows
+    assert "<li>Front company (a source marks it as a shell or front)</li>" in text
+    assert "<li>Listed address of LAZARUS GROUP (US OFAC 27307)</li>" in text
+    assert "<li>No sanctions designation in the loaded data</li>" in text  # Golden Maple
+    for internal in ("front", "stub", "sanctioned", "search_text", "lookup_keys", "listed_via", "kind"):
+        assert f"<tr><td>{internal}</td>" not in text, internal
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "The case's graph" in text and "<svg" in text and "Golden Maple Trading Co" in text.split("<svg")[1]
 
