@@ -178,17 +178,24 @@ window.dash_clientside.entity = {
         });
     },
 
-    /* Writes the view (and the working graph's expansions, opened groups, hidden and removed entities) into the
-       address bar without reloading the page, as a new history entry: Back and Forward walk hops, filters,
-       expansions, hiding and removing (the page is drawn again from the URL), and a reload brings them back. */
-    syncUrl: function(query, state) {
+    /* Writes the view (and the working graph's expansions page by page, the first load's page size when the
+       analyst changed it since, opened groups, hidden, removed and pinned entities: the tokens the server put in
+       the working graph, dashboard/entity/working_graph.py) into the address bar without reloading the page, as a
+       new history entry: Back and Forward walk hops, filters, expansions, pages, hiding, removing and pins (the
+       page is drawn again from the URL), and a reload brings them back. */
+    syncUrl: function(query, state, config) {
         if (typeof query !== 'string') { return window.dash_clientside.no_update; }
         var enc = function(ids) { return ids.map(function(i) { return encodeURIComponent(i).replace(/%2C/g, ',').replace(/%3A/g, ':'); }).join(','); };
         var full = query;
-        if (state && state.expanded && state.expanded.length) { full += '&exp=' + enc(state.expanded); }
+        var steps = state && (state.steps || state.expanded);
+        var page = /[?&]page=(\d+)/.exec(query);
+        page = page ? +page[1] : ((config && config.defaultPage) || 25);
+        if (state && state.cap && state.cap !== page) { full += '&cap=' + state.cap; }
+        if (steps && steps.length) { full += '&exp=' + enc(steps); }
         if (state && state.opened && state.opened.length) { full += '&open=' + enc(state.opened.slice().sort()); }
         if (state && state.hidden && state.hidden.length) { full += '&hidden=' + enc(state.hidden); }
         if (state && state.removed && state.removed.length) { full += '&removed=' + enc(state.removed); }
+        if (state && state.pins && state.pins.length) { full += '&pin=' + enc(state.pins); }
         if (window.location.search !== full) {
             window.history.pushState(null, '', window.location.pathname + full + window.location.hash);
         }
