@@ -12,13 +12,14 @@ The ones that need the graph take the store's read side and cost one or two stor
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard.entity.view_values import DEFAULT_PAGE
-from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo
+from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo, Step, parse_pin, parse_step
 from dashboard.formatting import plural, rel_caption
 from graph import Direction, Entity, GraphReader, NodeKind, Prop, Relationship, RelType, Subgraph
 
@@ -100,7 +101,7 @@ def state_from_subgraph(
     if hops == 1 and subgraph.omitted:  # every entity left out is a neighbour of the centre
         degree[subgraph.center] = len(subgraph.entities) - 1 + subgraph.omitted
     return GraphState(
-        center=subgraph.center, hops=hops, nodes=nodes, edges=edges, degree=degree, omitted=subgraph.omitted
+        center=subgraph.center, hops=hops, nodes=nodes, edges=edges, degree=degree, omitted=subgraph.omitted, cap=cap
     )
 
 
@@ -201,7 +202,15 @@ def expand(store: GraphReader, state: GraphState, entity_id: str, size: int = HU
     shown = state.neighbours(entity_id)
     page = fetch_neighbours(store, entity_id, len(shown), min(size, room))
     new = [e for e in page.entities if e.id not in state.nodes][: min(size, room)]
-    return _bring(store, state, entity_id, new, page.relationships, page.total)
+    return _logged(state, Step(entity_id, size), _bring(store, state, entity_id, new, page.relationships, page.total))
+
+
+def _logged(before: GraphState, step: Step, result: Expansion) -> Expansion:
+    """The expansion with its step added to the working graph's log (``GraphState.steps``, written into the URL
+    and replayed on a reload) when it changed anything: a page that brought nobody new is not a step."""
+    if result.added == 0 and step.entity in before.expanded:
+        return result
+    return replace(result, state=replace(result.state, steps=(*result.state.steps, step.token(result.state.cap))))
 
 
 def expand_by(
@@ -225,7 +234,7 @@ def expand_by(
     way = "outgoing" if outgoing else "incoming"
     if not new:
         return Expansion(state, 0, f"No more {rel_caption(rel_type)} links ({way}) of {name} to show.")
-    result = _bring(store, state, entity_id, new, rels, None)
+    result = _logged(state, Step(entity_id, size, rel_type, outgoing), _bring(store, state, entity_id, new, rels, None))
     left = len({lk.other for lk in links} - set(result.state.nodes))
     message = f"Added {plural(len(new), 'entity', 'entities')} ({rel_caption(rel_type)}, {way}) connected to {name}."
     if left > 0:
@@ -278,22 +287,35 @@ def _bring(
 # --- actions without a store call --------------------------------------------------------------------------------
 
 
+def _unpinned(state: GraphState, entity_id: str) -> dict[str, Any]:
+    """The pin fields of ``state`` without ``entity_id`` (for ``replace``)."""
+    return {
+        "pinned": tuple(p for p in state.pinned if p != entity_id),
+        "pinned_at": {k: v for k, v in state.pinned_at.items() if k != entity_id},
+    }
+
+
 def hide(state: GraphState, entity_id: str) -> GraphState:
     if entity_id == state.center or entity_id not in state.nodes or entity_id in state.hidden:
         return state
-    return replace(state, hidden=(*state.hidden, entity_id), pinned=tuple(p for p in state.pinned if p != entity_id))
+    return replace(state, hidden=(*state.hidden, entity_id), **_unpinned(state, entity_id))
 
 
 def show_all(state: GraphState) -> GraphState:
     return replace(state, hidden=())
 
 
-def toggle_pin(state: GraphState, entity_id: str) -> GraphState:
+def toggle_pin(state: GraphState, entity_id: str, at: tuple[float, float] | None = None) -> GraphState:
+    """Pin an entity where it is (``at``: its place on the canvas, kept in whole units, as the URL carries it, so a
+    reload puts it in the same place), or unpin it."""
     if entity_id not in state.nodes:
         return state
     if entity_id in state.pinned:
-        return replace(state, pinned=tuple(p for p in state.pinned if p != entity_id))
-    return replace(state, pinned=(*state.pinned, entity_id))
+        return replace(state, **_unpinned(state, entity_id))
+    pinned_at = dict(state.pinned_at)
+    if at is not None and all(math.isfinite(v) for v in at):
+        pinned_at[entity_id] = (float(round(at[0])), float(round(at[1])))
+    return replace(state, pinned=(*state.pinned, entity_id), pinned_at=pinned_at)
 
 
 def remove(state: GraphState, entity_id: str) -> GraphState:
@@ -309,8 +331,8 @@ def remove(state: GraphState, entity_id: str) -> GraphState:
         degree={k: v for k, v in state.degree.items() if k != entity_id},
         expanded=tuple(x for x in state.expanded if x != entity_id),
         hidden=tuple(x for x in state.hidden if x != entity_id),
-        pinned=tuple(x for x in state.pinned if x != entity_id),
         removed=state.removed if entity_id in state.removed else (*state.removed, entity_id),
+        **_unpinned(state, entity_id),
     )
 
 
@@ -327,19 +349,30 @@ def replay(
     size: int = HUB_CAP,
     hidden: Iterable[str] = (),
     removed: Iterable[str] = (),
+    pins: Iterable[str] = (),
 ) -> GraphState:
-    """The working graph with what a URL names done again: the expansions (each one or two store calls), the
-    opened groups, then the removals and the hidden entities (no store call); entities no longer in the view are
-    skipped."""
-    for entity_id in expansions:
-        if entity_id in state.nodes:
-            state = expand(store, state, entity_id, size).state
+    """The working graph with what a URL names done again: the expansions in order (``Step`` tokens, each one to
+    three store calls; a bare id brings the next ``size`` neighbours, as the first load's page size), the opened
+    groups, then the removals, the hidden entities and the pins (``pin_token``s; no store call). Entities no longer
+    in the view are skipped."""
+    for token in expansions:
+        step = parse_step(token, size)
+        if step is None or step.entity not in state.nodes:
+            continue
+        if step.rel is None:
+            state = expand(store, state, step.entity, step.size).state
+        else:
+            state = expand_by(store, state, step.entity, step.rel, step.outgoing, step.size).state
     for group in opened:
         state = open_group(state, group)
     for entity_id in removed:
         state = remove(state, entity_id)
     for entity_id in hidden:
         state = hide(state, entity_id)
+    for token in pins:
+        entity_id, at = parse_pin(token)
+        if entity_id not in state.pinned and entity_id not in state.hidden:
+            state = toggle_pin(state, entity_id, at)
     return state
 
 
@@ -352,6 +385,7 @@ def reload(store: GraphReader, state: GraphState, hops: int, cap: int = HUB_CAP)
             fresh,
             hidden=tuple(i for i in state.hidden if i in fresh.nodes),
             pinned=tuple(i for i in state.pinned if i in fresh.nodes),
+            pinned_at={i: at for i, at in state.pinned_at.items() if i in fresh.nodes},
         ),
         loaded.center,
     )

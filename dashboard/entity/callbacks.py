@@ -184,13 +184,15 @@ def apply_action(
     state_json: Mapping[str, Any] | None,
     hops: Any = None,
     view_json: Mapping[str, Any] | None = None,
+    positions: Any = None,
 ) -> tuple[dict[str, Any], Any]:
     """Callback: an action on the graph → the new working graph and a sentence about it.
 
     Triggers: a double-click or an "N more" click (``payload`` {'id': …}), a click on a group (``group-request``),
     the right-click menu (``payload`` the graph's contextMenuData; 'expand:<TYPE>:<out|in>' expands by one kind of
     relationship), the toolbar buttons (on the ``selected`` node), "Show hidden", or the hops. ``view_json``: the
-    view, for how many connections an expansion brings."""
+    view, for how many connections an expansion brings; ``positions``: the browser's positions (a pin keeps its
+    node's)."""
     if not state_json:
         raise dash.exceptions.PreventUpdate
     state = GraphState.from_json(state_json)
@@ -246,7 +248,7 @@ def apply_action(
     if action == "hide":
         return actions.hide(state, node).to_json(), notice(f"{name} is hidden.")
     if action == "pin":
-        new = actions.toggle_pin(state, node)
+        new = actions.toggle_pin(state, node, positions_from(positions).get(node))
         pinned = node in new.pinned
         return new.to_json(), notice(f"{name} is {'pinned: layouts leave it where it is' if pinned else 'unpinned'}.")
     return actions.remove(state, node).to_json(), notice(f"{name} was removed from the view.")
@@ -279,7 +281,8 @@ def redraw(
     state, view = GraphState.from_json(state_json), ViewState.from_json(view_json)
     marked = [str(i) for i in noted] if isinstance(noted, list) else []
     links = [a for a in asserted if isinstance(a, Mapping)] if isinstance(asserted, list) else []
-    r = render_view(state, view, positions_from(positions), shared, marked, links)
+    # pinned entities where they were pinned (after a reload the browser has no positions yet)
+    r = render_view(state, view, {**positions_from(positions), **state.pinned_at}, shared, marked, links)
     return (
         r.elements,
         r.layout,
@@ -371,6 +374,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         State("graph", "tapNodeData"),
         State("graph-state", "data"),
         State("view-state", "data"),
+        State("graph-positions", "data"),
         prevent_initial_call=True,
     )
     def _action(
@@ -380,12 +384,12 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         menu: Any,
         *rest: Any,
     ) -> tuple[dict[str, Any], Any]:
-        hops, selected, state_json, view_json = rest[-4], rest[-3], rest[-2], rest[-1]
+        hops, selected, state_json, view_json, positions = rest[-5:]
         trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
         payload = {"graph-dbltap": dbltap, "more-request": more, "group-request": group, "graph": menu}.get(
             trigger or ""
         )
-        return apply_action(store, trigger, payload, selected, state_json, hops, view_json)
+        return apply_action(store, trigger, payload, selected, state_json, hops, view_json, positions)
 
     app.callback(
         Output("graph", "elements"),
@@ -484,6 +488,7 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         Output("url-sync", "data"),
         Input("view-query", "data"),
         Input("graph-state", "data"),
+        State("graph-config", "data"),
         prevent_initial_call=True,
     )
     # undo/redo: the working graphs before and after each change, kept in the browser (never sent to the server)

@@ -2,9 +2,10 @@
 
 The URL holds the entity, hops, filters and layout (``dashboard.entity.view_state``), so copying it reproduces the view;
 what the analyst did to the graph (expanded, paged, hid, pinned, removed) lives in ``dcc.Store``s of the page, per
-browser tab. Rendering the page costs one store call (the neighbourhood). The page's CSS and clientside script are
-files Dash serves from ``dashboard/assets`` (``entity.css``, ``entity.js``); its callbacks are in
-``dashboard.entity.callbacks``.
+browser tab, and goes into the URL too (``exp=``, ``cap=``, ``open=``, ``hidden=``, ``removed=``, ``pin=``), so a
+reload or Back/Forward draws the same canvas. Rendering the page costs one store call (the neighbourhood), plus those
+of the expansions a URL replays. The page's CSS and clientside script are files Dash serves from ``dashboard/assets``
+(``entity.css``, ``entity.js``); its callbacks are in ``dashboard.entity.callbacks``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dashboard.entity.view_state import ViewState, parse_view_state, view_state_
 from dashboard.entity.view_values import (
     AUTO_LAYOUT,
     COLOUR_CAPTIONS,
+    DEFAULT_PAGE,
     LAYOUT_CAPTIONS,
     PAGE_SIZES,
     ColourBy,
@@ -94,6 +96,7 @@ GRAPH_CONFIG: dict[str, Any] = {
     "labelPx": LABEL_PX,
     "labelScaleMax": LABEL_SCALE_MAX,
     "undoDepth": 30,
+    "defaultPage": DEFAULT_PAGE,  # a URL without page= (assets/entity.js: syncUrl writes cap= against it)
     "timelineConfig": TIMELINE_CONFIG,
     "timelineHeight": TIMELINE_HEIGHT,
 }
@@ -547,16 +550,24 @@ def render_entity(store: GraphReader, entity_id: str, query: str | Mapping[str, 
     view = parse_view_state(query)
 
     def load() -> actions.Loaded:
-        first = actions.load_view(store, entity_id, view.hops, view.page)
+        first = actions.load_view(store, entity_id, view.hops, view.load_size)
         state = actions.replay(
-            store, first.state, view.expansions, sorted(view.opened), view.page, view.hidden, view.removed
+            store,
+            first.state,
+            view.expansions,
+            sorted(view.opened),
+            view.load_size,
+            view.hidden,
+            view.removed,
+            view.pins,
         )
         return actions.Loaded(state, first.center)
 
     loaded = guarded(load)
     if not isinstance(loaded, actions.Loaded):
         return html.Div(loaded, className="page page-entity")
-    rendered = render_view(loaded.state, view, {}, noted=noted_ids(store), asserted=asserted_data(store))
+    positions = dict(loaded.state.pinned_at)  # pinned entities where they were pinned; the rest laid out
+    rendered = render_view(loaded.state, view, positions, noted=noted_ids(store), asserted=asserted_data(store))
     center = with_derived(store, [loaded.center])[0]  # listed addresses, exposure named by name (graph)
     page = _page(center, view, loaded.state, rendered)
     page.insert(1, html.Div(ownership_box(store, center), id="ownership-box"))  # the 50% rule, worked out

@@ -16,10 +16,15 @@ Parameters:
     shared    1: draw shared infrastructure (address, phone, e-mail, wallet…) as dashed links (default 0)
     size      degree: nodes sized by their number of connections (default: one size per kind)
     group     leaves of one kind on one entity drawn as one group node from this many (default 30; 0: never)
-    open      groups opened by the analyst, comma separated; exp: entities expanded, comma separated (replayed
-              on a reload, so a copied URL or Back/Forward brings the expansions back)
+    page      how many neighbours Expand and "N more" bring (25 default, 100, 250, 1000)
+    open      groups opened by the analyst, comma separated; exp: every expansion and "N more" page in order,
+              comma separated, each ``id`` or ``id~size`` or ``id~size~TYPE.out`` (``working_graph.Step``;
+              replayed on a reload, so a copied URL or Back/Forward brings the same pages back)
+    cap       how many neighbours of a hub the first load brought, when not ``page`` (the page size was changed
+              after the page opened); the expansions' sizes are written against it
     hidden    entities the analyst hid, removed: entities the analyst removed, comma separated (done again after
               the expansions on a reload)
+    pin       pinned entities with the place they were pinned at, ``id~x~y``, comma separated
 
 Without ``layout`` the page chooses by size and shape (``ViewState.auto``; ``choose_layout``): small views
 force-directed, bigger ones in rings computed on the server.
@@ -77,10 +82,13 @@ class ViewState:
     size_by_degree: bool = False
     group_min: int = DEFAULT_GROUP_MIN
     page: int = DEFAULT_PAGE
+    #: The first load's page size when it is not ``page`` (None: the same).
+    cap: int | None = None
     opened: frozenset[str] = frozenset()
     expansions: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    pins: tuple[str, ...] = ()
     #: Sentences about parameters that had to be corrected (not part of the state itself).
     notes: tuple[str, ...] = field(default=(), compare=False)
     #: No layout chosen: the page picks one by the size and shape of the view (``choose_layout``).
@@ -105,10 +113,15 @@ class ViewState:
             notes=(),
         )  # fmt: skip
 
+    @property
+    def load_size(self) -> int:
+        """How many neighbours of a hub the first load brings (and a bare expansion step: ``working_graph.Step``)."""
+        return self.cap or self.page
+
     def without_working_graph(self) -> ViewState:
-        """The view without what the working graph carries into the URL (expansions, opened groups, hidden and
-        removed entities: assets/entity.js writes those from the working graph)."""
-        return replace(self, opened=frozenset(), expansions=(), hidden=(), removed=())
+        """The view without what the working graph carries into the URL (expansions, the first load's page size,
+        opened groups, hidden, removed and pinned entities: assets/entity.js writes those from the working graph)."""
+        return replace(self, cap=None, opened=frozenset(), expansions=(), hidden=(), removed=(), pins=())
 
     def to_json(self) -> dict[str, Any]:
         """The form kept in a ``dcc.Store`` (lists sorted, so equal states give equal JSON)."""
@@ -126,10 +139,12 @@ class ViewState:
             "size": self.size_by_degree,
             "group": self.group_min,
             "page": self.page,
+            "cap": self.cap,
             "opened": sorted(self.opened),
             "exp": list(self.expansions),
             "hidden": list(self.hidden),
             "removed": list(self.removed),
+            "pin": list(self.pins),
             "auto": self.auto,
         }
 
@@ -147,7 +162,7 @@ class ViewState:
 #: those whose parameter has another name.
 CONTROL_NAMES = (
     "hops", "layout", "kinds", "rels", "date_from", "date_to", "min_amount", "hide_datasets", "colour", "shared",
-    "size", "group", "page", "opened", "exp", "hidden", "removed",
+    "size", "group", "page", "cap", "opened", "exp", "hidden", "removed", "pin",
 )  # fmt: skip
 _URL_NAMES = {"date_from": "from", "date_to": "to", "min_amount": "min", "hide_datasets": "hide", "opened": "open"}
 
@@ -173,6 +188,7 @@ def from_controls(values: Mapping[str, Any]) -> ViewState:
         notes.append("The date range was given backwards; it has been turned round.")
     amount, colour = noted(parse_amount(get("min_amount"))), noted(parse_colour(get("colour")))
     group_min, page = noted(parse_group_min(get("group"))), noted(parse_page(get("page")))
+    cap = noted(parse_page(get("cap"))) if first_value(get("cap")) not in (None, "") else None
     size = get("size")
     return ViewState(
         hops=hops,
@@ -189,9 +205,11 @@ def from_controls(values: Mapping[str, Any]) -> ViewState:
         group_min=group_min,
         page=page,
         opened=frozenset(split_items(get("opened"))),
-        expansions=tuple(dict.fromkeys(split_items(get("exp")))),
+        cap=None if cap == page else cap,
+        expansions=tuple(split_items(get("exp"))),  # in order, repeated: one "N more" page each
         hidden=tuple(dict.fromkeys(split_items(get("hidden")))),
         removed=tuple(dict.fromkeys(split_items(get("removed")))),
+        pins=tuple(dict.fromkeys(split_items(get("pin")))),
         notes=tuple(n for n in notes if n),
         auto=is_auto,
     )
@@ -248,6 +266,8 @@ def view_state_to_query(state: ViewState) -> str:
         pairs.append(("group", str(state.group_min)))
     if state.page != DEFAULT_PAGE:
         pairs.append(("page", str(state.page)))
+    if state.cap is not None and state.cap != state.page:
+        pairs.append(("cap", str(state.cap)))
     if state.opened:
         pairs.append(("open", _joined(state.opened)))
     if state.expansions:
@@ -256,7 +276,9 @@ def view_state_to_query(state: ViewState) -> str:
         pairs.append(("hidden", ",".join(state.hidden)))
     if state.removed:
         pairs.append(("removed", ",".join(state.removed)))
-    return "?" + urlencode(pairs, safe=",:")
+    if state.pins:
+        pairs.append(("pin", ",".join(state.pins)))
+    return "?" + urlencode(pairs, safe=",:~")
 
 
 def with_dates(state: ViewState, date_from: str | None, date_to: str | None) -> ViewState:

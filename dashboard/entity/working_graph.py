@@ -1,15 +1,23 @@
-"""The entity page's working graph (``GraphState``): what has been loaded, expanded, hidden, pinned or removed, as
-JSON in the page's ``graph-state`` store per browser tab, never on the server (``dashboard.entity.actions`` are the
-analyst's actions on it)."""
+"""The entity page's working graph (``GraphState``): what has been loaded, expanded (page by page), hidden, pinned or
+removed, as JSON in the page's ``graph-state`` store per browser tab, never on the server (``dashboard.entity.actions``
+are the analyst's actions on it).
+
+The expansions travel in the URL as steps (``Step``), one per expansion or "N more" click, in order, each written
+compactly (``Step.token``): ``front`` (the next page of ``front``'s neighbours, as many as the first load's page
+size), ``front~100`` (100 of them), ``front~OWNS.out`` (only its outgoing OWNS links), ``front~100~OWNS.in``. Pinned
+entities travel with the place they were pinned at: ``front~120~-45`` (``pin_token``)."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.entity.exposure import NOT_ANALYSED, Risk
-from graph import Entity, Prop, Relationship
+from dashboard.entity.view_values import DEFAULT_PAGE
+from graph import Entity, Prop, Relationship, RelType
 
 MORE_PREFIX = "more:"
 
@@ -100,6 +108,12 @@ class GraphState:
     opened: tuple[str, ...] = ()
     #: Entities the analyst removed (an expansion that brings one back takes it off), so a reload removes them again.
     removed: tuple[str, ...] = ()
+    #: How many neighbours of a hub the first load brought (the page size then): a reload loads with the same.
+    cap: int = DEFAULT_PAGE
+    #: Every expansion and "N more" page in order, as ``Step.token``s (sizes other than ``cap`` written out).
+    steps: tuple[str, ...] = ()
+    #: Where each pinned entity was pinned (those whose place the page knew), so a reload puts it there again.
+    pinned_at: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,6 +128,9 @@ class GraphState:
             "omitted": self.omitted,
             "opened": list(self.opened),
             "removed": list(self.removed),
+            "cap": self.cap,
+            "steps": list(self.steps),
+            "pins": [pin_token(i, self.pinned_at.get(i)) for i in self.pinned],
         }
 
     @classmethod
@@ -132,6 +149,9 @@ class GraphState:
             omitted=int(data.get("omitted") or 0),
             opened=tuple(data.get("opened") or ()),
             removed=tuple(data.get("removed") or ()),
+            cap=_count(data.get("cap"), DEFAULT_PAGE),
+            steps=tuple(str(t) for t in data.get("steps") or ()),
+            pinned_at={i: at for i, at in map(parse_pin, data.get("pins") or ()) if at is not None},
         )
 
     def neighbours(self, node_id: str) -> set[str]:
@@ -170,3 +190,71 @@ def more_id(parent: str) -> str:
 def more_parent(element_id: str) -> str | None:
     """The entity an "N more" node belongs to, or None for any other id."""
     return element_id[len(MORE_PREFIX) :] if element_id.startswith(MORE_PREFIX) else None
+
+
+def _count(raw: Any, default: int) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return value if value > 0 else default
+
+
+# --- expansions and pins as URL tokens ----------------------------------------------------------------------------
+
+STEP_SEPARATOR = "~"
+_SIZE = re.compile(r"^[1-9][0-9]{0,5}$")
+_BY_TYPE = re.compile(r"^([A-Z_]+)\.(out|in)$")
+_NUMBER = re.compile(r"^-?[0-9]{1,7}(?:\.[0-9])?$")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One expansion: the next ``size`` neighbours of ``entity`` (``rel``/``outgoing``: only links of that type in that
+    direction, as the right-click menu's "Expand: owns (outgoing)")."""
+
+    entity: str
+    size: int
+    rel: RelType | None = None
+    outgoing: bool = True
+
+    def token(self, cap: int) -> str:
+        """The step in the URL: ``id``, then ``~size`` when it is not ``cap``, then ``~TYPE.out|in``."""
+        parts = [self.entity]
+        if self.size != cap:
+            parts.append(str(self.size))
+        if self.rel is not None:
+            parts.append(f"{self.rel.value}.{'out' if self.outgoing else 'in'}")
+        return STEP_SEPARATOR.join(parts)
+
+
+def parse_step(token: str, cap: int) -> Step | None:
+    """A ``Step.token`` back (a bare id, as older URLs wrote expansions, is the next ``cap`` neighbours); the
+    endings are read from the right, so an id with a '~' of its own is kept whole. None for an empty token."""
+    parts = token.strip().split(STEP_SEPARATOR)
+    size, rel, outgoing = cap, None, True
+    if len(parts) > 1:
+        found = _BY_TYPE.match(parts[-1])
+        if found and found.group(1) in RelType.__members__:
+            rel, outgoing = RelType[found.group(1)], found.group(2) == "out"
+            parts.pop()
+    if len(parts) > 1 and _SIZE.match(parts[-1]):
+        size = int(parts.pop())
+    entity = STEP_SEPARATOR.join(parts)
+    return Step(entity, size, rel, outgoing) if entity else None
+
+
+def pin_token(entity_id: str, at: tuple[float, float] | None) -> str:
+    """A pinned entity in the URL: ``id~x~y`` (whole units of the canvas), or the id alone when its place is not
+    known."""
+    if at is None or not all(math.isfinite(v) for v in at):
+        return entity_id
+    return STEP_SEPARATOR.join((entity_id, str(round(at[0])), str(round(at[1]))))
+
+
+def parse_pin(token: Any) -> tuple[str, tuple[float, float] | None]:
+    """A ``pin_token`` back: the id and its place (None when the token has none)."""
+    parts = str(token).strip().split(STEP_SEPARATOR)
+    if len(parts) >= 3 and _NUMBER.match(parts[-1]) and _NUMBER.match(parts[-2]):
+        return STEP_SEPARATOR.join(parts[:-2]), (float(parts[-2]), float(parts[-1]))
+    return STEP_SEPARATOR.join(parts), None
