@@ -37,7 +37,7 @@ from dashboard.entity.layout import (
 from dashboard.entity.render import omitted_note, render_view
 from dashboard.entity.timeline import brushed_range
 from dashboard.entity.view_state import ViewState, from_controls, view_state_to_query
-from dashboard.entity.view_values import parse_hops
+from dashboard.entity.view_values import AUTO_LAYOUT, parse_hops
 from dashboard.entity.working_graph import GraphState, more_parent
 from dashboard.export_controls import register_export_callbacks, working_view
 from dashboard.pages.case_log import note_expansion
@@ -124,7 +124,7 @@ def controls_view(
     view = from_controls(
         {
             "hops": hops,
-            "layout": layout_value,
+            "layout": AUTO_LAYOUT if layout_value is None else layout_value,  # none chosen: the page chooses
             "kinds": None if kinds is None or set(kinds) >= every_kind else kinds,  # all ticked: no filter
             "rels": None if rels is None or set(rels) >= every_rel else rels,
             "date_from": date_from,
@@ -137,7 +137,7 @@ def controls_view(
             "page": page,
         }
     )
-    return view.to_json(), view_state_to_query(view)
+    return view.to_json(), view_state_to_query(view, address=True)
 
 
 def filter_shortcut(trigger: str | None, selected: Mapping[str, Any] | None) -> tuple[Any, ...]:

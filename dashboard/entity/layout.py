@@ -420,7 +420,7 @@ def _stores(view: ViewState, state: GraphState | None, rendered: Rendered | None
     return [
         dcc.Store(id="timeline-figure", data=rendered.figure if rendered else None),
         dcc.Store(id="view-state", data=view.to_json()),
-        dcc.Store(id="view-query", data=view_state_to_query(view.without_working_graph())),
+        dcc.Store(id="view-query", data=view_state_to_query(view.without_working_graph(), address=True)),
         dcc.Store(id="graph-state", data=state.to_json() if state else None),
         dcc.Store(id="graph-positions", data={}),
         dcc.Store(id="graph-dbltap"),

@@ -5,7 +5,6 @@ case holds notes on, redrawn when a note is added)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -45,19 +44,12 @@ def noted_ids(store: GraphReader) -> list[str]:
 
 
 def view_url(entity_id: str, view_json: Any, state_json: Any) -> str:
-    """The entity page's address for the view shown now: the controls' state plus the working graph's expansions
-    and opened groups (as the page writes them into the address bar)."""
+    """The entity page's address for the view shown now: the controls' state plus what the working graph carries
+    into the URL (expansions page by page, opened groups, hidden, removed and pinned entities), as the page writes
+    them into the address bar."""
     view = ViewState.from_json(view_json) if isinstance(view_json, dict) else parse_view_state(None)
-    state = state_json if isinstance(state_json, dict) else {}
-    view = replace(
-        view,
-        expansions=tuple(str(e) for e in state.get("expanded") or ()),
-        opened=frozenset(str(o) for o in state.get("opened") or ()),
-    )
-    query = view_state_to_query(view)
-    if not view.auto and "layout=" not in query:  # the default layout chosen, not left to the page: say so
-        query += f"&layout={view.layout.value}"
-    return f"/entity/{quote(entity_id, safe='')}{query}"
+    view = view.with_working_graph(state_json if isinstance(state_json, dict) else None)
+    return f"/entity/{quote(entity_id, safe='')}{view_state_to_query(view, address=True)}"
 
 
 def notes_children(store: GraphReader, entity_id: str) -> list[Any]:

@@ -123,6 +123,26 @@ class ViewState:
         opened groups, hidden, removed and pinned entities: assets/entity.js writes those from the working graph)."""
         return replace(self, cap=None, opened=frozenset(), expansions=(), hidden=(), removed=(), pins=())
 
+    def with_working_graph(self, graph: Mapping[str, Any] | None) -> ViewState:
+        """The view with what the working graph (``GraphState.to_json``) carries into the URL, as assets/entity.js
+        writes it into the address bar: the expansion steps, the first load's page size, opened groups, hidden,
+        removed and pinned entities (a saved view keeps them as a reload does)."""
+        data = graph or {}
+
+        def items(key: str) -> tuple[str, ...]:
+            return tuple(str(i) for i in data.get(key) or ())
+
+        cap = data.get("cap")
+        return replace(
+            self,
+            cap=cap if isinstance(cap, int) and cap != self.page else None,
+            expansions=items("steps") or items("expanded"),
+            opened=frozenset(items("opened")),
+            hidden=items("hidden"),
+            removed=items("removed"),
+            pins=items("pins"),
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The form kept in a ``dcc.Store`` (lists sorted, so equal states give equal JSON)."""
         return {
@@ -239,10 +259,12 @@ def _joined(values: Iterable[str]) -> str:
     return ",".join(sorted(values))
 
 
-def view_state_to_query(state: ViewState) -> str:
-    """The query string (with its '?') for ``state``; defaults are left out, hops is always written."""
+def view_state_to_query(state: ViewState, address: bool = False) -> str:
+    """The query string (with its '?') for ``state``; defaults are left out, hops is always written. ``address``:
+    for the address bar, where a layout the analyst chose is written even when it is the default one (a URL without
+    ``layout`` leaves the choice to the page, so a reload would not keep "Rings by distance")."""
     pairs: list[tuple[str, str]] = [("hops", str(state.hops))]
-    if state.layout is not DEFAULT_LAYOUT:
+    if state.layout is not DEFAULT_LAYOUT or (address and not state.auto):
         pairs.append(("layout", state.layout.value))
     if state.kinds is not None:
         pairs.append(("kinds", _joined(k.value for k in state.kinds)))

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from dashboard.entity import actions
-from dashboard.entity.callbacks import apply_action, redraw
+from dashboard.entity.callbacks import apply_action, controls_view, redraw
 from dashboard.entity.elements import compose
+from dashboard.entity.notes_panel import view_url
 from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
+from dashboard.entity.view_values import Layout
 from dashboard.entity.working_graph import GraphState, Step, parse_pin, parse_step, pin_token
 from graph.vocabulary import NodeKind, RelType
 from tests.doubles import RecordingReader
@@ -157,3 +159,26 @@ def test_a_changed_page_size_and_pins_are_in_the_view_round_trip() -> None:
     assert ViewState.from_json(view.to_json()) == view
     assert view_state_to_query(view.without_working_graph()) == "?hops=2&page=100"
     assert parse_view_state("?page=100&cap=100").cap is None  # the same as the page: not written twice
+
+
+# --- the layout chosen, and a saved view ----------------------------------------------------------------------------
+
+
+def test_rings_chosen_stay_chosen_in_the_address_bar() -> None:
+    """A URL without ``layout`` leaves the layout to the page (by size): "Rings by distance" chosen by the analyst
+    is written, so a reload does not draw a small view force-directed instead."""
+    _, query = controls_view(1, "concentric", None, None, None, None, None, [])
+    assert query == "?hops=1&layout=concentric" and not parse_view_state(query).auto
+    assert parse_view_state(query).layout is Layout.CONCENTRIC
+    assert controls_view(1, "auto", None, None, None, None, None, [])[1] == "?hops=1"
+    assert parse_view_state("?hops=1").auto and view_state_to_query(ViewState()) == "?hops=2"
+
+
+def test_a_saved_view_keeps_pages_pins_and_removals(store: RecordingReader) -> None:
+    state = actions.load_view(store, HUB, 1, 25).state
+    state = actions.expand(store, actions.expand(store, state, HUB, 25).state, HUB, 100).state
+    state = actions.remove(actions.toggle_pin(state, "w1", (10, 20)), "w2")
+    view, _ = controls_view(1, "concentric", None, None, None, None, None, [], page=100)
+    url = view_url(HUB, view, state.to_json())
+    assert url == f"/entity/{HUB}?hops=1&layout=concentric&page=100&cap=25&exp={HUB},{HUB}~100&removed=w2&pin=w1~10~20"
+    assert _reloaded(store, url.split("?", 1)[1]) == state

@@ -209,7 +209,8 @@ def test_the_controls_make_the_view_and_its_url() -> None:
     every_kind = [k.value for k in NodeKind]
     every_rel = [t.value for t in RelType]
     view, query = entity_callbacks.controls_view(7, "concentric", every_kind, every_rel, None, None, None, ["x"])
-    assert query == "?hops=3&hide=x"  # everything ticked is no filter; hops corrected
+    # everything ticked is no filter; hops corrected; "Rings by distance" chosen stays chosen after a reload
+    assert query == "?hops=3&layout=concentric&hide=x"
     assert entity_callbacks.controls_view(2, None, [], None, None, None, None, None)[1] == "?hops=2&kinds="
 
 

@@ -215,7 +215,7 @@ def test_colour_and_shared_live_in_the_url() -> None:
 
 def test_the_controls_write_colour_and_shared_to_the_url() -> None:
     view, query = entity_callbacks.controls_view(2, "concentric", None, None, None, None, None, [], "exposure", ["on"])
-    assert query == "?hops=2&colour=exposure&shared=1"
+    assert query == "?hops=2&layout=concentric&colour=exposure&shared=1"  # the rings chosen, not left to the page
     assert ViewState.from_json(view).shared
     assert entity_callbacks.controls_view(2, None, None, None, None, None, None, None, "kind", [])[1] == "?hops=2"
 
