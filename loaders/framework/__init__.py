@@ -8,7 +8,7 @@ Source protocol, the expected-count check). The names below are the framework's 
 from loaders.framework.context import DEFAULT_BATCH_SIZE, LoadContext
 from loaders.framework.progress import BarProgress, NoProgress, Progress
 from loaders.framework.report import BadRecord, LoadReport, Rejected, RejectsWriter, write_report_json
-from loaders.framework.run import Source, check_expected, gc_paused, run_load
+from loaders.framework.run import Source, check_expected, gc_relaxed, run_load
 from loaders.framework.writer import BackgroundWriter
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
     "RejectsWriter",
     "Source",
     "check_expected",
-    "gc_paused",
+    "gc_relaxed",
     "run_load",
     "write_report_json",
 ]
