@@ -5,6 +5,8 @@ time. Counts are always whole; id lists keep the first ``IDS_CAP`` and say when 
 
 ``ChangeTracker`` is a GraphWriter around a store: the load pipeline writes through it (``run_load(...,
 keep_changes=True)``) and saves the record when the load ends. Rescreen reads the records (``loads_since``).
+The ids it notes go to disk past ``spill_after`` per list (graph.cases.changes_spool.IdSet), so a load of millions of
+records keeps a bounded part of them in memory; the record is the same either way.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypeGuard
 
 from graph.analytics.dates import utc_now_iso
+from graph.cases.changes_spool import SPILL_AFTER, IdSet
 from graph.cases.querylog import CaseStore
 from graph.model import Direction, NodeRecord, RelRecord, WriteCounts
 from graph.stores.base import GraphStore
@@ -100,18 +103,17 @@ def _rel_fingerprints(store: GraphStore, rel_type: RelType, rows: Sequence[RelRe
 class ChangeTracker:
     """A GraphWriter writing through ``store`` that notes which entities each write added, changed or removed."""
 
-    def __init__(self, store: GraphStore, source: str, files: Sequence[str]) -> None:
+    def __init__(
+        self, store: GraphStore, source: str, files: Sequence[str], spill_after: int | None = SPILL_AFTER
+    ) -> None:
+        """``spill_after``: ids kept in memory per list before the list moves to disk (None: never)."""
         self.store = store
         self.write_workers: int = getattr(store, "write_workers", 1)
         self._lock = threading.Lock()
         self._source, self._files = source, [str(f) for f in files]
-        self._ids: dict[str, dict[str, None]] = {
-            "added": {},
-            "changed": {},
-            "removed": {},
-            "rels_added": {},
-            "rels_changed": {},
-            "rels_removed": {},
+        self._ids: dict[str, IdSet] = {
+            name: IdSet(spill_after)
+            for name in ("added", "changed", "removed", "rels_added", "rels_changed", "rels_removed")
         }
 
     def _around(self, ids: Sequence[str], write: Callable[[], WriteCounts]) -> WriteCounts:
@@ -121,13 +123,13 @@ class ChangeTracker:
         with self._lock:
             for i in dict.fromkeys(ids):
                 if i in after and i not in before and i not in self._ids["removed"]:
-                    self._ids["added"][i] = None
+                    self._ids["added"].add(i)
                 elif i in before and i not in after:
-                    self._ids["removed"][i] = None
-                    self._ids["added"].pop(i, None)
-                    self._ids["changed"].pop(i, None)
+                    self._ids["removed"].add(i)
+                    self._ids["added"].discard(i)
+                    self._ids["changed"].discard(i)
                 elif i in before and before[i] != after.get(i) and i not in self._ids["added"]:
-                    self._ids["changed"][i] = None
+                    self._ids["changed"].add(i)
         return counts
 
     # --- GraphWriter ------------------------------------------------------------------------------------------
@@ -145,10 +147,10 @@ class ChangeTracker:
         rels = [link.rel_id for link in self.store.links(list(ids), limit=_LINKS_LIMIT)]
         counts = self._around(ids, lambda: self.store.delete_nodes(ids))
         with self._lock:
-            self._ids["rels_removed"].update(dict.fromkeys(rels))
+            self._ids["rels_removed"].update(rels)
             for rel in rels:
-                self._ids["rels_added"].pop(rel, None)
-                self._ids["rels_changed"].pop(rel, None)
+                self._ids["rels_added"].discard(rel)
+                self._ids["rels_changed"].discard(rel)
         return counts
 
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
@@ -164,42 +166,44 @@ class ChangeTracker:
         with self._lock:
             for rel_id, now in after.items():
                 if rel_id not in before:
-                    self._ids["rels_added"][rel_id] = None
-                    self._ids["rels_removed"].pop(rel_id, None)
+                    self._ids["rels_added"].add(rel_id)
+                    self._ids["rels_removed"].discard(rel_id)
                 elif before[rel_id] != now and rel_id not in self._ids["rels_added"]:
-                    self._ids["rels_changed"][rel_id] = None
+                    self._ids["rels_changed"].add(rel_id)
         return counts
 
     def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
         counts = self.store.delete_relationships(ids)
         with self._lock:
             if counts.rows_written:
-                self._ids["rels_removed"].update(dict.fromkeys(ids))
+                self._ids["rels_removed"].update(ids)
         return counts
 
     # --- the record -------------------------------------------------------------------------------------------
     def changes(self, at: str | None = None) -> LoadChanges:
-        ids = {k: list(v) for k, v in self._ids.items()}
+        with self._lock:
+            ids = {k: v.first(IDS_CAP) for k, v in self._ids.items()}
+            sizes = {k: len(v) for k, v in self._ids.items()}
         return LoadChanges(
             id=f"load-{time.time_ns():x}",
             source=self._source,
             files=self._files,
             at=at or utc_now_iso(),
-            added=ids["added"][:IDS_CAP],
-            changed=ids["changed"][:IDS_CAP],
-            removed=ids["removed"][:IDS_CAP],
+            added=ids["added"],
+            changed=ids["changed"],
+            removed=ids["removed"],
             counts={
-                "nodes_added": len(ids["added"]),
-                "nodes_changed": len(ids["changed"]),
-                "nodes_removed": len(ids["removed"]),
-                "relationships_added": len(ids["rels_added"]),
-                "relationships_changed": len(ids["rels_changed"]),
-                "relationships_removed": len(ids["rels_removed"]),
+                "nodes_added": sizes["added"],
+                "nodes_changed": sizes["changed"],
+                "nodes_removed": sizes["removed"],
+                "relationships_added": sizes["rels_added"],
+                "relationships_changed": sizes["rels_changed"],
+                "relationships_removed": sizes["rels_removed"],
             },
-            relationships_removed=ids["rels_removed"][:IDS_CAP],
-            capped=any(len(v) > IDS_CAP for v in ids.values()),
-            relationships_added=ids["rels_added"][:IDS_CAP],
-            relationships_changed=ids["rels_changed"][:IDS_CAP],
+            relationships_removed=ids["rels_removed"],
+            capped=any(size > IDS_CAP for size in sizes.values()),
+            relationships_added=ids["rels_added"],
+            relationships_changed=ids["rels_changed"],
         )
 
     def save(self, at: str | None = None) -> LoadChanges:
@@ -207,6 +211,12 @@ class ChangeTracker:
         record = self.changes(at)
         self.store.put_records(RecordLabel.LOAD_CHANGES, [record.to_record()])
         return record
+
+    def close(self) -> None:
+        """Drop the ids noted (those on disk with their temporary database); the record is saved first."""
+        with self._lock:
+            for ids in self._ids.values():
+                ids.close()
 
 
 def keeps_changes(writer: object) -> TypeGuard[GraphStore]:

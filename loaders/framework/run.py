@@ -140,7 +140,10 @@ def run_load(
         rejects.close()
         report.seconds = time.perf_counter() - started
     if tracker is not None:
-        tracker.save()
+        try:
+            tracker.save()
+        finally:
+            tracker.close()
     if rejects.path is not None and report.rejected:
         report.rejects_file = str(rejects.path)
     if check_counts:
