@@ -12,14 +12,17 @@ the Offshore Leaks download: officers, entities, intermediaries and addresses, o
 registered_address links). Between two sizes the slope (MB per million records) says how the peak grows. Neo4j is
 the server of NEO4J_URI (emptied first with `db reset --yes`; never use CI's); uptime is printed with each figure.
 With --code DIR (repeatable) each load runs once per checkout of the code (e.g. `git archive <commit> | tar -x -C
-DIR`: the loader before a change), one after the other on the same file.
+DIR`: the loader before a change), one after the other on the same file. A generated file is kept in --work and used
+again by a later run of the same size and seed (so the two stores' runs of a big file can be queued apart).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import itertools
+import json
 import os
 import random
 import re
@@ -27,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +103,21 @@ def generate_icij(directory: Path, rows: int, seed: int) -> dict[str, int]:
             date = f"{rng.randint(1, 28):02d}-JAN-{rng.randint(1995, 2015)}"
             out.writerow([start, entity, kind, link, "", date, "", _SOURCE])
     return {"nodes": sum(len(v) for v in ids.values()), "relationships": links}
+
+
+def _generated(data: Path, write: Callable[[Path], dict[str, int]]) -> dict[str, int]:
+    """The counts of the generated file (or directory) ``data``, written by ``write`` unless an earlier run wrote
+    it whole (the generators are seeded: the same size and seed give the same file, so a second store's run on a
+    big file need not write it again)."""
+    done = data.with_name(data.name + ".counts.json")
+    if data.exists() and done.exists():
+        return {str(k): int(v) for k, v in json.loads(done.read_text(encoding="utf-8")).items()}
+    done.unlink(missing_ok=True)
+    if data.is_dir():
+        shutil.rmtree(data)
+    counts = write(data)
+    done.write_text(json.dumps(counts), encoding="utf-8")
+    return counts
 
 
 def _embedded_server_peak_mb(env: dict[str, str]) -> float | None:
@@ -174,14 +193,13 @@ def main() -> int:
     for size in args.sizes.split(","):
         if args.source == "ftm":
             entities, links = (int(n) for n in size.split(":"))
-            data = work / f"ftm-{entities}-{links}.ftm.json"
-            counts = generate(data, entities, links, args.seed, window=100_000)
-            records = sum(counts.values())
+            data = work / f"ftm-{entities}-{links}-{args.seed}.ftm.json"
+            write = functools.partial(generate, entities=entities, links=links, seed=args.seed, window=100_000)
+            counts = _generated(data, write)
         else:
-            data = work / f"icij-{size}"
-            shutil.rmtree(data, ignore_errors=True)
-            counts = generate_icij(data, int(size), args.seed)
-            records = sum(counts.values())
+            data = work / f"icij-{size}-{args.seed}"
+            counts = _generated(data, functools.partial(generate_icij, rows=int(size), seed=args.seed))
+        records = sum(counts.values())
         print(f"{args.source} {size}: {records:,} records in {data} ({counts})", flush=True)
         for store, code in itertools.product(stores, codes):
             result = measure(store, args.source, data, work / "home", records, code)
