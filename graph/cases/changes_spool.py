@@ -1,6 +1,7 @@
-"""An ordered set of ids that moves to disk past a size: what a load's change record keeps of every id it added,
-changed or removed (graph.cases.changes.ChangeTracker), so a load of millions of records does not hold them all in
-memory.
+"""An ordered set of ids (``IdSet``) and a map of values (``ValueSpool``) that move to disk past a size: what a
+load's change record keeps of every id it added, changed or removed (graph.cases.changes.ChangeTracker) and what a
+full publication's load keeps of what it wrote (graph.cases.snapshot.SeenWriter), so a load of millions of records
+does not hold them all in memory.
 
 Up to ``spill_after`` ids live in a dict; past it they go to a private temporary SQLite database
 (``sqlite3.connect("")``: a file the library deletes when it is closed; its page cache is bounded), with the most
@@ -11,8 +12,10 @@ that order.
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar, cast
 
 #: ids kept in memory before the set moves to disk (about 10 MB of short ids)
 SPILL_AFTER = 100_000
@@ -24,6 +27,18 @@ _ADD, _READD, _DISCARD = 1, 2, 3  # a buffered operation: add (keeps a present i
 
 
 _INSERT = "INSERT OR IGNORE INTO ids (id) VALUES (?)"
+
+V = TypeVar("V")
+
+
+def _temporary_db(table: str) -> sqlite3.Connection:
+    """A private temporary database with ``table`` (written from several load threads under the owner's lock: the
+    connection is not tied to one thread)."""
+    db = sqlite3.connect("", check_same_thread=False)
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}", "temp_store = FILE"):
+        db.execute(f"PRAGMA {pragma}")
+    db.execute(table)
+    return db
 
 
 class IdSet:
@@ -93,11 +108,7 @@ class IdSet:
         return [str(row[0]) for row in self._db.execute("SELECT id FROM ids ORDER BY seq LIMIT ?", (n,))]
 
     def _spill(self) -> None:
-        # written from several load threads under the owner's lock: the connection is not tied to one thread
-        db = sqlite3.connect("", check_same_thread=False)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}", "temp_store = FILE"):
-            db.execute(f"PRAGMA {pragma}")
-        db.execute("CREATE TABLE ids (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)")
+        db = _temporary_db("CREATE TABLE ids (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)")
         with db:
             db.executemany(_INSERT, ((item,) for item in self._memory))
         self._memory.clear()
@@ -124,6 +135,84 @@ class IdSet:
         """Drop the ids (and the temporary database)."""
         self._memory.clear()
         self._pending.clear()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class ValueSpool(Generic[V]):
+    """A str-keyed map of picklable values, in memory up to ``spill_after`` keys (None: always), then on disk (the
+    latest writes buffered, at most ``BUFFER_OPS``): what a full publication's load keeps of every node it wrote
+    (graph.cases.snapshot.SeenWriter). No order is kept: ``keys()`` gives them in no particular order.
+
+    A value read is a copy once on disk: change it, then set it again. Not thread-safe (the owner holds a lock)."""
+
+    def __init__(self, spill_after: int | None = SPILL_AFTER) -> None:
+        self._spill_after = spill_after
+        self._memory: dict[str, V] = {}
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def on_disk(self) -> bool:
+        return self._db is not None
+
+    def get(self, key: str) -> V | None:
+        if key in self._memory:
+            return self._memory[key]
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT data FROM items WHERE key = ?", (key,)).fetchone()
+        return None if row is None else cast(V, pickle.loads(row[0]))
+
+    def __getitem__(self, key: str) -> V:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: str, value: V) -> None:
+        if value is None:
+            raise ValueError("ValueSpool values cannot be None")
+        self._memory[key] = value
+        if self._db is None:
+            if self._spill_after is not None and len(self._memory) > self._spill_after:
+                self._db = _temporary_db("CREATE TABLE items (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+                self._flush()
+        elif len(self._memory) >= BUFFER_OPS:
+            self._flush()
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __len__(self) -> int:
+        if self._db is None:
+            return len(self._memory)
+        self._flush()
+        return int(self._db.execute("SELECT count(*) FROM items").fetchone()[0])
+
+    def keys(self) -> Iterator[str]:
+        if self._db is None:
+            yield from list(self._memory)
+            return
+        self._flush()
+        for (key,) in self._db.execute("SELECT key FROM items").fetchall():
+            yield str(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return self.keys()
+
+    def _flush(self) -> None:
+        if self._db is None or not self._memory:
+            return
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO items VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                [(k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in self._memory.items()],
+            )
+        self._memory.clear()
+
+    def close(self) -> None:
+        self._memory.clear()
         if self._db is not None:
             self._db.close()
             self._db = None

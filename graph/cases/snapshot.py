@@ -2,7 +2,8 @@
 removes what the dataset asserted before and the new files no longer hold.
 
 ``SeenWriter`` is a GraphWriter around the load's writer that notes the id of every node and relationship the load
-wrote; after the load, ``retract_absent`` compares them with what the graph holds for the dataset:
+wrote (on disk past ``spill_after`` of each: graph.cases.changes_spool); after the load, ``retract_absent``
+compares them with what the graph holds for the dataset:
 
 - an entity only this dataset asserts, absent from the files, is deleted with its relationships;
 - an entity other datasets also assert keeps its node: only this dataset's claims go (the dataset in ``datasets``,
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.cases.changes_spool import SPILL_AFTER, IdSet, ValueSpool
 from graph.errors import ExpectedCountError
 from graph.model import Designation, NodeRecord, RelRecord, WriteCounts
 from graph.stores.base import GraphReader, GraphWriter
@@ -48,15 +50,16 @@ _CLAIMED = (Prop.SOURCE_IDS, Prop.DESIGNATIONS, Prop.PROGRAMS)
 class SeenWriter:
     """A GraphWriter writing through ``writer`` that keeps the ids of the nodes and relationships written."""
 
-    def __init__(self, writer: GraphWriter) -> None:
+    def __init__(self, writer: GraphWriter, spill_after: int | None = SPILL_AFTER) -> None:
+        """``spill_after``: ids (and rows) kept in memory before each list moves to disk (None: never)."""
         self.writer = writer
         self.write_workers: int = getattr(writer, "write_workers", 1)
-        self.node_ids: set[str] = set()
-        self.rel_ids: set[str] = set()
+        self.node_ids = IdSet(spill_after)
+        self.rel_ids = IdSet(spill_after)
         #: per entity written with designations: what the load said of them (RETRACTED_PROPS but datasets)
-        self.claims: dict[str, dict[Prop, Any]] = {}
+        self.claims: ValueSpool[dict[Prop, Any]] = ValueSpool(spill_after)
         #: every node the load wrote, as written (a record written twice: lists united, scalars the later)
-        self.rows: dict[str, NodeRecord] = {}
+        self.rows: ValueSpool[NodeRecord] = ValueSpool(spill_after)
         self._lock = threading.Lock()
 
     def ensure_schema(self) -> None:
@@ -69,9 +72,10 @@ class SeenWriter:
             for r in rows:
                 self._keep(r)
                 if r.props.get(Prop.DESIGNATIONS):
-                    said = self.claims.setdefault(r.id, {p: [] for p in _CLAIMED})
+                    said = self.claims.get(r.id) or {p: [] for p in _CLAIMED}
                     for p in _CLAIMED:
                         said[p] += [v for v in _strings(r.props.get(p)) if v not in said[p]]
+                    self.claims[r.id] = said  # a value read from disk is a copy: set again
         return counts
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
@@ -89,6 +93,13 @@ class SeenWriter:
         for p, v in row.props.items():
             old = kept.props.get(p)
             kept.props[p] = old + [x for x in v if x not in old] if isinstance(old, list) and isinstance(v, list) else v
+        self.rows[row.id] = kept  # a value read from disk is a copy: set again
+
+    def close(self) -> None:
+        """Drop what was noted (and the temporary databases), once the removals are done."""
+        with self._lock:
+            for kept in (self.node_ids, self.rel_ids, self.claims, self.rows):
+                kept.close()
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
         return self.writer.ensure_stubs(ids)

@@ -136,6 +136,8 @@ def run_load(
     finally:
         if ctx is not None:
             ctx.close()
+        if seen is not None:
+            seen.close()
         bar.close()
         rejects.close()
         report.seconds = time.perf_counter() - started

@@ -1,10 +1,12 @@
-"""The change record's ids go to disk past a size (graph/cases/changes_spool.py): the spooled set answers as a dict
-of ids would (membership, count, the first ids in order, an id discarded and added again going last), and a load's
-change record is the same whether its ids stayed in memory or went to disk."""
+"""The change record's ids and a full publication's rows go to disk past a size (graph/cases/changes_spool.py): the
+spooled set answers as a dict of ids would (membership, count, the first ids in order, an id discarded and added
+again going last), the spooled map as a dict of values; a load's change record, and what a full publication
+removes and rewrites, are the same whether they stayed in memory or went to disk."""
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import random
 from pathlib import Path
 from typing import Any
@@ -12,12 +14,17 @@ from typing import Any
 import pytest
 
 import loaders.framework.run as run_module
+from graph import Designation, NodeKind, NodeRecord, Prop
 from graph.cases import changes_spool, load_changes
 from graph.cases.changes import ChangeTracker
-from graph.cases.changes_spool import IdSet
+from graph.cases.changes_spool import IdSet, ValueSpool
+from graph.cases.snapshot import SeenWriter
 from graph.stores.memory_store import MemoryStore
 from loaders.framework import run_load
 from loaders.sources.ftm import FtmSource
+from loaders.sources.ofac_sdn import OfacSdnSource
+from sanctions_graph import demo
+from tests.doubles import graph_digest
 from tests.ftm_fixtures import DELTA, NETWORK
 
 
@@ -95,3 +102,95 @@ def test_a_loads_change_record_is_the_same_with_its_ids_on_disk(monkeypatch: pyt
     counts = [c["counts"] for c in in_memory]
     assert counts[0]["nodes_added"] > 0 and counts[0]["relationships_added"] > 0
     assert counts[1]["nodes_changed"] + counts[1]["nodes_removed"] + counts[1]["relationships_removed"] > 0
+
+
+def test_value_spool_spills_past_its_limit_and_reads_back_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(changes_spool, "BUFFER_OPS", 5)
+    values: ValueSpool[dict[str, Any]] = ValueSpool(spill_after=20)
+    reference: dict[str, dict[str, Any]] = {}
+    for i in range(300):
+        key = f"k{i % 170}"  # keys set again replace their value
+        values[key] = reference[key] = {"i": i, "names": [f"n{i}"]}
+    assert values.on_disk and len(values) == len(reference) == 170
+    assert sorted(values.keys()) == sorted(reference)
+    assert all(values[k] == v for k, v in reference.items())
+    assert "k3" in values and "nope" not in values and values.get("nope") is None
+    with pytest.raises(KeyError):
+        values["nope"]
+    with pytest.raises(ValueError):
+        values["none"] = None  # type: ignore[assignment]
+    values.close()
+    assert len(values) == 0
+
+
+def _derive() -> Any:
+    """tests/fixtures/cases/derive_sdn_version.py's derive (a later version of the demo's SDN extract)."""
+    path = Path(__file__).parent.parent / "fixtures" / "cases" / "derive_sdn_version.py"
+    spec = importlib.util.spec_from_file_location("derive_sdn_version", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.derive
+
+
+def _full_publication(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, spill_after: int | None
+) -> tuple[str, dict[str, int], list[dict[str, Any]]]:
+    monkeypatch.setattr(run_module, "SeenWriter", functools.partial(SeenWriter, spill_after=spill_after))
+    monkeypatch.setattr(run_module, "ChangeTracker", functools.partial(ChangeTracker, spill_after=spill_after))
+    version = tmp_path / "v2"  # the same files both times (the change record names them)
+    if not version.exists():
+        _derive()(demo.ofac_dir(), version, remove_every=53, rename_every=59, remark_every=61, add=3)
+    store = MemoryStore()
+    run_load(OfacSdnSource(), [demo.ofac_dir()], store, keep_changes=True)
+    report = run_load(OfacSdnSource(full_publication=True), [version], store, keep_changes=True)
+    records = [{k: v for k, v in c.to_dict().items() if k not in {"id", "at"}} for c in load_changes(store)]
+    return graph_digest(store), dict(report.notes), records
+
+
+def test_a_full_publication_removes_the_same_with_what_it_wrote_on_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    spills: list[str] = []
+    spill = ValueSpool.__setitem__
+
+    def noted(self: ValueSpool[Any], key: str, value: Any) -> None:
+        spill(self, key, value)
+        if self.on_disk:
+            spills.append(key)
+
+    monkeypatch.setattr(ValueSpool, "__setitem__", noted)
+    in_memory = _full_publication(monkeypatch, tmp_path, None)
+    assert not spills
+    on_disk = _full_publication(monkeypatch, tmp_path, 1)
+    assert spills  # the rows and claims went to disk
+    assert on_disk == in_memory
+    notes = in_memory[1]
+    assert any("(removed)" in k and n > 0 for k, n in notes.items())  # the publication removed records
+    assert any("corrected" in k and n > 0 for k, n in notes.items())  # and rewrote changed ones
+
+
+@pytest.mark.parametrize("spill_after", [None, 0])
+def test_seen_writer_unites_a_node_written_twice_in_memory_or_on_disk(spill_after: int | None) -> None:
+    seen = SeenWriter(MemoryStore(), spill_after=spill_after)
+    first = Designation(authority="US OFAC", programs=("DPRK",), record_id="1").to_json()
+    again = Designation(authority="US OFAC", programs=("CYBER2",), record_id="1").to_json()
+    seen.upsert_nodes(
+        NodeKind.PERSON,
+        [NodeRecord("p1", NodeKind.PERSON, {Prop.ALIASES: ["A"], Prop.DESIGNATIONS: [first], Prop.PROGRAMS: ["DPRK"]})],
+    )
+    seen.upsert_nodes(NodeKind.COMPANY, [NodeRecord("c1", NodeKind.COMPANY, {Prop.NAME: "C"})])
+    seen.upsert_nodes(
+        NodeKind.PERSON,
+        [
+            NodeRecord(
+                "p1", NodeKind.PERSON, {Prop.ALIASES: ["B", "A"], Prop.DESIGNATIONS: [again], Prop.PROGRAMS: ["CYBER2"]}
+            )
+        ],
+    )
+    assert seen.rows.on_disk is (spill_after == 0)
+    assert seen.rows["p1"].props[Prop.ALIASES] == ["A", "B"]  # lists united, in order
+    assert seen.claims["p1"][Prop.PROGRAMS] == ["DPRK", "CYBER2"]
+    assert seen.claims["p1"][Prop.DESIGNATIONS] == [first, again]
+    assert "c1" not in seen.claims and "c1" in seen.node_ids and len(seen.node_ids) == 2
+    seen.close()
