@@ -100,6 +100,8 @@ def text_problem(text: str, limits: InputLimits = DEFAULT_LIMITS) -> str | None:
         return "NUL character in text"
     if len(text) > limits.field_chars:
         return f"too long: {len(text):,} characters (the cap is {limits.field_chars:,})"
+    if text.isascii():  # constant time: Python knows it of every string
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -129,11 +131,32 @@ def _scalar_problem(value: Any, limits: InputLimits) -> str | None:
     return f"unsupported value of type {type(value).__name__}"
 
 
+def _fine_texts(values: list[Any] | tuple[Any, ...], limits: InputLimits) -> bool:
+    """Whether ``values`` are all texts without a problem, checked at once (False: not texts, or look one by one)."""
+    try:
+        joined = "".join(values)
+    except TypeError:
+        return False
+    if "\x00" in joined or (len(joined) > limits.field_chars and max(map(len, values)) > limits.field_chars):
+        return False
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")  # lone surrogates do not pair up by joining: it fails iff one value fails
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def value_problem(value: Any, limits: InputLimits = DEFAULT_LIMITS) -> str | None:
     """What makes ``value`` unfit for a property (in words), or None: scalars, or lists of scalars, only."""
+    if type(value) is str:  # the common case first
+        return text_problem(value, limits)
     if isinstance(value, list | tuple):
         if len(value) > limits.list_items:
             return f"too many values: {len(value):,} (the cap is {limits.list_items:,})"
+        if _fine_texts(value, limits):
+            return None
         for item in value:
             if isinstance(item, dict):
                 return "a list of maps where values are expected"
