@@ -49,7 +49,7 @@ def bulk_load(
             )
     started = time.perf_counter()
     out = directory or Path(tempfile.mkdtemp(prefix="sanctions-graph-bulk-"))
-    writer = BulkImportWriter(out)
+    writer = BulkImportWriter(out, process=True)  # the files written by a process of its own while this one parses
     report = run_load(source, files, writer, rejects_path=rejects_path, progress=progress, batch_size=batch_size)
     bulk = writer.close()
     if not _local(settings):

@@ -15,8 +15,12 @@ imports and starts it again) and a remote or managed one (docs/scale.md).
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import functools
+import multiprocessing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +32,8 @@ from graph.vocabulary import ENTITY_LABEL, NodeKind, Prop, RelType
 
 #: Between the elements of an array in a field (`--array-delimiter=U+001F`): a character no source text holds.
 ARRAY_DELIMITER = "\x1f"
+#: A node's labels in a row, by kind.
+_LABELS = {kind: f"{ENTITY_LABEL}{ARRAY_DELIMITER}{kind.value}" for kind in NodeKind}
 #: Rows per file before the next one of the same header is started (keeps each file a few hundred MB at most).
 ROWS_PER_FILE = 1_000_000
 
@@ -69,6 +75,153 @@ class _CsvFile:
     handle: IO[str]
     writer: Any  # csv writer
     rows: int = 0
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else str(value)
+
+
+def _boolean(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _texts(value: Any) -> str:
+    """A list of texts as one field; TypeError when an element is not a text (then the layout is not this one)."""
+    joined = ARRAY_DELIMITER.join(value)
+    if joined.count(ARRAY_DELIMITER) != len(value) - 1 and value:
+        raise SanctionsGraphError(f"a list value holds the array delimiter U+001F: {value!r}")
+    return joined
+
+
+def _typed(kind: str, value: Any) -> str:
+    """A field of a column of another type than _WRITERS': TypeError when ``value`` is not of that type."""
+    if _type_of(value, "a bulk-import field") != kind:
+        raise TypeError(kind)
+    return _field(value, "a bulk-import field")
+
+
+#: How a column's fields are written, by the import tool's type of the column (the slow, checked way for the rest).
+_WRITERS: dict[str, Callable[[Any], str]] = {
+    "string": _text,
+    "long": str,
+    "double": repr,
+    "boolean": _boolean,
+    "string[]": _texts,
+}
+
+
+@dataclass
+class _Layout:
+    """One header, and for each typed column the index of its value in a row's values (in the props' order) and
+    how it is written."""
+
+    header: tuple[str, ...]
+    columns: list[tuple[int, Callable[[Any], str]]]
+
+
+#: What the file-writing half is sent, batch by batch: node rows to derive (kind, [(id, props)]), node rows as they
+#: are (stubs), relationship rows (type, [(id, source, target, props, cleared props)]); props keyed by plain text.
+NodeRows = list[tuple[str, dict[str, Any]]]
+RelRows = list[tuple[str, str, str, dict[str, Any], tuple[str, ...]]]
+Message = tuple[str, str, Any]
+
+
+class ImportFiles:
+    """The file-writing half: rows become CSV lines, one file per header (group and typed properties), a new one
+    every ROWS_PER_FILE rows. Runs in the loading process or in a writing process of its own (``_serve``)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.nodes: list[Path] = []
+        self.relationships: list[Path] = []
+        self._files: dict[tuple[str, tuple[str, ...]], _CsvFile] = {}
+        # (group, property names in the props' order, their Python types) -> layout: a record of a known shape is
+        # written without typing each value again
+        self._layouts: dict[tuple[str, tuple[str, ...], tuple[type, ...]], _Layout] = {}
+        self._counter = 0
+
+    def take(self, message: Message) -> None:
+        what, group, rows = message
+        if what == "nodes":
+            kind = NodeKind(group)
+            for node_id, props in rows:
+                node = NodeRecord(node_id, kind, props)  # text keys: a Prop is a StrEnum, equal to its text
+                self.node(kind, node_id, new_node_row(node_row(node), kind)["props"])
+        elif what == "stubs":
+            for node_id, props in rows:
+                self.node(NodeKind(group), node_id, props)
+        else:
+            rel_type = RelType(group)
+            for rid, source, target, props, clear in rows:
+                rel = RelRecord(rid, rel_type, source, target, props, frozenset(map(Prop, clear)))
+                lead = [source, target, group]
+                self._write(group, lead, new_rel_row(rel_row(rel))["props"], f"{group} {rid}", nodes=False)
+
+    def node(self, kind: NodeKind, node_id: str, props: dict[str, Any]) -> None:
+        self._write(kind.value, [node_id, _LABELS[kind]], props, f"node {node_id}", nodes=True)
+
+    def _file(self, group: str, header: tuple[str, ...], nodes: bool) -> _CsvFile:
+        key = (group, header)
+        current = self._files.get(key)
+        if current is not None and current.rows < ROWS_PER_FILE:
+            return current
+        if current is not None:
+            current.handle.close()
+        self._counter += 1
+        path = self.directory / f"{'nodes' if nodes else 'rels'}-{group.lower()}-{self._counter:04d}.csv"
+        handle = path.open("w", encoding="utf-8", newline="")  # closed in close()
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(header)
+        (self.nodes if nodes else self.relationships).append(path)
+        self._files[key] = _CsvFile(path, handle, writer)
+        return self._files[key]
+
+    def _layout(self, props: dict[str, Any], where: str, nodes: bool) -> _Layout:
+        """The layout of a record's props (typed, checked: a value the import tool cannot take raises)."""
+        names = list(props)
+        values = list(props.values())
+        order = sorted(range(len(names)), key=names.__getitem__)
+        types = [_type_of(values[i], f"{where}, {names[i]}") for i in order]
+        start = ("id:ID", ":LABEL") if nodes else (":START_ID", ":END_ID", ":TYPE")
+        header = (*start, *(f"{names[i]}:{t}" for i, t in zip(order, types, strict=True)))
+        columns = [(i, _WRITERS.get(t) or functools.partial(_typed, t)) for i, t in zip(order, types, strict=True)]
+        return _Layout(header, columns)
+
+    def _write(self, group: str, lead: list[str], props: dict[str, Any], where: str, nodes: bool) -> None:
+        """One row: ``lead`` (id and labels, or ends and type) and the typed props, in the file of their header."""
+        values = list(props.values())
+        key = (group, tuple(props), tuple(map(type, values)))
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = self._layouts[key] = self._layout(props, where, nodes)
+        try:
+            row = [*lead, *[write(values[i]) for i, write in layout.columns]]
+        except TypeError:  # a list of other values than the layout's first record had: typed and checked anew
+            layout = self._layout(props, where, nodes)
+            row = [*lead, *[write(values[i]) for i, write in layout.columns]]
+        out = self._file(group, layout.header, nodes)
+        out.writer.writerow(row)
+        out.rows += 1
+
+    def close(self) -> None:
+        for out in self._files.values():
+            out.handle.close()
+        self._files.clear()
+
+
+def _serve(connection: Connection, directory: Path) -> None:
+    """The writing process: messages until None, then the files (or the first failure, in words) sent back."""
+    files = ImportFiles(directory)
+    failure: str | None = None
+    while (message := connection.recv()) is not None:
+        if failure is None:
+            try:
+                files.take(message)
+            except (SanctionsGraphError, OSError) as exc:
+                failure = str(exc)
+    files.close()
+    connection.send((failure, files.nodes, files.relationships))
+    connection.close()
 
 
 @dataclass
@@ -113,91 +266,91 @@ class BulkFiles:
 
 class BulkImportWriter:
     """A GraphWriter for a first load into an empty Neo4j database: records become import CSV files in
-    ``directory``. Deletions and property resets (delta files) are refused: load those transactionally."""
+    ``directory``. Deletions and property resets (delta files) are refused: load those transactionally.
+
+    With ``process=True`` the files are written by a process of its own (fork) while this one goes on parsing: this
+    process keeps what decides the counts (which ids are nodes: repeats, relationships whose end is missing) and
+    sends the rows, their properties keyed by plain text (an enum member pickles ten times slower); the other
+    derives the search and lookup keys and writes the CSV lines. A failure there (a value the import tool cannot
+    take) is raised by ``close``."""
 
     write_workers = 1
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, process: bool = False) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
-        self._files: dict[tuple[str, tuple[str, ...]], _CsvFile] = {}
-        self._counter = 0
         self._node_ids: set[str] = set()
         self.result = BulkFiles(directory)
+        self._files: ImportFiles | None = None
+        self._connection: Connection | None = None
+        self._process: BaseProcess | None = None
+        if process:
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            self._connection, theirs = context.Pipe()
+            self._process = context.Process(target=_serve, args=(theirs, directory), name="bulk-import-files")
+            self._process.start()
+            theirs.close()
+        else:
+            self._files = ImportFiles(directory)
 
-    # --- files --------------------------------------------------------------------------------------------
-    def _file(self, group: str, header: tuple[str, ...], nodes: bool) -> _CsvFile:
-        key = (group, header)
-        current = self._files.get(key)
-        if current is not None and current.rows < ROWS_PER_FILE:
-            return current
-        if current is not None:
-            current.handle.close()
-        self._counter += 1
-        path = self.directory / f"{'nodes' if nodes else 'rels'}-{group.lower()}-{self._counter:04d}.csv"
-        handle = path.open("w", encoding="utf-8", newline="")  # closed in close()
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(header)
-        (self.result.nodes if nodes else self.result.relationships).append(path)
-        self._files[key] = _CsvFile(path, handle, writer)
-        return self._files[key]
-
-    def _write_node(self, kind: NodeKind, props: dict[str, Any]) -> None:
-        node_id = str(props.pop(Prop.ID.value))
-        where = f"node {node_id}"
-        names = sorted(props)
-        header = ("id:ID", ":LABEL", *(f"{n}:{_type_of(props[n], f'{where}, {n}')}" for n in names))
-        out = self._file(kind.value, header, nodes=True)
-        labels = f"{ENTITY_LABEL}{ARRAY_DELIMITER}{kind.value}"
-        out.writer.writerow([node_id, labels, *(_field(props[n], where) for n in names)])
-        out.rows += 1
-        self._node_ids.add(node_id)
+    def _send(self, message: Message) -> None:
+        if self._files is not None:
+            self._files.take(message)
+            return
+        assert self._connection is not None
+        try:
+            self._connection.send(message)
+        except (BrokenPipeError, EOFError, OSError) as exc:
+            raise SanctionsGraphError(f"The process writing the import files stopped: {exc}") from exc
 
     # --- GraphWriter ----------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         """Nothing yet: the schema is created after the import (an import replaces the database)."""
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
-        created = 0
+        fresh: NodeRows = []
+        node_ids = self._node_ids
         for record in rows:
-            if record.id in self._node_ids:  # emitted again: merged through the store after the import
+            if record.id in node_ids:  # emitted again: merged through the store after the import
                 self.result.node_repeats.append((kind, record))
                 continue
-            props = new_node_row(node_row(record), kind)["props"]
-            props[Prop.ID.value] = record.id
-            self._write_node(kind, props)
-            created += 1
-        return WriteCounts(nodes_created=created, rows_written=len(rows))
+            node_ids.add(record.id)
+            props = record.props
+            fresh.append((record.id, dict(zip(map(str, props), props.values(), strict=True))))
+        if fresh:
+            self._send(("nodes", kind.value, fresh))
+        return WriteCounts(nodes_created=len(fresh), rows_written=len(rows))
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
-        written = 0
-        for record in rows:
-            if record.source not in self._node_ids or record.target not in self._node_ids:
-                continue  # as the transactional path: a relationship whose end is missing is not written
-            row = new_rel_row(rel_row(record))
-            props = row["props"]
-            where = f"{rel_type.value} {record.id}"
-            names = sorted(props)
-            header = (":START_ID", ":END_ID", ":TYPE", *(f"{n}:{_type_of(props[n], f'{where}, {n}')}" for n in names))
-            out = self._file(rel_type.value, header, nodes=False)
-            out.writer.writerow(
-                [record.source, record.target, rel_type.value, *(_field(props[n], where) for n in names)]
+        node_ids = self._node_ids
+        out: RelRows = [
+            (
+                r.id,
+                r.source,
+                r.target,
+                dict(zip(map(str, r.props), r.props.values(), strict=True)),
+                tuple(map(str, r.clear)),
             )
-            out.rows += 1
-            written += 1
-        return WriteCounts(relationships_created=written, rows_written=written)
+            for r in rows
+            if r.source in node_ids and r.target in node_ids  # as the transactional path: else not written
+        ]
+        if out:
+            self._send(("rels", rel_type.value, out))
+        return WriteCounts(relationships_created=len(out), rows_written=len(out))
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
-        created = 0
+        stubs: NodeRows = []
+        kind = NodeKind.LEGAL_ENTITY
         for sid in dict.fromkeys(ids):
             if sid in self._node_ids:
                 continue
-            kind = NodeKind.LEGAL_ENTITY
-            stub = {Prop.ID.value: sid, Prop.KIND.value: kind.value, Prop.NAME.value: sid, Prop.STUB.value: True}
-            self._write_node(kind, stub)  # its empty lists (as cypher.ENSURE_STUBS sets them) after the import
+            self._node_ids.add(sid)
+            # its empty lists (as cypher.ENSURE_STUBS sets them) after the import
+            stubs.append((sid, {Prop.KIND.value: kind.value, Prop.NAME.value: sid, Prop.STUB.value: True}))
             self.result.stubs.append(sid)
-            created += 1
-        return WriteCounts(nodes_created=created, rows_written=len(ids))
+        if stubs:
+            self._send(("stubs", kind.value, stubs))
+        return WriteCounts(nodes_created=len(stubs), rows_written=len(ids))
 
     def add_to_node_lists(self, rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
         counts = self.ensure_stubs([node_id for node_id, _ in rows])
@@ -220,10 +373,25 @@ class BulkImportWriter:
         return self._refuse("deletions of relationships (delta files)")
 
     def close(self) -> BulkFiles:
-        """Close the files; write ``import.args`` (the import tool's arguments, one per line) and return them."""
-        for out in self._files.values():
-            out.handle.close()
-        self._files.clear()
+        """Close the files (the writing process ends); write ``import.args`` (the import tool's arguments, one per
+        line) and return them. Raises SanctionsGraphError when a row could not be written."""
+        failure: str | None = None
+        if self._files is not None:
+            self._files.close()
+            nodes, relationships = self._files.nodes, self._files.relationships
+        else:
+            assert self._connection is not None and self._process is not None
+            try:
+                self._connection.send(None)
+                failure, nodes, relationships = self._connection.recv()
+            except (BrokenPipeError, EOFError, OSError) as exc:
+                failure, nodes, relationships = f"it stopped ({exc})", [], []
+            finally:
+                self._connection.close()
+                self._process.join()
+        if failure is not None:
+            raise SanctionsGraphError(f"The import files could not be written: {failure}")
+        self.result.nodes, self.result.relationships = list(nodes), list(relationships)
         args = self.directory / "import.args"
         args.write_text("".join(f'"{a}"\n' for a in self.result.arguments()), encoding="utf-8")
         return self.result

@@ -13,7 +13,17 @@ from typing import Any
 
 import pytest
 
-from graph import BulkImportWriter, ConfigError, NodeKind, NodeRecord, Prop, RelRecord, RelType, Settings
+from graph import (
+    BulkImportWriter,
+    ConfigError,
+    NodeKind,
+    NodeRecord,
+    Prop,
+    RelRecord,
+    RelType,
+    SanctionsGraphError,
+    Settings,
+)
 from graph.stores.neo4j_store import Neo4jStore
 from loaders.framework import run_load
 from loaders.registry import SOURCES
@@ -106,3 +116,41 @@ def test_import_files_have_typed_headers_and_skip_what_the_graph_would_not_hold(
     assert "percentage:double" in rel_file.read_text(encoding="utf-8").splitlines()[0]
     args = (tmp_path / "import.args").read_text(encoding="utf-8")
     assert "--array-delimiter=U+001F" in args and args.rstrip().endswith('"neo4j"')
+
+
+def _file_texts(files: list[Path]) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in files}
+
+
+def test_the_writing_process_writes_the_same_files_as_the_loading_one(tmp_path: Path) -> None:
+    source, files = SOURCES["ftm"].build({}, FILES)
+    written = {}
+    for process in (False, True):
+        writer = BulkImportWriter(tmp_path / str(process), process=process)
+        report = run_load(source, files, writer)
+        bulk = writer.close()
+        written[process] = (
+            _file_texts(bulk.nodes),
+            _file_texts(bulk.relationships),
+            report.nodes_created,
+            report.relationships_created,
+            bulk.stubs,
+            len(bulk.node_repeats),
+            len(bulk.list_adds),
+        )
+    assert written[True] == written[False]
+    node_files, rel_files = written[True][0], written[True][1]
+    assert len(node_files) >= 3 and len(rel_files) >= 3  # kinds and types of the fixture, each in its files
+    rows = sum(text.count("\n") - 1 for text in node_files.values())  # each file: a header, then its rows
+    assert rows == written[True][2] + len(written[True][4])  # the nodes and the stubs
+
+
+def test_a_value_the_import_tool_cannot_take_fails_the_close_with_a_sentence(tmp_path: Path) -> None:
+    for process in (False, True):
+        writer = BulkImportWriter(tmp_path / str(process), process=process)
+        mixed = NodeRecord("m", NodeKind.COMPANY, {Prop.NAME: "Mixed", Prop.TONNAGE: 3})
+        writer.upsert_nodes(NodeKind.COMPANY, [mixed])
+        bad = NodeRecord("b", NodeKind.COMPANY, {Prop.NAME: "Bad", Prop.ALIASES: ["one\x1ftwo"]})
+        with pytest.raises(SanctionsGraphError, match="array delimiter"):
+            writer.upsert_nodes(NodeKind.COMPANY, [bad])
+            writer.close()
