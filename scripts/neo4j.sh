@@ -171,6 +171,17 @@ log_tail() {
   return 0
 }
 
+# Close every descriptor above stderr that this shell inherited: the server runs long after the caller, and would
+# otherwise keep them open, e.g. the lock of `flock /tmp/sg-bench.lock bash scripts/neo4j.sh start` held for as long
+# as the server runs. Called in the subshell that becomes the server.
+close_inherited_fds() {
+  local fd
+  for fd in $(ls "/proc/$BASHPID/fd" 2>/dev/null); do
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+  done
+  return 0
+}
+
 start_packaged() {
   local port="$1" password="$2" state="${3:-new}"
   export NEO4J_HOME="$DIST/server" NEO4J_CONF="$RUN_DIR/conf"
@@ -192,15 +203,15 @@ start_packaged() {
     for opt in ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"}; do echo "server.jvm.additional=$opt"; done
   } > "$NEO4J_CONF/neo4j.conf"
   [ "$state" = kept ] || "$NEO4J_HOME/bin/neo4j-admin" dbms set-initial-password "$password" >> "$LOG" 2>&1
-  nohup "$NEO4J_HOME/bin/neo4j" console < /dev/null >> "$LOG" 2>&1 &
+  (close_inherited_fds; exec nohup "$NEO4J_HOME/bin/neo4j" console < /dev/null >> "$LOG" 2>&1) &
   echo $! > "$PID_FILE"
 }
 
 start_embedded() {
   local port="$1" password="$2"
-  NEO4J_LAUNCH_PASSWORD="$password" NEO4J_LAUNCH_PAGECACHE="$PAGECACHE" nohup java -Xms256m "-Xmx$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+  (close_inherited_fds; NEO4J_LAUNCH_PASSWORD="$password" NEO4J_LAUNCH_PAGECACHE="$PAGECACHE" exec nohup java -Xms256m "-Xmx$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} \
-    -cp "$DIST/launcher:$DIST/lib/*" Neo4jLauncher "$RUN_DIR/home" "$port" < /dev/null >> "$LOG" 2>&1 &
+    -cp "$DIST/launcher:$DIST/lib/*" Neo4jLauncher "$RUN_DIR/home" "$port" < /dev/null >> "$LOG" 2>&1) &
   echo $! > "$PID_FILE"
 }
 
