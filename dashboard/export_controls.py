@@ -32,7 +32,14 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard.entity.filters import filter_view
 from dashboard.entity.view_state import ViewState
 from dashboard.entity.working_graph import GraphState
-from dashboard.exporters import ExportFormat, GraphView, export_file, view_from_payload, view_to_payload
+from dashboard.exporters import (
+    ExportFormat,
+    GraphView,
+    asserted_from,
+    export_file,
+    view_from_payload,
+    view_to_payload,
+)
 from graph import GraphReader, Relationship, RelType, file_stem, with_listings, without_internal
 
 log = logging.getLogger(__name__)
@@ -108,11 +115,15 @@ def download_view(fmt: str, view: GraphView) -> dict[str, Any]:
 
 
 def working_view(
-    store: GraphReader, state_json: Mapping[str, Any] | None, view_json: Mapping[str, Any] | None
+    store: GraphReader,
+    state_json: Mapping[str, Any] | None,
+    view_json: Mapping[str, Any] | None,
+    asserted: Any = None,
 ) -> GraphView:
     """The entity page's current view — what its filters, hides and removals leave drawn, "N more" nodes aside —
-    with each entity's full record (one store call) and the relationships as loaded. Raises ValueError when the page
-    has no graph."""
+    with each entity's full record (one store call), the relationships as loaded and the analyst-asserted links
+    between its entities (``asserted``: the page's 'asserted-links' store, as the canvas draws them). Raises
+    ValueError when the page has no graph."""
     if not state_json:
         raise ValueError("there is no view to export")
     state = GraphState.from_json(state_json)
@@ -130,7 +141,7 @@ def working_view(
         relationships.append(Relationship(edge.id, rel_type, edge.source, edge.target, dict(edge.props)))
     center = state.nodes.get(state.center)
     title = f"{center.name if center else state.center} graph"
-    return GraphView(title, entities, tuple(relationships))
+    return GraphView(title, entities, tuple(relationships), asserted_from(asserted))
 
 
 def _triggered_format(graph_id: str) -> str:

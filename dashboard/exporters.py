@@ -21,6 +21,7 @@ from dashboard.entity.styles import CENTER_HALO, SANCTIONED_RED, kind_style, rel
 from dashboard.formatting import edge_label, short_label
 from graph import (
     EXPORT_HIDDEN_PROPS,
+    AssertedLink,
     Entity,
     ExportStats,
     NodeKind,
@@ -38,11 +39,13 @@ from graph import (
 
 @dataclass(frozen=True)
 class GraphView:
-    """What a page shows: a title (for file names) and the entities and relationships on screen."""
+    """What a page shows: a title (for file names) and the entities and relationships on screen, and the
+    analyst-asserted links drawn between them (the entity page's canvas: ``dashboard.entity.asserted``)."""
 
     title: str
     entities: tuple[Entity, ...]
     relationships: tuple[Relationship, ...]
+    asserted: tuple[AssertedLink, ...] = ()
 
     @property
     def names(self) -> dict[str, str]:
@@ -80,7 +83,20 @@ def view_to_payload(view: GraphView) -> dict[str, Any]:
             {"id": r.id, "type": r.type.value, "source": r.source, "target": r.target, "properties": r.properties}
             for r in view.relationships
         ],
+        "asserted": [a.to_dict() for a in view.asserted],
     }
+
+
+def asserted_from(raw: Any) -> tuple[AssertedLink, ...]:
+    """Asserted links from their dicts (``AssertedLink.to_dict``, as the entity page's 'asserted-links' store and a
+    view payload hold them); malformed ones are skipped."""
+    links = []
+    for item in raw if isinstance(raw, list | tuple) else ():
+        try:
+            links.append(AssertedLink.from_dict(dict(item)))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(links)
 
 
 def view_from_payload(payload: Mapping[str, Any] | None) -> GraphView:
@@ -98,7 +114,9 @@ def view_from_payload(payload: Mapping[str, Any] | None) -> GraphView:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"not a view payload: {exc}") from exc
-    return GraphView(str(payload.get("title") or "graph"), entities, relationships)
+    return GraphView(
+        str(payload.get("title") or "graph"), entities, relationships, asserted_from(payload.get("asserted"))
+    )
 
 
 # --- one entry point for the download callback ------------------------------------------------------------------
@@ -113,16 +131,17 @@ class ExportFormat(StrEnum):
 
 
 def export_file(view: GraphView, fmt: ExportFormat | str) -> ExportFile:
-    """The file for a download button (written by ``graph.exports``); raises ValueError for an unknown format."""
+    """The file for a download button (written by ``graph.exports``), analyst-asserted links included where both
+    ends are in the view, marked as such; raises ValueError for an unknown format."""
     stem = file_stem(view.title)
     fmt = ExportFormat(fmt)
     if fmt is ExportFormat.CSV:
-        content = csv_zip(view.entities, view.relationships, label=edge_label)
+        content = csv_zip(view.entities, view.relationships, label=edge_label, asserted=view.asserted)
         return ExportFile(f"{stem}.csv.zip", content, "application/zip")
     if fmt is ExportFormat.GRAPHML:
-        document = graphml(view.entities, view.relationships, graph_id=stem, label=edge_label)
+        document = graphml(view.entities, view.relationships, graph_id=stem, label=edge_label, asserted=view.asserted)
         return ExportFile(f"{stem}.graphml", document.encode(), "application/graphml+xml")
-    lines = ftm_jsonl(export_entities(view.entities, view.relationships, ExportStats()))
+    lines = ftm_jsonl(export_entities(view.entities, view.relationships, ExportStats(), view.asserted))
     return ExportFile(f"{stem}.ftm.jsonl", lines.encode(), "application/x-ndjson")
 
 

@@ -438,11 +438,11 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
             raise dash.exceptions.PreventUpdate
         return found
 
-    register_export_callbacks(
+    register_export_callbacks(  # the view's files carry the asserted links drawn on it (working_view)
         app,
         "graph",
-        lambda state_json, view_json: working_view(store, state_json, view_json),
-        [State("graph-state", "data"), State("view-state", "data")],
+        lambda state_json, view_json, asserted: working_view(store, state_json, view_json, asserted),
+        [State("graph-state", "data"), State("view-state", "data"), State(ASSERTED_STORE, "data")],
     )
 
     @app.callback(

@@ -6,10 +6,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.model import Designation, Entity, Relationship
 from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, Prop
+
+if TYPE_CHECKING:  # graph.cases imports the exports (its evidence pack): no import of it at run time here
+    from graph.cases.model import AssertedLink
 
 #: How a relationship is labelled in a file (the dashboard passes its own, e.g. 'owns 60%').
 EdgeLabel = Callable[[Relationship], str]
@@ -43,6 +46,41 @@ def shown_relationships(entities: Iterable[Entity], relationships: Iterable[Rela
             seen.add(r.id)
             out.append(r)
     return out
+
+
+# --- analyst-asserted links (graph.cases): in a file, marked as such, never as a source relationship -------------
+
+#: The type an analyst-asserted link has in a file (edges.csv's and GraphML's ``type``): not a vocabulary type.
+ASSERTED_TYPE = "ASSERTED"
+#: Before a link's id in a file, so it never meets a relationship's id.
+ASSERTED_ID_PREFIX = "asserted:"
+ANALYST_SUFFIX = " (analyst)"
+
+
+def shown_asserted(entities: Iterable[Entity], links: Iterable[AssertedLink]) -> list[AssertedLink]:
+    """The asserted links whose two ends are among the entities, each once."""
+    ids = {e.id for e in entities}
+    seen: set[str] = set()
+    out = []
+    for link in links:
+        if link.source in ids and link.target in ids and link.id not in seen:
+            seen.add(link.id)
+            out.append(link)
+    return out
+
+
+def asserted_label(link: AssertedLink) -> str:
+    """'same phone (analyst)', as the canvas labels it."""
+    return f"{link.label}{ANALYST_SUFFIX}"
+
+
+def asserted_facts(link: AssertedLink) -> dict[str, Any]:
+    """Who asserted the link, when, in which case and on what text, named as the case's own export names them
+    (``case export``), with the mark ``analyst_asserted``."""
+    facts: dict[str, Any] = {"analyst_asserted": True, "case_id": link.case_id, "author": link.author, "at": link.at}
+    if link.source_text:
+        facts["source_text"] = link.source_text
+    return facts
 
 
 def file_stem(title: str) -> str:

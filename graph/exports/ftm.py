@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from followthemoney import model as ftm_model
 from followthemoney.exc import InvalidData
@@ -37,7 +37,7 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 
 from graph.analytics.exposure import REJECTED_STATUS
-from graph.exports.common import PageRead, shown_relationships
+from graph.exports.common import ASSERTED_ID_PREFIX, PageRead, asserted_facts, shown_asserted, shown_relationships
 from graph.ftm_mapping import (
     EXPORT_EDGES,
     FRONT_TOPIC,
@@ -51,6 +51,9 @@ from graph.model import Designation, Entity, Relationship, Subgraph
 from graph.plain import counted_lines
 from graph.stores.base import GraphReader
 from graph.vocabulary import NodeKind, Prop, RelType
+
+if TYPE_CHECKING:
+    from graph.cases.model import AssertedLink
 
 __all__ = [
     "ExportStats",
@@ -285,14 +288,40 @@ def relationship_to_ftm(rel: Relationship, stats: ExportStats) -> dict[str, Any]
     return proxy.to_dict()
 
 
+ASSERTED_SCHEMA = "UnknownLink"
+
+
+def asserted_to_ftm(link: AssertedLink, stats: ExportStats) -> dict[str, Any]:
+    """An analyst-asserted link (graph.cases) as an FtM UnknownLink: its label as the role, its supporting text as
+    the description, a summary saying it was asserted by an analyst (who, when, which case) and not by a source,
+    the time as modifiedAt; and ``asserted_facts`` in the entity's context (``analyst_asserted``: true)."""
+    proxy = ftm_model.make_entity(ASSERTED_SCHEMA)
+    proxy.id = ftm_id(ASSERTED_ID_PREFIX + link.id)
+    _add(proxy, "subject", [ftm_id(link.source)], stats)
+    _add(proxy, "object", [ftm_id(link.target)], stats)
+    _add(proxy, "role", _values(link.label, split=False), stats)
+    _add(proxy, "description", _values(link.source_text, split=False), stats)
+    summary = f"Asserted by an analyst ({link.author or 'unknown'}, {link.at}, case {link.case_id}); not by a source."
+    _add(proxy, "summary", [summary], stats)
+    at = link.at[:-1] if _UTC_TIMESTAMP.fullmatch(link.at) else link.at  # FtM dates are UTC, zoneless
+    _add(proxy, "modifiedAt", _values(at, split=False), stats)
+    proxy.context = asserted_facts(link)
+    stats.entities[proxy.schema.name] += 1
+    return proxy.to_dict()
+
+
 # --- parts of the graph, and the whole --------------------------------------------------------------------------
 
 
 def export_entities(
-    entities: Sequence[Entity], relationships: Iterable[Relationship], stats: ExportStats
+    entities: Sequence[Entity],
+    relationships: Iterable[Relationship],
+    stats: ExportStats,
+    asserted: Iterable[AssertedLink] = (),
 ) -> Iterator[dict[str, Any]]:
-    """Entities (each followed by its sanctions), then the relationships between them, as FtM dicts. Only
-    relationships whose two ends are among the entities are written (no dangling reference), each once."""
+    """Entities (each followed by its sanctions), then the relationships between them, as FtM dicts, then the
+    analyst-asserted links between them (``asserted_to_ftm``). Only links whose two ends are among the entities are
+    written (no dangling reference), each once."""
     rels = shown_relationships(entities, relationships)
     holders, addresses = _property_links(rels)
     for entity in entities:
@@ -301,6 +330,8 @@ def export_entities(
         data = relationship_to_ftm(rel, stats)
         if data is not None:
             yield data
+    for link in shown_asserted(entities, asserted):
+        yield asserted_to_ftm(link, stats)
 
 
 def export_subgraph(sub: Subgraph, stats: ExportStats) -> Iterator[dict[str, Any]]:

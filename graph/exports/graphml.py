@@ -5,13 +5,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-from graph.exports.common import INTERNAL, EdgeLabel, caption_label, designation_text, joined, shown_relationships
+from graph.exports.common import (
+    ASSERTED_ID_PREFIX,
+    ASSERTED_TYPE,
+    INTERNAL,
+    EdgeLabel,
+    asserted_facts,
+    asserted_label,
+    caption_label,
+    designation_text,
+    joined,
+    shown_asserted,
+    shown_relationships,
+)
 from graph.exports.common import values as _values
 from graph.model import Entity, Relationship
 from graph.vocabulary import Prop
+
+if TYPE_CHECKING:
+    from graph.cases.model import AssertedLink
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -86,17 +101,31 @@ def graphml(
     relationships: Iterable[Relationship],
     graph_id: str = "graph",
     label: EdgeLabel = caption_label,
+    asserted: Iterable[AssertedLink] = (),
 ) -> str:
-    """The entities and the relationships between them as a GraphML document."""
+    """The entities and the relationships between them as a GraphML document; ``asserted``: analyst-asserted links
+    between them too, as edges of type ``ASSERTED`` with who asserted them, when, in which case and on what text
+    (``asserted_facts``)."""
     ET.register_namespace("", GRAPHML_NS)
     nodes = [(e.id, node_attributes(e)) for e in entities]
-    edges = [(r, edge_attributes(r, label)) for r in shown_relationships(entities, relationships)]
+    edges = [
+        (r.id, r.source, r.target, edge_attributes(r, label)) for r in shown_relationships(entities, relationships)
+    ]
+    edges += [
+        (
+            ASSERTED_ID_PREFIX + a.id,
+            a.source,
+            a.target,
+            {"type": ASSERTED_TYPE, "label": asserted_label(a), **asserted_facts(a)},
+        )
+        for a in shown_asserted(entities, asserted)
+    ]
     root = ET.Element(
         f"{{{GRAPHML_NS}}}graphml",
         {f"{{{_XSI}}}schemaLocation": f"{GRAPHML_NS} {GRAPHML_NS}/1.0/graphml.xsd"},
     )
     key_ids: dict[tuple[str, str], tuple[str, str]] = {}
-    for domain, prefix, attr_maps in (("node", "n", [a for _, a in nodes]), ("edge", "e", [a for _, a in edges])):
+    for domain, prefix, attr_maps in (("node", "n", [a for _, a in nodes]), ("edge", "e", [e[3] for e in edges])):
         names = dict.fromkeys(k for attrs in attr_maps for k in attrs)
         for n, name in enumerate(names):
             attr_type = _graphml_type(attrs[name] for attrs in attr_maps if name in attrs)
@@ -116,11 +145,11 @@ def graphml(
 
     for node_id, attrs in nodes:
         add_data(ET.SubElement(graph, f"{{{GRAPHML_NS}}}node", {"id": xml_text(node_id)}), "node", attrs)
-    for r, attrs in edges:
+    for edge_id, source, target, attrs in edges:
         element = ET.SubElement(
             graph,
             f"{{{GRAPHML_NS}}}edge",
-            {"id": xml_text(r.id), "source": xml_text(r.source), "target": xml_text(r.target)},
+            {"id": xml_text(edge_id), "source": xml_text(source), "target": xml_text(target)},
         )
         add_data(element, "edge", attrs)
     ET.indent(root)

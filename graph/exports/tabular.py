@@ -13,21 +13,29 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from graph.exports.common import (
+    ASSERTED_ID_PREFIX,
+    ASSERTED_TYPE,
     INTERNAL,
     EdgeLabel,
     PageRead,
+    asserted_facts,
+    asserted_label,
     caption_label,
     designation_text,
     joined,
+    shown_asserted,
     shown_relationships,
     text,
 )
 from graph.model import Entity, Relationship
 from graph.stores.base import GraphReader
 from graph.vocabulary import RELATIONSHIPS, Prop
+
+if TYPE_CHECKING:
+    from graph.cases.model import AssertedLink
 
 #: nodes.csv: identity and marks first, then the facts an analyst filters on; whatever else is in other_properties.
 NODE_COLUMNS: tuple[str, ...] = (
@@ -134,6 +142,25 @@ def edge_rows(
 _EDGE_SHOWN = frozenset({*EDGE_COLUMNS, Prop.ID.value})
 
 
+def asserted_rows(entities: Sequence[Entity], links: Iterable[AssertedLink]) -> list[dict[str, Any]]:
+    """One edges.csv row per analyst-asserted link whose two ends are among the entities: type ``ASSERTED``, label
+    'same phone (analyst)', who/when/case/text in ``other_properties`` (``asserted_facts``)."""
+    names = {e.id: e.name for e in entities}
+    return [
+        {
+            "id": ASSERTED_ID_PREFIX + a.id,
+            "type": ASSERTED_TYPE,
+            "source": a.source,
+            "source_name": names.get(a.source, ""),
+            "target": a.target,
+            "target_name": names.get(a.target, ""),
+            "label": asserted_label(a),
+            "other_properties": json.dumps(asserted_facts(a), ensure_ascii=False, sort_keys=True),
+        }
+        for a in shown_asserted(entities, links)
+    ]
+
+
 def _edge_row(r: Relationship, names: Mapping[str, str], label: EdgeLabel) -> dict[str, Any]:
     row: dict[str, Any] = {c: r.properties.get(c) for c in EDGE_COLUMNS}
     row.update(
@@ -164,21 +191,28 @@ def nodes_csv(entities: Iterable[Entity]) -> str:
 
 
 def edges_csv(
-    entities: Sequence[Entity], relationships: Iterable[Relationship], label: EdgeLabel = caption_label
+    entities: Sequence[Entity],
+    relationships: Iterable[Relationship],
+    label: EdgeLabel = caption_label,
+    asserted: Iterable[AssertedLink] = (),
 ) -> str:
-    return csv_text(EDGE_COLUMNS, edge_rows(entities, relationships, label))
+    return csv_text(EDGE_COLUMNS, edge_rows(entities, relationships, label) + asserted_rows(entities, asserted))
 
 
 def csv_zip(
-    entities: Sequence[Entity], relationships: Iterable[Relationship], label: EdgeLabel = caption_label
+    entities: Sequence[Entity],
+    relationships: Iterable[Relationship],
+    label: EdgeLabel = caption_label,
+    asserted: Iterable[AssertedLink] = (),
 ) -> bytes:
     """nodes.csv and edges.csv in one zip; UTF-8 with a byte-order mark, so spreadsheets read accents right. The
-    same entities and relationships make the same bytes."""
+    same entities and relationships make the same bytes. ``asserted``: analyst-asserted links, after the
+    relationships in edges.csv (``asserted_rows``)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name, content in (
             ("nodes.csv", nodes_csv(entities)),
-            ("edges.csv", edges_csv(entities, relationships, label)),
+            ("edges.csv", edges_csv(entities, relationships, label, asserted)),
         ):
             info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -1,9 +1,11 @@
 """Analyst-asserted links on the entity canvas in a real headless Chromium on the demo store (issue 15 item 2): a
 link asserted through the graph API is drawn as its own kind of edge, its panel says who asserted it and why, and
-"Remove this link" removes it from the store and the canvas. Screenshot: build/screenshots/canvas-asserted.png."""
+"Remove this link" removes it from the store and the canvas; the view's CSV and FtM downloads carry it, marked as
+analyst-asserted. Screenshot: build/screenshots/canvas-asserted.png."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from dash.testing.wait import until
 
 from dashboard.app import create_app
 from graph import GraphStore, assert_link, asserted_links, new_case
-from tests.e2e.helpers import graph_screenshot, js, node_ids
+from tests.e2e.helpers import exported_csv, exported_ftm, graph_screenshot, js, node_ids
 
 pytestmark = pytest.mark.browser
 
@@ -56,5 +58,35 @@ def test_an_asserted_link_is_drawn_apart_and_removed_from_its_panel(dash_duo: An
     until(lambda: bool(js(dash_duo, gone)), timeout=10, msg="the removed link is still drawn")
     assert asserted_links(cases_store) == []
     assert {PERSON, DIRECTED} <= node_ids(dash_duo)  # the entities stay; only the analyst's link went
+    severe = [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"]
+    assert severe == [], [e["message"][:400] for e in severe][:6]
+
+
+def test_the_view_downloads_carry_the_asserted_link_drawn_on_it(dash_duo: Any, cases_store: GraphStore) -> None:
+    """CSV and FtM from the entity page's Download buttons: the asserted link drawn on the canvas is in them,
+    marked as analyst-asserted with who, when, which case and on what text (issue 12 state/exports)."""
+    case = new_case(cases_store, "Phones", "alice")
+    link = assert_link(cases_store, case.id, PERSON, DIRECTED, "same phone", "2019 registry extract", "alice")
+    dash_duo.start_server(create_app(cases_store))
+    dash_duo.driver.get(dash_duo.server_url + f"/entity/{PERSON}?hops=1&layout=concentric")
+    until(lambda: bool(js(dash_duo, f"return cy && cy.getElementById('asserted:{link.id}').length === 1;")), timeout=15)
+
+    _, edges = exported_csv(dash_duo, "graph")
+    [row] = [e for e in edges if e["type"] == "ASSERTED"]
+    assert (row["id"], row["source"], row["target"]) == (f"asserted:{link.id}", PERSON, DIRECTED)
+    assert row["label"] == "same phone (analyst)"
+    facts = json.loads(row["other_properties"])
+    assert facts == {
+        "analyst_asserted": True,
+        "author": "alice",
+        "at": link.at,
+        "case_id": case.id,
+        "source_text": "2019 registry extract",
+    }
+    assert len(edges) > 1  # the source relationships are there too
+
+    [item] = [e for e in exported_ftm(dash_duo, "graph") if e.get("analyst_asserted")]
+    assert item["schema"] == "UnknownLink" and item["properties"]["role"] == ["same phone"]
+    assert item["author"] == "alice" and item["case_id"] == case.id
     severe = [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"]
     assert severe == [], [e["message"][:400] for e in severe][:6]
