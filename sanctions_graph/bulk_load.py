@@ -52,6 +52,7 @@ def bulk_load(
     writer = BulkImportWriter(out, process=True)  # the files written by a process of its own while this one parses
     report = run_load(source, files, writer, rejects_path=rejects_path, progress=progress, batch_size=batch_size)
     bulk = writer.close()
+    report.notes["import files written (s)"] = round(time.perf_counter() - started)
     if not _local(settings):
         report.warnings.append(
             f"The import files are in {out}. On the Neo4j server (stopped), run: "
@@ -69,7 +70,14 @@ def bulk_load(
     if tool:
         report.notes["neo4j-admin import (s)"] = int(tool.group(1))
     with store_session(settings) as store:
+        schema = time.perf_counter()
         store.ensure_schema()
+        report.notes["schema and constraints (s)"] = round(time.perf_counter() - schema)
         bulk.apply_after(store)
+        online = time.perf_counter()
+        wait = getattr(store, "await_indexes", None)  # Neo4j: the indexes fill in the background; searches need them
+        if callable(wait):
+            wait()
+            report.notes["indexes ONLINE after (s)"] = round(time.perf_counter() - online)
     report.seconds = time.perf_counter() - started
     return report

@@ -41,7 +41,7 @@ from graph.cypher.read import (
     shortest_path,
 )
 from graph.cypher.review import SAME_AS_OF, SAME_AS_QUEUE, UPSERT_SAME_AS, judge_same_as
-from graph.cypher.schema import FALKORDB_CONSTRAINTS, falkordb_unique_ids, schema_statements
+from graph.cypher.schema import FALKORDB_CONSTRAINTS, NEO4J_AWAIT_INDEXES, falkordb_unique_ids, schema_statements
 from graph.cypher.search import (
     COUNT_NAMES_CONTAINING,
     FULLTEXT_LOOKUP,
@@ -90,6 +90,7 @@ __all__ = [
     "LAST_INDEXED_SAMPLE",
     "MATCH_CANDIDATE_PROPS",
     "MAX_NODE_INTERNAL_ID",
+    "NEO4J_AWAIT_INDEXES",
     "NODE_FLAG_PROPS",
     "NODE_LIST_PROPS",
     "PING",

@@ -45,6 +45,10 @@ def schema_statements(dialect: Dialect) -> list[str]:
     return stmts
 
 
+#: Neo4j: wait until every index is ONLINE (indexes created on a loaded database, e.g. after a bulk import, are
+#: populated in the background), at most $seconds; fails if one is not by then.
+NEO4J_AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
 #: FalkorDB's constraints, as they are: rows of (type, label, properties, entity type, status).
 FALKORDB_CONSTRAINTS = "CALL db.constraints()"
 

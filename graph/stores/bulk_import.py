@@ -34,6 +34,9 @@ from graph.vocabulary import ENTITY_LABEL, NodeKind, Prop, RelType
 ARRAY_DELIMITER = "\x1f"
 #: A node's labels in a row, by kind.
 _LABELS = {kind: f"{ENTITY_LABEL}{ARRAY_DELIMITER}{kind.value}" for kind in NodeKind}
+#: The import tool's memory outside its heap (caches, the id map): ample for tens of millions of records, and
+#: bounded on a machine shared with a running server (its default is 90% of the free memory).
+IMPORT_MEMORY = "4G"
 #: Rows per file before the next one of the same header is started (keeps each file a few hundred MB at most).
 ROWS_PER_FILE = 1_000_000
 
@@ -134,7 +137,8 @@ class ImportFiles:
         self.directory = directory
         self.nodes: list[Path] = []
         self.relationships: list[Path] = []
-        self._files: dict[tuple[str, tuple[str, ...]], _CsvFile] = {}
+        self.multiline: list[Path] = []  # files with a field that spans lines (the import tool reads them slowly)
+        self._files: dict[tuple[str, tuple[str, ...], bool], _CsvFile] = {}
         # (group, property names in the props' order, their Python types) -> layout: a record of a known shape is
         # written without typing each value again
         self._layouts: dict[tuple[str, tuple[str, ...], tuple[type, ...]], _Layout] = {}
@@ -160,15 +164,18 @@ class ImportFiles:
     def node(self, kind: NodeKind, node_id: str, props: dict[str, Any]) -> None:
         self._write(kind.value, [node_id, _LABELS[kind]], props, f"node {node_id}", nodes=True)
 
-    def _file(self, group: str, header: tuple[str, ...], nodes: bool) -> _CsvFile:
-        key = (group, header)
+    def _file(self, group: str, header: tuple[str, ...], nodes: bool, multiline: bool) -> _CsvFile:
+        key = (group, header, multiline)
         current = self._files.get(key)
         if current is not None and current.rows < ROWS_PER_FILE:
             return current
         if current is not None:
             current.handle.close()
         self._counter += 1
-        path = self.directory / f"{'nodes' if nodes else 'rels'}-{group.lower()}-{self._counter:04d}.csv"
+        name = f"{'nodes' if nodes else 'rels'}-{group.lower()}{'-multiline' if multiline else ''}-{self._counter:04d}"
+        path = self.directory / f"{name}.csv"
+        if multiline:
+            self.multiline.append(path)
         handle = path.open("w", encoding="utf-8", newline="")  # closed in close()
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
         writer.writerow(header)
@@ -199,7 +206,8 @@ class ImportFiles:
         except TypeError:  # a list of other values than the layout's first record had: typed and checked anew
             layout = self._layout(props, where, nodes)
             row = [*lead, *[write(values[i]) for i, write in layout.columns]]
-        out = self._file(group, layout.header, nodes)
+        text = "".join(row)
+        out = self._file(group, layout.header, nodes, "\n" in text or "\r" in text)
         out.writer.writerow(row)
         out.rows += 1
 
@@ -220,7 +228,7 @@ def _serve(connection: Connection, directory: Path) -> None:
             except (SanctionsGraphError, OSError) as exc:
                 failure = str(exc)
     files.close()
-    connection.send((failure, files.nodes, files.relationships))
+    connection.send((failure, files.nodes, files.relationships, files.multiline))
     connection.close()
 
 
@@ -231,6 +239,7 @@ class BulkFiles:
     directory: Path
     nodes: list[Path] = field(default_factory=list)
     relationships: list[Path] = field(default_factory=list)
+    multiline: list[Path] = field(default_factory=list)  # those of the files above that hold a field spanning lines
     node_repeats: list[tuple[NodeKind, NodeRecord]] = field(default_factory=list)
     stubs: list[str] = field(default_factory=list)  # given their empty lists after the import (CSV has no [])
     list_adds: list[tuple[str, dict[Prop, Any]]] = field(default_factory=list)
@@ -241,7 +250,16 @@ class BulkFiles:
             *(f"--nodes={p}" for p in self.nodes),
             *(f"--relationships={p}" for p in self.relationships),
             "--array-delimiter=U+001F",
-            "--multiline-fields=true",
+            # only the files that need it are read line-aware (the rest in parallel): multiline-fields=true for
+            # all files made the import step several times slower
+            *(
+                ["--multiline-fields-format=v2", f"--multiline-fields={','.join(map(str, self.multiline))}"]
+                if self.multiline
+                else []
+            ),
+            f"--max-off-heap-memory={IMPORT_MEMORY}",
+            f"--report-file={self.directory / 'import.report'}",  # what it skipped, if anything; not in the cwd
+            "--high-parallel-io=on",
             "--overwrite-destination=true",
             database,
         ]
@@ -378,20 +396,21 @@ class BulkImportWriter:
         failure: str | None = None
         if self._files is not None:
             self._files.close()
-            nodes, relationships = self._files.nodes, self._files.relationships
+            nodes, relationships, multiline = self._files.nodes, self._files.relationships, self._files.multiline
         else:
             assert self._connection is not None and self._process is not None
             try:
                 self._connection.send(None)
-                failure, nodes, relationships = self._connection.recv()
+                failure, nodes, relationships, multiline = self._connection.recv()
             except (BrokenPipeError, EOFError, OSError) as exc:
-                failure, nodes, relationships = f"it stopped ({exc})", [], []
+                failure, nodes, relationships, multiline = f"it stopped ({exc})", [], [], []
             finally:
                 self._connection.close()
                 self._process.join()
         if failure is not None:
             raise SanctionsGraphError(f"The import files could not be written: {failure}")
         self.result.nodes, self.result.relationships = list(nodes), list(relationships)
+        self.result.multiline = list(multiline)
         args = self.directory / "import.args"
         args.write_text("".join(f'"{a}"\n' for a in self.result.arguments()), encoding="utf-8")
         return self.result

@@ -158,5 +158,9 @@ class Neo4jStore(CypherStore):
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
+    def await_indexes(self, seconds: float = 1800.0) -> None:
+        """Wait until every index is ONLINE (those created on a loaded database are populated in the background)."""
+        self._read(cypher.NEO4J_AWAIT_INDEXES, {"seconds": int(seconds)}, timeout_s=seconds + 60)
+
     def close(self) -> None:
         self._driver.close()

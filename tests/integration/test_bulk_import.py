@@ -57,9 +57,21 @@ def _empty(settings: Settings) -> None:
 
 
 @pytest.mark.skipif(not os.environ.get("NEO4J_RUN_DIR"), reason="needs the local server of scripts/neo4j.sh")
+def _with_multiline(tmp_path: Path) -> list[Path]:
+    """The fixture and an entity whose notes span lines (its file is read line-aware by the import tool)."""
+    extra = tmp_path / "multiline.ftm.json"
+    entity = {
+        "id": "fict-co-lines",
+        "schema": "Company",
+        "properties": {"name": ["Lines Ltd"], "notes": ["first line", 'second line\r\nthird, "quoted"']},
+    }
+    extra.write_text(json.dumps(entity) + "\n", encoding="utf-8")
+    return [*FILES, extra]
+
+
 def test_bulk_and_transactional_loads_give_the_same_graph(tmp_path: Path) -> None:
     settings = _settings()
-    source, files = SOURCES["ftm"].build({}, FILES)
+    source, files = SOURCES["ftm"].build({}, _with_multiline(tmp_path))
     _empty(settings)
     store = Neo4jStore.connect(settings)
     try:
@@ -69,9 +81,13 @@ def test_bulk_and_transactional_loads_give_the_same_graph(tmp_path: Path) -> Non
     finally:
         store.close()
     bulk = bulk_load(settings, source, files, directory=tmp_path / "bulk")
+    args = (tmp_path / "bulk" / "import.args").read_text(encoding="utf-8")
+    assert "--multiline-fields-format=v2" in args and "-multiline-" in args  # only that file read line-aware
     store = Neo4jStore.connect(settings)
     try:
         assert _digest(store) == expected
+        notes = store.get_entity("fict-co-lines").properties.get("notes")
+        assert notes == 'first line\nsecond line\r\nthird, "quoted"'
         assert expected[1] > 10 and expected[2] > 10
         assert bulk.nodes == transactional.nodes and bulk.relationships == transactional.relationships
         assert store.search("Golden Maple") or store.stats().total_nodes  # the indexes answer after the import
