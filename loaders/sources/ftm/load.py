@@ -375,27 +375,24 @@ class Load:
     def finish(self) -> None:
         absent_ends: set[str] = set()
         dangling = skipped = 0
+        nodes, rel = self.nodes, self.ctx.rel
         for _, packed in self.edges.values():
-            for edge in map(self._transfer, unpack_edges(packed)):
-                ends: list[str] = []
-                for end in (edge.source, edge.target):
-                    node = self.nodes.get(end)
-                    ends.append(node.node_id if node is not None else end)
-                if any(self._not_a_node(end) for end in (edge.source, edge.target)):
-                    skipped += 1
-                    continue
-                missing = [
-                    node_id
-                    for end, node_id in zip((edge.source, edge.target), ends, strict=True)
-                    if end not in self.nodes
-                ]
-                if missing:
+            for edge in unpack_edges(packed):
+                if edge.transfer is not None:
+                    edge = self._transfer(edge)
+                source_node, target_node = nodes.get(edge.source), nodes.get(edge.target)
+                if source_node is None or target_node is None:  # (both known: the common case, checked at once)
+                    if self._not_a_node(edge.source) or self._not_a_node(edge.target):
+                        skipped += 1
+                        continue
                     dangling += 1
-                    for node_id in missing:
-                        absent_ends.add(node_id)
-                        self.ctx.stub(node_id)
-                source, target = ends
-                self.ctx.rel(
+                    for end in (edge.source, edge.target):
+                        if end not in nodes:
+                            absent_ends.add(end)
+                            self.ctx.stub(end)
+                source = source_node.node_id if source_node is not None else edge.source
+                target = target_node.node_id if target_node is not None else edge.target
+                rel(
                     RelRecord(
                         edge.rel_id or rel_id(edge.rel_type, source, target),
                         edge.rel_type,

@@ -88,34 +88,46 @@ PackedEdge = tuple[str, str, str, str, str | None, dict[str, Any], tuple[str, ..
 _PROPS: dict[str, Prop] = {p.value: p for p in Prop}
 
 
+def _plain(props: dict[Prop, Any]) -> dict[str, Any]:
+    # str() of a StrEnum member is its text, in C (``.value`` goes through the enum's descriptor)
+    return dict(zip(map(str, props), props.values(), strict=True))
+
+
+def _vocabulary(props: dict[str, Any]) -> dict[Prop, Any]:
+    return dict(zip(map(_PROPS.__getitem__, props), props.values(), strict=True))
+
+
+_REL_TYPES: dict[str, RelType] = {t.value: t for t in RelType}
+
+
 def pack_edges(edges: list[Edge]) -> list[PackedEdge]:
     return [
         (
             e.key,
-            e.rel_type.value,
+            str(e.rel_type),
             e.source,
             e.target,
             e.rel_id,
-            {k.value: v for k, v in e.props.items()},
-            tuple(p.value for p in e.clear),
-            None if e.transfer is None else {k.value: v for k, v in e.transfer.items()},
+            _plain(e.props),
+            tuple(map(str, e.clear)) if e.clear else (),
+            None if e.transfer is None else _plain(e.transfer),
         )
         for e in edges
     ]
 
 
 def unpack_edges(packed: list[PackedEdge]) -> list[Edge]:
-    props = _PROPS
+    props, rel_types = _PROPS, _REL_TYPES
     return [
         Edge(
             key,
-            RelType(rel_type),
+            rel_types[rel_type],
             source,
             target,
             rel_id,
-            {props[k]: v for k, v in values.items()},
-            frozenset(props[p] for p in clear),
-            None if transfer is None else {props[k]: v for k, v in transfer.items()},
+            _vocabulary(values),
+            frozenset(map(props.__getitem__, clear)) if clear else frozenset(),
+            None if transfer is None else _vocabulary(transfer),
         )
         for key, rel_type, source, target, rel_id, values, clear, transfer in packed
     ]
@@ -206,6 +218,8 @@ def _string_list(data: dict[str, Any], key: str) -> list[str]:
     value = data.get(key)
     if value is None:
         return []
+    if type(value) is list and len(value) == 1 and type(value[0]) is str:  # the common case, without the loops
+        return value if value[0] else []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadRecord(key, f"not a list of strings: {key}")
     return [v for v in value if v]
