@@ -348,46 +348,66 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
     return out
 
 
+def _uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
 def bench_bulk(path: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Neo4j (the local server of scripts/neo4j.sh: NEO4J_RUN_DIR): the transactional load, then the bulk load
-    (import files written in-process, neo4j-admin import with the server's restart, schema) of the same file."""
+    """Neo4j (the local server of scripts/neo4j.sh: NEO4J_RUN_DIR): the transactional load (unless --bulk-only),
+    then the bulk load (import files written in-process, neo4j-admin import with the server's restart, schema,
+    indexes ONLINE) of the same file, each phase timed, the load average printed before and after each load."""
     from sanctions_graph.bulk_load import bulk_load
 
     if not os.environ.get("NEO4J_RUN_DIR"):
         raise SystemExit("--bulk needs the local Neo4j of scripts/neo4j.sh: source its env file (NEO4J_RUN_DIR)")
     settings = Settings.from_env(store="neo4j")
+    out: dict[str, Any] = {}
     store = open_store(settings)
     try:
         clear(store)
-        report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
-        transactional = {"seconds": round(report.seconds, 2), "records_per_s": round(report.records_per_second, 1)}
-        print(f"[neo4j] transactional load: {json.dumps(transactional)}", flush=True)
-        clear(store)
+        if not args.bulk_only:
+            before = _uptime()
+            report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+            out["transactional"] = {
+                "seconds": round(report.seconds, 2),
+                "records_per_s": round(report.records_per_second, 1),
+                "uptime_before": before,
+                "uptime_after": _uptime(),
+            }
+            print(f"[neo4j] transactional load: {json.dumps(out['transactional'])}", flush=True)
+            clear(store)
     finally:
         store.close()
     out_dir = Path(args.home) / "bulk-files"
     shutil.rmtree(out_dir, ignore_errors=True)
+    before = _uptime()
     bulk = bulk_load(settings, FtmSource(), [path], batch_size=args.batch_size, directory=out_dir)
     records = bulk.records_read
-    tool_s = float(bulk.notes.get("neo4j-admin import (s)", 0)) or None
-    restart_s = float(bulk.notes.get("import step with the restart (s)", 0))
-    out = {
-        "records": records,
-        "transactional": transactional,
-        "bulk_end_to_end": {"seconds": round(bulk.seconds, 2), "records_per_s": round(bulk.records_per_second, 1)},
-        "import_step": {"seconds": tool_s, "records_per_s": round(records / tool_s, 1) if tool_s else None},
-        "import_with_restart_s": restart_s,
-        "files_written_s": round(bulk.seconds - restart_s, 1),
-        "ratio_end_to_end": round(bulk.records_per_second / max(report.records_per_second, 1e-9), 1),
-    }
+    notes = {k: float(v) for k, v in bulk.notes.items() if k.endswith("(s)")}
+    tool_s = notes.get("neo4j-admin import (s)") or None
+    out.update(
+        {
+            "records": records,
+            "bulk_end_to_end": {"seconds": round(bulk.seconds, 2), "records_per_s": round(bulk.records_per_second, 1)},
+            "import_step": {"seconds": tool_s, "records_per_s": round(records / tool_s, 1) if tool_s else None},
+            "phases_s": notes,
+            "uptime_before": before,
+            "uptime_after": _uptime(),
+        }
+    )
+    if "transactional" in out:
+        out["ratio_end_to_end"] = round(bulk.records_per_second / max(out["transactional"]["records_per_s"], 1e-9), 2)
     print(f"[neo4j] bulk: {json.dumps(out)}", flush=True)
     store = open_store(settings)
     try:
         stats = store.stats()
         out["stored"] = {"nodes": stats.total_nodes, "relationships": stats.total_relationships}
-        clear(store)
+        print(f"[neo4j] stored after the bulk load: {json.dumps(out['stored'])}", flush=True)
+        if not args.keep:
+            clear(store)
     finally:
         store.close()
+    shutil.rmtree(out_dir, ignore_errors=True)  # the import files (GBs at 5M entities)
     return out
 
 
@@ -443,6 +463,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Neo4j: the transactional load against --bulk (neo4j-admin import, restart included) of the same file",
     )
     parser.add_argument(
+        "--bulk-only", action="store_true", help="with --bulk: no transactional load first (e.g. 5M entities)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="with --bulk: leave the bulk-loaded graph in the database (to query it)"
+    )
+    parser.add_argument(
+        "--window",
+        type=int,
+        help="generate the file shuffled within this many lines (a file too large to shuffle in memory)",
+    )
+    parser.add_argument(
         "--neo4j-pid", help="the local Neo4j server's process id, to report its CPU (default: $NEO4J_RUN_DIR/neo4j.pid)"
     )
     args = parser.parse_args(argv)
@@ -452,7 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures: dict[str, Any] = {"entities": args.entities, "links": args.links, "seed": args.seed, "file": str(path)}
     if not path.exists():
         t = time.perf_counter()
-        figures["lines"] = generate(path, args.entities, args.links, args.seed)
+        figures["lines"] = generate(path, args.entities, args.links, args.seed, window=args.window)
         print(f"generated {path} ({sum(figures['lines'].values())} lines) in {time.perf_counter() - t:.1f} s")
     if args.bulk:
         figures["bulk"] = bench_bulk(path, args)
