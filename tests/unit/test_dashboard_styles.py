@@ -89,12 +89,70 @@ def test_pinned_more_and_line_width_have_their_own_look() -> None:
     assert position("edge[width]") > max(position(f"edge.{t.value}") for t in RelType)  # wins over the type
 
 
-def test_big_views_are_drawn_lighter() -> None:
+def _matches(selector: str, group: str, classes: set[str], data: set[str], selected: bool) -> bool:
+    """Whether a selector of the stylesheet ('edge.PAID:selected', 'node[degree]', 'node.hover') matches an element."""
+    head, _, state = selector.partition(":")
+    if state and not (state == "selected" and selected):
+        return False
+    name, *attrs = head.replace("]", "").split("[")
+    kind, *wanted = name.split(".")
+    return kind == group and set(wanted) <= classes and set(attrs) <= data
+
+
+def _look(sheet: list[dict[str, Any]], group: str, classes: set[str], data: set[str], selected: bool) -> dict[str, Any]:
+    """The style cytoscape gives an element: every matching rule in order, the later one winning each property."""
+    look: dict[str, Any] = {}
+    for r in sheet:
+        if _matches(r["selector"], group, classes, data, selected):
+            look.update(r["style"])
+    return look
+
+
+def _edge_states() -> list[tuple[set[str], set[str], bool]]:
+    marks = ["", "same-as-accepted", "same-as-rejected", "shared", "more-edge", "asserted", "noted", "group-edge"]
+    types = [t.value for t in RelType] + ["shared", "more"]
+    return [
+        ({t, *([m] if m else [])}, {"width"} if widths else set(), selected)
+        for t in types
+        for m in marks
+        for widths in (False, True)
+        for selected in (False, True)
+    ]
+
+
+def test_big_views_are_drawn_lighter_and_look_the_same_where_they_are_seen() -> None:
     small, big = stylesheet(), stylesheet(big=True)
-    assert len(big) > len(small) and big[: len(small)] == small
-    extra = {r["selector"]: r["style"] for r in big[len(small) :]}
-    assert extra["edge"]["label"] == "" and extra["edge:selected"]["label"] == "data(label)"
-    assert extra["node"]["min-zoomed-font-size"] > 0
+    # what a big view drew before its edges were styled lighter: the full look, then the lighter drawing on top
+    before = [
+        *small,
+        {"selector": "node", "style": {"min-zoomed-font-size": styles.MIN_LABEL_PX, "text-background-opacity": 0.6}},
+        {
+            "selector": "edge",
+            "style": {"label": "", "curve-style": "haystack", "target-arrow-shape": "none", "opacity": 0.8},
+        },
+        {
+            "selector": "edge:selected",
+            "style": {"label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle"},
+        },
+        *styles.hover_rules(),
+    ]
+    for classes, data, selected in _edge_states():
+        now, then = _look(big, "edge", classes, data, selected), _look(before, "edge", classes, data, selected)
+        if selected:  # a selected edge: its label and arrow, exactly as before
+            assert now == then, (classes, data)
+            assert now["label"] and now["target-arrow-shape"] == "triangle"
+        else:  # the others: no label, no arrow, the same line; a dozen properties fewer
+            assert then["label"] == "" and then["target-arrow-shape"] == "none"
+            assert not set(now) & styles.SELECTED_EDGE_LOOK, (classes, sorted(set(now) & styles.SELECTED_EDGE_LOOK))
+            assert now == {k: v for k, v in then.items() if k not in styles.SELECTED_EDGE_LOOK}, classes
+            assert now["curve-style"] == "haystack" and len(now) < len(then) - 6
+    for kind in NodeKind:
+        for marks in (set(), {"sanctioned", "center"}, {"more"}, {"group", "group-sanctioned"}, {"hover"}):
+            for selected in (False, True):
+                state = ("node", {kind.value, *marks}, {"degree"}, selected)
+                assert _look(big, *state) == _look(before, *state)
+    # edge label looks stay in small views
+    assert _look(small, "edge", {"PAID"}, set(), False)["label"] == "data(label)"
 
 
 def test_a_kind_without_a_style_still_gets_a_distinct_one(monkeypatch: pytest.MonkeyPatch) -> None:
