@@ -86,11 +86,10 @@ window.dash_clientside.entity = {
         var z = cy.zoom(), px = (config && config.labelPx) || 12;
         var small = cy.nodes().length <= ((config && config.labelScaleMax) || 400);
         cy.batch(function() {
-            if (small) {
+            if (small) {  // one bypass per collection: cytoscape parses and announces it once, not per node
                 var size = Math.max(px, px / z);
-                cy.nodes().forEach(function(n) {
-                    n.style('font-size', (n.hasClass('center') ? 1.2 * size : size) + 'px');
-                });
+                cy.nodes().not('.center').style('font-size', size + 'px');
+                cy.nodes('.center').style('font-size', 1.2 * size + 'px');
             }
             cy.nodes('.center, .sanctioned, .blocked, .possibly-blocked, .group-sanctioned').forEach(function(n) {
                 var border = n.hasClass('center') && !n.hasClass('sanctioned') ? 2 : 4;
