@@ -6,9 +6,12 @@ import json
 import re
 from typing import Any
 
+import dash._callback
 import plotly.io.json as plotly_json
+import pytest
 from dash.development.base_component import Component
 
+from dashboard import fast_json
 from dashboard.app import create_app
 from dashboard.entity import layout as entity_layout
 from dashboard.pages import search as search_page
@@ -56,14 +59,40 @@ def test_both_engines_give_the_same_values_and_escape_markup() -> None:
     for page in pages:
         fast = plotly_json.to_json_plotly(page, engine="json")
         default = plotly_json.to_json_plotly(page, engine="orjson")
-        assert json.loads(fast) == json.loads(default)
-        assert "</script>" not in fast and "\u2028" not in fast
-        assert HOSTILE in json.dumps(json.loads(fast), ensure_ascii=False)
+        ours = fast_json.to_json(page)
+        assert json.loads(fast) == json.loads(default) == json.loads(ours)
+        for text in (fast, ours):
+            assert "</script>" not in text and "\u2028" not in text and "<" not in text
+            assert HOSTILE in json.dumps(json.loads(text), ensure_ascii=False)
+
+
+def test_what_orjson_refuses_goes_the_json_way_with_the_same_values_and_errors() -> None:
+    import datetime
+    import decimal
+
+    import numpy
+
+    odd = {
+        "big": 2**70,  # beyond orjson's 64 bits
+        "when": datetime.datetime(2024, 5, 3, 12, 30, 1, 5),
+        "day": datetime.date(2024, 5, 3),
+        "amount": decimal.Decimal("12.5"),
+        "array": numpy.arange(3),
+        "nan": float("nan"),
+        3: "key",
+    }
+    assert json.loads(fast_json.to_json(odd)) == json.loads(plotly_json.to_json_plotly(odd, engine="json"))
+    assert json.loads(fast_json.to_json({k: v for k, v in odd.items() if k != "big"}))["when"] == (
+        "2024-05-03T12:30:01.000005"
+    )
+    with pytest.raises(TypeError):  # what Dash reports as an output it cannot encode
+        fast_json.to_json({"a set": {1, 2}})
 
 
 def test_the_entity_page_callback_answers_with_the_data_escaped() -> None:
     app = create_app(RecordingReader.of(ENTITIES, RELATIONSHIPS))
     assert plotly_json.config.default_engine == "json"
+    assert dash._callback.to_json is fast_json.to_json  # the responses go through orjson
     page = route(app, "/entity/p-kim", "?hops=2")
     assert HOSTILE in json.dumps(page, ensure_ascii=False)
     response = app.server.test_client().post(
