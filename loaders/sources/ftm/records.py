@@ -3,6 +3,7 @@ edges and Sanction/Identification attachments until the end."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,7 +154,7 @@ def validate(data: dict[str, Any], dataset: str, ctx: LoadContext) -> Entity:
     schema_name = data.get("schema")
     if not isinstance(schema_name, str) or not schema_name:
         raise BadRecord("schema", "missing schema")
-    schema = ftm_model.get(schema_name)
+    schema = _schema(schema_name)
     if schema is None:
         raise BadRecord("schema", f"unknown schema: {schema_name}")
     if schema.abstract:
@@ -172,8 +173,11 @@ def validate(data: dict[str, Any], dataset: str, ctx: LoadContext) -> Entity:
                 raise _not_strings(name)
             if name not in known:
                 ctx.note(f"unknown property (ignored): {schema.name}:{name}")
-            elif value := value.strip():
-                props[name] = [value]
+            elif (stripped := value.strip()) is value:  # nothing to strip (the same string): the list as it is
+                if value:
+                    props[name] = values
+            elif stripped:
+                props[name] = [stripped]
             continue
         if not all(type(v) is str for v in values):
             raise _not_strings(name)
@@ -208,6 +212,12 @@ def validate(data: dict[str, Any], dataset: str, ctx: LoadContext) -> Entity:
         target=target,
         seen=seen,
     )
+
+
+@functools.cache
+def _schema(name: str) -> Schema | None:
+    """The FtM schema of that name (the model's lookup, remembered: a few dozen names)."""
+    return ftm_model.get(name)
 
 
 def _not_strings(name: str) -> BadRecord:
