@@ -110,13 +110,16 @@ def edge_width(edge: EdgeInfo, largest: float) -> float | None:
     return None
 
 
-def edge_element(edge: EdgeInfo, names: Mapping[str, str], largest: float, noted: bool = False) -> dict[str, Any]:
+def edge_element(
+    edge: EdgeInfo, names: Mapping[str, str], largest: float, noted: bool = False, label: str | None = None
+) -> dict[str, Any]:
+    """A relationship as a cytoscape edge (``label``: its ``edge_label_of`` when the caller has it already)."""
     data: dict[str, Any] = {
         "id": edge.id,
         "source": edge.source,
         "target": edge.target,
         "type": edge.type,
-        "label": edge_label_of(edge.type, edge.props),
+        "label": edge_label_of(edge.type, edge.props) if label is None else label,
         "source_name": names.get(edge.source, edge.source),
         "target_name": names.get(edge.target, edge.target),
         "props": edge.props,
@@ -428,7 +431,9 @@ def compose(
         node, line = group_elements(g, names.get(g.parent, g.parent), _sanctioned(state, g))
         elements.append(placed(node, positions))
         lines.append(line)
-    elements += [edge_element(e, names, largest, e.id in noted) for e in edges]
+    # each label once: the edges and the timeline's points use the same ones
+    labels = {i: edge_label_of(state.edges[i].type, state.edges[i].props) for i in shown.edges}
+    elements += [edge_element(e, names, largest, e.id in noted, labels[e.id]) for e in edges]
     elements += lines
     present = frozenset({state.nodes[i].kind for i in shown.nodes} | {e.type for e in edges})
     count = len(ids) + len(extra_ids)
@@ -439,7 +444,7 @@ def compose(
         more=more,
         big=count > BIG_VIEW or count + len(edges) > LIGHT_VIEW,
         present=present,
-        timeline=timeline_points(state, view, shown),
+        timeline=timeline_points(state, view, shown, labels),
         groups=tuple(groups),
         layout_used=layout_choice,
     )

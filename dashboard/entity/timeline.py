@@ -43,17 +43,24 @@ class TimelinePoint:
     text: str
 
 
-def timeline_points(state: GraphState, view: ViewState, shown: Filtered | None = None) -> list[TimelinePoint]:
+def timeline_points(
+    state: GraphState, view: ViewState, shown: Filtered | None = None, labels: Mapping[str, str] | None = None
+) -> list[TimelinePoint]:
     """Payments and transfers between the entities drawn with every filter but the date range, by date
-    (``shown``: what ``filter_view`` drew for ``view``, reused when the view has no date range)."""
+    (``shown``: what ``filter_view`` drew for ``view``, reused when the view has no date range; ``labels``: edge id →
+    ``edge_label_of``, as the drawing has them already)."""
     dated = bool(view.date_from or view.date_to)
     undated = (
         shown if shown is not None and not dated else filter_view(state, replace(view, date_from=None, date_to=None))
     )
+    labels = labels or {}
+    names: dict[str, str] = {}  # each entity's short label once (an entity has many payments)
 
     def name(node_id: str) -> str:
-        node = state.nodes.get(node_id)
-        return short_label(node.name, node.kind) if node else node_id
+        if node_id not in names:
+            node = state.nodes.get(node_id)
+            names[node_id] = short_label(node.name, node.kind) if node else node_id
+        return names[node_id]
 
     points = []
     for edge_id in undated.edges:
@@ -61,7 +68,8 @@ def timeline_points(state: GraphState, view: ViewState, shown: Filtered | None =
         when = edge_date(e)
         if e.type not in MONEY_TYPES or when is None:
             continue
-        text = f"{name(e.source)} → {name(e.target)}: {edge_label_of(e.type, e.props)} on {when}"
+        label = labels.get(edge_id) or edge_label_of(e.type, e.props)
+        text = f"{name(e.source)} → {name(e.target)}: {label} on {when}"
         points.append(TimelinePoint(e.id, e.type, when, edge_amount(e), text))
     return sorted(points, key=lambda p: (p.date, p.edge_id))
 

@@ -11,6 +11,7 @@ from dashboard.entity import actions as explorer
 from dashboard.entity.actions import HUB_CAP, cap_hubs, state_from_subgraph
 from dashboard.entity.elements import compose, edge_width, positions_from
 from dashboard.entity.filters import edge_passes, filter_view, in_date_range
+from dashboard.entity.timeline import timeline_points
 from dashboard.entity.view_state import ViewState, parse_view_state
 from dashboard.entity.view_values import Layout
 from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo
@@ -284,6 +285,16 @@ def test_the_timeline_lists_payments_and_transfers_whatever_the_date_range(state
         ("2023-04-04", "TRANSFERRED", 26300.0),
     ]  # the salary is below the minimum; the 3 April payment is outside the dates but on the timeline
     assert points[0].text == "Golden Maple → 0x1111…1111: paid 15,000 USDT on 2023-04-03"
+
+
+def test_the_timeline_and_the_edges_say_the_same_of_each_payment(state: GraphState) -> None:
+    """compose works each edge's label out once, for its edge and its timeline point: the same words either way."""
+    composed = compose(state, ViewState())
+    labels = {e["data"]["id"]: e["data"]["label"] for e in composed.elements if "source" in e["data"]}
+    alone = timeline_points(state, ViewState())  # labels worked out by the timeline itself
+    assert [p.text for p in composed.timeline] == [p.text for p in alone] and alone
+    for p in composed.timeline:
+        assert f": {labels[p.edge_id]} on {p.date}" in p.text
 
 
 def test_browser_positions_are_read_defensively() -> None:
