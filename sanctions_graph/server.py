@@ -14,6 +14,7 @@ which the master starts and stops; each worker opens its own connection to it, o
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
 import os
 import secrets
@@ -144,6 +145,15 @@ def warm_up(app: Dash, limit_s: float = WARM_UP_LIMIT_S) -> str:
     if worker.is_alive():
         return f"Warm-up: the store did not answer within {limit_s:g} s; serving anyway."
     return f"Warm-up: {len(opened)} pages opened in {time.monotonic() - started:.1f} s."
+
+
+def freeze_start_up() -> None:
+    """Take what the start-up made (modules, the app, its layouts and caches, the warm-up's plans) out of the garbage
+    collector's full collections (``gc.freeze``), which would otherwise walk all of it again each time: shorter
+    pauses in every request, and the workers forked afterwards keep those pages shared with the master (a collection
+    writes to each object it walks). Measured with benchmarks/view_bench.py --gc freeze (docs/explorer.md)."""
+    gc.collect()
+    gc.freeze()
 
 
 class ProcessStore:
@@ -282,6 +292,7 @@ def run(
     finish (``GRACEFUL_STOP_S`` at most) and return the signal's number (None: stopped otherwise).
     ``worker_exit`` runs in each worker as it ends (closing its store)."""
     print(warm_up(app), flush=True)
+    freeze_start_up()  # before the workers are forked: theirs too
     options: dict[str, Any] = {
         "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
         "workers": workers,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 from dashboard.app import create_app
 from dashboard.deadline import with_deadline
 from graph.vocabulary import NodeKind, RelType
-from sanctions_graph.server import warm_up
+from sanctions_graph.server import freeze_start_up, warm_up
 from tests.doubles import HungStore, RecordingReader
 from tests.factories import ent, rel
 
@@ -41,3 +42,15 @@ def test_a_hung_store_does_not_keep_serve_from_starting() -> None:
         assert time.monotonic() - started < 3
     finally:
         hung.release.set()
+
+
+def test_what_the_start_up_made_leaves_the_full_collections() -> None:
+    app = create_app(RecordingReader.of(ENTITIES, RELATIONSHIPS))
+    warm_up(app)
+    before = gc.get_freeze_count()
+    try:
+        freeze_start_up()
+        # the app, its layouts and every module: out of the full collections (tens of thousands of objects)
+        assert gc.get_freeze_count() > before + 10_000
+    finally:
+        gc.unfreeze()  # the other tests' objects go back to the collector
