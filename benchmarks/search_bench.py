@@ -286,6 +286,31 @@ def make_queries(generated: Generated, per_class: int, seed: int) -> dict[str, l
     return queries
 
 
+def existing_queries(
+    store: GraphStore, per_class: int, seed: int, scan: int
+) -> tuple[dict[str, list[Query]], Generated]:
+    """Queries made from entities already in the store (any graph, e.g. load_bench's FtM file bulk-loaded): the
+    names of random entities among the first ``scan`` the store lists (stubs left out), as stored and with a typo,
+    and the broad words; the picked entities stand in for the generated records ("found": the same name)."""
+    rng = random.Random(seed)
+    seen: list[NodeRecord] = []
+    for batch in store.iter_entities(batch_size=50_000):
+        for e in batch:
+            if not e.properties.get(Prop.STUB.value):
+                seen.append(NodeRecord(e.id, e.kind, {Prop.NAME: e.name, Prop.ALIASES: list(e.aliases)}))
+        if len(seen) >= scan:
+            break
+    picked = rng.sample(seen, min(len(seen), per_class))
+    generated = Generated()
+    for record in picked:
+        generated.records.setdefault(record.kind, []).append(record)
+    names = [(str(r.props[Prop.NAME]), r.id) for r in picked]
+    typos = [(typo, i) for name, i in names if (typo := _typo(name, rng))]
+    queries: dict[str, list[Query]] = {"name": names, "typo": typos[:per_class]}
+    queries["broad word"] = [(COMMON_WORDS[n % len(COMMON_WORDS)], "") for n in range(min(per_class, 10))]
+    return queries, generated
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -387,6 +412,13 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=10_000, help="records per write")
     parser.add_argument("--skip-load", action="store_true", help="reuse the entities already in the store")
     parser.add_argument("--out", help="write the figures as JSON to this file")
+    parser.add_argument(
+        "--existing",
+        type=int,
+        metavar="N",
+        help="no generated entities: search the names of entities already in the store (random ones among the "
+        "first N it lists), e.g. a bulk-loaded load_bench file",
+    )
     args = parser.parse_args()
 
     store = open_bench_store(args.store, args.home, start_timeout_s=600.0)
@@ -394,9 +426,14 @@ def main() -> int:
     figures: dict[str, Any] = {"store": store.description, "entities": args.entities}
     try:
         t = time.perf_counter()
-        generated = generate(args.entities, args.seed)
-        print(f"generated {args.entities:,} entities in {time.perf_counter() - t:.1f} s", flush=True)
-        if not args.skip_load:
+        if args.existing:
+            queries, generated = existing_queries(store, args.queries, args.seed, args.existing)
+            print(f"queries from the store's entities in {time.perf_counter() - t:.1f} s", flush=True)
+        else:
+            generated = generate(args.entities, args.seed)
+            print(f"generated {args.entities:,} entities in {time.perf_counter() - t:.1f} s", flush=True)
+            queries = make_queries(generated, args.queries, args.seed)
+        if not args.skip_load and not args.existing:
             store.clear()
             seconds = load(store, generated, args.batch)
             figures["load_s"] = round(seconds, 1)
@@ -406,7 +443,6 @@ def main() -> int:
         figures["stored_entities"] = stored
         figures["load_average"] = {"before queries": _load_average()}
         print(f"store holds {stored:,} entities; load average {_load_average()}", flush=True)
-        queries = make_queries(generated, args.queries, args.seed)
         figures["search"] = time_queries(store, queries, args.limit, generated)
         figures["load_average"]["after queries"] = _load_average()
         print(f"\nstore.search(query, limit={args.limit}) on {stored:,} entities ({store.description}):")
