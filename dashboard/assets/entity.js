@@ -267,3 +267,29 @@ window.dash_clientside.entity = {
         return 'Selected: ' + (data.name || data.id);
     }
 };
+
+/* The lazily loaded parts of Dash's core components that the entity page's controls use (the "Expand brings"
+   dropdown, the filters' date range), fetched and run while the browser waits or idles, on whichever page of the
+   app it is: the entity page then renders them at once instead of fetching and compiling them while it draws its
+   graph. Webpack takes a chunk pushed before it was asked for as loaded (and finds the script by its address). */
+(function preloadControls() {
+    var chunks = ['async-dropdown.js', 'async-datepicker.js'];
+    var load = function() {
+        var dcc = document.querySelector('script[src*="/dash/dcc/dash_core_components."]');
+        if (!dcc) { return; }
+        chunks.forEach(function(name) {
+            var url = new URL(name, dcc.src).href;
+            if (document.querySelector('script[src="' + url + '"]')) { return; }
+            var script = document.createElement('script');
+            script.src = url;
+            script.async = true;
+            document.head.appendChild(script);
+        });
+    };
+    var idle = window.requestIdleCallback || function(f) { return setTimeout(f, 200); };
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', function() { idle(load, {timeout: 500}); });
+    } else {
+        idle(load, {timeout: 500});
+    }
+})();
