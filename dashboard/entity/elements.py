@@ -34,7 +34,7 @@ from dashboard.entity.timeline import TimelinePoint, timeline_points
 from dashboard.entity.view_state import ViewState
 from dashboard.entity.view_values import AUTO_FORCE_MAX, Layout
 from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo, more_id
-from dashboard.formatting import edge_label_of, kind_caption, short_label
+from dashboard.formatting import edge_label_of, short_label
 from graph import ACCEPTED, REJECTED, Entity, Prop, Relationship, RelType, Subgraph, status_of
 
 Point = tuple[float, float]
@@ -78,7 +78,6 @@ def node_element(
         "label": short_label(node.name, node.kind),
         "name": node.name,
         "kind": node.kind,
-        "kind_caption": kind_caption(node.kind),
         "sanctioned": node.sanctioned,
         "front": node.front,
         "center": node.id == center,

@@ -196,8 +196,7 @@ def stylesheet(big: bool = False, colour: str = "kind", by_degree: bool = False)
                 "font-size": LABEL_PX,
                 "min-zoomed-font-size": MIN_LABEL_PX,
                 "color": "#1A1A1A",
-                "text-valign": "bottom",
-                "text-halign": "center",
+                "text-valign": "bottom",  # (centred across: cytoscape's default, not set again for every node)
                 "text-margin-y": 5,
                 "text-wrap": "wrap",
                 "text-max-width": "140px",
