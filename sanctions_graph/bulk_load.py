@@ -50,7 +50,11 @@ def bulk_load(
     started = time.perf_counter()
     out = directory or Path(tempfile.mkdtemp(prefix="sanctions-graph-bulk-"))
     writer = BulkImportWriter(out, process=True)  # the files written by a process of its own while this one parses
-    report = run_load(source, files, writer, rejects_path=rejects_path, progress=progress, batch_size=batch_size)
+    try:
+        report = run_load(source, files, writer, rejects_path=rejects_path, progress=progress, batch_size=batch_size)
+    except BaseException:
+        writer.abort()  # the process writing the files ends with the load
+        raise
     bulk = writer.close()
     report.notes["import files written (s)"] = round(time.perf_counter() - started)
     if not _local(settings):

@@ -218,20 +218,27 @@ class ImportFiles:
         self._files.clear()
 
 
-def _serve(connection: Connection, directory: Path) -> None:
-    """The writing process: messages until None, then the files (or the first failure, in words) sent back."""
+def _serve(connection: Connection, directory: Path, loaders_end: Connection) -> None:
+    """The writing process: messages until None, then the files (or the first failure, in words) sent back. A
+    failure is also sent at once (the loader stops at its next batch); a loader gone (the pipe closed) ends it."""
+    loaders_end.close()  # (a copy of the fork): the pipe ends when the loader closes its end
     gc.disable()  # its rows are short-lived and acyclic: reference counting frees them (as run_load's gc_paused)
     files = ImportFiles(directory)
     failure: str | None = None
-    while (message := connection.recv()) is not None:
-        if failure is None:
-            try:
-                files.take(message)
-            except (SanctionsGraphError, OSError) as exc:
-                failure = str(exc)
-    files.close()
-    connection.send((failure, files.nodes, files.relationships, files.multiline))
-    connection.close()
+    try:
+        while (message := connection.recv()) is not None:
+            if failure is None:
+                try:
+                    files.take(message)
+                except (SanctionsGraphError, OSError) as exc:
+                    failure = str(exc)
+                    connection.send(("failed", failure))
+        files.close()
+        connection.send((failure, files.nodes, files.relationships, files.multiline))
+    except (EOFError, BrokenPipeError):
+        files.close()  # the loader stopped without closing: nothing to report to
+    finally:
+        connection.close()
 
 
 @dataclass
@@ -307,7 +314,9 @@ class BulkImportWriter:
         if process:
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
             self._connection, theirs = context.Pipe()
-            self._process = context.Process(target=_serve, args=(theirs, directory), name="bulk-import-files")
+            self._process = context.Process(
+                target=_serve, args=(theirs, directory, self._connection), name="bulk-import-files", daemon=True
+            )
             self._process.start()
             theirs.close()
         else:
@@ -319,9 +328,23 @@ class BulkImportWriter:
             return
         assert self._connection is not None
         try:
+            if self._connection.poll():  # the writing process failed (it says so at once)
+                _, failure = self._connection.recv()
+                self.abort()
+                raise SanctionsGraphError(f"The import files could not be written: {failure}")
             self._connection.send(message)
         except (BrokenPipeError, EOFError, OSError) as exc:
+            self.abort()
             raise SanctionsGraphError(f"The process writing the import files stopped: {exc}") from exc
+
+    def abort(self) -> None:
+        """Stop the writing process without waiting for its files (a failed load); the files stay as they are."""
+        if self._connection is not None and self._process is not None:
+            self._connection.close()  # it reads the end of the pipe and stops
+            self._process.join(timeout=30)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
 
     # --- GraphWriter ----------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -403,7 +426,10 @@ class BulkImportWriter:
             assert self._connection is not None and self._process is not None
             try:
                 self._connection.send(None)
-                failure, nodes, relationships, multiline = self._connection.recv()
+                answer = self._connection.recv()
+                while len(answer) == 2:  # a failure it said at once; the files come after
+                    answer = self._connection.recv()
+                failure, nodes, relationships, multiline = answer
             except (BrokenPipeError, EOFError, OSError) as exc:
                 failure, nodes, relationships, multiline = f"it stopped ({exc})", [], [], []
             finally:

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +171,23 @@ def test_a_value_the_import_tool_cannot_take_fails_the_close_with_a_sentence(tmp
         with pytest.raises(SanctionsGraphError, match="array delimiter"):
             writer.upsert_nodes(NodeKind.COMPANY, [bad])
             writer.close()
+
+
+def test_a_failure_in_the_writing_process_stops_the_load_at_a_later_batch(tmp_path: Path) -> None:
+    writer = BulkImportWriter(tmp_path, process=True)
+    bad = NodeRecord("b", NodeKind.COMPANY, {Prop.NAME: "Bad", Prop.ALIASES: ["one\x1ftwo"]})
+    writer.upsert_nodes(NodeKind.COMPANY, [bad])
+    with pytest.raises(SanctionsGraphError, match="array delimiter"):
+        for n in range(2000):  # it says so at once; the loader sees it before its next batch
+            writer.upsert_nodes(NodeKind.COMPANY, [NodeRecord(f"c{n}", NodeKind.COMPANY, {Prop.NAME: "Fine"})])
+            time.sleep(0.005)
+    assert writer._process is not None and not writer._process.is_alive()
+
+
+def test_a_failed_load_ends_the_writing_process(tmp_path: Path) -> None:
+    writer = BulkImportWriter(tmp_path, process=True)
+    writer.upsert_nodes(NodeKind.COMPANY, [NodeRecord("a", NodeKind.COMPANY, {Prop.NAME: "Alpha"})])
+    writer.abort()
+    assert writer._process is not None and not writer._process.is_alive()
+    with pytest.raises(SanctionsGraphError, match="stopped"):
+        writer.close()
