@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, ctx, html
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html
 
 from dashboard.components import error_message, guarded, notice
 from dashboard.entity import actions, risk
@@ -25,6 +25,7 @@ from dashboard.entity.elements import SHARED_TYPE, positions_from
 from dashboard.entity.filters import filter_view
 from dashboard.entity.groups import group_parent
 from dashboard.entity.layout import (
+    CONNECTIONS,
     connections_sentence,
     edge_panel,
     entity_panel,
@@ -77,7 +78,7 @@ def show_details(
         def panel() -> list[Any]:
             entity = with_derived(store, [store.get_entity(entity_id)])[0]
             total = store.count_links([entity_id]).get(entity_id, 0)
-            return entity_panel(entity, center_id, connections_sentence(total, shown))
+            return entity_panel(entity, center_id, connections_sentence(total, shown), total)
 
         return guarded(panel, back_to_search=False)
     raise dash.exceptions.PreventUpdate
@@ -99,6 +100,21 @@ def current_details(state_json: Mapping[str, Any] | None, node_data: Mapping[str
     if node_id in state.opened:
         return [html.P("The group is open: its members are drawn one by one.", className="hint")]
     raise dash.exceptions.PreventUpdate
+
+
+def current_connections(state_json: Mapping[str, Any] | None, ids: list[Mapping[str, Any]] | None) -> list[Any]:
+    """Callback: the working graph changed while an entity's panel is shown → its "N connections in the graph, M in
+    this view" with the M of now (an expansion, a removal… changed it); no store call (N is in the sentence's id)."""
+    if not state_json:
+        raise dash.exceptions.PreventUpdate
+    state = GraphState.from_json(state_json)
+    out = []
+    for i in ids or ():
+        entity = str(i.get("entity") or "")
+        total = i.get("total")
+        shown = len(state.neighbours(entity)) if entity in state.nodes else None
+        out.append(connections_sentence(int(total) if isinstance(total, int | float) else None, shown))
+    return out
 
 
 # --- callbacks as plain functions ---------------------------------------------------------------------------------
@@ -461,6 +477,13 @@ def register_callbacks(app: dash.Dash, store: GraphReader) -> None:
         State("graph", "tapNodeData"),
         prevent_initial_call=True,
     )(current_details)
+    shown_panels = {"type": CONNECTIONS, "entity": ALL, "total": ALL}
+    app.callback(
+        Output(shown_panels, "children"),
+        Input("graph-state", "data"),
+        State(shown_panels, "id"),
+        prevent_initial_call=True,
+    )(current_connections)
 
     clientside: Callable[..., None] = app.clientside_callback
 

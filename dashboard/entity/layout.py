@@ -120,8 +120,15 @@ def connections_sentence(total: int | None, shown: int | None) -> str | None:
     return text + "."
 
 
-def entity_panel(entity: Entity, center_id: str | None, connections: str | None = None) -> list[Any]:
-    """The details panel for an entity: who it is, then which sources say so."""
+#: The pattern id of an entity panel's connections sentence (``callbacks.current_connections`` renews it).
+CONNECTIONS = "entity-connections"
+
+
+def entity_panel(
+    entity: Entity, center_id: str | None, connections: str | None = None, total: int | None = None
+) -> list[Any]:
+    """The details panel for an entity: who it is, then which sources say so (``total``: its connections in the
+    graph, kept in the sentence's id so the sentence is renewed whenever the view changes)."""
     marks = [html.Span(text, className=f"badge {cls}", title=tip) for text, cls, tip in risk_badges(entity)]
     children: list[Any] = [
         html.H2([entity.name, " ", *badges(entity.sanctioned, bool(entity.properties.get("front"))), *marks]),
@@ -131,7 +138,9 @@ def entity_panel(entity: Entity, center_id: str | None, connections: str | None 
             html.P(dcc.Link("Open this entity's page →", href=entity_href(entity.id)), className="open-entity")
         )
     if connections:
-        children.append(html.P(connections, className="connections"))
+        pattern: Any = {"type": CONNECTIONS, "entity": entity.id, "total": total}  # a pattern-matching id
+        sentence = html.P(connections, className="connections", id=pattern) if total is not None else None
+        children.append(sentence or html.P(connections, className="connections"))
     children.append(detail_list(entity_details(entity, with_sources=False)))
     children.append(sources_section(source_rows(entity.properties), designation_rows(entity)))
     return children

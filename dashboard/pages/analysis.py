@@ -201,6 +201,10 @@ def continue_link(result: Trace, p: Mapping[str, Any]) -> Any:
     )
 
 
+#: The trace graph's height: 460 px, or what the window leaves under the form and the summary, at least 280 px.
+TRACE_HEIGHT = "clamp(280px, calc(100vh - 420px), 460px)"
+
+
 def render_trace(store: GraphReader, params: Mapping[str, Any]) -> html.Div:
     """The trace's summary, flow and table (the form, download button and stores are in the page layout)."""
     p = trace_params(params)
@@ -218,7 +222,8 @@ def render_trace(store: GraphReader, params: Mapping[str, Any]) -> html.Div:
         minZoom=TRACE_MIN_ZOOM,
         maxZoom=TRACE_MAX_ZOOM,
         className="trace-graph",
-        style={"width": "100%", "height": "460px"},
+        # 460 px where the window has room, less on a small one (1366x768: the graph stays above the fold)
+        style={"width": "100%", "height": TRACE_HEIGHT},
     )
     return html.Div([trace_summary(result), continue_link(result, p), graph, trace_table(result)])
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from dashboard.entity import actions
-from dashboard.entity.callbacks import apply_action, controls_view, redraw
+from dashboard.entity.callbacks import apply_action, controls_view, current_connections, redraw
 from dashboard.entity.elements import compose
+from dashboard.entity.layout import CONNECTIONS, connections_sentence, entity_panel
 from dashboard.entity.notes_panel import view_url
 from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
 from dashboard.entity.view_values import Layout
@@ -182,3 +183,21 @@ def test_a_saved_view_keeps_pages_pins_and_removals(store: RecordingReader) -> N
     url = view_url(HUB, view, state.to_json())
     assert url == f"/entity/{HUB}?hops=1&layout=concentric&page=100&cap=25&exp={HUB},{HUB}~100&removed=w2&pin=w1~10~20"
     assert _reloaded(store, url.split("?", 1)[1]) == state
+
+
+def test_an_open_entity_panel_counts_the_connections_in_the_view_of_now(store: RecordingReader) -> None:
+    """The panel's "N connections in the graph, M in this view" is renewed when the working graph changes (its
+    sentence's id holds N and the entity), without a store call."""
+    state = actions.load_view(store, HUB, 1, 25).state
+    panel = entity_panel(store.get_entity(HUB), HUB, connections_sentence(231, 25), 231)
+    [sentence] = [c for c in panel if getattr(c, "className", "") == "connections"]
+    assert sentence.id == {"type": CONNECTIONS, "entity": HUB, "total": 231}
+    store.clear()
+    grown = actions.expand(store, state, HUB, 100).state
+    ids = [sentence.id, {"type": CONNECTIONS, "entity": "gone", "total": 3}]
+    calls = len(store.calls)
+    assert current_connections(grown.to_json(), ids) == [
+        "231 connections in the graph, 125 in this view. Double-click the node (or press Expand) to show more.",
+        "3 connections in the graph.",
+    ]
+    assert len(store.calls) == calls
