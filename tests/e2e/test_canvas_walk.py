@@ -20,6 +20,7 @@ from tests.e2e.test_canvas import _INSIDE, _LABEL_PX, _LAYOUT, _settled, _shot, 
 from tests.e2e.test_explorer import (
     KIM_WALLET,
     _assert_no_console_errors,
+    _click_label,
     _emit,
     _js,
     _query,
@@ -125,7 +126,25 @@ def test_the_entity_page_is_readable_above_the_fold_and_every_count_is_current(
     _wait(dash_duo, lambda: "hidden" not in _query(dash_duo), "Back kept the hidden node")
     dash_duo.wait_for_text_to_equal("#show-hidden", "Show hidden")
     wait_for_shown_text(dash_duo, "#graph-summary", lambda t: f"Showing {drawn - 1} connected" in t, what="summary")
+
+    # a filter is a history entry too: Back brings the view and its checkbox back, Forward the filter again
+    dash_duo.find_element("#filters summary").click()
+    _click_label(dash_duo, "#filter-kinds", "Person")
+    _wait_nodes(dash_duo, {RI, FRONT, MAPLE}, absent={ALEX, JAMIE})  # the page's own entity stays
+    _wait(dash_duo, lambda: "Person" not in _query(dash_duo).get("kinds", "Person"), "the filter is not in the URL")
+    wait_for_shown_text(dash_duo, "#filter-note", lambda t: "The filters leave out" in t, what="filter note")
+    dash_duo.driver.back()
+    _wait_nodes(dash_duo, {ALEX, JAMIE})
+    _wait(dash_duo, lambda: "kinds" not in _query(dash_duo), "Back kept the filter")
+    _wait(dash_duo, lambda: _ticked(dash_duo, "Person"), "the Person checkbox is not ticked again")
+    dash_duo.driver.forward()
+    _wait_nodes(dash_duo, {MAPLE}, absent={ALEX, JAMIE})
     _assert_no_console_errors(dash_duo)
+
+
+def _ticked(dash_duo: Any, kind: str) -> bool:
+    boxes = dash_duo.find_elements(f"#filter-kinds input[value='{kind}']")
+    return bool(boxes) and bool(boxes[0].is_selected())
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
