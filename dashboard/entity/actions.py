@@ -19,7 +19,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard.entity.view_values import DEFAULT_PAGE
-from dashboard.entity.working_graph import EdgeInfo, GraphState, NodeInfo, Step, parse_pin, parse_step
+from dashboard.entity.working_graph import (
+    EdgeInfo,
+    GraphState,
+    NodeInfo,
+    Step,
+    logged,
+    parse_pin,
+    parse_step,
+    unrolled,
+)
 from dashboard.formatting import plural, rel_caption
 from graph import Direction, Entity, GraphReader, NodeKind, Prop, Relationship, RelType, Subgraph
 
@@ -210,7 +219,7 @@ def _logged(before: GraphState, step: Step, result: Expansion) -> Expansion:
     and replayed on a reload) when it changed anything: a page that brought nobody new is not a step."""
     if result.added == 0 and step.entity in before.expanded:
         return result
-    return replace(result, state=replace(result.state, steps=(*result.state.steps, step.token(result.state.cap))))
+    return replace(result, state=replace(result.state, steps=logged(result.state.steps, step.token(result.state.cap))))
 
 
 def expand_by(
@@ -355,10 +364,12 @@ def replay(
     three store calls; a bare id brings the next ``size`` neighbours, as the first load's page size), the opened
     groups, then the removals, the hidden entities and the pins (``pin_token``s; no store call). Entities no longer
     in the view are skipped."""
-    for token in expansions:
+    for token in unrolled(expansions):
         step = parse_step(token, size)
         if step is None or step.entity not in state.nodes:
             continue
+        if step.rel is None and step.entity in state.expanded and not state.more().get(step.entity):
+            continue  # nothing left to bring: no store call
         if step.rel is None:
             state = expand(store, state, step.entity, step.size).state
         else:

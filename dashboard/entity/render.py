@@ -156,8 +156,8 @@ def render_view(
         elements=composed.elements + asserted_edges + shared_edges,
         layout=composed.layout,
         stylesheet=stylesheet(big=composed.big, colour=view.colour.value, by_degree=view.size_by_degree),
-        # each expansion and "N more" page counted (state.steps), so a second page of one hub is said too
-        summary=graph_summary(composed, state.hops, name, view.filtered, max(len(state.steps), len(state.expanded))),
+        # each expansion and "N more" page counted, so a second page of one hub is said too
+        summary=graph_summary(composed, state.hops, name, view.filtered, state.expansion_count),
         filter_note=filter_sentence(composed, view),
         omitted=omitted_sentence(not_shown),
         legend=legend(risk_legend_items(view.colour.value, view.shared), present),

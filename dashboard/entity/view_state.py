@@ -300,7 +300,7 @@ def view_state_to_query(state: ViewState, address: bool = False) -> str:
         pairs.append(("removed", ",".join(state.removed)))
     if state.pins:
         pairs.append(("pin", ",".join(state.pins)))
-    return "?" + urlencode(pairs, safe=",:~")
+    return "?" + urlencode(pairs, safe=",:~*")
 
 
 def with_dates(state: ViewState, date_from: str | None, date_to: str | None) -> ViewState:

@@ -5,13 +5,15 @@ are the analyst's actions on it).
 The expansions travel in the URL as steps (``Step``), one per expansion or "N more" click, in order, each written
 compactly (``Step.token``): ``front`` (the next page of ``front``'s neighbours, as many as the first load's page
 size), ``front~100`` (100 of them), ``front~OWNS.out`` (only its outgoing OWNS links), ``front~100~OWNS.in``. Pinned
-entities travel with the place they were pinned at: ``front~120~-45`` (``pin_token``)."""
+entities travel with the place they were pinned at: ``front~120~-45`` (``pin_token``). The same step repeated (page
+after page of one hub) is written once with its count, ``front*4`` (``logged``, ``unrolled``), so a URL stays
+short."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,6 +156,11 @@ class GraphState:
             pinned_at={i: at for i, at in map(parse_pin, data.get("pins") or ()) if at is not None},
         )
 
+    @property
+    def expansion_count(self) -> int:
+        """How many expansions and "N more" pages made the view (each repeat of a step counted)."""
+        return max(len(unrolled(self.steps)), len(self.expanded))
+
     def neighbours(self, node_id: str) -> set[str]:
         """The neighbours of ``node_id`` that are in the view."""
         out: set[str] = set()
@@ -203,8 +210,13 @@ def _count(raw: Any, default: int) -> int:
 # --- expansions and pins as URL tokens ----------------------------------------------------------------------------
 
 STEP_SEPARATOR = "~"
+#: ``front*4``: the step ``front`` four times in a row.
+REPEAT = "*"
+#: A URL asks for at most this many repeats of one step (2,000 entities at 25 a page: a view is full by then).
+MAX_REPEAT = 80
 _SIZE = re.compile(r"^[1-9][0-9]{0,5}$")
 _BY_TYPE = re.compile(r"^([A-Z_]+)\.(out|in)$")
+_COUNT = re.compile(r"[1-9][0-9]{0,5}")
 _NUMBER = re.compile(r"^-?[0-9]{1,7}(?:\.[0-9])?$")
 
 
@@ -226,6 +238,32 @@ class Step:
         if self.rel is not None:
             parts.append(f"{self.rel.value}.{'out' if self.outgoing else 'in'}")
         return STEP_SEPARATOR.join(parts)
+
+
+def _repeated(token: str) -> tuple[str, int]:
+    """'front*4' → ('front', 4); a token without a count is once."""
+    step, mark, count = token.rpartition(REPEAT)
+    if mark and step and _COUNT.fullmatch(count):
+        return step, min(int(count), MAX_REPEAT)
+    return token, 1
+
+
+def logged(steps: tuple[str, ...], token: str) -> tuple[str, ...]:
+    """The steps with ``token`` added: counted into the last one when it is the same step."""
+    if steps:
+        last, count = _repeated(steps[-1])
+        if last == token:
+            return (*steps[:-1], f"{token}{REPEAT}{count + 1}")
+    return (*steps, token)
+
+
+def unrolled(tokens: Iterable[str]) -> list[str]:
+    """Every step once per repeat, in order: ['a*2', 'b'] → ['a', 'a', 'b']."""
+    out: list[str] = []
+    for token in tokens:
+        step, count = _repeated(token)
+        out += [step] * count
+    return out
 
 
 def parse_step(token: str, cap: int) -> Step | None:

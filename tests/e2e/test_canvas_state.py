@@ -62,7 +62,7 @@ def _shows(dash_duo: Any, leaves: int) -> None:
     except TestingTimeoutError as exc:
         raise AssertionError(f"not {leaves} neighbours and '{rest}': {_leaves(dash_duo)}, {_more(dash_duo)}") from exc
     # the summary counts what is drawn and each "N more" page
-    pages = {25: "brought", 50: "plus what 1 expansion brought", 150: "plus what 2 expansions brought"}[leaves]
+    pages = {25: "brought", 50: "what 1 expansion brought", 75: "what 2 expansions", 175: "what 3 expansions"}[leaves]
     wait_for_shown_text(
         dash_duo,
         "#graph-summary",
@@ -92,55 +92,59 @@ def test_n_more_pages_and_the_page_size_survive_reload_back_forward_and_undo(
     _tap_more(dash_duo)  # "275 more": the next 25
     _shows(dash_duo, 50)
     _wait(dash_duo, lambda: _query(dash_duo).get("exp") == PAYMASTER, "the page is not in the URL")
+    _tap_more(dash_duo)  # and the next: the same step twice, written once with its count
+    _shows(dash_duo, 75)
+    _wait(dash_duo, lambda: _query(dash_duo).get("exp") == f"{PAYMASTER}*2", "the second page is not in the URL")
     _js(dash_duo, "window.dash_clientside.set_props('page-size', {value: 100});")  # "Expand brings 100 at a time"
     _wait(dash_duo, lambda: _query(dash_duo).get("page") == "100", "the page size is not in the URL")
     assert _query(dash_duo).get("cap") == "25"  # the first load brought 25: a reload must too
     _tap_more(dash_duo)
-    _shows(dash_duo, 150)
-    _wait(
-        dash_duo,
-        lambda: _query(dash_duo).get("exp") == f"{PAYMASTER},{PAYMASTER}~100",
-        "the second page (of 100) is not in the URL",
-    )
+    _shows(dash_duo, 175)
+    after = f"{PAYMASTER}*2,{PAYMASTER}~100"
+    _wait(dash_duo, lambda: _query(dash_duo).get("exp") == after, "the page of 100 is not in the URL")
     dash_duo.find_element("#undo").click()  # undo the page of 100, redo it
-    _shows(dash_duo, 50)
-    _wait(dash_duo, lambda: _query(dash_duo).get("exp") == PAYMASTER, "undo left the page in the URL")
+    _shows(dash_duo, 75)
+    _wait(dash_duo, lambda: _query(dash_duo).get("exp") == f"{PAYMASTER}*2", "undo left the page in the URL")
     dash_duo.find_element("#redo").click()
-    _shows(dash_duo, 150)
-    _wait(dash_duo, lambda: _query(dash_duo).get("exp") == f"{PAYMASTER},{PAYMASTER}~100", "redo: not in the URL")
+    _shows(dash_duo, 175)
+    _wait(dash_duo, lambda: _query(dash_duo).get("exp") == after, "redo: not in the URL")
     _settled(dash_duo)
     nodes, places = _node_ids(dash_duo), _places(dash_duo)
     summary = dash_duo.find_element("#graph-summary").text
 
     dash_duo.driver.refresh()  # the same pages, the same canvas
-    _shows(dash_duo, 150)
+    _shows(dash_duo, 175)
     _settled(dash_duo)
     assert _node_ids(dash_duo) == nodes and _places(dash_duo) == places
     assert dash_duo.find_element("#graph-summary").text == summary
     assert "100 at a time" in dash_duo.find_element("#page-size").text
     _shot(dash_duo, "canvas-reload-keeps-paging")
 
-    # Back: the history entries of the redo, the undo, the page of 100, choosing 100, the first page
+    # Back through every entry: the redo, the undo, the page of 100, choosing 100, the two pages of 25, the first load
     dash_duo.driver.back()
-    _shows(dash_duo, 50)  # the undo's entry
+    _shows(dash_duo, 75)  # the undo's entry
     dash_duo.driver.back()
-    _shows(dash_duo, 150)  # the page of 100
+    _shows(dash_duo, 175)  # the page of 100
     dash_duo.driver.back()
-    _shows(dash_duo, 50)  # before it, the page size already chosen
-    assert _query(dash_duo).get("page") == "100" and _query(dash_duo).get("exp") == PAYMASTER
+    _shows(dash_duo, 75)  # before it, the page size already chosen
+    assert _query(dash_duo).get("page") == "100" and _query(dash_duo).get("exp") == f"{PAYMASTER}*2"
     dash_duo.driver.back()
     _wait(dash_duo, lambda: "page" not in _query(dash_duo), "Back did not go to before choosing 100")
-    _shows(dash_duo, 50)
+    _shows(dash_duo, 75)
     _wait(dash_duo, lambda: "25 at a time" in (shown_text(dash_duo, "#page-size") or ""), "the page size stayed 100")
+    dash_duo.driver.back()
+    _shows(dash_duo, 50)
     dash_duo.driver.back()
     _shows(dash_duo, 25)  # the first load
     assert "exp" not in _query(dash_duo)
     dash_duo.driver.forward()
     _shows(dash_duo, 50)
     dash_duo.driver.forward()
+    _shows(dash_duo, 75)
+    dash_duo.driver.forward()
     _wait(dash_duo, lambda: _query(dash_duo).get("page") == "100", "Forward did not choose 100 again")
     dash_duo.driver.forward()
-    _shows(dash_duo, 150)
+    _shows(dash_duo, 175)
     _assert_no_console_errors(dash_duo)
 
 

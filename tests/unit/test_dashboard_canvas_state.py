@@ -16,7 +16,16 @@ from dashboard.entity.layout import CONNECTIONS, connections_sentence, entity_pa
 from dashboard.entity.notes_panel import view_url
 from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
 from dashboard.entity.view_values import Layout
-from dashboard.entity.working_graph import GraphState, Step, parse_pin, parse_step, pin_token
+from dashboard.entity.working_graph import (
+    MAX_REPEAT,
+    GraphState,
+    Step,
+    logged,
+    parse_pin,
+    parse_step,
+    pin_token,
+    unrolled,
+)
 from graph.vocabulary import NodeKind, RelType
 from tests.doubles import RecordingReader
 from tests.factories import ent, rel
@@ -67,17 +76,18 @@ def test_each_n_more_page_is_a_step_and_a_reload_brings_the_same_pages(store: Re
     state = actions.expand(store, first, HUB, 25).state  # "206 more" clicked: 25 more
     state = actions.expand(store, state, HUB, 25).state  # and again: a second page
     assert len(state.nodes) == 76 and state.more() == {HUB: 156}
-    assert state.steps == (HUB, HUB)  # two pages: the same id twice, in order
+    assert state.steps == (f"{HUB}*2",)  # two pages: the same step twice, written once with its count
     state = actions.expand(store, state, HUB, 100).state  # the analyst chose to bring 100
-    assert state.steps == (HUB, HUB, f"{HUB}~100") and state.more() == {HUB: 56}
+    assert state.steps == (f"{HUB}*2", f"{HUB}~100") and state.more() == {HUB: 56}
     assert _round_trip(state) == state
 
     url = _url(state, 100)
-    assert url == f"?hops=1&page=100&cap=25&exp={HUB},{HUB},{HUB}~100"  # cap: the first load brought 25, not 100
+    assert url == f"?hops=1&page=100&cap=25&exp={HUB}*2,{HUB}~100"  # cap: the first load brought 25, not 100
     again = _reloaded(store, url)
     assert again == state and again.more() == {HUB: 56}
     # before the last page (Back): one page fewer
-    assert _reloaded(store, "?hops=1&exp=hub,hub").more() == {HUB: 156}
+    assert _reloaded(store, "?hops=1&exp=hub*2").more() == {HUB: 156}
+    assert _reloaded(store, "?hops=1&exp=hub,hub").more() == {HUB: 156}  # the same, written out
 
 
 def test_an_old_url_without_the_new_keys_still_opens_as_before(store: RecordingReader) -> None:
@@ -201,3 +211,17 @@ def test_an_open_entity_panel_counts_the_connections_in_the_view_of_now(store: R
         "3 connections in the graph.",
     ]
     assert len(store.calls) == calls
+
+
+def test_repeated_pages_are_counted_and_a_url_cannot_ask_for_endless_ones(store: RecordingReader) -> None:
+    assert logged(logged(logged((), "a"), "a"), "b") == ("a*2", "b")
+    assert logged(("a*2",), "a") == ("a*3",) and logged(("a~100",), "a") == ("a~100", "a")
+    assert unrolled(["a*3", "b", "odd*id", "c*0", "d*²"]) == ["a", "a", "a", "b", "odd*id", "c*0", "d*²"]
+    assert unrolled(["a*999999"]) == ["a"] * MAX_REPEAT
+    # every neighbour in after 10 pages: the 70 more asked for are skipped without a store call
+    full = _reloaded(store, "?hops=1&exp=hub*9")
+    assert full.more() == {} and len(full.nodes) == 232
+    store.clear()
+    calls_before = len(store.calls)
+    assert _reloaded(store, "?hops=1&exp=hub*80") == full
+    assert len(store.calls) - calls_before < 25  # the first load and the 9 pages, not 80
