@@ -90,8 +90,8 @@ _PROPS: dict[str, Prop] = {p.value: p for p in Prop}
 
 
 def _plain(props: dict[Prop, Any]) -> dict[str, Any]:
-    # str() of a StrEnum member is its text, in C (``.value`` goes through the enum's descriptor)
-    return dict(zip(map(str, props), props.values(), strict=True))
+    # each name's one string object (a dict lookup in C; ``.value`` goes through the enum's descriptor, str() copies)
+    return dict(zip(map(_TEXT.__getitem__, props), props.values(), strict=True))
 
 
 def _vocabulary(props: dict[str, Any]) -> dict[Prop, Any]:
@@ -99,6 +99,7 @@ def _vocabulary(props: dict[str, Any]) -> dict[Prop, Any]:
 
 
 _REL_TYPES: dict[str, RelType] = {t.value: t for t in RelType}
+_TEXT: dict[str, str] = {p: p.value for p in Prop}
 
 
 def pack_edges(edges: list[Edge]) -> list[PackedEdge]:
@@ -110,7 +111,7 @@ def pack_edges(edges: list[Edge]) -> list[PackedEdge]:
             e.target,
             e.rel_id,
             _plain(e.props),
-            tuple(map(str, e.clear)) if e.clear else (),
+            tuple(map(_TEXT.__getitem__, e.clear)) if e.clear else (),
             None if e.transfer is None else _plain(e.transfer),
         )
         for e in edges
