@@ -191,3 +191,19 @@ def test_a_failed_load_ends_the_writing_process(tmp_path: Path) -> None:
     assert writer._process is not None and not writer._process.is_alive()
     with pytest.raises(SanctionsGraphError, match="stopped"):
         writer.close()
+
+
+def test_rows_with_a_line_break_go_to_files_read_line_aware(tmp_path: Path) -> None:
+    writer = BulkImportWriter(tmp_path, process=True)
+    plain = NodeRecord("p", NodeKind.COMPANY, {Prop.NAME: "Plain Ltd", Prop.NOTES: "one line"})
+    broken = NodeRecord("m", NodeKind.COMPANY, {Prop.NAME: "Lines Ltd", Prop.NOTES: "one\ntwo"})
+    writer.upsert_nodes(NodeKind.COMPANY, [plain, broken])
+    files = writer.close()
+    (multiline,) = files.multiline
+    assert multiline in files.nodes and "-multiline-" in multiline.name
+    assert '"one\ntwo"' in multiline.read_text(encoding="utf-8")
+    others = [p for p in files.nodes if p != multiline]
+    assert others and all("\n" not in p.read_text(encoding="utf-8").rstrip("\n").split("\n", 1)[1] for p in others)
+    args = files.arguments()
+    assert "--multiline-fields-format=v2" in args and f"--multiline-fields={multiline}" in args
+    assert not [a for a in BulkImportWriter(tmp_path / "none").close().arguments() if "multiline" in a]
