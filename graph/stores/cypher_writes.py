@@ -5,20 +5,36 @@ values as parameters."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graph import cypher
 from graph.errors import SanctionsGraphError
 from graph.model import NodeRecord, Relationship, RelRecord, WriteCounts
 from graph.stores.records import Row, list_row, new_node_row, new_rel_row, node_row, rel_row, relationship_from
+from graph.stores.refusal import CONCURRENT_WRITE
 from graph.vocabulary import NodeKind, Prop, RelType
+
+
+class IdsTaken(SanctionsGraphError):
+    """A write refused by a unique-id constraint: an id it CREATEs is in the store already."""
+
+    def __init__(self) -> None:
+        super().__init__(CONCURRENT_WRITE)
 
 
 class CypherWrites(abc.ABC):
     """Writes over a backend that runs Cypher; graph.stores.cypher_store.CypherStore adds the read side."""
 
     dialect: cypher.Dialect
+    #: Write a batch with a bare CREATE first, without reading which of its ids the store holds, once
+    #: ensure_schema has put the unique-id constraints in place: a batch holding a stored id is refused whole
+    #: (IdsTaken, nothing written) and is then written the careful way (read, create, merge), as is every later
+    #: batch of that kind or type in this store's life. A first load skips one indexed read per record.
+    #: Neo4j's constraints hold as soon as they are created; FalkorDB builds its own asynchronously (False).
+    creates_first: bool = False
+    _ids_constrained: bool = False  # set by ensure_schema
+    _read_first: frozenset[str] = frozenset()  # the kinds and types that met a stored id
 
     # --- what a backend provides ----------------------------------------------------------------------------
     @abc.abstractmethod
@@ -42,11 +58,30 @@ class CypherWrites(abc.ABC):
     def ensure_schema(self) -> None:
         for statement in cypher.schema_statements(self.dialect):
             self._schema(statement)
+        self._ids_constrained = True
+
+    def _created_first(self, key: str, statement: str, rows: Callable[[], list[Row]]) -> WriteCounts | None:
+        """What ``statement`` (a CREATE of every row) wrote, or None when this batch must be written the careful
+        way: creates_first is off or unsafe, ``key`` met a stored id before, or a row's id is stored (IdsTaken)."""
+        if not (self.creates_first and self._ids_constrained) or key in self._read_first:
+            return None
+        try:
+            return self._written(statement, {"rows": rows()})
+        except IdsTaken:
+            self._read_first = self._read_first | {key}
+            return None
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
         if not rows:
             return WriteCounts()
         rows_by_id = {r.id: node_row(r) for r in rows}
+        created = self._created_first(
+            f"node {kind.value}",
+            cypher.create_nodes(kind),
+            lambda: [new_node_row(row, kind) for row in rows_by_id.values()],
+        )
+        if created is not None:
+            return created
         known = {r["id"]: r["kind"] for r in self._read(cypher.EXISTING_KINDS, {"ids": list(rows_by_id)})}
         total = WriteCounts()
         relabel = [i for i, k in known.items() if k != kind.value]
@@ -73,6 +108,15 @@ class CypherWrites(abc.ABC):
                 repeats.append(row)
             else:
                 first[row["id"]] = row
+        created = self._created_first(
+            f"relationship {rel_type.value}",
+            cypher.create_relationships(rel_type),
+            lambda: [new_rel_row(row) for row in first.values()],
+        )
+        if created is not None:
+            if repeats:
+                created.add(self._written(cypher.upsert_relationships(rel_type), {"rows": repeats}))
+            return created
         found = self._read(cypher.existing_relationships(self.dialect, rel_type), {"ids": list(first)})
         known = {r["id"] for r in found}
         total = WriteCounts()

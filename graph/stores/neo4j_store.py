@@ -13,7 +13,8 @@ from graph.errors import QueryTimeout, SanctionsGraphError, StoreUnavailable
 from graph.model import WriteCounts
 from graph.settings import Settings
 from graph.stores.cypher_store import CypherStore, Row
-from graph.stores.refusal import CONCURRENT_WRITE, store_refusal
+from graph.stores.cypher_writes import IdsTaken
+from graph.stores.refusal import store_refusal
 
 
 def _plain(value: Any) -> Any:
@@ -35,6 +36,8 @@ class Neo4jStore(CypherStore):
     #: How long a write transaction is retried after transient errors (deadlocks between a load's side-by-side
     #: batches): longer than the driver-wide 5 s, which keeps an analyst's read from waiting on a dead server.
     write_retry_s = 60.0
+    #: A first load's batches are CREATEd without reading first: the unique-id constraints refuse a stored id
+    creates_first = True
 
     def __init__(self, driver: neo4j.Driver, database: str, uri: str, query_timeout_s: float = 10.0) -> None:
         super().__init__(query_timeout_s)
@@ -98,7 +101,7 @@ class Neo4jStore(CypherStore):
         if isinstance(exc, neo4j_errors.DatabaseUnavailable):
             return StoreUnavailable(f"The Neo4j database '{self._database}' is not available.")
         if isinstance(exc, neo4j_errors.ConstraintError) or "ConstraintValidationFailed" in str(exc):
-            return SanctionsGraphError(CONCURRENT_WRITE)
+            return IdsTaken()
         return SanctionsGraphError(store_refusal(str(exc)))
 
     def _read(self, query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> list[Row]:

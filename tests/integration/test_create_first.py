@@ -1,0 +1,76 @@
+"""Writes that CREATE first (Neo4j: no read of which ids are stored while none is) give the same graph as the
+careful writes (read, create, merge), and a batch holding a stored id is written the careful way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph import NodeKind, NodeRecord, Prop, RelRecord, RelType, cypher
+from graph.stores.base import GraphStore
+from graph.stores.cypher_store import CypherStore
+
+
+def _count_reads(store: CypherStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The queries of the store's reads from now on."""
+    queries: list[str] = []
+    read = store._read
+
+    def counted(query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> Any:
+        queries.append(query)
+        return read(query, params, timeout_s)
+
+    monkeypatch.setattr(store, "_read", counted)
+    return queries
+
+
+def _existence_reads(queries: list[str]) -> int:
+    return sum(q == cypher.EXISTING_KINDS or "RETURN r.id AS id" in q for q in queries)
+
+
+def test_create_first_falls_back_on_a_stored_id(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not isinstance(store, CypherStore):
+        pytest.skip("the in-memory store has no Cypher write path")
+    monkeypatch.setattr(store, "_read_first", frozenset())  # the session's store may have met stored ids before
+    reads = _count_reads(store, monkeypatch)
+    creates_first = store.creates_first
+
+    def company(i: str) -> NodeRecord:
+        return NodeRecord(i, NodeKind.COMPANY, {Prop.NAME: f"Firm {i}", Prop.DATASETS: ["a"]})
+
+    counts = store.upsert_nodes(NodeKind.COMPANY, [company("c1"), company("c2")])
+    assert (counts.nodes_created, counts.rows_written) == (2, 2)
+    assert _existence_reads(reads) == (0 if creates_first else 1)
+
+    store.ensure_stubs(["s1"])
+    person = NodeRecord("s1", NodeKind.PERSON, {Prop.NAME: "Kim Chol", Prop.DATASETS: ["b"]})
+    counts = store.upsert_nodes(NodeKind.PERSON, [NodeRecord("p1", NodeKind.PERSON, {Prop.NAME: "Ri Song"}), person])
+    assert (counts.nodes_created, counts.rows_written) == (1, 2)  # s1 was a stub: completed, not created again
+    completed = store.get_entity("s1")
+    assert (completed.kind, completed.name, completed.properties.get(Prop.STUB.value)) == (
+        NodeKind.PERSON,
+        "Kim Chol",
+        False,
+    )
+    reads_before = _existence_reads(reads)
+    store.upsert_nodes(NodeKind.PERSON, [NodeRecord("p2", NodeKind.PERSON, {Prop.NAME: "Pak Il"})])
+    assert _existence_reads(reads) == reads_before + 1  # Person met a stored id: its batches read first now
+    again = store.upsert_nodes(NodeKind.COMPANY, [company("c3")])
+    assert again.nodes_created == 1
+    assert _existence_reads(reads) == reads_before + (1 if creates_first else 2)  # Company still creates first
+
+    def owns(i: str, dataset: str) -> RelRecord:
+        return RelRecord(i, RelType.OWNS, "c1", "c2", {Prop.DATASETS: [dataset]})
+
+    counts = store.upsert_relationships(RelType.OWNS, [owns("r1", "a"), owns("r1", "b")])  # a repeat in the batch
+    assert (counts.relationships_created, counts.rows_written) == (1, 2)
+    counts = store.upsert_relationships(RelType.OWNS, [owns("r1", "c"), owns("r2", "a")])  # r1 is stored
+    assert (counts.relationships_created, counts.rows_written) == (1, 2)
+    (r1,) = [r for batch in store.iter_relationships([RelType.OWNS]) for r in batch if r.id == "r1"]
+    assert r1.properties[Prop.DATASETS.value] == ["a", "b", "c"]
+    missing_end = store.upsert_relationships(RelType.OWNS, [RelRecord("r3", RelType.OWNS, "c1", "nowhere", {})])
+    assert (missing_end.relationships_created, missing_end.rows_written) == (0, 0)
+    stats = store.stats()
+    assert stats.nodes == {"Company": 3, "Person": 3}
+    assert stats.relationships == {"OWNS": 2}
