@@ -13,7 +13,7 @@ from dash import Dash, dcc, html
 
 import dashboard.entity.notes_panel as entity_notes
 import dashboard.pages.cases as case_pages
-from dashboard import context, fast_json
+from dashboard import context, fast_json, request_gc
 from dashboard.auth import Security, protect
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity
@@ -152,4 +152,5 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     review.register_callbacks(app, store)
     review_panel.register_callbacks(app, store)  # the entity page's same-as candidates
     fast_json.install(app)  # the same JSON for less CPU (dashboard/fast_json.py)
+    request_gc.install(app.server)  # no cyclic collection while a request is answered (dashboard/request_gc.py)
     return app
