@@ -85,10 +85,14 @@ class LoadContext:
         if problem:
             self.reject(*self._where, "id", f"bad value: {problem}", repr(record_id)[:200])
             return False
-        for prop in [p for p in props if p in DERIVED_PROPS]:
-            del props[prop]
-            self._report.derived_dropped[prop.value] += 1
+        if not DERIVED_PROPS.isdisjoint(props):
+            for prop in [p for p in props if p in DERIVED_PROPS]:
+                del props[prop]
+                self._report.derived_dropped[prop.value] += 1
+        cap = self.limits.field_chars
         for prop, value in props.items():
+            if type(value) is str and len(value) <= cap and value.isascii() and "\x00" not in value:
+                continue  # the common case, as value_problem would find it, without the call
             problem = value_problem(value, self.limits)
             if problem:
                 self.reject(*self._where, prop.value, f"bad value: {problem}", f"{what} {record_id}"[:200])
