@@ -5,7 +5,7 @@ values as parameters."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from graph import cypher
@@ -35,6 +35,11 @@ class CypherWrites(abc.ABC):
     creates_first: bool = False
     _ids_constrained: bool = False  # set by ensure_schema
     _read_first: frozenset[str] = frozenset()  # the kinds and types that met a stored id
+    #: With creates_first: the internal id of each node this store CREATEd (at most NODE_IDS_KEPT, about 100
+    #: bytes each), so that a new relationship's ends are found by it rather than by a seek in the id index
+    #: (cypher.create_relationships_between: the end must still have the row's id). Deleted ids are dropped.
+    _node_ids: dict[str, int] | None = None
+    NODE_IDS_KEPT = 1_000_000
 
     # --- what a backend provides ----------------------------------------------------------------------------
     @abc.abstractmethod
@@ -59,40 +64,48 @@ class CypherWrites(abc.ABC):
         for statement in cypher.schema_statements(self.dialect):
             self._schema(statement)
         self._ids_constrained = True
+        if self.creates_first and self._node_ids is None:
+            self._node_ids = {}
 
-    def _created_first(self, key: str, statement: str, rows: Callable[[], list[Row]]) -> WriteCounts | None:
-        """What ``statement`` (a CREATE of every row) wrote, or None when this batch must be written the careful
-        way: creates_first is off or unsafe, ``key`` met a stored id before, or a row's id is stored (IdsTaken)."""
-        if not (self.creates_first and self._ids_constrained) or key in self._read_first:
-            return None
-        try:
-            return self._written(statement, {"rows": rows()})
-        except IdsTaken:
-            self._read_first = self._read_first | {key}
-            return None
+    def _creating_first(self, key: str) -> bool:
+        """Whether a batch of ``key`` (a kind or type) is CREATEd without a read first (see creates_first)."""
+        return self.creates_first and self._ids_constrained and key not in self._read_first
+
+    def _met_stored_id(self, key: str) -> None:
+        self._read_first = self._read_first | {key}
+
+    def _create_nodes(self, kind: NodeKind, rows: list[Row]) -> WriteCounts:
+        """CREATE nodes known or taken to be new, keeping their internal ids (see _node_ids)."""
+        kept = self._node_ids
+        if kept is None:
+            return self._written(cypher.create_nodes(kind), {"rows": rows})
+        result, counts = self._write(cypher.create_nodes(kind, node_ids=True), {"rows": rows})
+        counts.rows_written = int(result[0]["written"]) if result else 0
+        if result and len(kept) < self.NODE_IDS_KEPT:
+            kept.update(zip(result[0]["ids"], result[0]["nodes"], strict=True))
+        return counts
 
     def upsert_nodes(self, kind: NodeKind, rows: Sequence[NodeRecord]) -> WriteCounts:
         if not rows:
             return WriteCounts()
         rows_by_id = {r.id: node_row(r) for r in rows}
-        created = self._created_first(
-            f"node {kind.value}",
-            cypher.create_nodes(kind),
-            lambda: [new_node_row(row, kind) for row in rows_by_id.values()],
-        )
-        if created is not None:
-            return created
+        key = f"node {kind.value}"
+        if self._creating_first(key):
+            try:
+                return self._create_nodes(kind, [new_node_row(row, kind) for row in rows_by_id.values()])
+            except IdsTaken:
+                self._met_stored_id(key)
         known = {r["id"]: r["kind"] for r in self._read(cypher.EXISTING_KINDS, {"ids": list(rows_by_id)})}
         total = WriteCounts()
         relabel = [i for i, k in known.items() if k != kind.value]
         if relabel:
             total.add(self._write(cypher.relabel_nodes(kind), {"ids": relabel})[1])
-        for statement, batch in (
-            (cypher.create_nodes(kind), [new_node_row(row, kind) for i, row in rows_by_id.items() if i not in known]),
-            (cypher.update_nodes(kind), [row for i, row in rows_by_id.items() if i in known]),
-        ):
-            if batch:
-                total.add(self._written(statement, {"rows": batch}))
+        new = [new_node_row(row, kind) for i, row in rows_by_id.items() if i not in known]
+        if new:
+            total.add(self._create_nodes(kind, new))
+        update = [row for i, row in rows_by_id.items() if i in known]
+        if update:
+            total.add(self._written(cypher.update_nodes(kind), {"rows": update}))
         return total
 
     def upsert_relationships(self, rel_type: RelType, rows: Sequence[RelRecord]) -> WriteCounts:
@@ -108,30 +121,62 @@ class CypherWrites(abc.ABC):
                 repeats.append(row)
             else:
                 first[row["id"]] = row
-        created = self._created_first(
-            f"relationship {rel_type.value}",
-            cypher.create_relationships(rel_type),
-            lambda: [new_rel_row(row) for row in first.values()],
-        )
-        if created is not None:
-            if repeats:
-                created.add(self._written(cypher.upsert_relationships(rel_type), {"rows": repeats}))
-            return created
-        found = self._read(cypher.existing_relationships(self.dialect, rel_type), {"ids": list(first)})
-        known = {r["id"] for r in found}
         total = WriteCounts()
-        for statement, batch in (
-            (cypher.create_relationships(rel_type), [new_rel_row(row) for i, row in first.items() if i not in known]),
-            (cypher.upsert_relationships(rel_type), [row for i, row in first.items() if i in known] + repeats),
-        ):
-            if batch:
-                total.add(self._written(statement, {"rows": batch}))
+        todo = self._rels_created_first(rel_type, list(first.values()), total)
+        if todo:
+            found = self._read(cypher.existing_relationships(self.dialect, rel_type), {"ids": [r["id"] for r in todo]})
+            known = {r["id"] for r in found}
+            new = [new_rel_row(row) for row in todo if row["id"] not in known]
+            if new:
+                total.add(self._written(cypher.create_relationships(rel_type), {"rows": new}))
+            repeats = [row for row in todo if row["id"] in known] + repeats
+        if repeats:
+            total.add(self._written(cypher.upsert_relationships(rel_type), {"rows": repeats}))
         return total
+
+    def _rels_created_first(self, rel_type: RelType, rows: list[Row], total: WriteCounts) -> list[Row]:
+        """CREATE the rows without a read when creates_first allows it, adding what was written to ``total``;
+        return the rows still to write the careful way: all of them when one's id is stored (IdsTaken), those
+        sent by internal ids when an end failed its check (an internal id reused after a delete)."""
+        key = f"relationship {rel_type.value}"
+        if not self._creating_first(key):
+            return rows
+        kept = self._node_ids or {}
+        by_node_id: list[tuple[Row, Row]] = []
+        by_index: list[tuple[Row, Row]] = []
+        for row in rows:
+            new = new_rel_row(row)
+            source, target = kept.get(row["source"]), kept.get(row["target"])
+            if source is None or target is None:
+                by_index.append((row, new))
+            else:
+                new["s"], new["t"] = source, target
+                by_node_id.append((row, new))
+        todo: list[Row] = []
+        try:
+            if by_node_id:
+                counts = self._written(
+                    cypher.create_relationships_between(rel_type), {"rows": [n for _, n in by_node_id]}
+                )
+                if counts.rows_written < len(by_node_id):
+                    counts.rows_written = 0  # the careful write of these rows counts those written here
+                    todo = [row for row, _ in by_node_id]
+                total.add(counts)
+            by_node_id = []
+            if by_index:
+                total.add(self._written(cypher.create_relationships(rel_type), {"rows": [n for _, n in by_index]}))
+        except IdsTaken:
+            self._met_stored_id(key)
+            return [row for row, _ in by_node_id + by_index] + todo
+        return todo
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
         return self._written(cypher.ENSURE_STUBS, {"ids": list(dict.fromkeys(ids))}) if ids else WriteCounts()
 
     def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        if self._node_ids:
+            for node_id in ids:
+                self._node_ids.pop(node_id, None)
         return self._written(cypher.DELETE_NODES, {"ids": list(dict.fromkeys(ids))}) if ids else WriteCounts()
 
     def set_node_properties(self, props: Sequence[Prop], rows: Sequence[tuple[str, dict[Prop, Any]]]) -> WriteCounts:
@@ -161,6 +206,8 @@ class CypherWrites(abc.ABC):
     def clear(self, batch_size: int = 10_000) -> None:
         """Delete everything, ``batch_size`` nodes (with their relationships) per transaction: one DETACH DELETE of
         a big graph runs a small Neo4j out of memory."""
+        if self._node_ids:
+            self._node_ids.clear()
         while True:
             result, _ = self._write(cypher.DELETE_SOME, {"limit": batch_size})
             if not result or int(result[0]["deleted"]) < batch_size:

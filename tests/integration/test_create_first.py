@@ -74,3 +74,43 @@ def test_create_first_falls_back_on_a_stored_id(store: GraphStore, monkeypatch: 
     stats = store.stats()
     assert stats.nodes == {"Company": 3, "Person": 3}
     assert stats.relationships == {"OWNS": 2}
+
+
+def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neo4j: the ends this store created are found by their internal ids; an end whose kept id no longer holds it
+    (reused after a delete) fails the check and the row is written through the id index instead, between the
+    right entities; a deleted node's kept id is forgotten."""
+    if not isinstance(store, CypherStore):
+        pytest.skip("the in-memory store has no Cypher write path")
+    monkeypatch.setattr(store, "_read_first", frozenset())
+    writes: list[str] = []
+    write = store._write
+
+    def counted(query: str, params: dict[str, Any] | None = None) -> Any:
+        writes.append(query)
+        return write(query, params)
+
+    monkeypatch.setattr(store, "_write", counted)
+    by_node_id = cypher.create_relationships_between(RelType.OWNS)
+    firms = [NodeRecord(i, NodeKind.COMPANY, {Prop.NAME: f"Firm {i}"}) for i in ("c1", "c2", "c3")]
+    store.upsert_nodes(NodeKind.COMPANY, firms)
+    kept = store._node_ids
+    assert (kept is not None) == store.creates_first
+    store.ensure_stubs(["s1"])  # not created by an upsert: no kept id
+
+    counts = store.upsert_relationships(
+        RelType.OWNS, [RelRecord("r1", RelType.OWNS, "c1", "c2", {}), RelRecord("r2", RelType.OWNS, "s1", "c2", {})]
+    )
+    assert (counts.relationships_created, counts.rows_written) == (2, 2)
+    assert writes.count(by_node_id) == (1 if store.creates_first else 0)
+
+    if kept is not None:  # c1's kept id now names c3: the check refuses it, the row goes through the index
+        kept["c1"] = kept["c3"]
+        counts = store.upsert_relationships(RelType.OWNS, [RelRecord("r3", RelType.OWNS, "c1", "c2", {})])
+        assert (counts.relationships_created, counts.rows_written) == (1, 1)
+        store.delete_nodes(["c3"])
+        assert "c3" not in kept
+    else:
+        store.upsert_relationships(RelType.OWNS, [RelRecord("r3", RelType.OWNS, "c1", "c2", {})])
+    ends = {r.id: (r.source, r.target) for batch in store.iter_relationships([RelType.OWNS]) for r in batch}
+    assert ends == {"r1": ("c1", "c2"), "r2": ("s1", "c2"), "r3": ("c1", "c2")}
