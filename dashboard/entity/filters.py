@@ -24,10 +24,15 @@ MONEY_TYPES = frozenset({RelType.PAID.value, RelType.TRANSFERRED.value})
 # --- facts of a relationship -----------------------------------------------------------------------------------
 
 
+#: The property names read for every relationship of a view (an enum member's .value costs a lookup each time).
+_AMOUNT_KEYS = (Prop.VALUE_USD.value, Prop.AMOUNT.value)
+_DATE_KEYS = (Prop.DATE.value, Prop.TIMESTAMP.value)
+
+
 def edge_amount(edge: EdgeInfo) -> float | None:
     """A payment's or transfer's size: its value in USD when known, else its amount as given."""
-    for prop in (Prop.VALUE_USD, Prop.AMOUNT):
-        value = edge.props.get(prop.value)
+    for key in _AMOUNT_KEYS:
+        value = edge.props.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
     return None
@@ -35,8 +40,8 @@ def edge_amount(edge: EdgeInfo) -> float | None:
 
 def edge_date(edge: EdgeInfo) -> str | None:
     """The day a payment was made or a transfer happened (YYYY-MM-DD, or as precise as the source)."""
-    for prop in (Prop.DATE, Prop.TIMESTAMP):
-        value = edge.props.get(prop.value)
+    for key in _DATE_KEYS:
+        value = edge.props.get(key)
         if value:
             return str(value)[:10]
     return None
