@@ -11,7 +11,7 @@ from typing import Any
 from graph import cypher
 from graph.errors import SanctionsGraphError
 from graph.model import NodeRecord, Relationship, RelRecord, WriteCounts
-from graph.stores.records import Row, list_row, new_node_row, new_rel_row, node_row, rel_row, relationship_from
+from graph.stores.records import Row, list_row, new_node_row, new_rel_row_of, node_row, rel_row, relationship_from
 from graph.stores.refusal import CONCURRENT_WRITE
 from graph.vocabulary import NodeKind, Prop, RelType
 
@@ -113,28 +113,28 @@ class CypherWrites(abc.ABC):
         MERGEd as before (scalars replaced, lists united); a repeated id in the batch is MERGEd after its first."""
         if not rows:
             return WriteCounts()
-        first: dict[str, Row] = {}
-        repeats: list[Row] = []
+        first: dict[str, RelRecord] = {}
+        repeats: list[RelRecord] = []
         for record in rows:
-            row = rel_row(record)
-            if row["id"] in first:
-                repeats.append(row)
+            if record.id in first:
+                repeats.append(record)
             else:
-                first[row["id"]] = row
+                first[record.id] = record
         total = WriteCounts()
         todo = self._rels_created_first(rel_type, list(first.values()), total)
         if todo:
-            found = self._read(cypher.existing_relationships(self.dialect, rel_type), {"ids": [r["id"] for r in todo]})
+            found = self._read(cypher.existing_relationships(self.dialect, rel_type), {"ids": [r.id for r in todo]})
             known = {r["id"] for r in found}
-            new = [new_rel_row(row) for row in todo if row["id"] not in known]
+            new = [new_rel_row_of(record) for record in todo if record.id not in known]
             if new:
                 total.add(self._written(cypher.create_relationships(rel_type), {"rows": new}))
-            repeats = [row for row in todo if row["id"] in known] + repeats
+            repeats = [record for record in todo if record.id in known] + repeats
         if repeats:
-            total.add(self._written(cypher.upsert_relationships(rel_type), {"rows": repeats}))
+            merged = [rel_row(record) for record in repeats]
+            total.add(self._written(cypher.upsert_relationships(rel_type), {"rows": merged}))
         return total
 
-    def _rels_created_first(self, rel_type: RelType, rows: list[Row], total: WriteCounts) -> list[Row]:
+    def _rels_created_first(self, rel_type: RelType, rows: list[RelRecord], total: WriteCounts) -> list[RelRecord]:
         """CREATE the rows without a read when creates_first allows it, adding what was written to ``total``;
         return the rows still to write the careful way: all of them when one's id is stored (IdsTaken), those
         sent by internal ids when an end failed its check (an internal id reused after a delete)."""
@@ -142,32 +142,31 @@ class CypherWrites(abc.ABC):
         if not self._creating_first(key):
             return rows
         kept = self._node_ids or {}
-        by_node_id: list[tuple[Row, Row]] = []
-        by_index: list[tuple[Row, Row]] = []
-        for row in rows:
-            new = new_rel_row(row)
-            source, target = kept.get(row["source"]), kept.get(row["target"])
+        by_node_id: list[tuple[RelRecord, Row]] = []
+        by_index: list[tuple[RelRecord, Row]] = []
+        for record in rows:
+            new = new_rel_row_of(record)
+            source, target = kept.get(record.source), kept.get(record.target)
             if source is None or target is None:
-                by_index.append((row, new))
+                by_index.append((record, new))
             else:
                 new["s"], new["t"] = source, target
-                by_node_id.append((row, new))
-        todo: list[Row] = []
+                by_node_id.append((record, new))
+        todo: list[RelRecord] = []
         try:
             if by_node_id:
-                counts = self._written(
-                    cypher.create_relationships_between(rel_type), {"rows": [n for _, n in by_node_id]}
-                )
+                statement = cypher.create_relationships_between(rel_type)
+                counts = self._written(statement, {"rows": [new for _, new in by_node_id]})
                 if counts.rows_written < len(by_node_id):
                     counts.rows_written = 0  # the careful write of these rows counts those written here
-                    todo = [row for row, _ in by_node_id]
+                    todo = [record for record, _ in by_node_id]
                 total.add(counts)
             by_node_id = []
             if by_index:
                 total.add(self._written(cypher.create_relationships(rel_type), {"rows": [n for _, n in by_index]}))
         except IdsTaken:
             self._met_stored_id(key)
-            return [row for row, _ in by_node_id + by_index] + todo
+            return [record for record, _ in by_node_id + by_index] + todo
         return todo
 
     def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:

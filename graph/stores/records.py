@@ -136,6 +136,21 @@ def new_rel_row(row: Row) -> Row:
     }
 
 
+def new_rel_row_of(record: RelRecord) -> Row:
+    """new_rel_row(rel_row(record)) in one pass (a load's relationships are mostly new: no scalars/lists split)."""
+    props: dict[str, Any] = {key: [] for key in _REL_LIST_KEYS}
+    for key, value in record.props.items():
+        name, how = _prop_class(_REL_PROP_CLASS, key)
+        if value is None or how == _SKIP:
+            continue
+        if how == _LIST:
+            props[name] = list(dict.fromkeys([value] if isinstance(value, str) else value))
+        else:
+            props[name] = _clean_scalar(value)
+    props["id"] = record.id
+    return {"id": record.id, "source": record.source, "target": record.target, "props": props}
+
+
 def entity_from_props(props: dict[str, Any]) -> Entity:
     data = dict(props)
     for key in _NODE_LIST_KEYS:  # a new node stores no empty lists (new_node_row): they read as []
