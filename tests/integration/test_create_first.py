@@ -29,9 +29,9 @@ def _existence_reads(queries: list[str]) -> int:
     return sum(q == cypher.EXISTING_KINDS or "RETURN r.id AS id" in q for q in queries)
 
 
+@pytest.mark.server_only  # the in-memory store has no Cypher write path
 def test_create_first_falls_back_on_a_stored_id(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not isinstance(store, CypherStore):
-        pytest.skip("the in-memory store has no Cypher write path")
+    assert isinstance(store, CypherStore)
     monkeypatch.setattr(store, "_read_first", frozenset())  # the session's store may have met stored ids before
     reads = _count_reads(store, monkeypatch)
     creates_first = store.creates_first
@@ -76,12 +76,12 @@ def test_create_first_falls_back_on_a_stored_id(store: GraphStore, monkeypatch: 
     assert stats.relationships == {"OWNS": 2}
 
 
+@pytest.mark.server_only  # the in-memory store has no Cypher write path
 def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """Neo4j: the ends this store created are found by their internal ids; an end whose kept id no longer holds it
     (reused after a delete) fails the check and the row is written through the id index instead, between the
     right entities; a deleted node's kept id is forgotten."""
-    if not isinstance(store, CypherStore):
-        pytest.skip("the in-memory store has no Cypher write path")
+    assert isinstance(store, CypherStore)
     monkeypatch.setattr(store, "_read_first", frozenset())
     writes: list[str] = []
     write = store._write
