@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from graph.model import Designation, Entity, Relationship
 from graph.vocabulary import INTERNAL_PROPS, RELATIONSHIPS, Prop
@@ -35,17 +35,35 @@ def without_internal(entity: Entity) -> Entity:
     return Entity(entity.id, entity.kind, entity.name, entity.sanctioned, props)
 
 
-def shown_relationships(entities: Iterable[Entity], relationships: Iterable[Relationship]) -> list[Relationship]:
-    """The relationships whose two ends are among the entities, each once (a file never points at an entity it
-    lacks)."""
+class _Link(Protocol):
+    """What a drawn link has, whichever kind it is (a source relationship, an analyst's asserted link)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+
+
+_L = TypeVar("_L", bound=_Link)
+
+
+def shown_links(entities: Iterable[Entity], links: Iterable[_L]) -> list[_L]:
+    """The links whose two ends are among the entities, each once (a file never points at an entity it lacks)."""
     ids = {e.id for e in entities}
     seen: set[str] = set()
     out = []
-    for r in relationships:
-        if r.source in ids and r.target in ids and r.id not in seen:
-            seen.add(r.id)
-            out.append(r)
+    for link in links:
+        if link.source in ids and link.target in ids and link.id not in seen:
+            seen.add(link.id)
+            out.append(link)
     return out
+
+
+def shown_relationships(entities: Iterable[Entity], relationships: Iterable[Relationship]) -> list[Relationship]:
+    """The relationships whose two ends are among the entities, each once."""
+    return shown_links(entities, relationships)
 
 
 # --- analyst-asserted links (graph.cases): in a file, marked as such, never as a source relationship -------------
@@ -59,14 +77,7 @@ ANALYST_SUFFIX = " (analyst)"
 
 def shown_asserted(entities: Iterable[Entity], links: Iterable[AssertedLink]) -> list[AssertedLink]:
     """The asserted links whose two ends are among the entities, each once."""
-    ids = {e.id for e in entities}
-    seen: set[str] = set()
-    out = []
-    for link in links:
-        if link.source in ids and link.target in ids and link.id not in seen:
-            seen.add(link.id)
-            out.append(link)
-    return out
+    return shown_links(entities, links)
 
 
 def asserted_label(link: AssertedLink) -> str:
