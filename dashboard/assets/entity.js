@@ -18,8 +18,10 @@ window.dash_clientside.entity = {
         var big = !!config && cy.nodes().length > config.bigView;
         var renderer = cy.renderer && cy.renderer();
         if (renderer) { renderer.hideEdgesOnViewport = big; renderer.textureOnViewport = big; }
-        if (cy.scratch('_sgBound')) { return nu; }
-        cy.scratch('_sgBound', true);
+        // a plain property, not cy.scratch(): setting the core's scratch makes cytoscape restyle every element
+        // (its setter calls updateStyle), a second style pass and frame of a 2,000-node view
+        if (cy._sgBound) { return nu; }
+        cy._sgBound = true;
         var timer = null;
         var push = function() {
             clearTimeout(timer);

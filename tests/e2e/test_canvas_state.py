@@ -75,7 +75,7 @@ def _shows(dash_duo: Any, leaves: int) -> None:
 def _tap_more(dash_duo: Any) -> None:
     """A click on the paymaster's "N more" node, once the page listens for it (assets/entity.js binds its events
     after the graph is drawn)."""
-    _wait(dash_duo, lambda: _js(dash_duo, "return !!(cy && cy.scratch('_sgBound'));"), "the graph's events not bound")
+    _wait(dash_duo, lambda: _js(dash_duo, "return !!(cy && cy._sgBound);"), "the graph's events not bound")
     _emit(dash_duo, f"more:{PAYMASTER}", "tap")
 
 
