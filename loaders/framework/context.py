@@ -57,6 +57,7 @@ class LoadContext:
         self._buffered_kind: dict[str, NodeKind] = {}
         self._seq = 0  # orders relationships, stubs and deletions
         self._rels = RelationshipSpool()
+        self._final: dict[RelType, list[RelRecord]] | None = None  # final_rel's batches, once it is called
         self._stubs: dict[str, int] = {}
         self._deletes: list[str] = []
         self._deleted_at: dict[str, int] = {}
@@ -129,15 +130,43 @@ class LoadContext:
             self._flush_nodes()
 
     def rel(self, record: RelRecord) -> None:
-        if not self._checked(record.id, record.props, "relationship"):
+        """Emit a relationship: it waits on disk until every node is in (written by ``finish``); a later emission of
+        the same type and id replaces it."""
+        if not self._rel_checked(record):
             return
+        self._seq += 1
+        self._rels.add(self._seq, record)
+
+    def final_rel(self, record: RelRecord) -> None:
+        """Emit a relationship at the end of the load, written in batches as they fill, without waiting on disk
+        (``rel`` spools each relationship and reads it back). For a source that resolves its relationships once it
+        has read everything (FtM): it promises that no other relationship of this load has the same id, whatever
+        its type. Each batch is written after everything emitted before it (nodes, deletions, stubs, list
+        additions, relationship deletions); after the first, the source may still emit nodes, stubs, list
+        additions and relationships, but no deletion or property reset."""
+        if not self._rel_checked(record):
+            return
+        self._seq += 1
+        final = self._final
+        if final is None:
+            self._flush_before_relationships()
+            final = self._final = defaultdict(list)
+        batch = final[record.type]
+        batch.append(record)
+        if len(batch) >= self._batch_size:
+            self._write_final(record.type)
+
+    def _rel_checked(self, record: RelRecord) -> bool:
+        if not self._checked(record.id, record.props, "relationship"):
+            return False
         for end, name in ((record.source, "source"), (record.target, "target")):
+            if type(end) is str and len(end) <= self.limits.field_chars and end.isascii() and "\x00" not in end:
+                continue  # the common case, as text_problem would find it, without the call
             problem = text_problem(end, self.limits) if isinstance(end, str) else "id is not text"
             if problem:
                 self.reject(*self._where, name, f"bad value: {problem}", f"relationship {record.id}"[:200])
-                return
-        self._seq += 1
-        self._rels.add(self._seq, record)
+                return False
+        return True
 
     def stub(self, node_id: str) -> None:
         """Ask for a placeholder node (LegalEntity, stub=true) for a relationship end absent from the source's files.
@@ -150,6 +179,7 @@ class LoadContext:
     def delete(self, node_id: str) -> None:
         """Delete an entity and all its relationships (delta files' DEL), in order: nodes emitted before are written
         first, relationships and stubs of this id emitted before are dropped, later emissions are applied after."""
+        self._not_after_final("deletions")
         if self._pending_nodes:
             self._flush_nodes()
         self._seq += 1
@@ -170,6 +200,7 @@ class LoadContext:
         """Clear these properties of the node (lists emptied, scalars removed) before the next emission of it is
         written: a delta MOD replaces what the previous version said instead of adding to it. Values of the id
         buffered in this load are dropped too; other properties (and the node's relationships) are untouched."""
+        self._not_after_final("property resets")
         buffered = self._buffered_kind.get(node_id)
         if buffered is not None:
             record = self._nodes[buffered][node_id]
@@ -180,6 +211,7 @@ class LoadContext:
     def delete_relationships(self, ids: Sequence[str]) -> None:
         """Delete relationships by id, whatever their type (delta DEL of an edge an earlier load wrote). Applied
         at the end of the load, before this load's relationships are written (so a later ADD of the id wins)."""
+        self._not_after_final("relationship deletions")
         self._rel_deletes.extend(ids)
 
     def reject(self, file: str, line: int | None, field_name: str | None, reason: str, raw: str = "") -> None:
@@ -294,12 +326,33 @@ class LoadContext:
                     self.note("relationships deleted (delta DEL of edges of earlier loads)", deleted)
         self._rel_deletes.clear()
 
-    def finish(self) -> None:
+    def _not_after_final(self, what: str) -> None:
+        if self._final is not None:
+            raise RuntimeError(f"{what} after final_rel: a source emits those before its final relationships")
+
+    def _flush_before_relationships(self) -> None:
+        """Everything a relationship batch is written after, in order."""
         self._flush_nodes()
         self._flush_deletes()
         self._flush_stubs()
         self._flush_list_adds()
         self._flush_relationship_deletes()
+
+    def _write_final(self, rel_type: RelType) -> None:
+        assert self._final is not None
+        batch = self._final.pop(rel_type)
+        if self._pending_nodes:
+            self._flush_nodes()
+        if self._stubs:  # (stubs asked for while the relationships came: the ends of this batch among them)
+            self._flush_stubs()
+        if self._list_adds:
+            self._flush_list_adds()
+        self._write_relationships(rel_type, batch)
+
+    def finish(self) -> None:
+        self._flush_before_relationships()
+        for rel_type in list(self._final or ()):
+            self._write_final(rel_type)
         self._flush_relationships()
         if self._background is not None:
             self._background.drain()

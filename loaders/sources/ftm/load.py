@@ -373,9 +373,15 @@ class Load:
         return Edge(edge.key, RelType.TRANSFERRED, edge.source, edge.target, edge.rel_id, edge.transfer, clear)
 
     def finish(self) -> None:
+        """The end of the load: Sanctions/Identifications not applied yet, then every kept edge with its ends
+        resolved (stubs for ends absent from the files). An edge entity's relationship keeps the record's id, unique
+        in the load (the kept edges are one entry per record), and is written as it comes (``final_rel``); those
+        whose id may repeat (several pairs of one record: "id.n", derived from the ends, or a record id that looks
+        like one of those) wait in the pipeline's spool, which keeps one per id."""
+        self._apply_attachments()
         absent_ends: set[str] = set()
         dangling = skipped = 0
-        nodes, rel = self.nodes, self.ctx.rel
+        nodes, rel, final_rel, maybe_repeated = self.nodes, self.ctx.rel, self.ctx.final_rel, _MAYBE_REPEATED
         for _, packed in self.edges.values():
             for edge in unpack_edges(packed):
                 if edge.transfer is not None:
@@ -392,16 +398,12 @@ class Load:
                             self.ctx.stub(end)
                 source = source_node.node_id if source_node is not None else edge.source
                 target = target_node.node_id if target_node is not None else edge.target
-                rel(
-                    RelRecord(
-                        edge.rel_id or rel_id(edge.rel_type, source, target),
-                        edge.rel_type,
-                        source,
-                        target,
-                        edge.props,
-                        edge.clear,
-                    )
-                )
+                edge_id = edge.rel_id
+                if edge_id is None or maybe_repeated(edge_id):
+                    edge_id = edge_id or rel_id(edge.rel_type, source, target)
+                    rel(RelRecord(edge_id, edge.rel_type, source, target, edge.props, edge.clear))
+                else:
+                    final_rel(RelRecord(edge_id, edge.rel_type, source, target, edge.props, edge.clear))
         if dangling:
             self.ctx.note("edges with an end absent from the loaded files (kept against a stub)", dangling)
             examples = ", ".join(sorted(absent_ends)[:_MAX_EXAMPLES])
@@ -411,6 +413,8 @@ class Load:
             )
         if skipped:
             self.ctx.note("edges to records that are no graph node (skipped)", skipped)
+
+    def _apply_attachments(self) -> None:
         for attachment in (a for group in self.attachments.values() for a in group):
             if attachment.applied:
                 continue
@@ -454,3 +458,6 @@ def _as_transfer(props: dict[Prop, Any]) -> dict[Prop, Any]:
 
 
 _ZONED = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+#: A relationship id another edge of the load may also have: one pair of several ("<record id>.<n>"), or one like
+#: graph.ids.rel_id's ("<type>-<20 hex digits>", the id of an edge derived from its ends)
+_MAYBE_REPEATED = re.compile(r"\.\d+$|^[a-z_]+-[0-9a-f]{20}$").search
