@@ -32,7 +32,7 @@ class Line:
         return self._data.decode("utf-8", "backslashreplace").removeprefix("\ufeff").strip()[:_RAW_LIMIT]
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """A validated FtM entity."""
 
@@ -61,7 +61,7 @@ class Entity:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """What the load remembers of an emitted node, to add designations to it later and to resolve edge ends."""
 
@@ -71,7 +71,7 @@ class Node:
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     key: str  # the FtM record that says it (an edge entity, or the node whose link property it is)
     rel_type: RelType
@@ -138,7 +138,7 @@ def unpack_edges(packed: list[PackedEdge]) -> list[Edge]:
     ]
 
 
-@dataclass
+@dataclass(slots=True)
 class Attachment:
     """What a Sanction or Identification adds to one entity, waiting for it or applied to it."""
 
