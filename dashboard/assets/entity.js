@@ -69,15 +69,34 @@ window.dash_clientside.entity = {
         cy.on('select unselect', 'node', function(evt) { sg.labelFor(cy, evt.target, config); });
         sg.bindViewport();
         // server positions arrive without a layout run (the page mounts the graph with none: the elements carry
-        // their positions), so the first view is fitted here, and its marks sized
-        if (!sg.sizeGraph(cy) && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
-        if (cy.nodes().length > ((config && config.labelScaleMax) || 400)) { sg.fitStyles(cy, config); }
-        else { rescale(); }  // small views: once, before the next frame (with the fit's own zoom event)
+        // their positions), so the first view is fitted, and its marks sized: by prepare when the graph mounted,
+        // else here (and again here when the page around the graph has moved it since)
+        var resized = sg.sizeGraph(cy);
+        if (!cy._sgPrepared) {
+            if (!resized && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
+            if (cy.nodes().length > ((config && config.labelScaleMax) || 400)) { sg.fitStyles(cy, config); }
+            else { rescale(); }  // small views: once, before the next frame (with the fit's own zoom event)
+        }
         window.addEventListener('resize', function() { sg.sizeGraph(cy); });
         // the first positions (they also mount the timeline) once the graph is painted and the browser idle
         var idle = window.requestIdleCallback || function(f) { return setTimeout(f, 50); };
         requestAnimationFrame(function() { requestAnimationFrame(function() { idle(push, {timeout: 1000}); }); });
         return nu;
+    },
+
+    /* A new cytoscape of the entity page, right after it mounted and before its first frame: sized to the
+       window, fitted and its labels and marks sized for the screen, so its first frame is the fitted view (the
+       clientside callback bindEvents comes after that frame: fitting there drew a big view twice). */
+    prepare: function(cy) {
+        var el = cy.container();
+        if (!el || el.id !== 'graph' || cy._sgPrepared || !el.closest || !el.closest('.page-entity')) { return; }
+        cy._sgPrepared = true;
+        var sg = window.dash_clientside.entity, config = window._sgConfig || {};
+        var big = cy.nodes().length > (config.bigView || 400);
+        var renderer = cy.renderer && cy.renderer();
+        if (renderer) { renderer.hideEdgesOnViewport = big; renderer.textureOnViewport = big; }
+        if (!sg.sizeGraph(cy) && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
+        sg.fitStyles(cy, config);
     },
 
     /* On-screen sizes whatever the zoom: every label LABEL_PX on screen in views up to labelScaleMax nodes
@@ -269,6 +288,25 @@ window.dash_clientside.entity = {
         return 'Selected: ' + (data.name || data.id);
     }
 };
+
+/* dash-cytoscape hands each cytoscape it creates to window.cy (Cytoscape.react.js, handleCy) in the task that
+   mounts it; the entity page's graph is prepared once that task is done (a microtask: after dash-cytoscape's own
+   componentDidMount, whose context menu marks every element's style dirty) and before the browser draws a frame. */
+(function prepareNewGraphs() {
+    var current = window.cy;
+    Object.defineProperty(window, 'cy', {
+        configurable: true,
+        get: function() { return current; },
+        set: function(cy) {
+            current = cy;
+            if (!cy || typeof cy.container !== 'function') { return; }
+            Promise.resolve().then(function() {
+                var sg = window.dash_clientside && window.dash_clientside.entity;
+                if (sg && !cy.destroyed()) { sg.prepare(cy); }
+            });
+        }
+    });
+})();
 
 /* The lazily loaded parts of Dash's core components that the entity page's controls use (the "Expand brings"
    dropdown, the filters' date range), fetched and run while the browser waits or idles, on whichever page of the
