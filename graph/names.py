@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from normality import normalize
+from normality import category_replace, normalize
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -42,8 +42,17 @@ def hangul_to_latin(text: str) -> str:
     return "".join(out)
 
 
+#: What normality's category replacement does to each ASCII character (kept, deleted, or a space), read from it once:
+#: for ASCII text, ``normalize(text, lowercase=True, ascii=True)`` is this table after lower() (no Hangul, nothing to
+#: transliterate or decompose), and the spaces are squashed by fold's split (tests/unit/test_names_fold.py checks it
+#: on every ASCII character and on random texts)
+_ASCII_FOLD = str.maketrans({chr(c): category_replace(chr(c)) for c in range(128)})
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII words without punctuation: 'KIM, Jong-Un' -> 'kim jong un', '김정은' -> 'gim jeong eun'."""
+    if text.isascii():  # the common case, as normalize would fold it, several times faster
+        return " ".join(text.lower().translate(_ASCII_FOLD).split())
     folded = normalize(hangul_to_latin(text), lowercase=True, ascii=True)
     return " ".join((folded or "").split())
 
@@ -95,7 +104,7 @@ def canonical_token(token: str) -> str:
     if t in _CANONICAL:
         return _CANONICAL[t]
     # McCune-Reischauer breves are folded away by `fold` (ŏ -> o, ŭ -> u); Revised Romanization's eo/eu follow suit
-    if t.isalpha() and len(t) <= 6 and re.search(r"eo|eu", t):
+    if t.isalpha() and len(t) <= 6 and ("eo" in t or "eu" in t):
         return _CANONICAL.get(t.replace("eo", "o").replace("eu", "u"), t.replace("eo", "o").replace("eu", "u"))
     return t
 
