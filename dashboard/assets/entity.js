@@ -49,17 +49,24 @@ window.dash_clientside.entity = {
         // readable at every zoom: labels sized for the screen, marks (the page's entity, sanctioned, blocked)
         // kept visible however far out the view is zoomed
         var sg = window.dash_clientside.entity;
-        // small views: every frame; big ones once the zoom settles (a style change would redraw every frame)
-        var pending = false, settle = null;
-        var rescale = function() {
+        // small views: every frame; big ones once the zoom settles (a style change would redraw every frame).
+        // After zooming only, nothing is restyled when the zoom is back where the styles were sized for: the same
+        // values set again still invalidate cytoscape's cached layers, and the next frames draw every element.
+        var pending = false, settle = null, changed = false;
+        var apply = function() {
+            if (changed || cy.zoom() !== cy._sgStyledZoom) { sg.fitStyles(cy, config); }
+            changed = false;
+        };
+        var rescale = function(evt) {
+            changed = changed || !evt || evt.type !== 'zoom';
             if (cy.nodes().length > ((config && config.labelScaleMax) || 400)) {
                 clearTimeout(settle);
-                settle = setTimeout(function() { sg.fitStyles(cy, config); }, 150);
+                settle = setTimeout(apply, 150);
                 return;
             }
             if (pending) { return; }
             pending = true;
-            requestAnimationFrame(function() { pending = false; sg.fitStyles(cy, config); });
+            requestAnimationFrame(function() { pending = false; apply(); });
         };
         cy.on('zoom', rescale);
         cy.on('add remove layoutstop', rescale);
@@ -72,6 +79,7 @@ window.dash_clientside.entity = {
         // their positions), so the first view is fitted, and its marks sized: by prepare when the graph mounted,
         // else here (and again here when the page around the graph has moved it since)
         var resized = sg.sizeGraph(cy);
+        sg.settleLayers(cy);
         if (!cy._sgPrepared) {
             if (!resized && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
             if (cy.nodes().length > ((config && config.labelScaleMax) || 400)) { sg.fitStyles(cy, config); }
@@ -97,6 +105,32 @@ window.dash_clientside.entity = {
         if (renderer) { renderer.hideEdgesOnViewport = big; renderer.textureOnViewport = big; }
         if (!sg.sizeGraph(cy) && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
         sg.fitStyles(cy, config);
+        sg.settleLayers(cy);
+    },
+
+    /* Cytoscape draws a view at rest from layers of cached element pictures. After a change to some elements (a
+       hovered label, a style, its own refined pictures) it stops using their layer for 250 ms and rebuilds it only
+       while it draws frames: a graph left idle kept the stale layer, and the next pan or zoom drew every element
+       again (50-100 ms a frame at 2,000 nodes) until it was rebuilt. One frame once the changes have settled lets
+       it rebuild while the analyst is not moving anything. (Cytoscape's renderer internals, as bundled by
+       dash-cytoscape 1.0.2; nothing is done where they differ.) */
+    settleLayers: function(cy) {
+        var renderer = cy.renderer && cy.renderer();
+        var cache = renderer && renderer.data && renderer.data.lyrTxrCache;
+        if (!cache || typeof cache.invalidateElements !== 'function' || cache._sgSettle) { return; }
+        cache._sgSettle = true;
+        var invalidate = cache.invalidateElements, timer = null;
+        cache.invalidateElements = function(eles) {
+            if (eles && eles.length && !cache.firstGet) {  // (before the first frame: it builds them anyway)
+                clearTimeout(timer);
+                timer = setTimeout(function() {
+                    if (cy.destroyed()) { return; }
+                    cache.firstGet = true;  // the next frame at rest rebuilds the layers at once, as the first did
+                    cy.forceRender();
+                }, 300);
+            }
+            return invalidate.apply(this, arguments);
+        };
     },
 
     /* On-screen sizes whatever the zoom: every label LABEL_PX on screen in views up to labelScaleMax nodes
@@ -124,6 +158,7 @@ window.dash_clientside.entity = {
         cy.nodes('.hover, :selected').forEach(function(n) {
             window.dash_clientside.entity.labelFor(cy, n, config);
         });
+        cy._sgStyledZoom = z;
     },
 
     /* The node under the pointer or selected shows its label at a readable size on screen (any view size). */
