@@ -174,13 +174,13 @@ window.dash_clientside.entity = {
         }
     },
 
-    /* The graph as tall as the window leaves below the controls (at least 360 px), so it is above the fold;
+    /* The graph as tall as the window leaves below the controls (at least 280 px), so it is above the fold;
        true when it changed the size (and fitted the view again). */
     sizeGraph: function(cy) {
         var el = document.getElementById('graph');
         if (!el) { return false; }
         var top = el.getBoundingClientRect().top + window.scrollY;
-        var height = Math.max(360, window.innerHeight - top - 10);
+        var height = Math.max(280, window.innerHeight - top - 10);
         if (Math.abs(el.offsetHeight - height) > 2) {
             el.style.height = height + 'px';
             cy.resize();

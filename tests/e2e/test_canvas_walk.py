@@ -10,11 +10,13 @@ Run: .venv/bin/pytest tests/e2e/test_canvas_walk.py --headless
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from graph.stores.base import GraphReader
+from tests.browser import WINDOW_SIZE
 from tests.e2e.helpers import shown_text, wait_for_shown_text
 from tests.e2e.test_canvas import _INSIDE, _LABEL_PX, _LAYOUT, _settled, _shot, _window
 from tests.e2e.test_explorer import (
@@ -32,6 +34,9 @@ from tests.e2e.test_explorer import (
 pytestmark = pytest.mark.browser
 
 SIZES = [(1600, 1000), (1366, 768)]
+#: The viewports real windows of those sizes leave once the browser's own bars are drawn (tabs, address bar: about
+#: 140 px): the graph and the legend must be above the fold there too.
+REAL_VIEWPORTS = [(1600, 860), (1366, 625)]
 RI, FRONT = "demo-ri-chol-man", "demo-pyongsan-tech"
 MAPLE, ALEX, JAMIE = "demo-golden-maple", "demo-alex-kim", "demo-jamie-park"
 MIXER_FROM = "0x" + "1" * 40
@@ -169,4 +174,37 @@ def test_the_other_pages_fit_the_window(dash_duo: Any, demo_store: GraphReader, 
         dash_duo.driver.get(dash_duo.server_url + path)
         dash_duo.wait_for_element(ready, timeout=15)
         assert _page(dash_duo)["scroll"] <= 0, path
+    _assert_no_console_errors(dash_duo)
+
+
+@pytest.mark.parametrize(("width", "height"), REAL_VIEWPORTS)
+def test_in_a_real_window_the_graph_and_the_legend_are_above_the_fold(
+    dash_duo: Any, demo_store: GraphReader, width: int, height: int, timing: Callable[[str], None]
+) -> None:
+    """The viewport of a real 1600x1000 or 1366x768 window (item 7): the entity page's graph ends above the fold,
+    fitted and readable, the legend's heading and first lines are on screen without scrolling, nothing scrolls
+    sideways; also with a long wallet address as the heading. The headless window the tests start with (its size
+    from SANCTIONS_GRAPH_BROWSER_SIZE) has no browser bars: its viewport is printed beside."""
+    _start(dash_duo, demo_store)
+    window = dash_duo.driver.execute_script("return [window.innerWidth, window.innerHeight];")
+    _window(dash_duo, width, height)
+    for entity, path in ((RI, f"/entity/{RI}?hops=1&layout=concentric"), (KIM_WALLET, f"/entity/{KIM_WALLET}?hops=2")):
+        dash_duo.driver.get(dash_duo.server_url + path)
+        _wait_nodes(dash_duo, {entity})
+        _settled(dash_duo)
+        box = _js(dash_duo, _LAYOUT)
+        assert box["fold"] == height, box
+        assert box["bottom"] <= box["fold"] and box["height"] >= 280, box
+        assert box["legend"] <= box["fold"] - 80, box  # the legend's heading and its first lines
+        assert box["scroll"] <= 0, box
+        assert _js(dash_duo, _INSIDE), "a node is off the canvas"
+        labels, smallest = _js(dash_duo, _LABEL_PX)
+        assert labels > 0 and smallest >= 11, (labels, smallest)
+        name = "entity" if entity == RI else "wallet"
+        _shot(dash_duo, f"walk-{name}-viewport-{width}x{height}")
+        timing(
+            f"[measure] viewport {width}x{height} ({name}): graph {box['top']:.0f}-{box['bottom']:.0f} px, legend"
+            f" {box['legend']:.0f} px; the headless window {WINDOW_SIZE[0]}x{WINDOW_SIZE[1]} has a viewport of"
+            f" {window[0]}x{window[1]}"
+        )
     _assert_no_console_errors(dash_duo)
