@@ -79,3 +79,45 @@ def test_an_ftm_load_with_its_edges_on_disk_gives_the_same_graph(monkeypatch: py
     on_disk = _ftm_graph([NETWORK, DELTA])
     assert on_disk == in_memory
     assert in_memory[2] > 0  # relationships were loaded at all
+
+
+@pytest.mark.parametrize("seen_bits", [8, 1 << 26])  # 8 bits: the filter says "maybe" for almost every key
+def test_spooled_map_matches_a_dict_under_random_writes_deletions_and_reads(
+    monkeypatch: pytest.MonkeyPatch, seen_bits: int
+) -> None:
+    """Every write on disk at once (BUFFER_ROWS = 1): a dict that drops a deleted key (set again: the last place) is
+    the reference; reads in the middle build the index, later writes go on after it."""
+    import random
+
+    monkeypatch.setattr(spool, "BUFFER_ROWS", 1)
+    monkeypatch.setattr(spool, "_SEEN_BITS", seen_bits)
+    rng = random.Random(5)
+    spooled: SpooledMap[list[int]] = SpooledMap()
+    reference: dict[str, list[int]] = {}
+    for step in range(3000):
+        key = f"k{rng.randrange(300)}"
+        roll = rng.random()
+        if roll < 0.6:
+            spooled[key] = reference[key] = [step]
+        elif roll < 0.8:
+            spooled.discard(key)
+            reference.pop(key, None)
+        elif roll < 0.9:
+            assert spooled.pop(key) == reference.pop(key, None)
+        else:
+            assert spooled.get(key) == reference.get(key)
+            assert (key in spooled) == (key in reference)
+        if step in (1000, 2999):
+            assert list(spooled.items()) == list(reference.items())
+    assert list(spooled.values()) == list(reference.values())
+    spooled.close()
+
+
+def test_spooled_map_writes_no_row_for_deleting_a_key_never_written() -> None:
+    spooled: SpooledMap[int] = SpooledMap()
+    for i in range(3 * spool.BUFFER_ROWS):
+        spooled.discard(f"never-{i}")
+    spooled["k"] = 1
+    assert list(spooled.items()) == [("k", 1)]
+    assert _on_disk(spooled, "items") < 10  # (a few at most: the filter may say "maybe")
+    spooled.close()
