@@ -106,6 +106,23 @@ window.dash_clientside.entity = {
         if (!sg.sizeGraph(cy) && (el.className || '').indexOf('layout-preset') >= 0) { sg.fitView(cy); }
         sg.fitStyles(cy, config);
         sg.settleLayers(cy);
+        sg.drawFirstFrameDirectly(cy);
+    },
+
+    /* The first frame draws each element straight onto the canvas. Cytoscape's own first frame first draws every
+       node and label into a cached picture and those into layers (what makes later frames cheap), two to three
+       times the work of drawing them once; the cache is built at rest right after (settleLayers), before the
+       analyst moves anything. (Renderer internals, as in settleLayers.) */
+    drawFirstFrameDirectly: function(cy) {
+        var renderer = cy.renderer && cy.renderer();
+        if (!renderer || typeof renderer.drawLayeredElements !== 'function' || typeof renderer.drawElements !== 'function'
+            || !renderer._sgSettle) { return; }
+        var layered = renderer.drawLayeredElements;
+        renderer.drawLayeredElements = function(context, eles) {
+            renderer.drawLayeredElements = layered;
+            renderer.drawElements(context, eles);
+            renderer._sgSettle();
+        };
     },
 
     /* Cytoscape draws a view at rest from layers of cached element pictures. After a change to some elements (a
@@ -120,15 +137,16 @@ window.dash_clientside.entity = {
         if (!cache || typeof cache.invalidateElements !== 'function' || cache._sgSettle) { return; }
         cache._sgSettle = true;
         var invalidate = cache.invalidateElements, timer = null;
+        var settle = renderer._sgSettle = function() {
+            clearTimeout(timer);
+            timer = setTimeout(function() {
+                if (cy.destroyed()) { return; }
+                cache.firstGet = true;  // the next frame at rest rebuilds the layers at once, as the first did
+                cy.forceRender();
+            }, 300);
+        };
         cache.invalidateElements = function(eles) {
-            if (eles && eles.length && !cache.firstGet) {  // (before the first frame: it builds them anyway)
-                clearTimeout(timer);
-                timer = setTimeout(function() {
-                    if (cy.destroyed()) { return; }
-                    cache.firstGet = true;  // the next frame at rest rebuilds the layers at once, as the first did
-                    cy.forceRender();
-                }, 300);
-            }
+            if (eles && eles.length && !cache.firstGet) { settle(); }  // (before the first frame: it builds them)
             return invalidate.apply(this, arguments);
         };
     },
