@@ -121,7 +121,7 @@ window.dash_clientside.entity = {
         renderer.drawLayeredElements = function(context, eles) {
             renderer.drawLayeredElements = layered;
             renderer.drawElements(context, eles);
-            renderer._sgSettle();
+            renderer._sgSettle(1000);  // a second after the view appeared: no one has moved it yet
         };
     },
 
@@ -137,13 +137,13 @@ window.dash_clientside.entity = {
         if (!cache || typeof cache.invalidateElements !== 'function' || cache._sgSettle) { return; }
         cache._sgSettle = true;
         var invalidate = cache.invalidateElements, timer = null;
-        var settle = renderer._sgSettle = function() {
+        var settle = renderer._sgSettle = function(delay) {
             clearTimeout(timer);
             timer = setTimeout(function() {
                 if (cy.destroyed()) { return; }
                 cache.firstGet = true;  // the next frame at rest rebuilds the layers at once, as the first did
                 cy.forceRender();
-            }, 300);
+            }, delay || 300);
         };
         cache.invalidateElements = function(eles) {
             if (eles && eles.length && !cache.firstGet) { settle(); }  // (before the first frame: it builds them)
