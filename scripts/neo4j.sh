@@ -31,7 +31,7 @@ Commands:
             NEO4J_DATABASE) and print its path as the last line of stdout
   import DIR  replace the running server's database by neo4j-admin database import full with the arguments in
             DIR/import.args (what \`sanctions-graph load ... --bulk\` writes): stop, import, start again on the
-            same port with the same password
+            same port with the same password and memory (heap, page cache) unless NEO4J_HEAP/NEO4J_PAGECACHE are set
   stop      stop it (TERM, then KILL after ${STOP_TIMEOUT}s)
   status    say whether it runs and where (exit 0 if it runs, 3 if not)
 
@@ -174,6 +174,9 @@ log_tail() {
 # Close every descriptor above stderr that this shell inherited: the server runs long after the caller, and would
 # otherwise keep them open, e.g. the lock of `flock /tmp/sg-bench.lock bash scripts/neo4j.sh start` held for as long
 # as the server runs. Called in the subshell that becomes the server.
+# The server itself runs in a session of its own (setsid: the subshell is no process group leader, so setsid execs in
+# place and the pid stays the one written): a Ctrl-C or a `timeout` aimed at the command that started it, e.g. a
+# `load --bulk` whose import restarted the server, does not stop the server as well.
 close_inherited_fds() {
   local fd
   for fd in $(ls "/proc/$BASHPID/fd" 2>/dev/null); do
@@ -203,13 +206,13 @@ start_packaged() {
     for opt in ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"}; do echo "server.jvm.additional=$opt"; done
   } > "$NEO4J_CONF/neo4j.conf"
   [ "$state" = kept ] || "$NEO4J_HOME/bin/neo4j-admin" dbms set-initial-password "$password" >> "$LOG" 2>&1
-  (close_inherited_fds; exec nohup "$NEO4J_HOME/bin/neo4j" console < /dev/null >> "$LOG" 2>&1) &
+  (close_inherited_fds; exec setsid nohup "$NEO4J_HOME/bin/neo4j" console < /dev/null >> "$LOG" 2>&1) &
   echo $! > "$PID_FILE"
 }
 
 start_embedded() {
   local port="$1" password="$2"
-  (close_inherited_fds; NEO4J_LAUNCH_PASSWORD="$password" NEO4J_LAUNCH_PAGECACHE="$PAGECACHE" exec nohup java -Xms256m "-Xmx$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+  (close_inherited_fds; NEO4J_LAUNCH_PASSWORD="$password" NEO4J_LAUNCH_PAGECACHE="$PAGECACHE" exec setsid nohup java -Xms256m "-Xmx$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} \
     -cp "$DIST/launcher:$DIST/lib/*" Neo4jLauncher "$RUN_DIR/home" "$port" < /dev/null >> "$LOG" 2>&1) &
   echo $! > "$PID_FILE"
@@ -237,6 +240,7 @@ cmd_start() {
 launch() {
   local port="$1" password="$2" state="$3" pid bolt=""
   : > "$LOG"
+  printf 'heap=%s\npagecache=%s\n' "$HEAP" "$PAGECACHE" > "$RUN_DIR/memory"
   if [ -x "$DIST/server/bin/neo4j" ]; then start_packaged "$port" "$password" "$state"; else start_embedded "$port" "$password"; fi
   pid="$(cat "$PID_FILE")"
   SECONDS=0
@@ -273,6 +277,12 @@ cmd_import() {
   # shellcheck disable=SC1090
   port="$(. "$ENV_FILE"; echo "${NEO4J_URI##*:}")"
   password="$(. "$ENV_FILE"; echo "$NEO4J_PASSWORD")"
+  # The server comes back with the memory it was started with (NEO4J_HEAP / NEO4J_PAGECACHE of this call if set):
+  # a load run without them must not restart a 4g server with the 256m default.
+  if [ -f "$RUN_DIR/memory" ]; then
+    [ -n "${NEO4J_HEAP:-}" ] || HEAP="$(sed -n 's/^heap=//p' "$RUN_DIR/memory")"
+    [ -n "${NEO4J_PAGECACHE:-}" ] || PAGECACHE="$(sed -n 's/^pagecache=//p' "$RUN_DIR/memory")"
+  fi
   cmd_stop
   SECONDS=0
   : > "$RUN_DIR/import.log"
