@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from followthemoney import model as ftm_model
 
+from graph import WriteCounts
 from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.stores.factory import DEFAULT_START_TIMEOUT_S, embedded_status, open_store, wait_for_embedded_persistence
@@ -413,6 +414,75 @@ def bench_bulk(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+class _DiscardingWriter:
+    """A GraphWriter that writes nothing (the nodes' ids kept, so relationships count as a store would count them):
+    what the parse side of a load costs alone."""
+
+    write_workers = 1
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+
+    def ensure_schema(self) -> None:
+        pass
+
+    def upsert_nodes(self, kind: Any, rows: Sequence[Any]) -> WriteCounts:
+        self.ids.update(r.id for r in rows)
+        return WriteCounts(nodes_created=len(rows), rows_written=len(rows))
+
+    def upsert_relationships(self, rel_type: Any, rows: Sequence[Any]) -> WriteCounts:
+        n = sum(1 for r in rows if r.source in self.ids and r.target in self.ids)
+        return WriteCounts(relationships_created=n, rows_written=n)
+
+    def ensure_stubs(self, ids: Sequence[str]) -> WriteCounts:
+        self.ids.update(ids)
+        return WriteCounts(nodes_created=len(ids), rows_written=len(ids))
+
+    def add_to_node_lists(self, rows: Sequence[Any]) -> WriteCounts:
+        return WriteCounts(rows_written=len(rows))
+
+    def delete_nodes(self, ids: Sequence[str]) -> WriteCounts:
+        return WriteCounts()
+
+    def set_node_properties(self, props: Sequence[Any], rows: Sequence[Any]) -> WriteCounts:
+        return WriteCounts()
+
+    def delete_relationships(self, ids: Sequence[str]) -> WriteCounts:
+        return WriteCounts()
+
+
+def bench_parse(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The parse side alone, no store: the file into a writer that discards the records (--parse-only discard) or
+    into the bulk import files (--parse-only files: BulkImportWriter with its file-writing process, as --bulk
+    writes them), with this process's CPU seconds and the writing process's."""
+    from graph import BulkImportWriter
+
+    out_dir = Path(args.home) / "parse-files"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    bulk = BulkImportWriter(out_dir, process=True) if args.parse_only == "files" else None
+    writer: Any = bulk if bulk is not None else _DiscardingWriter()
+    before, cpu, children = _uptime(), time.process_time(), os.times()
+    report = run_load(FtmSource(), [path], writer, progress=NoProgress(), batch_size=args.batch_size)
+    if bulk is not None:
+        bulk.close()
+    after = os.times()
+    out = {
+        "mode": args.parse_only,
+        "records": report.records_read,
+        "seconds": round(report.seconds, 2),
+        "records_per_s": round(report.records_per_second, 1),
+        "cpu_s": round(time.process_time() - cpu, 1),
+        "writer_process_cpu_s": round(
+            after.children_user + after.children_system - children.children_user - children.children_system, 1
+        ),
+        "uptime_before": before,
+        "uptime_after": _uptime(),
+    }
+    shutil.rmtree(out_dir, ignore_errors=True)
+    print(f"[parse] {json.dumps(out)}", flush=True)
+    return out
+
+
 def table(results: dict[str, dict[str, Any]]) -> str:
     rows = [
         ("store", "records", "load s", "records/s", "per-record rec/s*", "ratio", "clear s", "CPU s client / server"),
@@ -483,6 +553,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--neo4j-pid", help="the local Neo4j server's process id, to report its CPU (default: $NEO4J_RUN_DIR/neo4j.pid)"
     )
+    parser.add_argument(
+        "--parse-only",
+        choices=("discard", "files"),
+        help="no store: time the parse side alone, into a writer that discards the records or into the bulk import "
+        "files (with the CPU seconds of this process and of the file-writing one)",
+    )
     args = parser.parse_args(argv)
 
     home = Path(args.home)
@@ -492,6 +568,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         t = time.perf_counter()
         figures["lines"] = generate(path, args.entities, args.links, args.seed, window=args.window)
         print(f"generated {path} ({sum(figures['lines'].values())} lines) in {time.perf_counter() - t:.1f} s")
+    if args.parse_only:
+        figures["parse"] = bench_parse(path, args)
+        if args.out:
+            Path(args.out).write_text(json.dumps(figures, indent=1) + "\n")
+        return 0
     if args.bulk:
         figures["bulk"] = bench_bulk(path, args)
         figures["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
