@@ -117,11 +117,14 @@ window.dash_clientside.entity = {
         var renderer = cy.renderer && cy.renderer();
         if (!renderer || typeof renderer.drawLayeredElements !== 'function' || typeof renderer.drawElements !== 'function'
             || !renderer._sgSettle) { return; }
-        var layered = renderer.drawLayeredElements;
+        var layered = renderer.drawLayeredElements, armed = false;
         renderer.drawLayeredElements = function(context, eles) {
-            renderer.drawLayeredElements = layered;
-            renderer.drawElements(context, eles);
-            renderer._sgSettle(1000);  // a second after the view appeared: no one has moved it yet
+            renderer.drawElements(context, eles);  // (also any frame before the cache is built: a full build)
+            if (!armed) {
+                armed = true;
+                setTimeout(function() { renderer.drawLayeredElements = layered; }, 990);
+                renderer._sgSettle(1000);  // a second after the view appeared: no one has moved it yet
+            }
         };
     },
 
