@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from dash import dcc, html
 
 from dashboard.details import DesignationRow, DetailRow, Link, Part, SourceRow
-from dashboard.entity.styles import WIDTH_NOTE, LegendItem, swatch_style
+from dashboard.entity.legend import WIDTH_NOTE, LegendItem, swatch_style
 from graph import EntityNotFound, QueryTimeout, SanctionsGraphError
 
 log = logging.getLogger(__name__)

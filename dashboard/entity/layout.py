@@ -31,12 +31,13 @@ from dashboard.entity import actions, review_panel
 from dashboard.entity.actions import HUB_CAP
 from dashboard.entity.asserted import ASSERTED_STORE, asserted_data
 from dashboard.entity.exposure import risk_badges, risk_marks
+from dashboard.entity.legend import legend_items
 from dashboard.entity.notes_panel import noted_ids
 from dashboard.entity.notes_panel import panel as notes_panel
 from dashboard.entity.positions import BIG_VIEW
 from dashboard.entity.render import Rendered, omitted_note, render_view
 from dashboard.entity.risk import ownership_box, shared_details
-from dashboard.entity.styles import LABEL_PX, legend_items, stylesheet
+from dashboard.entity.styles import LABEL_PX, stylesheet
 from dashboard.entity.timeline import CONFIG as TIMELINE_CONFIG
 from dashboard.entity.timeline import HEIGHT as TIMELINE_HEIGHT
 from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query

@@ -15,7 +15,8 @@ from dashboard.entity import actions, risk
 from dashboard.entity.actions import MAX_VIEW_NODES
 from dashboard.entity.asserted import ASSERTED_TYPE, asserted_elements, drawn_nodes
 from dashboard.entity.elements import SHARED_TYPE, ComposedView, compose
-from dashboard.entity.styles import risk_legend_items, stylesheet
+from dashboard.entity.legend import risk_legend_items
+from dashboard.entity.styles import stylesheet
 from dashboard.entity.timeline import figure
 from dashboard.entity.view_state import ViewState
 from dashboard.entity.working_graph import GraphState

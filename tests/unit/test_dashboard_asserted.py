@@ -11,8 +11,9 @@ import flask
 from dashboard.entity import actions, asserted
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity.layout import render_entity
+from dashboard.entity.legend import ASSERTED_ITEM, risk_legend_items, swatch_style
 from dashboard.entity.render import render_view
-from dashboard.entity.styles import ASSERTED_ITEM, risk_legend_items, stylesheet, swatch_style
+from dashboard.entity.styles import stylesheet
 from dashboard.entity.view_state import ViewState
 from graph import assert_link, asserted_links, new_case
 from graph.stores.memory_store import MemoryStore

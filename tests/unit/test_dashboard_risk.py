@@ -15,16 +15,9 @@ from dashboard.entity import risk
 from dashboard.entity.actions import hide
 from dashboard.entity.elements import node_element, shared_edge_elements, shared_width
 from dashboard.entity.exposure import NOT_ANALYSED, Risk, exposure_sentence, risk_badges, risk_classes
+from dashboard.entity.legend import exposure_legend_items, legend_items, risk_legend_items, swatch_style
 from dashboard.entity.risk import shared_details, shared_key, shared_outside, shared_pairs_from
-from dashboard.entity.styles import (
-    EXPOSURE_COLOURS,
-    SHARED_PURPLE,
-    exposure_legend_items,
-    legend_items,
-    risk_legend_items,
-    stylesheet,
-    swatch_style,
-)
+from dashboard.entity.styles import EXPOSURE_COLOURS, SHARED_PURPLE, stylesheet
 from dashboard.entity.view_state import ViewState, parse_view_state, view_state_to_query
 from dashboard.entity.view_values import ColourBy
 from dashboard.entity.working_graph import GraphState, NodeInfo

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from dashboard.entity import styles
-from dashboard.entity.styles import LegendItem, kind_style, legend_items, stylesheet, swatch_style
+from dashboard.entity.legend import LegendItem, legend_items, swatch_style
+from dashboard.entity.styles import kind_style, stylesheet
 from graph.vocabulary import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, RelType
 
 
