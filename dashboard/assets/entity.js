@@ -85,7 +85,15 @@ window.dash_clientside.entity = {
             if (cy.nodes().length > ((config && config.labelScaleMax) || 400)) { sg.fitStyles(cy, config); }
             else { rescale(); }  // small views: once, before the next frame (with the fit's own zoom event)
         }
-        window.addEventListener('resize', function() { sg.sizeGraph(cy); });
+        // one window listener for the page's current graph (a listener per mounted graph kept old ones alive)
+        window._sgResizeCy = cy;
+        if (!window._sgResizeBound) {
+            window._sgResizeBound = true;
+            window.addEventListener('resize', function() {
+                var current = window._sgResizeCy;
+                if (current && !current.destroyed()) { sg.sizeGraph(current); }
+            });
+        }
         // the first positions (they also mount the timeline) once the graph is painted and the browser idle
         var idle = window.requestIdleCallback || function(f) { return setTimeout(f, 50); };
         requestAnimationFrame(function() { requestAnimationFrame(function() { idle(push, {timeout: 1000}); }); });
