@@ -108,6 +108,7 @@ window.dash_clientside.entity = {
         if (!el || el.id !== 'graph' || cy._sgPrepared || !el.closest || !el.closest('.page-entity')) { return; }
         cy._sgPrepared = true;
         var sg = window.dash_clientside.entity, config = window._sgConfig || {};
+        sg.lighterStyleBookkeeping(cy);
         var big = cy.nodes().length > (config.bigView || 400);
         var renderer = cy.renderer && cy.renderer();
         if (renderer) { renderer.hideEdgesOnViewport = big; renderer.textureOnViewport = big; }
@@ -115,6 +116,65 @@ window.dash_clientside.entity = {
         sg.fitStyles(cy, config);
         sg.settleLayers(cy);
         sg.drawFirstFrameDirectly(cy);
+    },
+
+    /* Cytoscape's bookkeeping while it styles elements, made cheaper without changing what it computes. For each
+       style property it applies to an element (about 20 per node) it (1) clears the style caches of the element and
+       of its connected edges, building a collection of those edges each time, and (2) when the property changes
+       the element's size, sends a 'bounds' event and a redraw request for that element, although the renderer only
+       has to hear once that the element must be measured again before the next frame. Here (1) clears the same
+       caches without building collections (graphs without compound nodes; otherwise cytoscape's own), and (2)
+       tells the renderer about an element once until the renderer has measured its pending elements (its
+       'eleCalcs' step before a frame, or its flush): 7,225 elements sent ~35,000 events on a 2,000-node view's
+       first styling. Cytoscape's internals as dash-cytoscape 1.0.2 bundles them; where they differ, nothing is
+       changed. The collection methods are shared by every graph; the once-only telling is per graph. */
+    lighterStyleBookkeeping: function(cy) {
+        var proto = cy.collection && Object.getPrototypeOf(cy.collection());
+        if (proto && !proto._sgLighter && typeof proto.dirtyStyleCache === 'function'
+            && typeof proto.dirtyBoundingBoxCache === 'function') {
+            proto._sgLighter = true;
+            var dirtyStyle = proto.dirtyStyleCache, dirtyBounds = proto.dirtyBoundingBoxCache;
+            proto.dirtyStyleCache = function() {
+                var core = this.cy();
+                if (!core || core.hasCompoundNodes()) { return dirtyStyle.apply(this, arguments); }
+                for (var i = 0; i < this.length; i++) {
+                    var own = this[i]._private, edges = own.group === 'nodes' ? own.edges : null;
+                    own.styleCache = null;
+                    if (edges) { for (var j = 0; j < edges.length; j++) { edges[j]._private.styleCache = null; } }
+                }
+                return this;
+            };
+            proto.dirtyBoundingBoxCache = function() {
+                var core = this.length === 1 ? this.cy() : null;
+                var own = core && this[0]._private;
+                if (!own || core._sgMeasured === undefined || own._sgTold !== core._sgMeasured) {
+                    if (own && core._sgMeasured !== undefined) { own._sgTold = core._sgMeasured; }
+                    return dirtyBounds.apply(this, arguments);
+                }
+                // the renderer already has this element among those to measure before the next frame
+                own.bbCache = null; own.bbCachePosKey = null; own.bodyBounds = null; own.overlayBounds = null;
+                var lb = own.labelBounds, ab = own.arrowBounds;
+                lb.all = lb.source = lb.target = lb.main = lb.sourceRot = lb.targetRot = lb.mainRot = null;
+                ab.source = ab.target = ab['mid-source'] = ab['mid-target'] = null;
+                return this;
+            };
+        }
+        // per graph: a new round of telling each time the renderer has measured what it was told
+        var renderer = cy.renderer && cy.renderer();
+        var steps = renderer && renderer.beforeRenderCallbacks;
+        var calcs = renderer && renderer.beforeRenderPriorities && renderer.beforeRenderPriorities.eleCalcs;
+        var flush = renderer && renderer.flushRenderedStyleQueue;
+        var step = null;
+        (steps || []).forEach(function(s) { if (s.priority === calcs) { step = step === null ? s : false; } });
+        if (!step || typeof flush !== 'function' || cy._sgMeasured !== undefined || !proto._sgLighter) { return; }
+        var measure = step.fn;
+        step.fn = function(willDraw) {
+            try { return measure.apply(this, arguments); } finally { if (willDraw) { cy._sgMeasured++; } }
+        };
+        renderer.flushRenderedStyleQueue = function() {
+            try { return flush.apply(this, arguments); } finally { cy._sgMeasured++; }
+        };
+        cy._sgMeasured = 0;
     },
 
     /* The first frame draws each element straight onto the canvas. Cytoscape's own first frame first draws every
