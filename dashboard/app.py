@@ -17,6 +17,7 @@ from dashboard import context, fast_json, request_gc
 from dashboard.auth import Security, protect
 from dashboard.entity import callbacks as entity_callbacks
 from dashboard.entity import layout as entity
+from dashboard.entity import prefetch as entity_prefetch
 from dashboard.entity import review_panel
 from dashboard.pages import analysis, case_log, not_found, paths, report, review, screen, search
 from dashboard.theme import INDEX_STRING
@@ -151,6 +152,8 @@ def create_app(store: GraphReader, *, title: str = "sanctions-graph", security: 
     screen.register_callbacks(app, store)
     review.register_callbacks(app, store)
     review_panel.register_callbacks(app, store)  # the entity page's same-as candidates
+    # the entity page read while the browser loads the app (dashboard/entity/prefetch.py)
+    entity_prefetch.install(app.server, lambda entity_id, query: entity.render_entity(store, entity_id, query))
     fast_json.install(app)  # the same JSON for less CPU (dashboard/fast_json.py)
     request_gc.install(app.server)  # no cyclic collection while a request is answered (dashboard/request_gc.py)
     return app

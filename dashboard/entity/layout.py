@@ -27,7 +27,7 @@ from dashboard.components import (
     sources_section,
 )
 from dashboard.details import designation_rows, entity_details, relationship_details, source_rows
-from dashboard.entity import actions, review_panel
+from dashboard.entity import actions, prefetch, review_panel
 from dashboard.entity.actions import HUB_CAP
 from dashboard.entity.asserted import ASSERTED_STORE, asserted_data
 from dashboard.entity.exposure import risk_badges, risk_marks
@@ -590,7 +590,9 @@ def layout(entity_id: str | None = None, **query: Any) -> html.Div:
     """Dash pages calls this with the path's ``entity_id`` and the query string's parameters."""
     if entity_id is None:  # Dash's callback validation asks for every page without arguments
         return html.Div(_page(None, ViewState(), None, None))
-    return render_entity(context.current().store, unquote(entity_id), query)
+    entity_id = unquote(entity_id)
+    ahead = prefetch.take(entity_id, query)  # worked out while the browser loaded the app (prefetch.py)
+    return ahead if ahead is not None else render_entity(context.current().store, entity_id, query)
 
 
 def title(entity_id: str | None = None, **_: Any) -> str:
