@@ -196,3 +196,65 @@ def assert_exports_a_picture(dash_duo: Any, graph_id: str, fmt: str = "png") -> 
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     else:
         assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+
+# --- the page's own clock -----------------------------------------------------------------------------------------
+
+#: Kept in the page (window.__sgClock) from the browser's own clock, performance.now(): milliseconds since the page's
+#: navigation started. ``clicks``: each click's event time (when the browser received it); ``results``: the first
+#: frame painted with a search result link in it; ``drawn``: the end of the first frame in which the entity page's
+#: graph holds ``nodes`` nodes and ``edges`` edges, every node drawn on the canvas and inside it (the view fitted);
+#: ``painted``: the next frame's start (the drawn frame has gone to the screen). Checked on every cytoscape frame
+#: (its 'render' event) and every animation frame: no polling from outside, which added up to a poll interval and a
+#: WebDriver round trip to each figure.
+_PAGE_CLOCK = r"""
+var want = arguments[0], clock = window.__sgClock = {clicks: [], nodes: want[0], edges: want[1]};
+document.addEventListener('click', function(evt) { clock.clicks.push(evt.timeStamp); }, true);
+function inside(cy) {
+  if (cy.nodes().length !== clock.nodes || cy.edges().length !== clock.edges) { return false; }
+  var b = cy.nodes().renderedBoundingBox({includeLabels: false}), w = cy.width(), h = cy.height();
+  if (!(b.x1 >= -1 && b.y1 >= -1 && b.x2 <= w + 1 && b.y2 <= h + 1)) { return false; }
+  return cy.nodes().every(function(n) { return n.renderedBoundingBox().w > 0; });
+}
+function watch() {
+  if (clock.results === undefined && document.querySelector('#search-results a.result-link')) {
+    requestAnimationFrame(function() { clock.results = performance.now(); });
+    clock.results = null;
+  }
+  var g = document.getElementById('graph'), cy = g && g._cyreg && g._cyreg.cy;
+  if (cy && !cy._sgClock) {
+    cy._sgClock = true;
+    var check = function() {
+      if (clock.drawn !== undefined || !inside(cy)) { return; }
+      clock.drawn = performance.now();
+      cy.off('render', check);
+      requestAnimationFrame(function() { clock.painted = performance.now(); });
+    };
+    cy.on('render', check);
+  }
+  if (clock.drawn === undefined) { requestAnimationFrame(watch); }
+}
+requestAnimationFrame(watch);
+"""
+
+
+def start_page_clock(dash_duo: Any, nodes: int, edges: int, before_navigation: bool = False) -> None:
+    """Start the page's own clock (``_PAGE_CLOCK``) for a graph of ``nodes`` and ``edges``: in the page now, or, with
+    ``before_navigation``, in the next page the browser opens (before any of its own scripts run)."""
+    if before_navigation:
+        source = f"(function() {{ {_PAGE_CLOCK} }}).apply(null, [[{nodes}, {edges}]]);"
+        added = dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+        dash_duo._sg_clock_script = added["identifier"]  # removed by page_clock: only the next page
+    else:
+        dash_duo.driver.execute_script(_PAGE_CLOCK, [nodes, edges])
+
+
+def page_clock(dash_duo: Any, timeout: float = 60) -> dict[str, Any]:
+    """The page's clock once the graph is drawn and painted: milliseconds since the navigation started."""
+    read = "return window.__sgClock && window.__sgClock.painted !== undefined ? window.__sgClock : null;"
+    until(lambda: dash_duo.driver.execute_script(read) is not None, timeout=timeout, poll=0.2, msg="no painted graph")
+    script = getattr(dash_duo, "_sg_clock_script", None)
+    if script is not None:
+        dash_duo.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+        dash_duo._sg_clock_script = None
+    return dict(dash_duo.driver.execute_script(read))
