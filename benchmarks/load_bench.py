@@ -303,7 +303,9 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
         pid = server_pid(kind, settings, args)
         server_before, client_before = process_cpu_s(pid), time.process_time()
         threads_before = threads_cpu_s(pid) if kind == "neo4j" else None
-        report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+        report = run_load(
+            FtmSource(workers=args.workers), [path], store, progress=NoProgress(), batch_size=args.batch_size
+        )
         server_after, client_cpu = process_cpu_s(pid), time.process_time() - client_before
         threads = _delta(threads_cpu_s(pid), threads_before) if kind == "neo4j" else None
         server_cpu = server_after - server_before if server_after is not None and server_before is not None else None
@@ -324,7 +326,9 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
         out["stored"] = {"nodes": stats.total_nodes, "relationships": stats.total_relationships}
         print(f"[{kind}] load: {json.dumps(out['load'])}; stored {json.dumps(out['stored'])}", flush=True)
         if args.rerun:
-            again = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+            again = run_load(
+                FtmSource(workers=args.workers), [path], store, progress=NoProgress(), batch_size=args.batch_size
+            )
             out["rerun"] = {
                 "seconds": round(again.seconds, 2),
                 "records_per_s": round(again.records_per_second, 1),
@@ -336,7 +340,9 @@ def bench_store(kind: str, path: Path, home: Path, args: argparse.Namespace) -> 
             out["clear_after_load_s"] = round(clear(store), 2)
             print(f"[{kind}] emptied the loaded graph in {out['clear_after_load_s']} s", flush=True)
             recorder = RecordingStore()
-            run_load(FtmSource(), [path], recorder, progress=NoProgress(), batch_size=args.batch_size)
+            run_load(
+                FtmSource(workers=args.workers), [path], recorder, progress=NoProgress(), batch_size=args.batch_size
+            )
             store.ensure_schema()
             if kind == "embedded":
                 out["waited_for_server_s"] = wait_for_persistence(settings)
@@ -370,7 +376,9 @@ def bench_bulk(path: Path, args: argparse.Namespace) -> dict[str, Any]:
         clear(store)
         if not args.bulk_only:
             before = _uptime()
-            report = run_load(FtmSource(), [path], store, progress=NoProgress(), batch_size=args.batch_size)
+            report = run_load(
+                FtmSource(workers=args.workers), [path], store, progress=NoProgress(), batch_size=args.batch_size
+            )
             out["transactional"] = {
                 "seconds": round(report.seconds, 2),
                 "records_per_s": round(report.records_per_second, 1),
@@ -384,7 +392,7 @@ def bench_bulk(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     out_dir = Path(args.home) / "bulk-files"
     shutil.rmtree(out_dir, ignore_errors=True)
     before = _uptime()
-    bulk = bulk_load(settings, FtmSource(), [path], batch_size=args.batch_size, directory=out_dir)
+    bulk = bulk_load(settings, FtmSource(workers=args.workers), [path], batch_size=args.batch_size, directory=out_dir)
     records = bulk.records_read
     notes = {k: float(v) for k, v in bulk.notes.items() if k.endswith("(s)")}
     tool_s = notes.get("neo4j-admin import (s)") or None
@@ -462,12 +470,15 @@ def bench_parse(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     bulk = BulkImportWriter(out_dir, process=True) if args.parse_only == "files" else None
     writer: Any = bulk if bulk is not None else _DiscardingWriter()
     before, cpu, children = _uptime(), time.process_time(), os.times()
-    report = run_load(FtmSource(), [path], writer, progress=NoProgress(), batch_size=args.batch_size)
+    report = run_load(
+        FtmSource(workers=args.workers), [path], writer, progress=NoProgress(), batch_size=args.batch_size
+    )
     if bulk is not None:
         bulk.close()
     after = os.times()
     out = {
         "mode": args.parse_only,
+        "workers": FtmSource(workers=args.workers).workers,
         "records": report.records_read,
         "seconds": round(report.seconds, 2),
         "records_per_s": round(report.records_per_second, 1),
@@ -552,6 +563,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--neo4j-pid", help="the local Neo4j server's process id, to report its CPU (default: $NEO4J_RUN_DIR/neo4j.pid)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="processes parsing the file's lines (default: one per core, as `load ftm`; 1: the loading process alone)",
     )
     parser.add_argument(
         "--parse-only",

@@ -56,7 +56,16 @@ def _jsonl(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[
 def _ftm(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
     from loaders.sources.ftm import FtmSource
 
-    return FtmSource(options.get("dataset")), paths
+    workers = options.get("workers")
+    if workers is not None:
+        try:
+            count = int(workers)
+        except ValueError:
+            count = 0
+        if not 1 <= count <= 64:
+            raise ConfigError(f"--workers must be a whole number from 1 to 64, not {workers!r}.")
+        workers = count
+    return FtmSource(options.get("dataset"), workers=workers), paths
 
 
 def _icij(options: Mapping[str, Any], paths: list[Path]) -> tuple[Source, list[Path]]:
@@ -114,7 +123,16 @@ SOURCES: dict[str, SourceSpec] = {
             summary="FollowTheMoney entity JSON lines, plain or gzip (OpenSanctions, Aleph exports; delta files)",
             paths_help=_DIRECTORY,
             paths_required=True,
-            options=(SourceOption("dataset", "dataset name for lines that carry no 'datasets' (default: ftm)"),),
+            options=(
+                SourceOption("dataset", "dataset name for lines that carry no 'datasets' (default: ftm)"),
+                SourceOption(
+                    "workers",
+                    "processes parsing a plain file's lines, the loading process applying them in order (default: "
+                    "one per core, at most 4; 1: the loading process alone; a gzip file or one under 8 MB is read "
+                    "by the loading process)",
+                    metavar="N",
+                ),
+            ),
             build=_ftm,
         ),
         SourceSpec(

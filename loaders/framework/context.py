@@ -103,11 +103,12 @@ class LoadContext:
     def expect_total(self, total: int) -> None:
         self._progress.set_total(total)
 
-    def node(self, record: NodeRecord) -> None:
+    def node(self, record: NodeRecord, *, checked: bool = False) -> None:
         """Emit a node. Two emissions of one id in a load are merged (lists united, later scalars win, the later
         kind wins). A record with a value the store cannot keep is rejected (with file, line and field); derived
-        properties are dropped."""
-        if not self._checked(record.id, record.props, "node"):
+        properties are dropped. ``checked``: ``values_fine`` found nothing to drop or reject in it (in a parsing
+        process), so it is not checked again."""
+        if not checked and not self._checked(record.id, record.props, "node"):
             return
         if self._deletes:
             self._flush_deletes()
@@ -137,14 +138,15 @@ class LoadContext:
         self._seq += 1
         self._rels.add(self._seq, record)
 
-    def final_rel(self, record: RelRecord) -> None:
+    def final_rel(self, record: RelRecord, *, checked: bool = False) -> None:
         """Emit a relationship at the end of the load, written in batches as they fill, without waiting on disk
         (``rel`` spools each relationship and reads it back). For a source that resolves its relationships once it
         has read everything (FtM): it promises that no other relationship of this load has the same id, whatever
         its type. Each batch is written after everything emitted before it (nodes, deletions, stubs, list
         additions, relationship deletions); after the first, the source may still emit nodes, stubs, list
-        additions and relationships, but no deletion or property reset."""
-        if not self._rel_checked(record):
+        additions and relationships, but no deletion or property reset. ``checked``: ``values_fine`` found nothing
+        to drop or reject in its id and properties (its ends are checked here: they are resolved at the end)."""
+        if not self._rel_checked(record, checked):
             return
         self._seq += 1
         final = self._final
@@ -156,8 +158,8 @@ class LoadContext:
         if len(batch) >= self._batch_size:
             self._write_final(record.type)
 
-    def _rel_checked(self, record: RelRecord) -> bool:
-        if not self._checked(record.id, record.props, "relationship"):
+    def _rel_checked(self, record: RelRecord, checked: bool = False) -> bool:
+        if not checked and not self._checked(record.id, record.props, "relationship"):
             return False
         for end, name in ((record.source, "source"), (record.target, "target")):
             if type(end) is str and len(end) <= self.limits.field_chars and end.isascii() and "\x00" not in end:
@@ -362,6 +364,20 @@ class LoadContext:
         if self._background is not None:
             self._background.close()
         self._rels.close()
+
+
+def values_fine(record_id: str, props: dict[Prop, Any], limits: InputLimits) -> bool:
+    """Whether LoadContext's check of a record would neither drop (a derived property) nor reject anything: what a
+    parsing process finds out so that the loading process need not check the record again."""
+    if not isinstance(record_id, str) or text_problem(record_id, limits) or not DERIVED_PROPS.isdisjoint(props):
+        return False
+    cap = limits.field_chars
+    for value in props.values():
+        if type(value) is str and len(value) <= cap and value.isascii() and "\x00" not in value:
+            continue
+        if value_problem(value, limits):
+            return False
+    return True
 
 
 def _merge_into(existing: NodeRecord, new: NodeRecord) -> None:

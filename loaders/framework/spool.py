@@ -94,6 +94,15 @@ class RelationshipSpool:
 _SEEN_BITS = 1 << 27
 
 
+class Pickled:
+    """A SpooledMap value pickled already (by a parsing process, loaders.framework.parallel): kept as it is."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
 class SpooledMap(Generic[V]):
     """A str-keyed map of picklable values on disk, in the order keys were first set (a key replaced keeps its first
     place; one deleted and set again takes the place of that later setting), for what a source keeps by record until
@@ -109,7 +118,7 @@ class SpooledMap(Generic[V]):
     def __init__(self) -> None:
         self._db = _temporary_db()
         self._db.execute("CREATE TABLE items (key TEXT NOT NULL, data BLOB)")  # data NULL: the key was deleted
-        self._pending: dict[str, V | None] = {}  # writes (None: a deletion) not on disk yet
+        self._pending: dict[str, V | Pickled | None] = {}  # writes (None: a deletion) not on disk yet
         self._indexed = False
         self._written = bytearray(_SEEN_BITS >> 3)  # keys with a row on disk (a bit per hash; collisions: "maybe")
         self._rewritten_keys: set[str] = set()  # keys that may have more than one row (the filter said "maybe")
@@ -135,7 +144,7 @@ class SpooledMap(Generic[V]):
                 rows.append((key, None))
                 continue
             written[h >> 3] |= bit
-            rows.append((key, dumps(value, protocol)))
+            rows.append((key, value.data if type(value) is Pickled else dumps(value, protocol)))
         with self._db:
             self._db.executemany("INSERT INTO items VALUES (?, ?)", rows)
         self._pending.clear()
@@ -153,9 +162,16 @@ class SpooledMap(Generic[V]):
         if len(self._pending) >= BUFFER_ROWS:
             self._flush()
 
+    def set_pickled(self, key: str, data: bytes) -> None:
+        """Set ``key`` to the value ``data`` is the pickle of (``pickle.HIGHEST_PROTOCOL``; not None)."""
+        self._pending[key] = Pickled(data)
+        if len(self._pending) >= BUFFER_ROWS:
+            self._flush()
+
     def get(self, key: str) -> V | None:
         if key in self._pending:
-            return self._pending[key]
+            pending = self._pending[key]
+            return cast(V, pickle.loads(pending.data)) if type(pending) is Pickled else cast(V | None, pending)
         if not self._maybe_written(key):
             return None
         self._index()

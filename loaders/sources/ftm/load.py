@@ -4,8 +4,8 @@ delta operations in order, and the end of the load (edge ends resolved, stubs, a
 from __future__ import annotations
 
 import functools
+import pickle
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,8 @@ from followthemoney.schema import Schema
 
 from graph import (
     EDGE_SCHEMATA,
-    EXPORT_EDGES,
-    NUMERIC_REL_PROPS,
     TRANSFER_MARK,
     Designation,
-    EdgeMap,
     NodeKind,
     NodeRecord,
     Prop,
@@ -29,10 +26,19 @@ from graph import (
     rel_id,
 )
 from loaders.framework import BadRecord, LoadContext
+from loaders.framework.parallel import DEFAULT_CHUNK_BYTES, ParallelLines, splittable
 from loaders.framework.spool import SpooledMap
-from loaders.sources.ftm.nodes import common, compact, identifiers, links, merge, names, read_number, scalars, wallet
+from loaders.sources.ftm.nodes import compact, links, merge
+from loaders.sources.ftm.prepare import (
+    EDGES,
+    NODE,
+    TRANSFER_CLEAR,
+    check_props,
+    edges_of,
+    node_props,
+    prepare_line,
+)
 from loaders.sources.ftm.properties import (
-    ALL_NODE_PROPS,
     DELTA_OPS,
     IDENTIFICATION_IGNORED,
     IDENTIFICATION_PROPS,
@@ -41,7 +47,7 @@ from loaders.sources.ftm.properties import (
     SANCTION_PROPS,
     kind_of,
 )
-from loaders.sources.ftm.reading import raw_lines, slow_decode
+from loaders.sources.ftm.reading import check_first_line, raw_lines, slow_decode
 from loaders.sources.ftm.records import (
     Attachment,
     Edge,
@@ -50,19 +56,26 @@ from loaders.sources.ftm.records import (
     Node,
     PackedEdge,
     pack_edges,
+    schema_named,
     unpack_edges,
     validate,
 )
 
 _MAX_EXAMPLES = 5
+_KINDS: dict[str, NodeKind] = {k.value: k for k in NodeKind}
+_PROPS: dict[str, Prop] = {p.value: p for p in Prop}
 
 
 class Load:
     """The state of one load across all its files."""
 
-    def __init__(self, ctx: LoadContext, dataset: str) -> None:
+    def __init__(
+        self, ctx: LoadContext, dataset: str, *, workers: int = 1, chunk_bytes: int = DEFAULT_CHUNK_BYTES
+    ) -> None:
         self.ctx = ctx
         self.dataset = dataset
+        self.workers = workers  # processes parsing a plain file's lines (1: this one alone)
+        self.chunk_bytes = chunk_bytes
         self.nodes: dict[str, Node] = {}
         # the edges of each record, on disk until the end of the load (a load's memory does not grow with its
         # links): (whether the record is an FtM edge entity rather than a node with link properties, its edges)
@@ -74,23 +87,71 @@ class Load:
 
     # --- reading --------------------------------------------------------------------------------------------------
     def read_file(self, path: Path) -> None:
+        if self.workers > 1 and splittable(path, self.chunk_bytes):
+            self._read_in_parallel(path)
+            return
         file = str(path)
-        record_read, loads, decode_error = self.ctx.record_read, orjson.loads, orjson.JSONDecodeError
         for number, raw in raw_lines(path, self.ctx):
-            if not raw.strip():
-                continue
-            record_read()
-            line = Line(file, number, raw)
+            self._line(file, number, raw)
+
+    def _line(self, file: str, number: int, raw: bytes) -> None:
+        """One line, the one-process way."""
+        if not raw.strip():
+            return
+        self.ctx.record_read()
+        line = Line(file, number, raw)
+        try:
+            # the fast path: orjson reads (and checks the UTF-8 of) well-formed lines; anything it refuses
+            # takes the slow path, whose messages say what is wrong
             try:
-                # the fast path: orjson reads (and checks the UTF-8 of) well-formed lines; anything it refuses
-                # takes the slow path, whose messages say what is wrong
-                try:
-                    data = loads(raw)
-                except decode_error:
-                    data = slow_decode(raw, line)
-                self._data(data, line)
-            except BadRecord as bad:
-                self.ctx.reject(file, number, bad.field, bad.reason, line.raw)
+                data = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                data = slow_decode(raw, line)
+            self._data(data, line)
+        except BadRecord as bad:
+            self.ctx.reject(file, number, bad.field, bad.reason, line.raw)
+
+    def _read_in_parallel(self, path: Path) -> None:
+        """The lines prepared by ``self.workers`` parsing processes (prepare.prepare_line), applied here in file
+        order: nodes and edges as the one-process load applies them, any other line read the one-process way."""
+        file, ctx = str(path), self.ctx
+        cap = ctx.limits.line_bytes
+        check_first_line(path, cap)
+        record_read, note, nodes, schema_of, kinds = ctx.record_read, ctx.note, self.nodes, schema_named, _KINDS
+        props_of = _PROPS
+        prepare = functools.partial(prepare_line, dataset=self.dataset, limits=ctx.limits)
+        with ParallelLines(path, prepare, workers=self.workers, line_bytes=cap, chunk_bytes=self.chunk_bytes) as lines:
+            for number, offset, prepared in lines:
+                if isinstance(prepared, str):  # TOO_LONG
+                    ctx.reject(file, number, None, f"line too long: over {cap:,} bytes", "")
+                    continue
+                what = prepared[0]
+                if what == EDGES:
+                    _, notes, key, kept = prepared
+                    record_read()
+                    if notes:
+                        for key_ in notes:
+                            note(key_)
+                    if self.by_end is None:
+                        self.edges.set_pickled(key, kept)  # (as _set_edges: an edge entity has at least one edge)
+                    else:
+                        self._set_edges(key, pickle.loads(kept)[1], edge_entity=True)
+                elif what == NODE:
+                    _, notes, entity_id, node_id, kind, schema_name, name, plain, link_edges, checked = prepared
+                    schema = schema_of(schema_name)
+                    previous = nodes.get(entity_id)
+                    if schema is None or (previous is not None and previous.schema is not schema):
+                        self._line(file, number, lines.line_at(offset))  # a schema change: the one-process way
+                        continue
+                    record_read()
+                    if notes:
+                        for key_ in notes:
+                            note(key_)
+                    props = {props_of[k]: v for k, v in plain.items()}
+                    kind_ = kinds[kind]
+                    self._emit_node(entity_id, node_id, kind_, schema, name, props, link_edges or [], checked=checked)
+                else:
+                    self._line(file, number, prepared[1])
 
     def _data(self, data: Any, line: Line) -> None:
         if not isinstance(data, dict):
@@ -120,7 +181,7 @@ class Load:
         entity = validate(data, self.dataset, self.ctx)
         name = entity.schema.name
         if name in EDGE_SCHEMATA:
-            self._edge(entity, EDGE_SCHEMATA[name], replace)
+            self._set_edges(entity.id, pack_edges(edges_of(entity, EDGE_SCHEMATA[name], replace, self.ctx)), True)
         elif entity.schema.is_a("Sanction"):
             self._sanction(entity, line)
         elif entity.schema.is_a("Identification"):
@@ -143,95 +204,47 @@ class Load:
             except InvalidData:
                 self.ctx.note("entities whose schema changed between records (the later one kept)")
             kind = kind_of(schema) or kind
-        props: dict[Prop, Any] = {}
-        node_id = wallet(entity, props, self.ctx) if kind is NodeKind.WALLET else entity.id
-        name = names(entity, kind, props)
-        common(entity, props)
-        if kind is NodeKind.WALLET:  # the FtM records it was read from, not its own node id (an export's FtM id)
-            props[Prop.SOURCE_IDS] = [i for i in props[Prop.SOURCE_IDS] if i != node_id]
-        scalars(entity, kind, props, self.ctx)
-        identifiers(entity, props)
-        self._check_props(entity, ALL_NODE_PROPS)
-        for attachment in self.waiting.pop(entity.id, []):
-            merge(props, attachment.props)
-            attachment.applied = True
+        node_id, name, props = node_props(entity, kind, self.ctx)
+        self._emit_node(entity.id, node_id, kind, schema, name, props, pack_edges(links(entity)), replace)
+
+    def _emit_node(
+        self,
+        entity_id: str,
+        node_id: str,
+        kind: NodeKind,
+        schema: Schema,
+        name: str,
+        props: dict[Prop, Any],
+        link_edges: list[PackedEdge],
+        replace: bool = False,
+        checked: bool = False,
+    ) -> None:
+        """A node's record, after the attachments waiting for it; its link edges replace what it said before.
+        ``checked``: a parsing process found its values fine (values_fine), before any attachment was merged."""
+        waiting = self.waiting.pop(entity_id, None)
+        if waiting:
+            checked = False
+            for attachment in waiting:
+                merge(props, attachment.props)
+                attachment.applied = True
         if replace:
             self.ctx.reset_properties(node_id, MOD_REPLACED_PROPS)
-        self.ctx.node(NodeRecord(node_id, kind, compact(props)))
-        self.nodes[entity.id] = Node(node_id, kind, schema, name)
-        self.not_nodes.discard(entity.id)
-        self._set_edges(entity.id, links(entity))  # (a later version of an edge record is a node: no longer one)
+        self.ctx.node(NodeRecord(node_id, kind, compact(props)), checked=checked)
+        self.nodes[entity_id] = Node(node_id, kind, schema, name)
+        self.not_nodes.discard(entity_id)
+        self._set_edges(entity_id, link_edges)  # (a later version of an edge record is a node: no longer one)
 
     # --- edges ----------------------------------------------------------------------------------------------------
-    def _edge(self, entity: Entity, spec: EdgeMap, replace: bool = False) -> None:
-        schema = entity.schema
-        source_prop, target_prop = schema.edge_source, schema.edge_target
-        assert source_prop is not None and target_prop is not None  # EDGE_SCHEMATA are FtM edges (tested)
-        values = entity.props  # each property's values are already distinct
-        sources, targets = values.get(source_prop), values.get(target_prop)
-        if not sources or not targets:
-            missing = source_prop if not sources else target_prop
-            raise BadRecord(missing, f"missing edge end: {schema.name} needs {source_prop} and {target_prop}")
-        provenance: dict[Prop, Any] = {
-            Prop.DATASETS: entity.datasets,
-            Prop.SOURCE_IDS: [entity.id, *entity.referents],
-        }
-        props = self._edge_props(entity, spec.props.items(), provenance)
-        transfer: dict[Prop, Any] | None = None
-        if spec.rel_type is RelType.PAID and values.get(TRANSFER_MARK):
-            # read as TRANSFERRED at the end of the load if both ends are wallets (``finish``)
-            transfer = _as_transfer(self._edge_props(entity, _TRANSFER_PROPS, provenance))
-        known = _edge_props_known(schema)
-        if not known.issuperset(values):
-            for name in values:
-                if name not in known:
-                    self.ctx.note(f"unmapped property (ignored): {schema.name}:{name}")
-        key = entity.id
-        clear = frozenset(spec.props.values()) if replace else frozenset()
-        if len(sources) == 1 and len(targets) == 1:
-            source, target = (targets[0], sources[0]) if spec.reverse else (sources[0], targets[0])
-            edges = [Edge(key, spec.rel_type, source, target, key, props, clear, transfer)]
-        else:
-            pairs = [(s, t) for s in sources for t in targets]
-            edges = []
-            for n, (source, target) in enumerate(pairs):
-                if spec.reverse:
-                    source, target = target, source
-                edge_id = key if len(pairs) == 1 else f"{key}.{n + 1}"
-                copied = dict(transfer) if transfer is not None else None
-                edges.append(Edge(key, spec.rel_type, source, target, edge_id, dict(props), clear, copied))
-        self._set_edges(key, edges, edge_entity=True)
-
-    def _edge_props(
-        self, entity: Entity, mapping: Iterable[tuple[str, Prop]], provenance: dict[Prop, Any]
-    ) -> dict[Prop, Any]:
-        """The relationship properties of an edge entity by ``mapping`` (FtM property -> vocabulary property; the
-        first FtM property read into a vocabulary property wins), after its provenance."""
-        props = dict(provenance)
-        for name, prop in mapping:
-            found = entity.props.get(name)
-            if not found or prop in props:
-                continue
-            if prop in NUMERIC_REL_PROPS:
-                number = read_number(found[0])
-                if number is None:
-                    self.ctx.note(f"unreadable numbers (dropped): {entity.schema.name}:{name}")
-                    continue
-                props[prop] = number
-            else:
-                props[prop] = "; ".join(found)
-        return props
-
-    def _set_edges(self, key: str, edges: list[Edge], edge_entity: bool = False) -> None:
+    def _set_edges(self, key: str, edges: list[PackedEdge], edge_entity: bool = False) -> None:
         """A later version of the record replaces what it said before."""
         if not edges:
             self.edges.discard(key)
             return
-        self.edges[key] = (edge_entity, pack_edges(edges))
+        self.edges[key] = (edge_entity, edges)
         if self.by_end is not None:
             for edge in edges:
-                self.by_end.setdefault(edge.source, set()).add(key)
-                self.by_end.setdefault(edge.target, set()).add(key)
+                self.by_end.setdefault(edge[2], set()).add(key)  # (packed: source, then target)
+                self.by_end.setdefault(edge[3], set()).add(key)
 
     def _ends_index(self) -> dict[str, set[str]]:
         """Which records' edges each id is an end of: built at the first DEL of a node, then kept up to date."""
@@ -283,9 +296,7 @@ class Load:
         self._attach(entity, holders, "holder", props, line)
 
     def _check_props(self, entity: Entity, known: frozenset[str] | set[str]) -> None:
-        for name in entity.props:
-            if name not in known:
-                self.ctx.note(f"unmapped property (ignored): {entity.schema.name}:{name}")
+        check_props(entity, known, self.ctx)
 
     def _attach(self, entity: Entity, subjects: list[str], field_name: str, props: dict[Prop, Any], line: Line) -> None:
         self.not_nodes.add(entity.id)
@@ -369,8 +380,9 @@ class Load:
             self.ctx.note(f"Payments with a {TRANSFER_MARK} not between two CryptoWallets of the load (read as PAID)")
             return edge
         self.ctx.note("Payments between two CryptoWallets with a transaction (read as TRANSFERRED)")
-        clear = frozenset(_TRANSFER_CLEAR) if edge.clear else frozenset()
-        return Edge(edge.key, RelType.TRANSFERRED, edge.source, edge.target, edge.rel_id, edge.transfer, clear)
+        clear = frozenset(TRANSFER_CLEAR) if edge.clear else frozenset()
+        rel_type = RelType.TRANSFERRED
+        return Edge(edge.key, rel_type, edge.source, edge.target, edge.rel_id, edge.transfer, clear, None, edge.checked)
 
     def finish(self) -> None:
         """The end of the load: Sanctions/Identifications not applied yet, then every kept edge with its ends
@@ -403,7 +415,8 @@ class Load:
                     edge_id = edge_id or rel_id(edge.rel_type, source, target)
                     rel(RelRecord(edge_id, edge.rel_type, source, target, edge.props, edge.clear))
                 else:
-                    final_rel(RelRecord(edge_id, edge.rel_type, source, target, edge.props, edge.clear))
+                    record = RelRecord(edge_id, edge.rel_type, source, target, edge.props, edge.clear)
+                    final_rel(record, checked=edge.checked)
         if dangling:
             self.ctx.note("edges with an end absent from the loaded files (kept against a stub)", dangling)
             examples = ", ".join(sorted(absent_ends)[:_MAX_EXAMPLES])
@@ -433,31 +446,6 @@ class Load:
             self.ctx.add_to_lists(attachment.subject, dict(attachment.props))
 
 
-@functools.cache
-def _edge_props_known(schema: Schema) -> frozenset[str]:
-    """The properties of an edge schema (one of EDGE_SCHEMATA) the mapping uses or ignores, its ends included."""
-    spec = EDGE_SCHEMATA[schema.name]
-    return frozenset({*spec.props, *spec.ignored, schema.edge_source or "", schema.edge_target or ""})
-
-
-#: How a Payment reads as TRANSFERRED: the inverse of the export's table (the asset lower case, as the transfer
-#: loaders write it; the date a UTC timestamp).
-_TRANSFER_PROPS: tuple[tuple[str, Prop], ...] = tuple(
-    (name, prop) for prop, name in EXPORT_EDGES[RelType.TRANSFERRED].props
-)
-_TRANSFER_CLEAR = frozenset(prop for _, prop in _TRANSFER_PROPS)
-
-
-def _as_transfer(props: dict[Prop, Any]) -> dict[Prop, Any]:
-    asset, timestamp = props.get(Prop.ASSET), props.get(Prop.TIMESTAMP)
-    if isinstance(asset, str):
-        props[Prop.ASSET] = asset.lower()
-    if isinstance(timestamp, str) and "T" in timestamp and not _ZONED.search(timestamp):
-        props[Prop.TIMESTAMP] = timestamp + "Z"  # FtM dates are UTC without a zone
-    return props
-
-
-_ZONED = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 #: A relationship id another edge of the load may also have: one pair of several ("<record id>.<n>"), or one like
 #: graph.ids.rel_id's ("<type>-<20 hex digits>", the id of an edge derived from its ends)
 _MAYBE_REPEATED = re.compile(r"\.\d+$|^[a-z_]+-[0-9a-f]{20}$").search

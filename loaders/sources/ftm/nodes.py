@@ -10,7 +10,7 @@ from followthemoney.schema import Schema
 
 from graph import LINK_PROPS, NodeKind, Prop, normalize_address, wallet_id
 from loaders.common.chains import chain_for, website_host
-from loaders.framework import BadRecord, LoadContext
+from loaders.framework import BadRecord
 from loaders.sources.ftm.properties import (
     ALIAS_PROPS,
     COUNTRY_PROPS,
@@ -20,7 +20,7 @@ from loaders.sources.ftm.properties import (
     NUMBER_PROPS,
     SCALAR_PROPS,
 )
-from loaders.sources.ftm.records import Edge, Entity
+from loaders.sources.ftm.records import Edge, Entity, Notes
 
 
 def names(entity: Entity, kind: NodeKind, props: dict[Prop, Any]) -> str:
@@ -40,7 +40,7 @@ def names(entity: Entity, kind: NodeKind, props: dict[Prop, Any]) -> str:
     return name
 
 
-def wallet(entity: Entity, props: dict[Prop, Any], ctx: LoadContext) -> str:
+def wallet(entity: Entity, props: dict[Prop, Any], ctx: Notes) -> str:
     """Currencies, chain and lookup keys of a wallet; its node id (``wallet_id`` of the address) returned."""
     addresses = entity.values("publicKey", "cryptoAddress")
     if not addresses:
@@ -72,7 +72,7 @@ def common(entity: Entity, props: dict[Prop, Any]) -> None:
     props.update(entity.seen)
 
 
-def scalars(entity: Entity, kind: NodeKind, props: dict[Prop, Any], ctx: LoadContext) -> None:
+def scalars(entity: Entity, kind: NodeKind, props: dict[Prop, Any], ctx: Notes) -> None:
     """Scalar properties, numbers and notes."""
     present = entity.props.keys()
     for name in present & SCALAR_PROPS.keys():

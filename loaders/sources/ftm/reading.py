@@ -52,6 +52,19 @@ def slow_decode(raw: bytes, line: Line) -> Any:
         raise BadRecord(None, f"not JSON: {exc.msg} at column {exc.colno}") from None
 
 
+def _not_an_array(path: Path, first: bytes) -> None:
+    if first.lstrip().startswith(b"["):
+        raise SourceFormatError(str(path), 1, None, "a JSON array, not JSON lines (one FtM entity object per line)")
+
+
+def check_first_line(path: Path, cap: int) -> None:
+    """What raw_lines checks of a plain file's first line (a JSON array is refused), for a file read in chunks."""
+    with path.open("rb") as handle:
+        first = handle.readline(cap + 1)
+    if len(first.rstrip(b"\r\n")) <= cap:
+        _not_an_array(path, first)
+
+
 def raw_lines(path: Path, ctx: LoadContext) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes) of a plain or gzip file; a truncated gzip is rejected and warned about."""
     try:
@@ -71,10 +84,8 @@ def raw_lines(path: Path, ctx: LoadContext) -> Iterator[tuple[int, bytes]]:
                 if len(raw.rstrip(b"\r\n")) > caps.line_bytes:
                     ctx.reject(str(path), number, None, f"line too long: over {caps.line_bytes:,} bytes", "")
                     continue
-                if number == 1 and raw.lstrip().startswith(b"["):
-                    raise SourceFormatError(
-                        str(path), 1, None, "a JSON array, not JSON lines (one FtM entity object per line)"
-                    )
+                if number == 1:
+                    _not_an_array(path, raw)
                 yield number, raw
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             reason = f"truncated gzip: {exc}; the lines after {number} are lost"

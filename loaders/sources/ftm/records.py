@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from followthemoney import model as ftm_model
 from followthemoney.schema import Schema
 
 from graph import NodeKind, Prop, RelType
-from loaders.framework import BadRecord, LoadContext
+from loaders.framework import BadRecord
 from loaders.sources.ftm.properties import ALL_ENTITY_KEYS, ENTITY_KEYS_KEPT_AS_SCALARS
 
 _RAW_LIMIT = 1000
+
+
+class Notes(Protocol):
+    """Where a record's notes go: the load's context, or in a parsing process a list the loading process replays."""
+
+    def note(self, key: str, n: int = 1) -> None: ...
 
 
 class Line:
@@ -81,11 +87,12 @@ class Edge:
     props: dict[Prop, Any] = field(default_factory=dict)
     clear: frozenset[Prop] = frozenset()  # a MOD's edge: scalars a stored relationship loses when absent here
     transfer: dict[Prop, Any] | None = None  # a Payment naming a transaction: its props as TRANSFERRED (wallet ends)
+    checked: bool = False  # its id and properties (both versions) found fine by values_fine (a parsing process)
 
 
 #: An Edge as the load keeps it on disk (loaders.framework.spool): plain values only (an enum member pickles about
 #: ten times slower than its text).
-PackedEdge = tuple[str, str, str, str, str | None, dict[str, Any], tuple[str, ...], dict[str, Any] | None]
+PackedEdge = tuple[str, str, str, str, str | None, dict[str, Any], tuple[str, ...], dict[str, Any] | None, bool]
 _PROPS: dict[str, Prop] = {p.value: p for p in Prop}
 
 
@@ -116,6 +123,7 @@ def pack_edges(edges: list[Edge]) -> list[PackedEdge]:
             _plain(e.props),
             tuple(map(_TEXT.__getitem__, e.clear)) if e.clear else (),
             None if e.transfer is None else _plain(e.transfer),
+            e.checked,
         )
         for e in edges
     ]
@@ -133,8 +141,9 @@ def unpack_edges(packed: list[PackedEdge]) -> list[Edge]:
             _vocabulary(values),
             frozenset(map(props.__getitem__, clear)) if clear else frozenset(),
             None if transfer is None else _vocabulary(transfer),
+            checked,
         )
-        for key, rel_type, source, target, rel_id, values, clear, transfer in packed
+        for key, rel_type, source, target, rel_id, values, clear, transfer, checked in packed
     ]
 
 
@@ -150,7 +159,7 @@ class Attachment:
     applied: bool = False
 
 
-def validate(data: dict[str, Any], dataset: str, ctx: LoadContext) -> Entity:
+def validate(data: dict[str, Any], dataset: str, ctx: Notes) -> Entity:
     """A validated entity of an entity line; BadRecord naming the field when it is not one."""
     entity_id = data.get("id")
     if not isinstance(entity_id, str) or not entity_id.strip():
@@ -158,7 +167,7 @@ def validate(data: dict[str, Any], dataset: str, ctx: LoadContext) -> Entity:
     schema_name = data.get("schema")
     if not isinstance(schema_name, str) or not schema_name:
         raise BadRecord("schema", "missing schema")
-    schema = _schema(schema_name)
+    schema = schema_named(schema_name)
     if schema is None:
         raise BadRecord("schema", f"unknown schema: {schema_name}")
     if schema.abstract:
@@ -219,7 +228,7 @@ def validate(data: dict[str, Any], dataset: str, ctx: LoadContext) -> Entity:
 
 
 @functools.cache
-def _schema(name: str) -> Schema | None:
+def schema_named(name: str) -> Schema | None:
     """The FtM schema of that name (the model's lookup, remembered: a few dozen names)."""
     return ftm_model.get(name)
 
