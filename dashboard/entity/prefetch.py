@@ -7,17 +7,19 @@ same work on a worker thread, and the callback takes its result when it asks for
 (``take``), so reading the store overlaps with the browser loading the app. The page is the same: the entity page
 depends only on the store, the entity and the query (no user, session or case; the case log is written by the
 callback as before). A result nobody takes is dropped after ``KEPT_SECONDS``; at most ``MAX_KEPT`` are kept or
-under way, so requests for the HTML page alone cannot queue unbounded work.
+under way, so requests for the HTML page alone cannot queue unbounded work. The work is done by one daemon thread,
+started with the first page asked for: it never holds a process open at exit, and an idle app has none.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -58,9 +60,10 @@ class Prefetcher:
 
     def __init__(self, render: Render) -> None:
         self._render = render
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sg-entity-prefetch")
         self._lock = threading.Lock()
         self._kept: dict[Key, tuple[float, Future[Any]]] = {}
+        self._queue: queue.SimpleQueue[tuple[Future[Any], str, dict[str, Any]]] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
 
     def start(self, entity_id: str, query: Mapping[str, Any]) -> bool:
         """Start working out the page of ``entity_id`` with ``query``; False when it is already kept or under way,
@@ -70,7 +73,12 @@ class Prefetcher:
             self._kept = {k: kept for k, kept in self._kept.items() if now - kept[0] < KEPT_SECONDS}
             if key in self._kept or len(self._kept) >= MAX_KEPT:
                 return False
-            self._kept[key] = (now, self._pool.submit(self._work, entity_id, dict(query)))
+            future: Future[Any] = Future()
+            self._kept[key] = (now, future)
+            self._queue.put((future, entity_id, dict(query)))
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._run, name="sg-entity-prefetch", daemon=True)
+                self._worker.start()
         return True
 
     def take(self, entity_id: str, query: Mapping[str, Any]) -> Any | None:
@@ -85,6 +93,19 @@ class Prefetcher:
         except Exception:  # worked out again by the caller, which shows its own error if it fails too
             log.warning("the entity page of %s worked out ahead failed", entity_id, exc_info=True)
             return None
+
+    def _run(self) -> None:
+        """Work out the pages asked for, one at a time, for as long as the process runs."""
+        while True:
+            future, entity_id, query = self._queue.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = self._work(entity_id, query)
+            except Exception as error:  # handed to the taker, which works the page out itself
+                future.set_exception(error)
+            else:
+                future.set_result(result)
 
     def _work(self, entity_id: str, query: dict[str, Any]) -> Any:
         # no cyclic garbage collection meanwhile, as while a request is answered (dashboard/request_gc.py)

@@ -57,6 +57,21 @@ def test_no_more_than_max_kept_pages_are_kept_or_under_way() -> None:
     assert ahead.start("one-more", {})  # room again
 
 
+def test_the_work_is_done_on_one_daemon_thread_started_by_the_first_page() -> None:
+    def workers() -> list[threading.Thread]:
+        return [thread for thread in threading.enumerate() if thread.name == "sg-entity-prefetch"]
+
+    before = len(workers())
+    names: list[str] = []
+    ahead = Prefetcher(lambda entity_id, query: names.append(threading.current_thread().name) or entity_id)
+    assert len(workers()) == before  # an idle app has no worker
+    assert ahead.start("a", {}) and ahead.start("b", {})
+    assert ahead.take("a", {}) == "a" and ahead.take("b", {}) == "b"
+    assert names == ["sg-entity-prefetch", "sg-entity-prefetch"]
+    started = [thread for thread in workers() if thread.is_alive()]
+    assert len(started) == before + 1 and all(thread.daemon for thread in started)  # never holds the process open
+
+
 class CountingStore(MemoryStore):
     """The demo store, counting the neighbourhood reads (one per entity page worked out)."""
 
