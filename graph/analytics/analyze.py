@@ -118,9 +118,8 @@ def analyze(
     summary.relationships = graph.edges
     lap("read relationships")
 
-    exposures = list(graph.exposures())
-    by_hops: Counter[str] = Counter("none" if x.hops is None else str(x.hops) for x in exposures)
-    summary.exposure_by_hops = {k: by_hops[k] for k in sorted(by_hops, key=lambda h: (h == "none", len(h), h))}
+    exposures = graph.exposures()  # worked out now; each entity's exposure made when it is written
+    graph.adjacency = []  # the largest part, not needed past this point
     progress("computed exposure")
     lap("exposure")
 
@@ -135,7 +134,9 @@ def analyze(
 
     batch_rows: list[tuple[str, dict[Prop, Any]]] = []
     key = types_key(follow, follow_rejected, candidates)
+    by_hops: Counter[str] = Counter()
     for x in exposures:
+        by_hops["none" if x.hops is None else str(x.hops)] += 1
         values = exposure_props(x, key)
         values.update(ownership_props(ownership, x.entity))
         values[Prop.ANALYZED_AT] = summary.analyzed_at
@@ -147,6 +148,7 @@ def analyze(
     if batch_rows:
         summary.written += store.set_node_properties(ANALYSIS_PROPS, batch_rows).rows_written
     progress(f"wrote {summary.written} of {summary.entities}")
+    summary.exposure_by_hops = {k: by_hops[k] for k in sorted(by_hops, key=lambda h: (h == "none", len(h), h))}
     lap("write")
     summary.seconds["total"] = time.perf_counter() - started
     return summary
