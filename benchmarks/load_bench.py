@@ -40,7 +40,7 @@ from graph import WriteCounts
 from graph.settings import Settings
 from graph.stores.base import GraphStore
 from graph.stores.factory import DEFAULT_START_TIMEOUT_S, embedded_status, open_store, wait_for_embedded_persistence
-from loaders.framework import DEFAULT_BATCH_SIZE, NoProgress, run_load
+from loaders.framework import DEFAULT_BATCH_SIZE, LineProgress, NoProgress, run_load
 from loaders.sources.ftm import FtmSource
 from tests.doubles import RecordingStore
 
@@ -392,7 +392,15 @@ def bench_bulk(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     out_dir = Path(args.home) / "bulk-files"
     shutil.rmtree(out_dir, ignore_errors=True)
     before = _uptime()
-    bulk = bulk_load(settings, FtmSource(workers=args.workers), [path], batch_size=args.batch_size, directory=out_dir)
+    bulk = bulk_load(
+        settings,
+        FtmSource(workers=args.workers),
+        [path],
+        batch_size=args.batch_size,
+        directory=out_dir,
+        progress=LineProgress("[neo4j] bulk, files", stream=sys.stdout),
+        say=lambda message: print(f"[neo4j] bulk: {message} ({time.strftime('%H:%M:%S')})", flush=True),
+    )
     records = bulk.records_read
     notes = {k: float(v) for k, v in bulk.notes.items() if k.endswith("(s)")}
     tool_s = notes.get("neo4j-admin import (s)") or None
@@ -402,6 +410,7 @@ def bench_bulk(path: Path, args: argparse.Namespace) -> dict[str, Any]:
             "bulk_end_to_end": {"seconds": round(bulk.seconds, 2), "records_per_s": round(bulk.records_per_second, 1)},
             "import_step": {"seconds": tool_s, "records_per_s": round(records / tool_s, 1) if tool_s else None},
             "phases_s": notes,
+            "import_files_mb": bulk.notes.get("import files (MB)"),
             "uptime_before": before,
             "uptime_after": _uptime(),
         }

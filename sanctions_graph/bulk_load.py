@@ -11,7 +11,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,9 +36,12 @@ def bulk_load(
     progress: Progress | None = None,
     batch_size: int = 2000,
     directory: Path | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Load ``files`` into an empty Neo4j database with the import tool; returns the load's report, whose seconds
-    cover parsing, writing the files, the import with the server's restart, and the schema."""
+    cover parsing, writing the files, the import with the server's restart, and the schema. ``progress`` follows
+    the records read; ``say`` gets a sentence as each later phase starts (minutes each at millions of records)."""
+    tell = say or (lambda _message: None)
     if settings.store != "neo4j":
         raise ConfigError("--bulk loads into Neo4j only: add --store neo4j.")
     with store_session(settings) as store:
@@ -57,6 +60,7 @@ def bulk_load(
         raise
     bulk = writer.close()
     report.notes["import files written (s)"] = round(time.perf_counter() - started)
+    report.notes["import files (MB)"] = round(sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 1e6)
     if not _local(settings):
         report.warnings.append(
             f"The import files are in {out}. On the Neo4j server (stopped), run: "
@@ -65,6 +69,11 @@ def bulk_load(
         )
         return report
     env = {**os.environ, "NEO4J_ENV_FILE": str(Path(os.environ["NEO4J_RUN_DIR"]) / "neo4j.env")}
+    tell(
+        f"import files written in {report.notes['import files written (s)']} s "
+        f"({report.notes['import files (MB)']:,} MB in {out}); importing them with neo4j-admin (the server is "
+        "stopped, then started again)"
+    )
     imported = time.perf_counter()
     done = subprocess.run(["bash", str(NEO4J_SCRIPT), "import", str(out)], env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -73,14 +82,19 @@ def bulk_load(
     tool = re.search(r"imported in (\d+)s", done.stderr)
     if tool:
         report.notes["neo4j-admin import (s)"] = int(tool.group(1))
+    tell(f"imported, server started again ({report.notes['import step with the restart (s)']} s); creating the schema")
     with store_session(settings) as store:
         schema = time.perf_counter()
         store.ensure_schema()
         report.notes["schema and constraints (s)"] = round(time.perf_counter() - schema)
+        tell(f"schema created ({report.notes['schema and constraints (s)']} s); the writes the import tool cannot do")
+        after = time.perf_counter()
         bulk.apply_after(store)
+        report.notes["writes after the import (s)"] = round(time.perf_counter() - after)
         online = time.perf_counter()
         wait = getattr(store, "await_indexes", None)  # Neo4j: the indexes fill in the background; searches need them
         if callable(wait):
+            tell("waiting for the full-text indexes to come ONLINE (searches need them)")
             wait()
             report.notes["indexes ONLINE after (s)"] = round(time.perf_counter() - online)
     report.seconds = time.perf_counter() - started

@@ -280,12 +280,12 @@ for _name, _help, *_registrars in (
 
 def load_demo(store: GraphStore, quiet: bool = False) -> list[LoadReport]:
     """Load the demo data (idempotent)."""
-    from loaders.framework import BarProgress, NoProgress, run_load
+    from loaders.framework import progress_for, run_load
     from loaders.registry import demo_sources
 
     reports = []
     for source, paths in demo_sources(demo.ofac_dir(), demo.scenario_file(), demo.SCENARIO_DATASET):
-        progress = NoProgress() if quiet else BarProgress(source.name)
+        progress = progress_for(source.name, quiet=quiet)
         reports.append(run_load(source, paths, store, progress=progress, keep_changes=True))
     return reports
 

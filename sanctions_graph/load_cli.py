@@ -3,6 +3,7 @@ takes (the root group imports this module only when `load` runs: the loaders are
 
 from __future__ import annotations
 
+import sys
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import click
 
 from graph import write_session
-from loaders.framework import DEFAULT_BATCH_SIZE, BarProgress, NoProgress, run_load, write_report_json
+from loaders.framework import DEFAULT_BATCH_SIZE, progress_for, run_load, write_report_json
 from loaders.framework.guard import caps_help
 from loaders.registry import SOURCES, SourceSpec
 from sanctions_graph import bulk_load
@@ -47,9 +48,15 @@ def _load_command(spec: SourceSpec) -> click.Command:
         source, files = spec.build(options, list(paths))
         settings = settings_for(store)
         if bulk and not dry_run:  # a first load into an empty Neo4j database through its import tool
-            bar = NoProgress() if no_progress else BarProgress(source.name)
+            bar = progress_for(source.name, quiet=no_progress)
             result = bulk_load.bulk_load(
-                settings, source, files, rejects_path=rejects, progress=bar, batch_size=batch_size
+                settings,
+                source,
+                files,
+                rejects_path=rejects,
+                progress=bar,
+                batch_size=batch_size,
+                say=None if no_progress else lambda message: print(message, file=sys.stderr, flush=True),
             )
             if report:
                 write_report_json(result, report)
@@ -61,7 +68,7 @@ def _load_command(spec: SourceSpec) -> click.Command:
                 files,
                 graph,
                 rejects_path=rejects,
-                progress=NoProgress() if no_progress else BarProgress(source.name),
+                progress=progress_for(source.name, quiet=no_progress),
                 batch_size=batch_size,
                 keep_changes=True,  # the load's change record (rescreen reads it)
             )

@@ -1,12 +1,13 @@
 """The shared load pipeline every source runs on: batching, two-pass writing, rejects, progress and the report.
 
-``context`` (LoadContext: what a source emits to), ``writer`` (BackgroundWriter), ``progress`` (Progress, NoProgress,
-BarProgress), ``report`` (LoadReport, Rejected, the rejects file, write_report_json) and ``run`` (run_load, the
-Source protocol, the expected-count check). The names below are the framework's public API.
+``context`` (LoadContext: what a source emits to), ``writer`` (BackgroundWriter), ``progress`` (Progress,
+NoProgress, BarProgress, LineProgress, progress_for), ``report`` (LoadReport, Rejected, the rejects file,
+write_report_json) and ``run`` (run_load, the Source protocol, the expected-count check). The names below are the
+framework's public API.
 """
 
 from loaders.framework.context import DEFAULT_BATCH_SIZE, LoadContext
-from loaders.framework.progress import BarProgress, NoProgress, Progress
+from loaders.framework.progress import BarProgress, LineProgress, NoProgress, Progress, progress_for
 from loaders.framework.report import BadRecord, LoadReport, Rejected, RejectsWriter, write_report_json
 from loaders.framework.run import Source, check_expected, gc_relaxed, run_load
 from loaders.framework.writer import BackgroundWriter
@@ -16,6 +17,7 @@ __all__ = [
     "BackgroundWriter",
     "BadRecord",
     "BarProgress",
+    "LineProgress",
     "LoadContext",
     "LoadReport",
     "NoProgress",
@@ -25,6 +27,7 @@ __all__ = [
     "Source",
     "check_expected",
     "gc_relaxed",
+    "progress_for",
     "run_load",
     "write_report_json",
 ]

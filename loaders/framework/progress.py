@@ -1,8 +1,11 @@
-"""Progress of a load: none, or a tqdm bar on stderr."""
+"""Progress of a load: none, a tqdm bar on a terminal, or a line every half minute where there is no terminal (a log,
+a CI job, a benchmark's captured output), which a bar redrawn in place would fill with carriage returns."""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from typing import Protocol, TextIO
 
 
@@ -40,3 +43,49 @@ class BarProgress:
 
     def close(self) -> None:
         self._bar.close()
+
+
+class LineProgress:
+    """A line on ``stream`` every ``every`` seconds, and one at the end: records so far, of how many when known,
+    the rate since the start."""
+
+    def __init__(
+        self,
+        label: str,
+        stream: TextIO = sys.stderr,
+        every: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._label, self._stream, self._every, self._clock = label, stream, every, clock
+        self._count = 0
+        self._total: int | None = None
+        self._started = self._last = clock()
+
+    def update(self, n: int = 1) -> None:
+        self._count += n
+        now = self._clock()
+        if now - self._last >= self._every:
+            self._last = now
+            self._say(now)
+
+    def set_total(self, total: int) -> None:
+        self._total = total
+
+    def close(self) -> None:
+        self._say(self._clock(), done=True)
+
+    def _say(self, now: float, done: bool = False) -> None:
+        seconds = now - self._started
+        of = f" of {self._total:,}" if self._total else ""
+        rate = f", {self._count / seconds:,.0f} records/s" if seconds > 0 else ""
+        end = " (done)" if done else ""
+        print(f"{self._label}: {self._count:,}{of} records read in {seconds:,.0f} s{rate}{end}", file=self._stream)
+        self._stream.flush()
+
+
+def progress_for(label: str, quiet: bool = False, stream: TextIO = sys.stderr) -> Progress:
+    """No progress when ``quiet``; a bar when ``stream`` is a terminal; otherwise a line every half minute."""
+    if quiet:
+        return NoProgress()
+    isatty = getattr(stream, "isatty", None)
+    return BarProgress(label, stream) if callable(isatty) and isatty() else LineProgress(label, stream)

@@ -81,7 +81,15 @@ def test_bulk_and_transactional_loads_give_the_same_graph(tmp_path: Path) -> Non
         store.clear()
     finally:
         store.close()
-    bulk = bulk_load(settings, source, files, directory=tmp_path / "bulk")
+    said: list[str] = []
+    bulk = bulk_load(settings, source, files, directory=tmp_path / "bulk", say=said.append)
+    assert [message.split(" ", 2)[:2] for message in said] == [
+        ["import", "files"],
+        ["imported,", "server"],
+        ["schema", "created"],
+        ["waiting", "for"],
+    ]  # each phase after the files announced as it starts
+    assert {"import files (MB)", "writes after the import (s)", "indexes ONLINE after (s)"} <= set(bulk.notes)
     args = (tmp_path / "bulk" / "import.args").read_text(encoding="utf-8")
     assert "--multiline-fields-format=v2" in args and "-multiline-" in args  # only that file read line-aware
     store = Neo4jStore.connect(settings)
