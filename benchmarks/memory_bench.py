@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -136,9 +137,40 @@ def _embedded_server_peak_mb(env: dict[str, str]) -> float | None:
     return int(peak.group(1)) / 1024 if peak else None
 
 
-def measure(store: str, source: str, data: Path, home: Path, records: int, code: Path) -> dict[str, Any]:
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it (from /proc's children lists)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text(encoding="utf-8").split()
+        except OSError:
+            continue
+        todo.extend(int(child) for child in children)
+    return out
+
+
+def _python_pss_kb(pid: int) -> int:
+    """The proportional set size of ``pid`` if it is a Python process (the loader and its parsing workers, not the
+    embedded server it may start), else 0. PSS shares a page among the processes mapping it: forked workers' pages
+    in common with the loading process are not counted twice."""
+    try:
+        if "python" not in Path(f"/proc/{pid}/comm").read_text(encoding="utf-8"):
+            return 0
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def measure(
+    store: str, source: str, data: Path, home: Path, records: int, code: Path, workers: int | None = None
+) -> dict[str, Any]:
     """One load into an empty store under /usr/bin/time -v: peak RSS, wall time, records/s (the loader's code from
-    the checkout ``code``)."""
+    the checkout ``code``). Also the peak of the summed PSS of the loader's Python processes, read every 0.5 s: with
+    parsing workers (`--workers`), time -v's figure is the largest single process, not their sum."""
     env = {
         **os.environ,
         "SANCTIONS_GRAPH_HOME": str(home),
@@ -151,16 +183,30 @@ def measure(store: str, source: str, data: Path, home: Path, records: int, code:
     else:
         shutil.rmtree(home, ignore_errors=True)
     command = ["/usr/bin/time", "-v", *cli, "load", source, str(data), "--store", store, "--no-progress"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=code, capture_output=True, text=True, check=False)
+    with (
+        tempfile.TemporaryFile("w+") as stderr,
+        subprocess.Popen(command, env=env, cwd=code, stdout=subprocess.DEVNULL, stderr=stderr, text=True) as running,
+    ):
+        tree_peak_kb = 0
+        while running.poll() is None:
+            pids = _descendants(running.pid)[1:]  # not /usr/bin/time itself
+            tree_peak_kb = max(tree_peak_kb, sum(_python_pss_kb(pid) for pid in pids))
+            time.sleep(0.5)
+        stderr.seek(0)
+        errors = stderr.read()
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"the load failed ({done.returncode}): {done.stderr[-2000:]}")
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    if running.returncode != 0:
+        raise SystemExit(f"the load failed ({running.returncode}): {errors[-2000:]}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", errors)
     result: dict[str, Any] = {
         "store": store,
         "records": records,
+        "workers": workers,
         "peak_rss_mb": int(peak.group(1)) / 1024 if peak else None,
+        "python_processes_peak_pss_mb": round(tree_peak_kb / 1024),
         "wall_s": wall,
         "records_per_s": records / wall,
         "uptime": _uptime(),
@@ -184,6 +230,9 @@ def main() -> int:
     parser.add_argument(
         "--code", type=Path, action="append", help="a checkout whose loader to run (repeatable; default this one)"
     )
+    parser.add_argument(
+        "--workers", type=int, help="ftm: `load ftm --workers N` (default: the command's own, one per core, at most 4)"
+    )
     args = parser.parse_args()
     stores = ["embedded", "neo4j"] if args.store == "both" else [args.store]
     codes: list[Path] = [c.resolve() for c in args.code] if args.code else [ROOT]
@@ -202,13 +251,14 @@ def main() -> int:
         records = sum(counts.values())
         print(f"{args.source} {size}: {records:,} records in {data} ({counts})", flush=True)
         for store, code in itertools.product(stores, codes):
-            result = measure(store, args.source, data, work / "home", records, code)
+            result = measure(store, args.source, data, work / "home", records, code, args.workers)
             result["code"] = str(code)
             results.append(result)
             server = result.get("server_peak_mb")
             extra = f", embedded server peak {server:.0f} MB" if server else ""
             print(
-                f"  {store:<9} {code}: peak RSS {result['peak_rss_mb']:.0f} MB{extra}; {result['wall_s']:.1f} s "
+                f"  {store:<9} {code}: peak RSS {result['peak_rss_mb']:.0f} MB (the loader's Python processes "
+                f"together: PSS {result['python_processes_peak_pss_mb']:,} MB){extra}; {result['wall_s']:.1f} s "
                 f"({result['records_per_s']:,.0f} records/s)  [{result['uptime']}]",
                 flush=True,
             )
