@@ -109,6 +109,7 @@ window.dash_clientside.entity = {
         cy._sgPrepared = true;
         var sg = window.dash_clientside.entity, config = window._sgConfig || {};
         sg.lighterStyleBookkeeping(cy);
+        sg.lighterEvents(cy);  // (installed before its elements were added, unless the page's hook was missed)
         var big = cy.nodes().length > (config.bigView || 400);
         var renderer = cy.renderer && cy.renderer();
         if (renderer) { renderer.hideEdgesOnViewport = big; renderer.textureOnViewport = big; }
@@ -175,6 +176,65 @@ window.dash_clientside.entity = {
             try { return flush.apply(this, arguments); } finally { cy._sgMeasured++; }
         };
         cy._sgMeasured = 0;
+    },
+
+    /* An event sent to a whole collection (the 'bounds' and 'add' of every element added, the 'style' of every
+       element restyled) made cytoscape build one event per element, parse its name, look through the element's
+       own listeners (none) and then through every listener of the graph: ~7,000 events, 4 times over, while a
+       2,000-node view mounts. Its renderer is the only one listening to those events then, and what it does with
+       one (queue the element to be measured and drawn) it does as well with the whole collection. So, when no
+       element of the collection has listeners of its own and the graph's listeners for those event names are
+       none or only the renderer's (registered through its binder, so known by where they came from), each of the
+       renderer's listeners is called once with the collection as the event's target, and an event nobody listens
+       to is not built at all. Anything else (listeners of an element, of an extension or of this page for that
+       event, compound graphs, extra arguments) goes through cytoscape's own emit, unchanged. Shared by every
+       graph; cytoscape's internals as dash-cytoscape 1.0.2 bundles them (nothing is changed where they differ). */
+    lighterEvents: function(cy) {
+        var proto = cy.collection && Object.getPrototypeOf(cy.collection());
+        var renderer = cy.renderer && cy.renderer();
+        if (!proto || proto._sgLighterEvents || typeof proto.emit !== 'function' || typeof cy.emitter !== 'function'
+            || !renderer || !Array.isArray(renderer.bindings)) { return; }
+        proto._sgLighterEvents = true;
+        var emit = proto.emit, name = /^([^.]+)(\.(?:[^.]+))?$/;
+        var queued = function(core) {  // the renderer's callbacks that queue elements, per graph
+            if (core._sgQueued) { return core._sgQueued; }
+            var own = core.renderer && core.renderer(), found = [];
+            ((own && own.bindings) || []).forEach(function(b) {
+                var args = b.args || [];
+                if (b.target === core && (args[0] === 'bounds.* dirty.*' || args[0] === 'style.* background.*')
+                    && typeof args[1] === 'function') { found.push(args[1]); }
+            });
+            return (core._sgQueued = found);
+        };
+        var plan = function(eles, events) {  // [[callback, event]…] or null: cytoscape's own emit
+            var core = eles.cy();
+            if (!core || core.destroyed() || core.hasCompoundNodes()) { return null; }
+            for (var i = 0; i < eles.length; i++) {
+                var em = eles[i]._private.emitter;
+                if (!em || em.listeners.length) { return null; }
+            }
+            var listeners = core.emitter().listeners, safe = queued(core), calls = [], names = events.split(/\s+/);
+            for (var n = 0; n < names.length; n++) {
+                if (!names[n]) { continue; }
+                var parts = names[n].match(name);
+                if (!parts) { return null; }
+                var type = parts[1], space = parts[2] || null;
+                for (var k = 0; k < listeners.length; k++) {
+                    var l = listeners[k];
+                    if (l.type !== type || (l.namespace && l.namespace !== space && l.namespace !== '.*')) { continue; }
+                    if (l.qualifier || l.conf || safe.indexOf(l.callback) < 0) { return null; }
+                    calls.push([l.callback, {type: type, namespace: space, target: eles, cy: core}]);
+                }
+            }
+            return calls;
+        };
+        proto.emit = function(events, extra) {
+            var calls = this.length > 1 && typeof events === 'string' && extra === undefined ? plan(this, events) : null;
+            if (!calls) { return emit.apply(this, arguments); }
+            var core = this.cy();
+            for (var i = 0; i < calls.length; i++) { calls[i][0].call(core, calls[i][1]); }
+            return this;
+        };
     },
 
     /* The first frame draws each element straight onto the canvas. Cytoscape's own first frame first draws every
@@ -427,6 +487,42 @@ window.dash_clientside.entity = {
             Promise.resolve().then(function() {
                 var sg = window.dash_clientside && window.dash_clientside.entity;
                 if (sg && !cy.destroyed()) { sg.prepare(cy); }
+            });
+        }
+    });
+})();
+
+/* lighterEvents before the first graph of the page gets its elements: cytoscape keeps each graph in its container's
+   '_cyreg' (the core's constructor sets it, then its 'cy'), and the elements are added right after the constructor,
+   in the same task, so the core's first add installs it (the prototype is shared: later graphs have it already).
+   The hook is taken away once used. */
+(function lighterEventsFromTheFirstGraph() {
+    var host = window.HTMLElement && window.HTMLElement.prototype;
+    if (!host || Object.prototype.hasOwnProperty.call(host, '_cyreg')) { return; }
+    var done = function() { delete host._cyreg; };
+    Object.defineProperty(host, '_cyreg', {
+        configurable: true,
+        get: function() { return undefined; },
+        set: function(reg) {
+            Object.defineProperty(this, '_cyreg', {value: reg, writable: true, configurable: true, enumerable: true});
+            if (!reg || typeof reg !== 'object' || Object.prototype.hasOwnProperty.call(reg, 'cy')) { return; }
+            var value;
+            Object.defineProperty(reg, 'cy', {
+                configurable: true,
+                enumerable: true,
+                get: function() { return value; },
+                set: function(core) {
+                    Object.defineProperty(reg, 'cy', {value: core, writable: true, configurable: true, enumerable: true});
+                    var coreProto = core && Object.getPrototypeOf(core), add = coreProto && coreProto.add;
+                    if (typeof add !== 'function') { return; }
+                    done();
+                    coreProto.add = function() {
+                        coreProto.add = add;
+                        var sg = window.dash_clientside && window.dash_clientside.entity;
+                        try { if (sg && sg.lighterEvents) { sg.lighterEvents(this); } } catch (e) { /* cytoscape's own */ }
+                        return add.apply(this, arguments);
+                    };
+                }
             });
         }
     });
