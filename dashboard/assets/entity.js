@@ -240,14 +240,24 @@ window.dash_clientside.entity = {
     /* The first frame draws each element straight onto the canvas. Cytoscape's own first frame first draws every
        node and label into a cached picture and those into layers (what makes later frames cheap), two to three
        times the work of drawing them once; the cache is built at rest right after (settleLayers), before the
-       analyst moves anything. (Renderer internals, as in settleLayers.) */
+       analyst moves anything. Labels are drawn where the cached drawing draws them. (Renderer internals, as in
+       settleLayers.) */
     drawFirstFrameDirectly: function(cy) {
         var renderer = cy.renderer && cy.renderer();
         if (!renderer || typeof renderer.drawLayeredElements !== 'function' || typeof renderer.drawElements !== 'function'
             || !renderer._sgSettle) { return; }
         var layered = renderer.drawLayeredElements, armed = false;
+        // each label only where cytoscape's cached drawing shows it (at least its min-zoomed-font-size on screen):
+        // its plain drawElements draws every label whatever its size, 1,933 invisible ones on a fitted big view
+        var labelled = typeof renderer.drawElement === 'function' && typeof renderer.eleTextBiggerThanMin === 'function';
+        var draw = function(context, eles) {
+            if (!labelled) { renderer.drawElements(context, eles); return; }
+            for (var i = 0; i < eles.length; i++) {
+                renderer.drawElement(context, eles[i], undefined, renderer.eleTextBiggerThanMin(eles[i]), true, true);
+            }
+        };
         renderer.drawLayeredElements = function(context, eles) {
-            renderer.drawElements(context, eles);  // (also any frame before the cache is built: a full build)
+            draw(context, eles);  // (also any frame before the cache is built: a full build)
             if (!armed) {
                 armed = true;
                 setTimeout(function() { renderer.drawLayeredElements = layered; }, 990);
