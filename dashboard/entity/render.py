@@ -16,7 +16,7 @@ from dashboard.entity.actions import MAX_VIEW_NODES
 from dashboard.entity.asserted import ASSERTED_TYPE, asserted_elements, drawn_nodes
 from dashboard.entity.elements import SHARED_TYPE, ComposedView, compose
 from dashboard.entity.legend import risk_legend_items
-from dashboard.entity.styles import stylesheet
+from dashboard.entity.styles import rules_in_use, stylesheet
 from dashboard.entity.timeline import figure
 from dashboard.entity.view_state import ViewState
 from dashboard.entity.working_graph import GraphState
@@ -153,10 +153,13 @@ def render_view(
     hidden = composed.filtered.hidden
     # with one hop, whatever the first load left out hangs behind the centre's "N more" node already
     not_shown = state.omitted if state.hops > 1 else 0
+    elements = composed.elements + asserted_edges + shared_edges
+    sheet = stylesheet(big=composed.big, colour=view.colour.value, by_degree=view.size_by_degree)
     return Rendered(
-        elements=composed.elements + asserted_edges + shared_edges,
+        elements=elements,
         layout=composed.layout,
-        stylesheet=stylesheet(big=composed.big, colour=view.colour.value, by_degree=view.size_by_degree),
+        # a big view's stylesheet without the rules none of its elements can match (cytoscape tries each on each)
+        stylesheet=rules_in_use(sheet, elements) if composed.big else sheet,
         # each expansion and "N more" page counted, so a second page of one hub is said too
         summary=graph_summary(composed, state.hops, name, view.filtered, state.expansion_count),
         filter_note=filter_sentence(composed, view),

@@ -11,6 +11,8 @@ from dashboard.entity import actions as explorer
 from dashboard.entity.actions import HUB_CAP, cap_hubs, state_from_subgraph
 from dashboard.entity.elements import compose, edge_width, positions_from
 from dashboard.entity.filters import edge_passes, filter_view, in_date_range
+from dashboard.entity.render import render_view
+from dashboard.entity.styles import stylesheet
 from dashboard.entity.timeline import timeline_points
 from dashboard.entity.view_state import ViewState, parse_view_state
 from dashboard.entity.view_values import Layout
@@ -276,6 +278,19 @@ def test_big_views_get_positions_from_the_server(monkeypatch: pytest.MonkeyPatch
         assert composed.big and composed.layout["name"] == "preset", layout
         points = {(e["position"]["x"], e["position"]["y"]) for e in composed.elements if "position" in e}
         assert len(points) == 451  # every node its own place, none piled up
+
+
+def test_a_big_view_is_sent_the_rules_its_elements_use_and_a_small_one_the_whole_stylesheet(state: GraphState) -> None:
+    hub = ent("hub", NodeKind.COMPANY, "Hub")
+    people = [ent(f"p{k:03d}", NodeKind.PERSON, f"P{k}") for k in range(450)]
+    rels = [rel(f"r{k:03d}", RelType.EMPLOYS, "hub", f"p{k:03d}") for k in range(450)]
+    big = state_from_subgraph(Subgraph("hub", (hub, *people), tuple(rels)), 1, cap=1000)
+    sent = render_view(big, ViewState(group_min=0), {})
+    selectors = {r["selector"] for r in sent.stylesheet}
+    assert len(sent.stylesheet) < len(stylesheet(big=True)) / 2
+    assert {"node", "node.Company", "node.Person", "node.center", "edge.EMPLOYS", "node.hover"} <= selectors
+    assert not {"node.Wallet", "edge.PAID", "node.more"} & selectors
+    assert render_view(state, ViewState(), {}).stylesheet == stylesheet()  # a small view: all of it, as before
 
 
 def test_the_timeline_lists_payments_and_transfers_whatever_the_date_range(state: GraphState) -> None:

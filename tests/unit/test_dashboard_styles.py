@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.entity import styles
 from dashboard.entity.legend import LegendItem, legend_items, swatch_style
-from dashboard.entity.styles import kind_style, stylesheet
+from dashboard.entity.styles import kind_style, rules_in_use, stylesheet
 from graph.vocabulary import KIND_CAPTIONS, RELATIONSHIPS, NodeKind, RelType
 
 
@@ -154,6 +154,37 @@ def test_big_views_are_drawn_lighter_and_look_the_same_where_they_are_seen() -> 
                 assert _look(big, *state) == _look(before, *state)
     # edge label looks stay in small views
     assert _look(small, "edge", {"PAID"}, set(), False)["label"] == "data(label)"
+
+
+def test_a_big_view_is_sent_only_the_rules_its_elements_can_match_and_every_element_looks_the_same() -> None:
+    def node(classes: str) -> dict[str, Any]:
+        return {"data": {"id": classes, "label": "x"}, "classes": classes}
+
+    def edge(classes: str, **data: Any) -> dict[str, Any]:
+        return {"data": {"id": classes, "source": "a", "target": "b", **data}, "classes": classes}
+
+    elements = [node("Company sanctioned center"), node("Wallet"), edge("PAID", width=3.0), edge("OWNS noted")]
+    for colour in ("kind", "exposure"):
+        full = stylesheet(big=True, colour=colour, by_degree=True)
+        kept = rules_in_use(full, elements)
+        selectors = {r["selector"] for r in kept}
+        assert len(kept) < len(full) / 2
+        assert {"node.Company", "node.sanctioned", "node.hover", "edge.PAID:selected", "edge[width]"} <= selectors
+        assert not {"node.Person", "node.more", "node.pinned", "edge.shared", "edge.TRANSFERRED", "node[degree]"} & (
+            selectors
+        )
+        # every element, under the pointer or selected or not, gets the look the whole stylesheet gives it
+        for element in elements:
+            group = "edge" if "source" in element["data"] else "node"
+            classes, data = set(element["classes"].split()), set(element["data"])
+            for extra in (set(), {"hover"}):
+                for selected in (False, True):
+                    state = (group, classes | extra, data, selected)
+                    assert _look(kept, *state) == _look(full, *state), state
+    # a selector it cannot read is kept; the rules keep their order
+    odd = [{"selector": "node[degree >= 3]", "style": {}}, {"selector": "node.Person", "style": {}}]
+    assert rules_in_use(odd + stylesheet(big=True), elements)[0] == odd[0]
+    assert [r["selector"] for r in kept] == [r["selector"] for r in full if r in kept]
 
 
 def test_a_kind_without_a_style_still_gets_a_distinct_one(monkeypatch: pytest.MonkeyPatch) -> None:
