@@ -37,6 +37,18 @@ def graph_of(nodes: list[str], edges: list[Edge], sanctioned: set[str]) -> Expos
     return g
 
 
+def random_graph(
+    rng: random.Random, max_nodes: int, max_edges: int, sanctioned_share: float
+) -> tuple[list[str], list[Edge], set[str]]:
+    """5 to ``max_nodes`` nodes, up to ``max_edges`` edges of random types (no self-loops), each node sanctioned
+    with probability ``sanctioned_share``."""
+    types = list(RelType)
+    nodes = [f"n{i:03d}" for i in range(rng.randint(5, max_nodes))]
+    edges = [(rng.choice(nodes), rng.choice(nodes), rng.choice(types)) for _ in range(rng.randint(0, max_edges))]
+    edges = [e for e in edges if e[0] != e[1]]
+    return nodes, edges, {n for n in nodes if rng.random() < sanctioned_share}
+
+
 # S1 (sanctioned) -OWNS-> A -OWNS-> B <-DIRECTS- P ; B -SAME_AS-> S2 (sanctioned) ; C isolated
 NODES = ["S1", "S2", "A", "B", "P", "C"]
 EDGES: list[Edge] = [
@@ -97,12 +109,8 @@ def test_whole_graph_bfs_on_the_paper_example() -> None:
 
 def test_walk_and_whole_graph_agree_on_random_graphs() -> None:
     rng = random.Random(7)
-    types = list(RelType)
     for _ in range(30):
-        nodes = [f"n{i:03d}" for i in range(rng.randint(5, 60))]
-        edges = [(rng.choice(nodes), rng.choice(nodes), rng.choice(types)) for _ in range(rng.randint(0, 120))]
-        edges = [e for e in edges if e[0] != e[1]]
-        sanctioned = {n for n in nodes if rng.random() < 0.08}
+        nodes, edges, sanctioned = random_graph(rng, 60, 120, 0.08)
         g = graph_of(nodes, edges, sanctioned)
         expand = expander(edges, sanctioned)
         for x in g.exposures():
@@ -226,13 +234,9 @@ def test_counts_are_the_same_whatever_the_block_of_sanctioned_sources() -> None:
     """analyze pushes the sanctioned entities' bitsets a block at a time (memory bounded by the block): any block
     size, down to one source at a time, gives the counts of one block holding them all."""
     rng = random.Random(11)
-    types = list(RelType)
     counted = 0
     for _ in range(20):
-        nodes = [f"n{i:03d}" for i in range(rng.randint(5, 80))]
-        edges = [(rng.choice(nodes), rng.choice(nodes), rng.choice(types)) for _ in range(rng.randint(0, 200))]
-        edges = [e for e in edges if e[0] != e[1]]
-        sanctioned = {n for n in nodes if rng.random() < 0.2}
+        nodes, edges, sanctioned = random_graph(rng, 80, 200, 0.2)
         g = graph_of(nodes, edges, sanctioned)
         whole = [list(counts) for counts in g.sanctioned_within(3, block=len(nodes) + 1)]
         for block in (1, 2, 3, 7):
