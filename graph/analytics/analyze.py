@@ -118,7 +118,7 @@ def analyze(
     summary.relationships = graph.edges
     lap("read relationships")
 
-    exposures = graph.exposures()  # worked out now; each entity's exposure made when it is written
+    exposures = graph.exposures(progress)  # worked out now; each entity's exposure made when it is written
     graph.adjacency = []  # the largest part, not needed past this point
     progress("computed exposure")
     lap("exposure")

@@ -21,6 +21,7 @@ Two implementations of one definition:
 from __future__ import annotations
 
 import operator
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ MAX_MAX_HOPS = 10
 COUNT_HOPS = 3
 #: Sanctioned entities whose counts ``analyze`` pushes over the edges at once (bits per bitset).
 SOURCE_BLOCK = 256
+#: Seconds between two progress lines of the counting step (minutes at millions of entities).
+PROGRESS_EVERY_S = 30.0
 #: Entities the on-demand walk may visit before it stops and says its answer is incomplete.
 DEFAULT_VISIT_BUDGET = 50_000
 #: Relationships a next hop may cross before the walk prefers the entity's stored results (when there are any).
@@ -491,19 +494,30 @@ class ExposureGraph:
             frontier = nxt
         return dist, parent, code, source
 
-    def sanctioned_within(self, hops: int = COUNT_HOPS, block: int = SOURCE_BLOCK) -> list[array[int]]:
+    def sanctioned_within(
+        self,
+        hops: int = COUNT_HOPS,
+        block: int = SOURCE_BLOCK,
+        progress: Callable[[str], None] | None = None,
+        every_s: float = PROGRESS_EVERY_S,
+    ) -> list[array[int]]:
         """For k = 1..hops, per node, how many sanctioned nodes lie within k hops (itself excluded).
 
         The sanctioned nodes are taken ``block`` at a time: each block's bitsets are pushed ``hops`` times over the
         edges from the nodes that gained a bit, kept only for the nodes the block reaches, and each node's count
         grows by the bits it gains. Memory is the block's reach times ``block`` bits, whatever the number of
         sanctioned nodes (one bitset of every sanctioned node per reached node took 13.5 GB at 5M entities and
-        40,000 sanctioned); a hub costs one pass per block, not one walk per source."""
+        40,000 sanctioned); a hub costs one pass per block, not one walk per source. ``progress`` is told how many
+        sanctioned nodes are counted so far, at most once every ``every_s`` seconds, and once at the end."""
         n = len(self.ids)
         order = sorted((i for i in range(n) if self.sanctioned[i]), key=self.ids.__getitem__)
         gained = [array("l", bytes(8 * n)) for _ in range(hops)]  # bits gained at hop k+1
         adjacency = self.adjacency
+        said = time.monotonic()
         for first in range(0, len(order), max(1, block)):
+            if progress is not None and first and time.monotonic() - said >= every_s:
+                progress(f"counted sanctioned entities within {hops} hops: {first} of {len(order)} done")
+                said = time.monotonic()
             reached: dict[int, int] = {i: 1 << bit for bit, i in enumerate(order[first : first + block])}
             delta = dict(reached)
             for hop in range(hops):
@@ -522,6 +536,8 @@ class ExposureGraph:
                         reached[v] = old | new
                         delta[v] = new
                         counts[v] += new.bit_count()
+        if progress is not None:
+            progress(f"counted sanctioned entities within {hops} hops: {len(order)} of {len(order)} done")
         out: list[array[int]] = []
         running = array("l", bytes(8 * n))
         for counts in gained:
@@ -529,11 +545,13 @@ class ExposureGraph:
             out.append(running)
         return out
 
-    def exposures(self) -> Iterator[Exposure]:
+    def exposures(self, progress: Callable[[str], None] | None = None) -> Iterator[Exposure]:
         """Every node's exposure (nodes in insertion order): worked out now, handed out one at a time (never all
-        held at once)."""
+        held at once). ``progress``: as ``sanctioned_within``'s, after a line for the nearest ones."""
         dist, parent, code, _ = self.nearest()
-        within = self.sanctioned_within(COUNT_HOPS)
+        if progress is not None:
+            progress(f"found the nearest sanctioned entity of {sum(d >= 0 for d in dist)} of {len(dist)} entities")
+        within = self.sanctioned_within(COUNT_HOPS, progress=progress)
         return self._exposures(dist, parent, code, within)
 
     def _exposures(

@@ -244,3 +244,23 @@ def test_counts_are_the_same_whatever_the_block_of_sanctioned_sources() -> None:
         assert all(whole[k][v] <= whole[k + 1][v] for k in range(2) for v in range(len(nodes)))
         counted += sum(whole[2])
     assert counted > 100  # the comparisons were not between empty counts
+
+
+def test_the_counting_step_says_how_far_it_is() -> None:
+    """analyze's longest step (minutes at millions of entities) reports the sanctioned entities counted so far, and
+    its last line says all are; the counts are those of a silent run."""
+    rng = random.Random(5)
+    nodes = [f"n{i:02d}" for i in range(40)]
+    edges = [(rng.choice(nodes), rng.choice(nodes), RelType.OWNS) for _ in range(90)]
+    sanctioned = set(nodes[::3])
+    g = graph_of(nodes, [e for e in edges if e[0] != e[1]], sanctioned)
+    lines: list[str] = []
+    counts = g.sanctioned_within(3, block=4, progress=lines.append, every_s=0.0)
+    total = len(sanctioned)
+    done = [int(line.split(": ")[1].split(" of ")[0]) for line in lines]
+    assert total > 8 and len(lines) == -(-total // 4)  # one line per block after the first, and the last one
+    assert done == sorted(done) and done[-1] == total and lines[-1].endswith(f"{total} of {total} done")
+    assert [list(c) for c in counts] == [list(c) for c in g.sanctioned_within(3, block=4)]
+    quiet: list[str] = []
+    list(g.exposures(progress=quiet.append))
+    assert quiet[0].startswith("found the nearest sanctioned entity of ") and quiet[-1] == lines[-1]
