@@ -207,7 +207,8 @@ def test_the_2000_node_view_is_seen_whole_and_stays_interactive(
     )
     timing(
         f"\n[timing] {nodes}-node / {edges}-edge view (3 hops): opened fitted in {drawn - started:.2f}s (the page's own"
-        f" clock: navigation → drawn fitted and painted {clock['painted'] / 1000:.2f}s; store's"
+        f" clock: navigation → drawn fitted and painted {clock['painted'] / 1000:.2f}s, its callback in the next frame"
+        f" {clock['painted_late'] / 1000:.2f}s; store's"
         f" neighbourhood call {sum(store_time):.2f}s), zoom {zoom:.3f}; zoom step {step:.0f} ms, pan step {pan:.0f} ms"
         f"; load average {os.getloadavg()[0]:.2f}"
     )
