@@ -298,6 +298,7 @@ class LoadContext:
             done(WriteCounts(rows_written=sum(1 for r in batch if self._ends_known(r))))
 
     def _relationships_written(self, rel_type: RelType, sent: int, counts: WriteCounts) -> None:
+        self._progress.written(counts.rows_written)
         self._report.relationships[rel_type.value] += counts.rows_written
         self._report.relationships_created += counts.relationships_created
         missing = sent - counts.rows_written

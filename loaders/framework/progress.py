@@ -12,6 +12,11 @@ from typing import Protocol, TextIO
 class Progress(Protocol):
     def update(self, n: int = 1) -> None: ...
     def set_total(self, total: int) -> None: ...
+    def written(self, n: int) -> None:
+        """``n`` more relationships written: most of a load's end, after its last record is read, is writing the
+        relationships it kept until every node was known (minutes for millions of them)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -20,6 +25,9 @@ class NoProgress:
         pass
 
     def set_total(self, total: int) -> None:
+        pass
+
+    def written(self, n: int) -> None:
         pass
 
     def close(self) -> None:
@@ -33,6 +41,7 @@ class BarProgress:
         from tqdm import tqdm
 
         self._bar = tqdm(desc=label, unit=" records", file=stream, dynamic_ncols=True, mininterval=0.2)
+        self._written = 0
 
     def update(self, n: int = 1) -> None:
         self._bar.update(n)
@@ -41,13 +50,18 @@ class BarProgress:
         self._bar.total = total
         self._bar.refresh()
 
+    def written(self, n: int) -> None:
+        self._written += n
+        self._bar.set_postfix_str(f"{self._written:,} relationships written")
+
     def close(self) -> None:
         self._bar.close()
 
 
 class LineProgress:
     """A line on ``stream`` every ``every`` seconds, and one at the end: records so far, of how many when known,
-    the rate since the start."""
+    the rate since the start, and the relationships written once there are some (the end of a load writes those it
+    kept until every node was known, with no record left to read)."""
 
     def __init__(
         self,
@@ -58,6 +72,7 @@ class LineProgress:
     ) -> None:
         self._label, self._stream, self._every, self._clock = label, stream, every, clock
         self._count = 0
+        self._written = 0
         self._total: int | None = None
         self._started = self._last = clock()
 
@@ -71,6 +86,10 @@ class LineProgress:
     def set_total(self, total: int) -> None:
         self._total = total
 
+    def written(self, n: int) -> None:
+        self._written += n
+        self.update(0)
+
     def close(self) -> None:
         self._say(self._clock(), done=True)
 
@@ -79,7 +98,9 @@ class LineProgress:
         of = f" of {self._total:,}" if self._total else ""
         rate = f", {self._count / seconds:,.0f} records/s" if seconds > 0 else ""
         end = " (done)" if done else ""
-        print(f"{self._label}: {self._count:,}{of} records read in {seconds:,.0f} s{rate}{end}", file=self._stream)
+        written = f"; {self._written:,} relationships written" if self._written else ""
+        line = f"{self._label}: {self._count:,}{of} records read in {seconds:,.0f} s{rate}{written}{end}"
+        print(line, file=self._stream)
         self._stream.flush()
 
 
