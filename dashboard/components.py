@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from dash import dcc, html
 
 from dashboard.details import DesignationRow, DetailRow, Link, Part, SourceRow
-from dashboard.entity.legend import WIDTH_NOTE, LegendItem, swatch_style
+from dashboard.entity.legend import WIDTH_NOTE, LegendItem, swatch_vars
 from graph import EntityNotFound, QueryTimeout, SanctionsGraphError
 
 log = logging.getLogger(__name__)
@@ -106,16 +106,17 @@ def legend(items: Sequence[LegendItem], present: set[str] | None = None) -> html
         rows = []
         for item in (i for i in items if i.group == group):
             absent = present is not None and group not in ("mark", "exposure") and item.key not in present
-            label: list[Any] = [html.Span(item.caption, className="legend-caption")]
+            label: list[Any] = [item.caption]
             if item.description:
                 label.append(html.Span(f" ({item.description})", className="legend-description"))
             extra: dict[str, Any] = {"data-key": item.key}
             if absent:
                 extra["title"] = "not in this view"
-            rows.append(
+            rows.append(  # the swatch is the line's ::before, drawn from its custom properties (theme.py)
                 html.Li(
-                    [html.Span(className="legend-swatch", style=swatch_style(item)), html.Span(label)],
+                    html.Span(label, className="legend-label"),
                     className="legend-item" + (" legend-absent" if absent else ""),
+                    style=swatch_vars(item),
                     **extra,
                 )
             )

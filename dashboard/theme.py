@@ -64,7 +64,13 @@ h2 {{ font-size: 1.15rem; margin: .2rem 0 .6rem; }}
 .legend-list {{ list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: 1fr 1fr;
        gap: .15rem .6rem; font-size: .85rem; }}
 .legend-item {{ display: flex; align-items: center; gap: .45rem; }}
-.legend-swatch {{ display: inline-block; flex: none; }}
+.legend-item::before {{ content: ""; flex: none; width: var(--sw-width, 16px); height: var(--sw-height, 16px);
+       box-sizing: var(--sw-box-sizing, content-box);
+       background: var(--sw-background, var(--sw-background-color, transparent));
+       border: var(--sw-border, none); border-top: var(--sw-border-top, var(--sw-border, none));
+       border-radius: var(--sw-border-radius, 0); clip-path: var(--sw-clip-path, none);
+       box-shadow: var(--sw-box-shadow, none); outline: var(--sw-outline, none);
+       outline-offset: var(--sw-outline-offset, 0); }}
 .legend-description {{ color: #6b7280; font-size: .78rem; }}
 .legend-absent {{ opacity: .4; }}
 @media (max-width: 900px) {{ .entity-body {{ grid-template-columns: 1fr; }} }}
