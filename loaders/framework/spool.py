@@ -158,14 +158,22 @@ class SpooledMap(Generic[V]):
     def __setitem__(self, key: str, value: V) -> None:
         if value is None:
             raise ValueError("SpooledMap values cannot be None")
+        self._after_deletion(key)
         self._pending[key] = value
         if len(self._pending) >= BUFFER_ROWS:
             self._flush()
 
     def set_pickled(self, key: str, data: bytes) -> None:
         """Set ``key`` to the value ``data`` is the pickle of (``pickle.HIGHEST_PROTOCOL``; not None)."""
+        self._after_deletion(key)
         self._pending[key] = Pickled(data)
         if len(self._pending) >= BUFFER_ROWS:
+            self._flush()
+
+    def _after_deletion(self, key: str) -> None:
+        """A key set again after a deletion still waiting in memory takes the last place: the deletion goes to disk
+        first (in the dict of pending writes the key would keep the deletion's place, before keys set meanwhile)."""
+        if key in self._pending and self._pending[key] is None:
             self._flush()
 
     def get(self, key: str) -> V | None:

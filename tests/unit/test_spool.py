@@ -81,15 +81,22 @@ def test_an_ftm_load_with_its_edges_on_disk_gives_the_same_graph(monkeypatch: py
     assert in_memory[2] > 0  # relationships were loaded at all
 
 
-@pytest.mark.parametrize("seen_bits", [8, 1 << 26])  # 8 bits: the filter says "maybe" for almost every key
+@pytest.mark.parametrize(
+    ("seen_bits", "buffer_rows"),
+    [
+        (8, 1),  # every write on disk at once; 8 bits: the filter says "maybe" for almost every key
+        (1 << 26, 1),
+        (8, 7),  # 7 rows at a time (a key deleted and set again within those 7 still takes the last place)
+    ],
+)
 def test_spooled_map_matches_a_dict_under_random_writes_deletions_and_reads(
-    monkeypatch: pytest.MonkeyPatch, seen_bits: int
+    monkeypatch: pytest.MonkeyPatch, seen_bits: int, buffer_rows: int
 ) -> None:
-    """Every write on disk at once (BUFFER_ROWS = 1): a dict that drops a deleted key (set again: the last place) is
-    the reference; reads in the middle build the index, later writes go on after it."""
+    """A dict that drops a deleted key (set again: the last place) is the reference, whether every write goes to
+    disk at once or several wait in memory; reads in the middle build the index, later writes go on after it."""
     import random
 
-    monkeypatch.setattr(spool, "BUFFER_ROWS", 1)
+    monkeypatch.setattr(spool, "BUFFER_ROWS", buffer_rows)
     monkeypatch.setattr(spool, "_SEEN_BITS", seen_bits)
     rng = random.Random(5)
     spooled: SpooledMap[list[int]] = SpooledMap()
