@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 from graph.stores.base import GraphReader
+from tests.e2e.helpers import shown_text
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_trace_page_follows_funds_to_the_mixer_and_stops(dash_duo: Any, demo_sto
     dash_duo.find_element("#trace-button").click()
     until(lambda: "wallet=" in dash_duo.driver.current_url, timeout=10)
     dash_duo.wait_for_text_to_equal("h1", "Fund-flow trace")
-    until(lambda: "stops here" in dash_duo.find_element(".page").text, timeout=10)
+    until(lambda: "stops here" in (shown_text(dash_duo, ".page") or ""), timeout=10)
     text = dash_duo.find_element(".page").text
     assert "Fictional mixer deposit wallet" in text
     assert "2023-04-04T10:12:00Z" in text
@@ -42,7 +43,7 @@ def test_trace_page_follows_funds_to_the_mixer_and_stops(dash_duo: Any, demo_sto
 def test_it_worker_page_flags_pooled_pay(dash_duo: Any, demo_store: GraphReader) -> None:
     dash_duo.start_server(create_app(demo_store))
     dash_duo.driver.get(dash_duo.server_url + "/it-workers")
-    until(lambda: "flagged" in dash_duo.find_element(".page").text, timeout=15)
+    until(lambda: "flagged" in (shown_text(dash_duo, ".page") or ""), timeout=15)
     text = dash_duo.find_element(".page").text
     assert "2 of 2 employed people are flagged" in text
     assert "Alex Kim" in text and "Jamie Park" in text

@@ -13,7 +13,15 @@ from dash.testing.wait import until
 
 from dashboard.app import create_app
 from graph import GraphStore, assert_link, asserted_links, new_case
-from tests.e2e.helpers import exported_csv, exported_ftm, graph_screenshot, js, node_ids
+from tests.e2e.helpers import (
+    exported_csv,
+    exported_ftm,
+    graph_screenshot,
+    js,
+    node_ids,
+    shown_text,
+    wait_for_shown_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +56,12 @@ def test_an_asserted_link_is_drawn_apart_and_removed_from_its_panel(dash_duo: An
     graph_screenshot(dash_duo, "canvas-asserted")
 
     js(dash_duo, f"cy.getElementById({edge_id!r}).emit('tap');")
-    until(lambda: "Analyst-asserted link" in dash_duo.find_element("#details").text, timeout=10)
+    until(lambda: "Analyst-asserted link" in (shown_text(dash_duo, "#details") or ""), timeout=10)
     panel = dash_duo.find_element("#details").text
     assert "alice" in panel and link.at in panel and "Both list +850 2 381 1234 (2019 registry)" in panel
     dash_duo.find_element(".asserted-remove").click()
-    until(lambda: "The link was removed." in dash_duo.find_element("#details").text, timeout=10)
-    until(lambda: "same phone" not in dash_duo.find_element(".entity-notes").text, timeout=10)  # the panel's list too
+    until(lambda: "The link was removed." in (shown_text(dash_duo, "#details") or ""), timeout=10)
+    wait_for_shown_text(dash_duo, ".entity-notes", lambda t: "same phone" not in t, timeout=10)  # the panel's list too
     gone = f"return cy.getElementById({edge_id!r}).length === 0;"
     until(lambda: bool(js(dash_duo, gone)), timeout=10, msg="the removed link is still drawn")
     assert asserted_links(cases_store) == []

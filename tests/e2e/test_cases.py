@@ -13,7 +13,7 @@ from dashboard.app import create_app
 from dashboard.pages import case_log
 from graph import GraphStore, add_note, get_case, list_cases, new_case, pin, query_log
 from graph.vocabulary import RecordLabel
-from tests.e2e.helpers import SCREENSHOTS, assert_no_console_errors, downloaded, js, node_ids
+from tests.e2e.helpers import SCREENSHOTS, assert_no_console_errors, downloaded, js, node_ids, shown_text
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +46,10 @@ def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphS
     _type(dash_duo, "input.case-new-title, .case-new-title input", "Ri Chol Man network")
     dash_duo.find_element(".case-new-button").click()
     until(lambda: "/case/case-" in dash_duo.driver.current_url, timeout=10)
-    until(lambda: "Ri Chol Man network" in dash_duo.find_element("h1").text, timeout=10)
+    until(lambda: "Ri Chol Man network" in (shown_text(dash_duo, "h1") or ""), timeout=10)
     _type(dash_duo, "textarea.case-note-text, .case-note-text textarea", "Opened after a bank's SAR.")
     dash_duo.find_element(".case-note-button").click()
-    until(lambda: "Opened after a bank's SAR." in dash_duo.find_element(".case-notes").text, timeout=10)
+    until(lambda: "Opened after a bank's SAR." in (shown_text(dash_duo, ".case-notes") or ""), timeout=10)
     assert "Note added." in dash_duo.find_element(".case-note-message").text
     (case,) = list_cases(cases_store)
     assert case.title == "Ri Chol Man network"
@@ -58,9 +58,9 @@ def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphS
     dash_duo.driver.get(dash_duo.server_url + f"/entity/{PERSON}")
     _type(dash_duo, "textarea.entity-note-text, .entity-note-text textarea", "Directs Sunrise Digital.")
     dash_duo.find_element(".entity-note-button").click()
-    until(lambda: "Directs Sunrise Digital." in dash_duo.find_element(".entity-notes").text, timeout=10)
+    until(lambda: "Directs Sunrise Digital." in (shown_text(dash_duo, ".entity-notes") or ""), timeout=10)
     dash_duo.find_element(".entity-pin-button").click()
-    until(lambda: "Pinned to the case." in dash_duo.find_element(".entity-note-message").text, timeout=10)
+    until(lambda: "Pinned to the case." in (shown_text(dash_duo, ".entity-note-message") or ""), timeout=10)
     _shot(dash_duo, "entity-notes")
 
     # the case page shows both notes and the pinned entity; /cases its badge after a rescreen found changes
@@ -68,12 +68,12 @@ def test_create_a_case_add_notes_and_see_them(dash_duo: Any, cases_store: GraphS
     case.changes = [{"text": "RI Chol Man (demo-ri-chol-man): programs DPRK3 -> DPRK3, DPRK4"}]
     cases_store.put_records(RecordLabel.CASE, [case.to_record()])
     dash_duo.driver.get(dash_duo.server_url + f"/case/{case.id}")
-    until(lambda: "Directs Sunrise Digital." in dash_duo.find_element(".case-notes").text, timeout=10)
+    until(lambda: "Directs Sunrise Digital." in (shown_text(dash_duo, ".case-notes") or ""), timeout=10)
     page = dash_duo.find_element(".page-case").text
     assert "Opened after a bank's SAR." in page and PERSON in page and "DPRK4" in page
     _shot(dash_duo, "case")
     dash_duo.driver.get(dash_duo.server_url + "/cases")
-    until(lambda: "1 change" in dash_duo.find_element("#cases-list").text, timeout=10)
+    until(lambda: "1 change" in (shown_text(dash_duo, "#cases-list") or ""), timeout=10)
     _shot(dash_duo, "cases")
     assert_no_console_errors(dash_duo)
 
@@ -82,9 +82,9 @@ def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: A
     case = new_case(cases_store, "Logged network", "alice")
     dash_duo.start_server(create_app(cases_store))
     dash_duo.driver.get(dash_duo.server_url + f"/case/{case.id}")
-    until(lambda: "Work in this case" in dash_duo.find_element(".case-work-button").text, timeout=10)
+    until(lambda: "Work in this case" in (shown_text(dash_duo, ".case-work-button") or ""), timeout=10)
     dash_duo.find_element(".case-work-button").click()
-    until(lambda: "logged in this case" in dash_duo.find_element(".case-work-message").text, timeout=10)
+    until(lambda: "logged in this case" in (shown_text(dash_duo, ".case-work-message") or ""), timeout=10)
 
     dash_duo.driver.get(dash_duo.server_url + "/?q=ri+chol+man")
     until(lambda: PERSON in dash_duo.find_element("#search-results").get_attribute("innerHTML"), timeout=10)
@@ -97,7 +97,7 @@ def test_queries_made_while_working_in_a_case_are_logged_on_its_page(dash_duo: A
     ]
 
     dash_duo.driver.get(dash_duo.server_url + f"/case/{case.id}")
-    until(lambda: "text=ri chol man" in dash_duo.find_element(".query-log").text, timeout=10)
+    until(lambda: "text=ri chol man" in (shown_text(dash_duo, ".query-log") or ""), timeout=10)
     assert f"id={PERSON}" in dash_duo.find_element(".query-log").text
     assert "Stop logging in this case" in dash_duo.find_element(".case-work-button").text
     _shot(dash_duo, "case-query-log")
@@ -138,7 +138,7 @@ def test_notes_are_marked_on_the_canvas_and_a_view_is_saved(dash_duo: Any, cases
 
     _type(dash_duo, "input.entity-view-name, .entity-view-name input", "One hop, concentric")
     dash_duo.find_element(".entity-view-button").click()
-    until(lambda: "View saved in the case" in dash_duo.find_element(".entity-note-message").text, timeout=10)
+    until(lambda: "View saved in the case" in (shown_text(dash_duo, ".entity-note-message") or ""), timeout=10)
     (saved,) = get_case(cases_store, case.id).views
     assert saved.name == "One hop, concentric"
     assert saved.url == f"/entity/{PERSON}?hops=1&layout=concentric"

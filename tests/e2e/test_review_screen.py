@@ -15,7 +15,7 @@ from graph.matching.xref import same_as_id, xref
 from graph.model import NodeRecord
 from graph.stores.memory_store import MemoryStore
 from graph.vocabulary import NodeKind, Prop
-from tests.e2e.helpers import choose_option, wait_for_shown_text
+from tests.e2e.helpers import choose_option, shown_text, wait_for_shown_text
 
 pytestmark = pytest.mark.browser
 
@@ -100,13 +100,13 @@ def test_review_page_accepts_undoes_and_rejects(dash_duo: Any, two_sources: Memo
         return dash_duo.driver.find_element(By.CSS_SELECTOR, selector)
 
     button("accept", naim).click()
-    until(lambda: "Accepted by" in dash_duo.find_element("#review-message").text, timeout=10)
+    until(lambda: "Accepted by" in (shown_text(dash_duo, "#review-message") or ""), timeout=10)
     until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".review-card")) == 1, timeout=10)
     assert two_sources.same_as_of("ofac-1")[0].properties["status"] == "accepted"
     dash_duo.driver.find_element(By.CSS_SELECTOR, "#review-status input[value=accepted]").click()
-    until(lambda: "accepted by" in dash_duo.find_element("#review-queue").text, timeout=10)
+    until(lambda: "accepted by" in (shown_text(dash_duo, "#review-queue") or ""), timeout=10)
     button("undo", naim).click()
-    until(lambda: "Undone by" in dash_duo.find_element("#review-message").text, timeout=10)
+    until(lambda: "Undone by" in (shown_text(dash_duo, "#review-message") or ""), timeout=10)
     assert two_sources.same_as_of("ofac-1")[0].properties["status"] == "candidate"
     # the entity page's panel: reject the bank pair there
     dash_duo.driver.get(dash_duo.server_url + "/entity/case-10")
@@ -115,7 +115,7 @@ def test_review_page_accepts_undoes_and_rejects(dash_duo: Any, two_sources: Memo
     dash_duo.driver.find_element(
         By.CSS_SELECTOR, f'.same-as-panel button[id*=\'"rel":"{bank}"\'][id*=\'"action":"reject"\']'
     ).click()
-    until(lambda: "Rejected by" in dash_duo.find_element(".same-as-panel").text, timeout=10)
+    until(lambda: "Rejected by" in (shown_text(dash_duo, ".same-as-panel") or ""), timeout=10)
     assert two_sources.same_as_of("case-10")[0].properties["judgement"] == "rejected"
     dash_duo.driver.save_screenshot(str(SHOTS / "entity-same-as.png"))
     assert _severe(dash_duo) == [], [e["message"] for e in _severe(dash_duo)]
