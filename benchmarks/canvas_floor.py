@@ -154,15 +154,20 @@ def wait_for(url: str, timeout: float = 90.0) -> None:
     raise SystemExit(f"{url} did not answer in {timeout:.0f} s")
 
 
+def browser() -> Any:
+    """A new headless Chromium with a 1600x1000 viewport (the browser tests' size for issue 12)."""
+    driver = webdriver.Chrome(options=chromium_options())
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+    )
+    return driver
+
+
 def timed_open(url: str) -> dict[str, float]:
     """A new browser opens ``url`` once (untimed), then again with the page clock: milliseconds from navigation to
     the drawn, fitted graph and to the next frame."""
-    driver = webdriver.Chrome(options=chromium_options())
+    driver = browser()
     try:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
-        )
         driver.get(url)
         count = "var g = document.getElementById('graph'); return g && g._cyreg ? g._cyreg.cy.nodes().length : 0;"
         deadline = time.monotonic() + 120
@@ -229,12 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, list[dict[str, float]]] = {"ours": [], "floor": []}
     try:
         wait_for(f"http://127.0.0.1:{port}/")
-        driver = webdriver.Chrome(options=chromium_options())
+        driver = browser()
         try:
-            driver.execute_cdp_cmd(
-                "Emulation.setDeviceMetricsOverride",
-                {"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
-            )
             driver.get(ours_url)
             time.sleep(8)
             box = driver.execute_script(
