@@ -30,14 +30,17 @@ class CypherWrites(abc.ABC):
     #: Write a batch with a bare CREATE first, without reading which of its ids the store holds, once
     #: ensure_schema has put the unique-id constraints in place: a batch holding a stored id is refused whole
     #: (IdsTaken, nothing written) and is then written the careful way (read, create, merge), as is every later
-    #: batch of that kind or type in this store's life. A first load skips one indexed read per record.
-    #: Neo4j's constraints hold as soon as they are created; FalkorDB builds its own asynchronously (False).
+    #: batch of that kind or type in this store's life. A first load skips one indexed read per record. Needs a
+    #: store that refuses a whole statement on a violation (both do) and constraints that hold once ensure_schema
+    #: returns (Neo4j's at once; FalkorDB's are built in the background and ensure_schema waits for them).
     creates_first: bool = False
     _ids_constrained: bool = False  # set by ensure_schema
     _read_first: frozenset[str] = frozenset()  # the kinds and types that met a stored id
-    #: With creates_first: the internal id of each node this store CREATEd (at most NODE_IDS_KEPT, about 100
-    #: bytes each), so that a new relationship's ends are found by it rather than by a seek in the id index
+    #: With creates_first, find a new relationship's ends by the internal id of each node this store CREATEd (at
+    #: most NODE_IDS_KEPT, about 100 bytes each) rather than by a seek in the id index
     #: (cypher.create_relationships_between: the end must still have the row's id). Deleted ids are dropped.
+    #: Neo4j only: FalkorDB plans that statement as a scan of every node.
+    ends_by_internal_id: bool = False
     _node_ids: dict[str, int] | None = None
     NODE_IDS_KEPT = 1_000_000
 
@@ -64,7 +67,7 @@ class CypherWrites(abc.ABC):
         for statement in cypher.schema_statements(self.dialect):
             self._schema(statement)
         self._ids_constrained = True
-        if self.creates_first and self._node_ids is None:
+        if self.creates_first and self.ends_by_internal_id and self._node_ids is None:
             self._node_ids = {}
 
     def _creating_first(self, key: str) -> bool:

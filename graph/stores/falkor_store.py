@@ -16,8 +16,9 @@ from graph.errors import QueryTimeout, SanctionsGraphError, StoreUnavailable
 from graph.model import WriteCounts
 from graph.settings import Settings
 from graph.stores.cypher_store import CypherStore, Row
+from graph.stores.cypher_writes import IdsTaken
 from graph.stores.embedded_server import DEFAULT_START_TIMEOUT_S, EmbeddedServer
-from graph.stores.refusal import CONCURRENT_WRITE, NUL_REFUSAL, has_nul, store_refusal
+from graph.stores.refusal import NUL_REFUSAL, has_nul, store_refusal
 from graph.vocabulary import Prop
 
 
@@ -76,6 +77,14 @@ def _compact_rows(response: Any) -> list[Row] | None:
 
 class FalkorStore(CypherStore):
     dialect = cypher.Dialect.FALKORDB
+    #: A first load's batches are CREATEd without reading first once ensure_schema has seen every unique-id
+    #: constraint operational: a statement that violates one is refused whole (nothing written), then the batch is
+    #: written the careful way (cypher_writes.CypherWrites.creates_first).
+    creates_first = True
+    #: Two load batches in flight: the client writes out one's parameters (about 11 ms for 2,000 relationships)
+    #: and reads its answer while the server runs the other (FalkorDB runs one write at a time, so side-by-side
+    #: batches cannot deadlock). 100k/300k FtM file: 24.3k against 19.1k records/s with one.
+    write_workers = 2
 
     def __init__(
         self,
@@ -147,7 +156,7 @@ class FalkorStore(CypherStore):
         if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OSError):
             return StoreUnavailable("The embedded store stopped answering; run the command again to restart it.")
         if "unique constraint violation" in text:
-            return SanctionsGraphError(CONCURRENT_WRITE)
+            return IdsTaken()  # (its sentence: refusal.CONCURRENT_WRITE)
         return SanctionsGraphError(store_refusal(text))
 
     def _read(self, query: str, params: dict[str, Any] | None = None, timeout_s: float | None = None) -> list[Row]:
@@ -235,6 +244,9 @@ class FalkorStore(CypherStore):
                     f"The embedded store holds duplicate ids ({', '.join(failed)}), written by an earlier version: "
                     "export what you need, run `sanctions-graph db reset` and load again."
                 )
-            if all(status == "OPERATIONAL" for _, status in states) or time.monotonic() > deadline:
+            if all(status == "OPERATIONAL" for _, status in states):
+                return
+            if time.monotonic() > deadline:  # not all hold yet: every batch reads which ids are stored first
+                self._ids_constrained = False
                 return
             time.sleep(0.05)

@@ -38,6 +38,7 @@ class Neo4jStore(CypherStore):
     write_retry_s = 60.0
     #: A first load's batches are CREATEd without reading first: the unique-id constraints refuse a stored id
     creates_first = True
+    ends_by_internal_id = True
 
     def __init__(self, driver: neo4j.Driver, database: str, uri: str, query_timeout_s: float = 10.0) -> None:
         super().__init__(query_timeout_s)

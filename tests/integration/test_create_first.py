@@ -1,4 +1,4 @@
-"""Writes that CREATE first (Neo4j: no read of which ids are stored while none is) give the same graph as the
+"""Writes that CREATE first (no read of which ids are stored while none is) give the same graph as the
 careful writes (read, create, merge), and a batch holding a stored id is written the careful way."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_create_first_falls_back_on_a_stored_id(store: GraphStore, monkeypatch: 
 
 @pytest.mark.server_only  # the in-memory store has no Cypher write path
 def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Neo4j: the ends this store created are found by their internal ids; an end whose kept id no longer holds it
+    """Neo4j (ends_by_internal_id): the ends this store created are found by their internal ids; an end whose kept id no longer holds it
     (reused after a delete) fails the check and the row is written through the id index instead, between the
     right entities; a deleted node's kept id is forgotten."""
     assert isinstance(store, CypherStore)
@@ -95,14 +95,15 @@ def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, mon
     firms = [NodeRecord(i, NodeKind.COMPANY, {Prop.NAME: f"Firm {i}"}) for i in ("c1", "c2", "c3")]
     store.upsert_nodes(NodeKind.COMPANY, firms)
     kept = store._node_ids
-    assert (kept is not None) == store.creates_first
+    by_internal_id = store.creates_first and store.ends_by_internal_id
+    assert (kept is not None) == by_internal_id
     store.ensure_stubs(["s1"])  # not created by an upsert: no kept id
 
     counts = store.upsert_relationships(
         RelType.OWNS, [RelRecord("r1", RelType.OWNS, "c1", "c2", {}), RelRecord("r2", RelType.OWNS, "s1", "c2", {})]
     )
     assert (counts.relationships_created, counts.rows_written) == (2, 2)
-    assert writes.count(by_node_id) == (1 if store.creates_first else 0)
+    assert writes.count(by_node_id) == (1 if by_internal_id else 0)
 
     if kept is not None:  # c1's kept id now names c3: the check refuses it, the row goes through the index
         kept["c1"] = kept["c3"]
