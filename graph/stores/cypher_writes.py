@@ -36,12 +36,14 @@ class CypherWrites(abc.ABC):
     creates_first: bool = False
     _ids_constrained: bool = False  # set by ensure_schema
     _read_first: frozenset[str] = frozenset()  # the kinds and types that met a stored id
-    #: With creates_first, find a new relationship's ends by the internal id of each node this store CREATEd (at
-    #: most NODE_IDS_KEPT, about 100 bytes each) rather than by a seek in the id index
-    #: (cypher.create_relationships_between: the end must still have the row's id). Deleted ids are dropped.
-    #: Neo4j only: FalkorDB plans that statement as a scan of every node.
-    ends_by_internal_id: bool = False
+    #: With creates_first: the internal id of each node this store CREATEd (at most NODE_IDS_KEPT, about 100
+    #: bytes each; deleted ids are dropped). A batch's rows whose id is among them (a source emitting an entity
+    #: again, e.g. an FtM Sanction after its subject) are merged the careful way and the rest still CREATEd first.
     _node_ids: dict[str, int] | None = None
+    #: Find a new relationship's ends by those internal ids rather than by a seek in the id index
+    #: (cypher.create_relationships_between: the end must still have the row's id). Neo4j only: FalkorDB plans
+    #: that statement as a scan of every node.
+    ends_by_internal_id: bool = False
     NODE_IDS_KEPT = 1_000_000
 
     # --- what a backend provides ----------------------------------------------------------------------------
@@ -67,7 +69,7 @@ class CypherWrites(abc.ABC):
         for statement in cypher.schema_statements(self.dialect):
             self._schema(statement)
         self._ids_constrained = True
-        if self.creates_first and self.ends_by_internal_id and self._node_ids is None:
+        if self.creates_first and self._node_ids is None:
             self._node_ids = {}
 
     def _creating_first(self, key: str) -> bool:
@@ -93,13 +95,20 @@ class CypherWrites(abc.ABC):
             return WriteCounts()
         rows_by_id = {r.id: node_row(r) for r in rows}
         key = f"node {kind.value}"
+        total = WriteCounts()
         if self._creating_first(key):
+            created = self._node_ids or {}
+            again = {i: row for i, row in rows_by_id.items() if i in created}  # merged the careful way below
             try:
-                return self._create_nodes(kind, [new_node_row(row, kind) for row in rows_by_id.values()])
-            except IdsTaken:
+                fresh = [new_node_row(row, kind) for i, row in rows_by_id.items() if i not in again]
+                if fresh:
+                    total = self._create_nodes(kind, fresh)
+                if not again:
+                    return total
+                rows_by_id = again
+            except IdsTaken:  # an id this store did not create is stored: nothing of the batch was written
                 self._met_stored_id(key)
         known = {r["id"]: r["kind"] for r in self._read(cypher.EXISTING_KINDS, {"ids": list(rows_by_id)})}
-        total = WriteCounts()
         relabel = [i for i, k in known.items() if k != kind.value]
         if relabel:
             total.add(self._write(cypher.relabel_nodes(kind), {"ids": relabel})[1])
@@ -144,7 +153,7 @@ class CypherWrites(abc.ABC):
         key = f"relationship {rel_type.value}"
         if not self._creating_first(key):
             return rows
-        kept = self._node_ids or {}
+        kept = (self._node_ids or {}) if self.ends_by_internal_id else {}
         by_node_id: list[tuple[RelRecord, Row]] = []
         by_index: list[tuple[RelRecord, Row]] = []
         for record in rows:

@@ -78,9 +78,9 @@ def test_create_first_falls_back_on_a_stored_id(store: GraphStore, monkeypatch: 
 
 @pytest.mark.server_only  # the in-memory store has no Cypher write path
 def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Neo4j (ends_by_internal_id): the ends this store created are found by their internal ids; an end whose kept id no longer holds it
-    (reused after a delete) fails the check and the row is written through the id index instead, between the
-    right entities; a deleted node's kept id is forgotten."""
+    """Neo4j (ends_by_internal_id): the ends this store created are found by their internal ids; an end whose kept
+    id no longer holds it (reused after a delete) fails the check and the row is written through the id index
+    instead, between the right entities; a deleted node's kept id is forgotten."""
     assert isinstance(store, CypherStore)
     monkeypatch.setattr(store, "_read_first", frozenset())
     writes: list[str] = []
@@ -96,7 +96,7 @@ def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, mon
     store.upsert_nodes(NodeKind.COMPANY, firms)
     kept = store._node_ids
     by_internal_id = store.creates_first and store.ends_by_internal_id
-    assert (kept is not None) == by_internal_id
+    assert (kept is not None) == store.creates_first
     store.ensure_stubs(["s1"])  # not created by an upsert: no kept id
 
     counts = store.upsert_relationships(
@@ -105,7 +105,7 @@ def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, mon
     assert (counts.relationships_created, counts.rows_written) == (2, 2)
     assert writes.count(by_node_id) == (1 if by_internal_id else 0)
 
-    if kept is not None:  # c1's kept id now names c3: the check refuses it, the row goes through the index
+    if by_internal_id:  # c1's kept id now names c3: the check refuses it, the row goes through the index
         kept["c1"] = kept["c3"]
         counts = store.upsert_relationships(RelType.OWNS, [RelRecord("r3", RelType.OWNS, "c1", "c2", {})])
         assert (counts.relationships_created, counts.rows_written) == (1, 1)
@@ -115,3 +115,27 @@ def test_new_relationships_find_their_ends_by_internal_id(store: GraphStore, mon
         store.upsert_relationships(RelType.OWNS, [RelRecord("r3", RelType.OWNS, "c1", "c2", {})])
     ends = {r.id: (r.source, r.target) for batch in store.iter_relationships([RelType.OWNS]) for r in batch}
     assert ends == {"r1": ("c1", "c2"), "r2": ("s1", "c2"), "r3": ("c1", "c2")}
+
+
+@pytest.mark.server_only  # the in-memory store has no Cypher write path
+def test_an_entity_emitted_again_is_merged_without_reading_the_rest(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch holding an id this store created before (a source emitting an entity again, e.g. an FtM Sanction
+    after its subject): that row is merged, the others are still CREATEd without a read, and the kind keeps
+    creating first."""
+    assert isinstance(store, CypherStore) and store.creates_first  # both Cypher stores do
+    monkeypatch.setattr(store, "_read_first", frozenset())
+    reads = _count_reads(store, monkeypatch)
+    first = [NodeRecord(i, NodeKind.COMPANY, {Prop.NAME: f"Firm {i}", Prop.DATASETS: ["a"]}) for i in ("c1", "c2")]
+    store.upsert_nodes(NodeKind.COMPANY, first)
+    again = NodeRecord("c1", NodeKind.COMPANY, {Prop.NAME: "Firm c1", Prop.DATASETS: ["b"], Prop.SANCTIONED: True})
+    counts = store.upsert_nodes(NodeKind.COMPANY, [again, NodeRecord("c3", NodeKind.COMPANY, {Prop.NAME: "Firm c3"})])
+    assert (counts.nodes_created, counts.rows_written) == (1, 2)
+    merged = store.get_entity("c1")
+    assert (merged.sanctioned, merged.properties[Prop.DATASETS.value]) == (True, ["a", "b"])
+    assert store.get_entity("c3").name == "Firm c3"
+    assert sum(q == cypher.EXISTING_KINDS for q in reads) == 1  # of c1 alone
+    store.upsert_nodes(NodeKind.COMPANY, [NodeRecord("c4", NodeKind.COMPANY, {Prop.NAME: "Firm c4"})])
+    assert sum(q == cypher.EXISTING_KINDS for q in reads) == 1  # the kind still creates first
+    assert store.stats().nodes == {"Company": 4}
