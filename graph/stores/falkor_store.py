@@ -187,8 +187,7 @@ class FalkorStore(CypherStore):
             result = self._graph.query(query, params or {})
         except (redis.RedisError, OSError) as exc:
             raise self._translate(exc, params) from exc
-        header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
-        rows = [{str(k): _plain(v) for k, v in zip(header, row, strict=True)} for row in result.result_set]
+        rows = self._rows(result)
         counts = WriteCounts(
             int(result.nodes_created or 0), int(result.relationships_created or 0), int(result.properties_set or 0)
         )
